@@ -1,0 +1,343 @@
+/*
+ * The few system calls Node core does not expose and a time server needs:
+ *  - CLOCK_REALTIME with nanosecond resolution (Date.now() is milliseconds,
+ *    performance.now() is monotonic and drifts from the disciplined clock);
+ *  - unix datagram sockets (chrony's SOCK refclock, systemd's sd_notify);
+ *  - SysV shared memory (the ntpd/ntpsec SHM refclock).
+ * Everything here is a thin, synchronous syscall wrapper: each call is a few
+ * microseconds and never blocks (sockets are non-blocking), so it is safe on
+ * the event loop that stamps serial data. Policy lives in TypeScript.
+ */
+#define _GNU_SOURCE
+#include <node_api.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+/* chrony refclock_sock.c (kept in sync with chrony's definition). */
+struct sock_sample {
+  struct timeval tv;
+  double offset;
+  int pulse;
+  int leap;
+  int _pad;
+  int magic;
+};
+
+/* ntpd refclock_shm.c / chrony refclock_shm.c. */
+struct shmTime {
+  int mode;
+  volatile int count;
+  time_t clockTimeStampSec;
+  int clockTimeStampUSec;
+  time_t receiveTimeStampSec;
+  int receiveTimeStampUSec;
+  int leap;
+  int precision;
+  int nsamples;
+  volatile int valid;
+  unsigned clockTimeStampNSec;
+  unsigned receiveTimeStampNSec;
+  int dummy[8];
+};
+
+#define CHECK(call)                                                        \
+  do {                                                                     \
+    if ((call) != napi_ok) {                                               \
+      napi_throw_error(env, NULL, "stratum1_native: N-API call failed");  \
+      return NULL;                                                         \
+    }                                                                      \
+  } while (0)
+
+static napi_value make_int(napi_env env, int64_t v) {
+  napi_value out;
+  napi_create_int64(env, v, &out);
+  return out;
+}
+
+static napi_value make_double(napi_env env, double v) {
+  napi_value out;
+  napi_create_double(env, v, &out);
+  return out;
+}
+
+static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
+  size_t argc = want;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
+    napi_throw_type_error(env, NULL, "stratum1_native: missing arguments");
+    return 0;
+  }
+  return 1;
+}
+
+/* realtimeNs(): bigint nanoseconds since the epoch. */
+static napi_value realtime_ns(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  napi_value out;
+  CHECK(napi_create_bigint_int64(env, (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec, &out));
+  return out;
+}
+
+/* realtimeUs(): integer microseconds since the epoch, exact in a double until 2255. */
+static napi_value realtime_us(napi_env env, napi_callback_info info) {
+  (void)info;
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return make_double(env, (double)ts.tv_sec * 1e6 + (double)(ts.tv_nsec / 1000));
+}
+
+static int fill_sun(napi_env env, napi_value v, struct sockaddr_un *sun) {
+  size_t len = 0;
+  memset(sun, 0, sizeof(*sun));
+  sun->sun_family = AF_UNIX;
+  if (napi_get_value_string_utf8(env, v, sun->sun_path, sizeof(sun->sun_path), &len) != napi_ok) {
+    napi_throw_type_error(env, NULL, "stratum1_native: path must be a string");
+    return 0;
+  }
+  if (len >= sizeof(sun->sun_path) - 1) {
+    napi_throw_range_error(env, NULL, "stratum1_native: unix socket path too long (max 107 bytes)");
+    return 0;
+  }
+  return 1;
+}
+
+/* dgramOpen(): fd of a non-blocking, close-on-exec, unbound unix datagram socket, or -errno. */
+static napi_value dgram_open(napi_env env, napi_callback_info info) {
+  (void)info;
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  return make_int(env, fd < 0 ? -errno : fd);
+}
+
+/* dgramBind(path): fd of a non-blocking unix datagram socket bound to path, or -errno. */
+static napi_value dgram_bind(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  struct sockaddr_un sun;
+  if (!get_args(env, info, 1, argv) || !fill_sun(env, argv[0], &sun)) return NULL;
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return make_int(env, -errno);
+  if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+    int e = errno;
+    close(fd);
+    return make_int(env, -e);
+  }
+  return make_int(env, fd);
+}
+
+/* dgramSendTo(fd, path, buffer): bytes sent or -errno (ENOENT: no socket, ECONNREFUSED: nobody bound). */
+static napi_value dgram_send_to(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  struct sockaddr_un sun;
+  int32_t fd;
+  void *data;
+  size_t len;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  if (!fill_sun(env, argv[1], &sun)) return NULL;
+  CHECK(napi_get_buffer_info(env, argv[2], &data, &len));
+  ssize_t n = sendto(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&sun, sizeof(sun));
+  return make_int(env, n < 0 ? -errno : n);
+}
+
+/* dgramRecv(fd, buffer): datagram length, or -errno (-EAGAIN when nothing is queued). */
+static napi_value dgram_recv(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  void *data;
+  size_t len;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  CHECK(napi_get_buffer_info(env, argv[1], &data, &len));
+  ssize_t n = recv(fd, data, len, MSG_DONTWAIT | MSG_TRUNC);
+  return make_int(env, n < 0 ? -errno : n);
+}
+
+static napi_value fd_close(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t fd;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  return make_int(env, close(fd) < 0 ? -errno : 0);
+}
+
+/* shmAttach(key, create): shmid of a 0600 segment sized for struct shmTime, or -errno. */
+static napi_value shm_attach(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int64_t key;
+  bool create;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  CHECK(napi_get_value_int64(env, argv[0], &key));
+  CHECK(napi_get_value_bool(env, argv[1], &create));
+  int id = shmget((key_t)key, sizeof(struct shmTime), create ? (IPC_CREAT | 0600) : 0);
+  return make_int(env, id < 0 ? -errno : id);
+}
+
+static struct shmTime *shm_map(napi_env env, napi_value idv) {
+  int32_t id;
+  if (napi_get_value_int32(env, idv, &id) != napi_ok) return NULL;
+  void *p = shmat(id, NULL, 0);
+  if (p == (void *)-1) {
+    napi_throw_error(env, NULL, strerror(errno));
+    return NULL;
+  }
+  return (struct shmTime *)p;
+}
+
+/*
+ * shmWrite(id, clockSec, clockNsec, recvSec, recvNsec, leap, precision): one
+ * sample with the mode-1 count/valid protocol, so a reader that races the
+ * write sees count change and discards what it read.
+ */
+static napi_value shm_write(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  int64_t csec, cnsec, rsec, rnsec;
+  int32_t leap, precision;
+  if (!get_args(env, info, 7, argv)) return NULL;
+  CHECK(napi_get_value_int64(env, argv[1], &csec));
+  CHECK(napi_get_value_int64(env, argv[2], &cnsec));
+  CHECK(napi_get_value_int64(env, argv[3], &rsec));
+  CHECK(napi_get_value_int64(env, argv[4], &rnsec));
+  CHECK(napi_get_value_int32(env, argv[5], &leap));
+  CHECK(napi_get_value_int32(env, argv[6], &precision));
+  struct shmTime *shm = shm_map(env, argv[0]);
+  if (!shm) return NULL;
+  shm->mode = 1;
+  shm->valid = 0;
+  shm->count++;
+  __sync_synchronize();
+  shm->clockTimeStampSec = (time_t)csec;
+  shm->clockTimeStampUSec = (int)(cnsec / 1000);
+  shm->clockTimeStampNSec = (unsigned)cnsec;
+  shm->receiveTimeStampSec = (time_t)rsec;
+  shm->receiveTimeStampUSec = (int)(rnsec / 1000);
+  shm->receiveTimeStampNSec = (unsigned)rnsec;
+  shm->leap = leap;
+  shm->precision = precision;
+  shm->nsamples = 3;
+  __sync_synchronize();
+  shm->count++;
+  shm->valid = 1;
+  shmdt(shm);
+  return make_int(env, 0);
+}
+
+/* shmRead(id): the segment's fields, for tests and the bench (reader side of the protocol). */
+static napi_value shm_read(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  if (!get_args(env, info, 1, argv)) return NULL;
+  struct shmTime *shm = shm_map(env, argv[0]);
+  if (!shm) return NULL;
+  struct shmTime copy;
+  int before = shm->count;
+  __sync_synchronize();
+  memcpy(&copy, (const void *)shm, sizeof(copy));
+  __sync_synchronize();
+  int consistent = before == shm->count;
+  shmdt(shm);
+  napi_value out;
+  CHECK(napi_create_object(env, &out));
+  napi_set_named_property(env, out, "mode", make_int(env, copy.mode));
+  napi_set_named_property(env, out, "count", make_int(env, copy.count));
+  napi_set_named_property(env, out, "valid", make_int(env, copy.valid));
+  napi_set_named_property(env, out, "consistent", make_int(env, consistent));
+  napi_set_named_property(env, out, "clockSec", make_int(env, (int64_t)copy.clockTimeStampSec));
+  napi_set_named_property(env, out, "clockNsec", make_int(env, copy.clockTimeStampNSec));
+  napi_set_named_property(env, out, "receiveSec", make_int(env, (int64_t)copy.receiveTimeStampSec));
+  napi_set_named_property(env, out, "receiveNsec", make_int(env, copy.receiveTimeStampNSec));
+  napi_set_named_property(env, out, "leap", make_int(env, copy.leap));
+  napi_set_named_property(env, out, "precision", make_int(env, copy.precision));
+  return out;
+}
+
+/* shmStat(id): owner mode bits of the segment, so tests can check 0600. */
+static napi_value shm_stat(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t id;
+  struct shmid_ds ds;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[0], &id));
+  if (shmctl(id, IPC_STAT, &ds) < 0) return make_int(env, -errno);
+  return make_int(env, ds.shm_perm.mode & 0777);
+}
+
+static napi_value shm_remove(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  int32_t id;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[0], &id));
+  return make_int(env, shmctl(id, IPC_RMID, NULL) < 0 ? -errno : 0);
+}
+
+/* layouts(): sizes and offsets the C compiler uses, to pin the TypeScript packers. */
+static napi_value layouts(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  CHECK(napi_create_object(env, &out));
+  napi_set_named_property(env, out, "timeT", make_int(env, sizeof(time_t)));
+  napi_set_named_property(env, out, "sockSampleSize", make_int(env, sizeof(struct sock_sample)));
+  napi_set_named_property(env, out, "sockOffsetOffset", make_int(env, offsetof(struct sock_sample, offset)));
+  napi_set_named_property(env, out, "sockPulseOffset", make_int(env, offsetof(struct sock_sample, pulse)));
+  napi_set_named_property(env, out, "sockLeapOffset", make_int(env, offsetof(struct sock_sample, leap)));
+  napi_set_named_property(env, out, "sockMagicOffset", make_int(env, offsetof(struct sock_sample, magic)));
+  napi_set_named_property(env, out, "shmTimeSize", make_int(env, sizeof(struct shmTime)));
+  return out;
+}
+
+/* packSockSample(sec, usec, offset, pulse, leap): the bytes a C program would send, for golden tests. */
+static napi_value pack_sock_sample(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  int64_t sec, usec;
+  double offset;
+  int32_t pulse, leap;
+  if (!get_args(env, info, 5, argv)) return NULL;
+  CHECK(napi_get_value_int64(env, argv[0], &sec));
+  CHECK(napi_get_value_int64(env, argv[1], &usec));
+  CHECK(napi_get_value_double(env, argv[2], &offset));
+  CHECK(napi_get_value_int32(env, argv[3], &pulse));
+  CHECK(napi_get_value_int32(env, argv[4], &leap));
+  struct sock_sample s;
+  memset(&s, 0, sizeof(s));
+  s.tv.tv_sec = (time_t)sec;
+  s.tv.tv_usec = (suseconds_t)usec;
+  s.offset = offset;
+  s.pulse = pulse;
+  s.leap = leap;
+  s.magic = 0x534f434b;
+  napi_value out;
+  void *copy;
+  CHECK(napi_create_buffer_copy(env, sizeof(s), &s, &copy, &out));
+  return out;
+}
+
+static napi_value init(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"realtimeNs", NULL, realtime_ns, NULL, NULL, NULL, napi_default, NULL},
+    {"realtimeUs", NULL, realtime_us, NULL, NULL, NULL, napi_default, NULL},
+    {"dgramOpen", NULL, dgram_open, NULL, NULL, NULL, napi_default, NULL},
+    {"dgramBind", NULL, dgram_bind, NULL, NULL, NULL, napi_default, NULL},
+    {"dgramSendTo", NULL, dgram_send_to, NULL, NULL, NULL, napi_default, NULL},
+    {"dgramRecv", NULL, dgram_recv, NULL, NULL, NULL, napi_default, NULL},
+    {"fdClose", NULL, fd_close, NULL, NULL, NULL, napi_default, NULL},
+    {"shmAttach", NULL, shm_attach, NULL, NULL, NULL, napi_default, NULL},
+    {"shmWrite", NULL, shm_write, NULL, NULL, NULL, napi_default, NULL},
+    {"shmRead", NULL, shm_read, NULL, NULL, NULL, napi_default, NULL},
+    {"shmStat", NULL, shm_stat, NULL, NULL, NULL, napi_default, NULL},
+    {"shmRemove", NULL, shm_remove, NULL, NULL, NULL, napi_default, NULL},
+    {"layouts", NULL, layouts, NULL, NULL, NULL, napi_default, NULL},
+    {"packSockSample", NULL, pack_sock_sample, NULL, NULL, NULL, napi_default, NULL},
+  };
+  napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
+  return exports;
+}
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, init)

@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/* The stratum1d daemon: parse flags and config, start the service, stop cleanly on SIGTERM/SIGINT. */
+import { parseCommandLine, USAGE } from "../config/args.js";
+import { ConfigError } from "../config/load.js";
+import { SCHEMA } from "../config/schema.js";
+import { SerialPortSource } from "../hal/linux/serialPortSource.js";
+import { systemClock } from "../hal/linux/systemClock.js";
+import { stdoutLogger } from "../log/logger.js";
+import { startService } from "../main.js";
+
+function main(): void {
+  let cmd;
+  try {
+    cmd = parseCommandLine(process.argv.slice(2), process.env.STRATUM1_CONFIG);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) process.stdout.write(`<3>config: ${p}\n`);
+      process.exit(78); // EX_CONFIG: systemd will not restart-loop on a bad config
+    }
+    throw err;
+  }
+  if (cmd.help) {
+    process.stdout.write(USAGE + "\n");
+    return;
+  }
+  if (cmd.helpConfig) {
+    for (const [key, spec] of Object.entries(SCHEMA)) process.stdout.write(`${key} = ${spec.default ?? "off"}\n    ${spec.doc}\n`);
+    return;
+  }
+  const cfg = cmd.config;
+  const log = stdoutLogger(cfg["log.level"]);
+  const clock = systemClock();
+  log.info(`stratum1d starting: serial ${cfg["serial.path"]} @ ${cfg["serial.baud"]}, chrony SOCK ${cfg["chrony.sock"] ?? "off"}, SHM ${cfg["shm.unit"] ?? "off"}`);
+  const service = startService(cfg, clock, new SerialPortSource(cfg["serial.path"], cfg["serial.baud"], clock), log);
+  const shutdown = (sig: string): void => {
+    log.info(`stratum1d stopping (${sig})`);
+    service.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+}
+
+main();

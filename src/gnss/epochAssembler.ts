@@ -1,0 +1,99 @@
+/*
+ * Grouping reports into epochs, one per navigation solution (one second).
+ *
+ * Receivers send a burst of sentences per solution, in an order of their
+ * own: u-blox starts with RMC, MediaTek with GGA, some send GSV only every
+ * fifth second, multi-constellation receivers repeat GSA/GSV per talker.
+ * The boundary is therefore found from content, not order:
+ *  - a report whose time of day (or UBX iTOW) differs from the epoch's opens
+ *    a new epoch;
+ *  - a report with no time (GSV, GSA, TXT) opens one only after a silence
+ *    longer than QUIET_GAP, which a burst never contains;
+ *  - reports from different talkers with the same time merge, so a receiver
+ *    sending GNRMC and GPRMC yields one epoch and one sample.
+ * The time is handed on as soon as it is complete (date, time of day, a
+ * validity verdict and the fix state), usually at the first sentence, so the
+ * sample is not delayed by the rest of the burst.
+ */
+import type { Epoch } from "./epoch.js";
+import type { GnssReport, TimeOfDay } from "./report.js";
+
+export const QUIET_GAP_US = 350_000;
+
+export interface EpochListener {
+  /** The epoch's UTC time is known: decide on it now. Called at most once per epoch. */
+  timeReady(epoch: Epoch): void;
+  /** The epoch is over (next one began, or flush); timeDecided says whether timeReady ran. */
+  closed(epoch: Epoch, timeDecided: boolean): void;
+}
+
+const sameTod = (a: TimeOfDay, b: TimeOfDay): boolean =>
+  a.hour === b.hour && a.minute === b.minute && a.second === b.second && a.micros === b.micros;
+
+export class EpochAssembler {
+  private current: Epoch | undefined;
+  private decided = false;
+  private lastRxUs = 0;
+
+  constructor(private readonly listener: EpochListener) {}
+
+  add(report: GnssReport, rxUs: number): void {
+    const cur = this.current;
+    if (!cur || this.startsNewEpoch(cur, report, rxUs)) {
+      this.flush();
+      this.current = { startRxUs: rxUs, satellitesSeen: {}, sources: [] };
+      this.decided = false;
+    }
+    this.lastRxUs = rxUs;
+    this.merge(this.current!, report);
+    if (!this.decided && this.isReady(this.current!)) {
+      this.decided = true;
+      this.listener.timeReady(this.current!);
+    }
+  }
+
+  /** Closes the open epoch (end of input, device lost, idle timeout). */
+  flush(): void {
+    if (!this.current) return;
+    const epoch = this.current;
+    this.current = undefined;
+    this.listener.closed(epoch, this.decided);
+  }
+
+  /** Realtime µs of the last report, so the owner can close an epoch on silence. */
+  get lastReportRxUs(): number {
+    return this.lastRxUs;
+  }
+
+  private startsNewEpoch(cur: Epoch, r: GnssReport, rxUs: number): boolean {
+    if (r.timeOfDay && cur.timeOfDay && !sameTod(r.timeOfDay, cur.timeOfDay)) return true;
+    if (r.gpsTowMs !== undefined && cur.gpsTowMs !== undefined && r.gpsTowMs !== cur.gpsTowMs) return true;
+    const quiet = rxUs - this.lastRxUs > QUIET_GAP_US;
+    return quiet && rxUs !== 0;
+  }
+
+  private merge(e: Epoch, r: GnssReport): void {
+    e.sources.push(r.source);
+    if (r.timeOfDay && !e.timeOfDay) e.timeOfDay = r.timeOfDay;
+    if (r.gpsTowMs !== undefined && e.gpsTowMs === undefined) e.gpsTowMs = r.gpsTowMs;
+    if (r.date && r.timeOfDay) {
+      // First dated source wins; a later one that disagrees makes the epoch untrustworthy.
+      if (!e.date) {
+        e.date = r.date;
+        e.timeSource = r.source;
+      } else if (e.date.year !== r.date.year || e.date.month !== r.date.month || e.date.day !== r.date.day) {
+        e.timeValid = false;
+      }
+    }
+    if (r.timeValid !== undefined) e.timeValid = e.timeValid === false ? false : r.timeValid;
+    if (r.fixMode !== undefined) e.fixMode = r.fixMode;
+    if (r.satellitesUsed !== undefined) e.satellitesUsed = r.satellitesUsed;
+    if (r.satellitesSeen) e.satellitesSeen[r.satellitesSeen.system] = r.satellitesSeen.count;
+    if (r.leapSeconds !== undefined) e.leapSeconds = r.leapSeconds;
+  }
+
+  /** ZDA and NAV-TIMEGPS carry no fix state: the epoch waits for GGA/GSA/NAV-STATUS to say whether there is a fix. */
+  private isReady(e: Epoch): boolean {
+    return e.date !== undefined && e.timeOfDay !== undefined && e.fixMode !== undefined;
+  }
+}

@@ -1,0 +1,41 @@
+/*
+ * One NMEA line in, one report or one named reason out. nmea-simple throws
+ * on anything it does not know and on some malformed fields; none of that may
+ * escape to the serial read loop, so every decoder runs inside this guard.
+ * Proprietary sentences (PUBX, PMTK, PSTI, ...) and the types a time server
+ * has no use for (VTG, GST, GBS, ...) are counted as unsupported, not errors.
+ */
+import { rejected, type Decoded } from "../report.js";
+import { decodeGga } from "./gga.js";
+import { decodeGll } from "./gll.js";
+import { decodeGns } from "./gns.js";
+import { decodeGsa } from "./gsa.js";
+import { decodeGsv } from "./gsv.js";
+import { decodeRmc } from "./rmc.js";
+import { splitSentence, type Sentence } from "./sentence.js";
+import { decodeTxt } from "./txt.js";
+import { decodeZda } from "./zda.js";
+
+const DECODERS: Record<string, (s: Sentence) => Decoded> = {
+  RMC: decodeRmc,
+  ZDA: decodeZda,
+  GGA: decodeGga,
+  GNS: decodeGns,
+  GLL: decodeGll,
+  GSA: decodeGsa,
+  GSV: decodeGsv,
+  TXT: decodeTxt,
+};
+
+export function decodeNmea(line: string): Decoded {
+  const split = splitSentence(line);
+  if (!split.ok) return split;
+  const s = split.sentence;
+  const decoder = s.talker === "P" ? undefined : DECODERS[s.type];
+  if (!decoder) return rejected("unsupported-sentence", `${s.talker === "P" ? "P" + s.type : s.talker + s.type}`);
+  try {
+    return decoder(s);
+  } catch (err) {
+    return rejected("malformed-sentence", `${s.talker}${s.type}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,32 @@
+/*
+ * GNS — Fix data, multi-constellation (NMEA 3.0+).
+ *         1         2       3 4        5 6    7  8   9   10  11  12  13
+ *  $--GNS,hhmmss.ss,llll.ll,a,yyyyy.yy,a,c--c,nn,x.x,x.x,x.x,x.x,x.x,s*hh
+ *  6 mode, one letter per constellation: N no fix, A autonomous,
+ *    D differential, E estimated, R/F RTK, M manual, S simulator
+ *  7 satellites used
+ */
+import { parseNmeaSentence, type GNSPacket } from "nmea-simple";
+import { decoded, rejected, type Decoded, type FixMode } from "../report.js";
+import type { Sentence } from "./sentence.js";
+import { parseTimeOfDay } from "./utcFields.js";
+
+function gnsFixMode(mode: string): FixMode {
+  if (/[ADPRF]/.test(mode)) return "3d";
+  if (mode.includes("E")) return "dead-reckoning";
+  return "none";
+}
+
+export function decodeGns(s: Sentence): Decoded {
+  const packet = parseNmeaSentence(s.raw) as GNSPacket;
+  const source = s.talker + "GNS";
+  const timeField = s.fields[0] ?? "";
+  const timeOfDay = timeField === "" ? undefined : parseTimeOfDay(timeField);
+  if (timeField !== "" && !timeOfDay) return rejected("bad-time-field", `${source} time ${JSON.stringify(timeField)} is not hhmmss[.ss]`);
+  return decoded({
+    source,
+    ...(timeOfDay ? { timeOfDay } : {}),
+    fixMode: gnsFixMode(packet.modeIndicator ?? ""),
+    ...((s.fields[6] ?? "") !== "" ? { satellitesUsed: packet.satellitesInView } : {}),
+  });
+}

@@ -1,0 +1,44 @@
+/*
+ * Strict parsing of NMEA time and date fields. nmea-simple maps an empty
+ * time to 1970, drops fractions that are not exactly two digits and rolls
+ * 23:59:60 into the next minute; for a time server each of those is a wrong
+ * second, so the fields that make the UTC second are parsed here.
+ *   time: hhmmss[.f+]   date (RMC): ddmmyy   date (ZDA): dd,mm,yyyy
+ */
+import type { CivilDate, TimeOfDay } from "../report.js";
+
+const TIME = /^(\d\d)(\d\d)(\d\d)(?:\.(\d{1,6}))?$/;
+
+export function parseTimeOfDay(field: string): TimeOfDay | undefined {
+  const m = TIME.exec(field);
+  if (!m) return undefined;
+  const hour = Number(m[1]);
+  const minute = Number(m[2]);
+  const second = Number(m[3]);
+  const frac = m[4] ?? "";
+  if (hour > 23 || minute > 59 || second > 60) return undefined;
+  if (second === 60 && !(hour === 23 && minute === 59)) return undefined;
+  return { hour, minute, second, micros: frac === "" ? 0 : Number(frac.padEnd(6, "0")) };
+}
+
+/**
+ * RMC's ddmmyy. yy 80–99 is 19yy (GPS began in 1980), the rest 20yy, as gpsd
+ * reads it: a receiver with the week-rollover bug then shows up as the 1999
+ * date it really sends, which the time gate rejects by name.
+ */
+export function parseDdmmyy(field: string): CivilDate | undefined {
+  if (!/^\d{6}$/.test(field)) return undefined;
+  const yy = Number(field.slice(4, 6));
+  return checkDate({ day: Number(field.slice(0, 2)), month: Number(field.slice(2, 4)), year: yy >= 80 ? 1900 + yy : 2000 + yy });
+}
+
+export function parseZdaDate(day: string, month: string, year: string): CivilDate | undefined {
+  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return undefined;
+  return checkDate({ day: Number(day), month: Number(month), year: Number(year) });
+}
+
+function checkDate(d: CivilDate): CivilDate | undefined {
+  if (d.month < 1 || d.month > 12 || d.day < 1) return undefined;
+  const daysInMonth = new Date(Date.UTC(d.year, d.month, 0)).getUTCDate();
+  return d.day <= daysInMonth ? d : undefined;
+}

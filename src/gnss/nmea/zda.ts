@@ -1,0 +1,23 @@
+/*
+ * ZDA — Time and date.
+ *         1         2  3  4    5  6
+ *  $--ZDA,hhmmss.ss,dd,mm,yyyy,zh,zm*hh
+ * A four-digit year and no validity flag: ZDA says what the receiver's clock
+ * reads, fix or not, so its trust comes from the fix sentences of the same
+ * epoch (GGA, GNS, GSA).
+ */
+import { decoded, rejected, type Decoded } from "../report.js";
+import type { Sentence } from "./sentence.js";
+import { parseTimeOfDay, parseZdaDate } from "./utcFields.js";
+
+export function decodeZda(s: Sentence): Decoded {
+  const source = s.talker + "ZDA";
+  const [time = "", day = "", month = "", year = ""] = s.fields;
+  if (time === "") return decoded({ source });
+  const timeOfDay = parseTimeOfDay(time);
+  if (!timeOfDay) return rejected("bad-time-field", `${source} time ${JSON.stringify(time)} is not hhmmss[.ss]`);
+  if (day === "" && month === "" && year === "") return decoded({ source, timeOfDay });
+  const date = parseZdaDate(day, month, year);
+  if (!date) return rejected("bad-date-field", `${source} date ${JSON.stringify([day, month, year].join(","))} is not dd,mm,yyyy`);
+  return decoded({ source, timeOfDay, date });
+}

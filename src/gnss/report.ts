@@ -1,0 +1,57 @@
+/**
+ * What one decoded sentence or UBX message tells about its epoch. Every field
+ * is optional: a GSV says nothing of time, a GGA has a time of day but no date.
+ * The epoch assembler merges reports; only RMC, ZDA and the UBX time messages
+ * may supply a date (nmea-simple would lend GGA the *system* date).
+ */
+export interface TimeOfDay {
+  hour: number;
+  minute: number;
+  /** 0..60: 60 is an inserted leap second. */
+  second: number;
+  /** Fraction of the second in microseconds, as the receiver printed it. */
+  micros: number;
+}
+
+export interface CivilDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+export type FixMode = "none" | "dead-reckoning" | "2d" | "3d" | "time-only";
+
+/** Fix modes that measure time from satellites (dead reckoning and "none" do not). */
+export const isRealFix = (m: FixMode | undefined): boolean => m === "2d" || m === "3d" || m === "time-only";
+
+export interface GnssReport {
+  /** "GNRMC", "GPGSV", "UBX-NAV-PVT": what produced it. */
+  source: string;
+  timeOfDay?: TimeOfDay;
+  date?: CivilDate;
+  /** The receiver's own verdict on this time (RMC status A, UBX validUTC). */
+  timeValid?: boolean;
+  fixMode?: FixMode;
+  satellitesUsed?: number;
+  /** Satellites in view for one constellation (GSV talker or UBX). */
+  satellitesSeen?: { system: string; count: number };
+  /** GPS−UTC leap seconds, when the receiver says and knows it. */
+  leapSeconds?: number;
+  /** GPS time of week in ms (UBX iTOW): marks the epoch of UBX messages without a UTC time. */
+  gpsTowMs?: number;
+  text?: string;
+}
+
+export type DecodeReject =
+  | "bad-checksum"
+  | "missing-checksum"
+  | "malformed-sentence"
+  | "bad-time-field"
+  | "bad-date-field"
+  | "unsupported-sentence"
+  | "ubx-bad-payload";
+
+export type Decoded = { ok: true; report: GnssReport } | { ok: false; reason: DecodeReject; detail: string };
+
+export const rejected = (reason: DecodeReject, detail: string): Decoded => ({ ok: false, reason, detail });
+export const decoded = (report: GnssReport): Decoded => ({ ok: true, report });

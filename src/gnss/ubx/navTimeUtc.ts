@@ -1,0 +1,21 @@
+/*
+ * UBX-NAV-TIMEUTC (0x01 0x21), 20 bytes.
+ *  0 iTOW U4 | 4 tAcc U4 ns | 8 nano I4 ns | 12 year U2 | 14 month | 15 day
+ *  16 hour | 17 min | 18 sec | 19 valid X1: bit0 validTOW, bit1 validWKN, bit2 validUTC
+ * validUTC means the leap-second count is known; without it the UTC second
+ * may be off by the leap seconds since the almanac's default.
+ */
+import { decoded, rejected, type Decoded } from "../report.js";
+
+export function decodeNavTimeUtc(p: Buffer): Decoded {
+  if (p.length !== 20) return rejected("ubx-bad-payload", `UBX-NAV-TIMEUTC payload ${p.length} bytes, expected 20`);
+  const valid = p.readUInt8(19);
+  const nano = p.readInt32LE(8);
+  return decoded({
+    source: "UBX-NAV-TIMEUTC",
+    gpsTowMs: p.readUInt32LE(0),
+    date: { year: p.readUInt16LE(12), month: p.readUInt8(14), day: p.readUInt8(15) },
+    timeOfDay: { hour: p.readUInt8(16), minute: p.readUInt8(17), second: p.readUInt8(18), micros: Math.max(0, Math.round(nano / 1000)) },
+    timeValid: (valid & 0b111) === 0b111,
+  });
+}

@@ -1,0 +1,154 @@
+/*
+ * serial bytes ─► framer ─► decoder ─► epoch assembler ─► time gate ─► sinks
+ * The same chain serves the live UART, the pty simulation and offline replay
+ * of captures: only the byte source and the clock differ. Every drop on the
+ * way is a named counter in Health and, once, a log line.
+ */
+import { Framer } from "../gnss/framer.js";
+import type { Frame, FramingReject } from "../gnss/frame.js";
+import type { Epoch } from "../gnss/epoch.js";
+import { EpochAssembler } from "../gnss/epochAssembler.js";
+import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
+import type { Decoded } from "../gnss/report.js";
+import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
+import type { Logger } from "../log/logger.js";
+import { ReasonReporter } from "../log/reasonReporter.js";
+import type { RefclockSink } from "../refclock/sink.js";
+import { bump, type Health } from "../status/health.js";
+import type { TimeSample } from "../timing/sample.js";
+import { sampleOffsetS } from "../timing/sample.js";
+import { TimeGate, type GateVerdict } from "../timing/timeGate.js";
+import { isoSecond } from "../timing/utc.js";
+
+const INPUT_HINTS: Record<string, string> = {
+  "garbage-bytes": "bytes that are neither NMEA nor UBX: wrong baud rate (serial.baud; u-blox M8 9600, M9/F9/M10 38400) or a noisy line",
+  "line-too-long": "a line longer than 256 bytes without newline: wrong baud rate or a corrupted stream",
+  "line-truncated": "a sentence cut short by the next one: bytes lost on the line (overrun, loose wire)",
+  "line-binary": "binary bytes inside a sentence: noise or a wrong baud rate",
+  "bad-checksum": "corrupted sentence, discarded: noise on the line, check wiring and baud rate",
+  "missing-checksum": "sentence without checksum, discarded: enable checksums on the receiver",
+  "malformed-sentence": "fields could not be decoded; the sentence was discarded",
+  "bad-time-field": "unreadable time field; the sentence was discarded",
+  "bad-date-field": "unreadable date field; the sentence was discarded",
+  "ubx-bad-checksum": "corrupted UBX frame, discarded",
+  "ubx-bad-length": "impossible UBX length: false sync in noise",
+  "ubx-bad-payload": "UBX message of an unexpected size: receiver firmware too old or too new for this decoder",
+};
+
+export interface PipelineOptions {
+  floorS: number;
+  settleEpochs: number;
+  nowUs: () => number;
+}
+
+export class TimePipeline {
+  private readonly framer: Framer;
+  private readonly assembler: EpochAssembler;
+  private readonly gate: TimeGate;
+  private readonly reporter: ReasonReporter;
+  /** Observers of each verdict (tests, the bench, later the PPS associator). */
+  readonly verdictListeners: Array<(v: GateVerdict, epoch: Epoch) => void> = [];
+
+  constructor(
+    private readonly health: Health,
+    private readonly sinks: readonly RefclockSink[],
+    private readonly log: Logger,
+    opts: PipelineOptions,
+  ) {
+    this.reporter = new ReasonReporter(log, INPUT_HINTS);
+    this.gate = new TimeGate({ floorS: opts.floorS, settleEpochs: opts.settleEpochs, nowUs: opts.nowUs });
+    this.framer = new Framer({
+      frame: (f) => this.onFrame(f),
+      reject: (reason: FramingReject, bytes: number) => {
+        bump(health.framing, reason);
+        this.reporter.report(reason, `${bytes} bytes dropped`);
+      },
+    });
+    this.assembler = new EpochAssembler({
+      timeReady: (e) => this.decide(e),
+      closed: (e, decided) => this.onClosed(e, decided),
+    });
+  }
+
+  /** Bytes from the source, stamped on arrival. */
+  push(chunk: Buffer, rxUs: number): void {
+    this.health.counts.bytes += chunk.length;
+    this.health.last.bytesUs = rxUs;
+    this.framer.push(chunk, rxUs);
+  }
+
+  /** The device went away: drop partial input and make the receiver prove itself again. */
+  deviceLost(): void {
+    this.framer.reset();
+    this.assembler.flush();
+    this.gate.reset();
+  }
+
+  /** Closes the open epoch when the line has gone quiet (called from the owner's timer). */
+  idle(nowUs: number, quietUs: number): void {
+    if (this.assembler.lastReportRxUs > 0 && nowUs - this.assembler.lastReportRxUs > quietUs) this.assembler.flush();
+  }
+
+  flushReports(intervalS: number): void {
+    this.reporter.flush(intervalS);
+  }
+
+  private onFrame(f: Frame): void {
+    this.health.last.frameUs = f.rxUs;
+    let result: Decoded;
+    if (f.kind === "nmea") {
+      this.health.counts.nmeaSentences += 1;
+      result = decodeNmea(f.text);
+    } else {
+      this.health.counts.ubxFrames += 1;
+      result = decodeUbx(f.msgClass, f.msgId, f.payload);
+    }
+    if (!result.ok) {
+      if (result.reason === "unsupported-sentence") {
+        this.health.countUnsupported(result.detail);
+        return;
+      }
+      bump(this.health.decode, result.reason);
+      this.reporter.report(result.reason, result.detail);
+      return;
+    }
+    this.health.counts.reports += 1;
+    if (result.report.text !== undefined) this.log.info(`receiver says: ${result.report.text}`);
+    this.assembler.add(result.report, f.rxUs);
+  }
+
+  private onClosed(e: Epoch, decided: boolean): void {
+    this.health.counts.epochs += 1;
+    this.health.fix = { mode: e.fixMode, satellitesUsed: e.satellitesUsed, satellitesSeen: { ...e.satellitesSeen } };
+    // An epoch that never completed (no date, no fix state) still gets a verdict, so it is counted and explained.
+    if (!decided && (e.timeOfDay || e.date)) this.decide(e);
+  }
+
+  private decide(e: Epoch): void {
+    const verdict = this.gate.judge(e);
+    if (verdict.ok) {
+      this.deliver(verdict.sample);
+      this.setTimeState("ok", `labelled ${isoSecond(verdict.sample.utcSecond)} from ${e.timeSource}`, e.startRxUs);
+    } else {
+      bump(this.health.gate, verdict.reason);
+      if (verdict.utcSecond !== undefined) this.health.last.utcSecond = verdict.utcSecond;
+      this.setTimeState(verdict.reason, verdict.detail, e.startRxUs);
+    }
+    for (const l of this.verdictListeners) l(verdict, e);
+  }
+
+  private deliver(sample: TimeSample): void {
+    this.health.counts.samples += 1;
+    this.health.last = { ...this.health.last, utcSecond: sample.utcSecond, sampleLocalUs: sample.localUs, offsetS: sampleOffsetS(sample) };
+    for (const sink of this.sinks) sink.deliver(sample);
+  }
+
+  private setTimeState(state: Health["time"]["state"], detail: string, atUs: number): void {
+    const t = this.health.time;
+    if (t.state === state) return;
+    this.health.time = { state, detail, sinceUs: atUs };
+    const line = `time: ${state}: ${detail}`;
+    if (state === "ok" || state === "settling") this.log.info(line);
+    else this.log.warn(line);
+  }
+}

@@ -1,0 +1,70 @@
+/*
+ * The ntpd/ntpsec SHM refclock (driver 28; chrony's `refclock SHM`):
+ * a SysV segment with key 0x4e545030 + unit holding struct shmTime, written
+ * with the mode-1 protocol (count bumped before and after, valid set last) so
+ * a reader can detect a torn sample. Mode 0600: units 0 and 1 are root-only
+ * by convention, and a world-writable segment would let any local user feed
+ * the time server.
+ */
+import { errnoName, native } from "../hal/native.js";
+import type { Logger } from "../log/logger.js";
+import type { TimeSample } from "../timing/sample.js";
+import type { RefclockSink, SinkStatus } from "./sink.js";
+
+export const SHM_KEY_BASE = 0x4e545030;
+/** log2 of the sample precision: NMEA timing is good to a few ms at best (2^-10 s ≈ 1 ms). */
+const NMEA_PRECISION = -10;
+
+export class ShmSink implements RefclockSink {
+  readonly name: string;
+  private id = -1;
+  private st: SinkStatus = { state: "not-sent-yet", delivered: 0, failed: 0 };
+
+  constructor(readonly unit: number, private readonly log: Logger, private readonly nowUs: () => number) {
+    this.name = `shm:${unit}`;
+  }
+
+  get key(): number {
+    return SHM_KEY_BASE + this.unit;
+  }
+
+  deliver(sample: TimeSample): void {
+    const calls = native();
+    if (this.id < 0) {
+      const id = calls.shmAttach(this.key, true);
+      if (id < 0) {
+        this.st.failed += 1;
+        this.setState(errnoName(id));
+        return;
+      }
+      this.id = id;
+    }
+    const refSec = Math.floor(sample.referenceUs / 1e6);
+    const locSec = Math.floor(sample.localUs / 1e6);
+    try {
+      calls.shmWrite(this.id, refSec, (sample.referenceUs - refSec * 1e6) * 1000, locSec, (sample.localUs - locSec * 1e6) * 1000, sample.leap, NMEA_PRECISION);
+    } catch (err) {
+      // The segment was removed (ipcrm) under us: attach afresh next time.
+      this.id = -1;
+      this.st.failed += 1;
+      this.setState(`shmat: ${(err as Error).message}`);
+      return;
+    }
+    this.st.delivered += 1;
+    this.st.lastDeliveredUs = this.nowUs();
+    this.setState("ok");
+  }
+
+  status(): SinkStatus {
+    return { ...this.st };
+  }
+
+  close(): void {}
+
+  private setState(state: string): void {
+    if (state === this.st.state) return;
+    this.st.state = state;
+    if (state === "ok") this.log.info(`SHM unit ${this.unit} (key 0x${this.key.toString(16)}): writing samples`);
+    else this.log.warn(`SHM unit ${this.unit} (key 0x${this.key.toString(16)}): cannot write (${state}); a segment created by another user with other permissions must be removed with ipcrm`);
+  }
+}

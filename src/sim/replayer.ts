@@ -1,0 +1,71 @@
+/*
+ * Replays capture epochs into a serial device in real time, the way a
+ * receiver sends them: epoch k starts `delayMs` after UTC second start+k
+ * (the receiver's processing delay after its pulse), and each frame is
+ * written when its last byte would have left the UART at the baud rate
+ * (10 bits per byte). Each NMEA epoch is rewritten to its new second.
+ * onWrite reports the realtime at which each frame's last byte was written,
+ * which is what a sample's timestamp is judged against.
+ */
+import { closeSync, openSync, writeSync } from "node:fs";
+import type { Clock } from "../hal/clock.js";
+import type { CaptureEpoch } from "./captureEpochs.js";
+import { rewriteSentence } from "./nmeaRewrite.js";
+
+export interface ReplayOptions {
+  /** The writing end of the pty pair (or a real UART on a test rig). */
+  feedPath: string;
+  baud: number;
+  /** Delay from the second's start to the first byte of the epoch. */
+  delayMs: number;
+  /** First UTC second to map the capture onto (POSIX s). */
+  startSecond: number;
+  /** Rewrite NMEA time fields to the replay's seconds (off: send the capture's own dates, e.g. rollover tests). */
+  rewrite: boolean;
+  /** Loop the capture to fill this many epochs (default: once). */
+  epochs?: number;
+  clock: Clock;
+  onWrite?: (info: { epochIndex: number; utcSecond: number; frameIndex: number; text?: string; writtenUs: number }) => void;
+  /** Replaces the bytes of an epoch just before it is sent (fault injection). */
+  mutate?: (epochIndex: number, frames: Buffer[]) => Buffer[];
+}
+
+function waitUntil(clock: Clock, targetUs: number): Promise<void> {
+  const ms = (targetUs - clock.realtimeUs()) / 1000;
+  // setTimeout wakes up to ~1 ms late; the last stretch is spun out on the clock for a precise write moment.
+  return new Promise((resolve) => {
+    const spin = (): void => {
+      while (clock.realtimeUs() < targetUs) {
+        /* spin */
+      }
+      resolve();
+    };
+    if (ms > 2) clock.after(ms - 2, spin);
+    else spin();
+  });
+}
+
+export async function replay(epochs: readonly CaptureEpoch[], opts: ReplayOptions, signal?: AbortSignal): Promise<void> {
+  const fd = openSync(opts.feedPath, "w");
+  try {
+    const total = opts.epochs ?? epochs.length;
+    for (let k = 0; k < total && !signal?.aborted; k++) {
+      const epoch = epochs[k % epochs.length]!;
+      const second = opts.startSecond + k;
+      let frames = epoch.frames.map((f) => (opts.rewrite && f.text ? Buffer.from(rewriteSentence(f.text, second) + "\r\n", "latin1") : f.bytes));
+      if (opts.mutate) frames = opts.mutate(k, frames);
+      let offsetUs = second * 1e6 + opts.delayMs * 1000;
+      for (let i = 0; i < frames.length; i++) {
+        const bytes = frames[i]!;
+        offsetUs += (bytes.length * 10 * 1e6) / opts.baud;
+        await waitUntil(opts.clock, Math.round(offsetUs));
+        if (signal?.aborted) return;
+        writeSync(fd, bytes);
+        const writtenUs = opts.clock.realtimeUs();
+        opts.onWrite?.({ epochIndex: k, utcSecond: second, frameIndex: i, text: bytes.toString("latin1").trimEnd(), writtenUs });
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}

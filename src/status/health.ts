@@ -1,0 +1,43 @@
+/*
+ * The health model: every counter and state the service exposes, in one
+ * place. Pipeline stages only increment; the status snapshot, the log and
+ * (later) the LCD and stratum1ctl read from here.
+ */
+import type { FramingReject } from "../gnss/frame.js";
+import type { DecodeReject, FixMode } from "../gnss/report.js";
+import type { DeviceState } from "../hal/byteSource.js";
+import type { GateReject } from "../timing/timeGate.js";
+
+/** Named keys of the unsupported-message map are capped so a noisy receiver cannot grow it. */
+const MAX_UNSUPPORTED_KEYS = 64;
+
+export interface TimeState {
+  /** "ok" while samples flow, otherwise the gate's reason, or "no-data". */
+  state: "ok" | GateReject | "no-data" | "waiting";
+  detail: string;
+  sinceUs: number;
+}
+
+export class Health {
+  readonly counts = { bytes: 0, nmeaSentences: 0, ubxFrames: 0, reports: 0, epochs: 0, samples: 0 };
+  readonly framing: Partial<Record<FramingReject, number>> = {};
+  readonly decode: Partial<Record<DecodeReject, number>> = {};
+  readonly gate: Partial<Record<GateReject, number>> = {};
+  readonly unsupported: Record<string, number> = {};
+  device: DeviceState & { sinceUs: number } = { state: "opening", detail: "not started", sinceUs: 0 };
+  time: TimeState = { state: "waiting", detail: "no epoch yet", sinceUs: 0 };
+  fix: { mode?: FixMode; satellitesUsed?: number; satellitesSeen: Record<string, number> } = { satellitesSeen: {} };
+  last: { utcSecond?: number; sampleLocalUs?: number; offsetS?: number; bytesUs?: number; frameUs?: number } = {};
+
+  countUnsupported(name: string): void {
+    if (name in this.unsupported || Object.keys(this.unsupported).length < MAX_UNSUPPORTED_KEYS) {
+      this.unsupported[name] = (this.unsupported[name] ?? 0) + 1;
+    } else {
+      this.unsupported["(other)"] = (this.unsupported["(other)"] ?? 0) + 1;
+    }
+  }
+}
+
+export const bump = <K extends string>(map: Partial<Record<K, number>>, key: K, by = 1): void => {
+  map[key] = (map[key] ?? 0) + by;
+};

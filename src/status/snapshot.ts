@@ -1,0 +1,68 @@
+/*
+ * The status snapshot: what the LCD, stratum1ctl and monitoring read. Plain
+ * JSON, versioned, written to a temp file and renamed so a reader never sees
+ * half a file, asynchronously so the event loop that stamps serial data never
+ * waits on the SD card.
+ */
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { RefclockSink, SinkStatus } from "../refclock/sink.js";
+import type { Health } from "./health.js";
+
+export const STATUS_VERSION = 1;
+
+export interface StatusSnapshot {
+  version: number;
+  updatedAt: string;
+  device: { path: string; baud: number; state: string; detail: string; since: string | null };
+  time: { state: string; detail: string; since: string | null; lastUtc: string | null; lastSampleAt: string | null; lastOffsetS: number | null };
+  fix: { mode: string; satellitesUsed: number | null; satellitesSeen: number; seenBySystem: Record<string, number> };
+  counts: Health["counts"];
+  rejected: { framing: Record<string, number>; decode: Record<string, number>; gate: Record<string, number> };
+  unsupported: Record<string, number>;
+  sinks: Record<string, SinkStatus>;
+}
+
+const iso = (us: number | undefined): string | null => (us ? new Date(us / 1000).toISOString() : null);
+
+export function buildSnapshot(h: Health, device: { path: string; baud: number }, sinks: readonly RefclockSink[], nowUs: number): StatusSnapshot {
+  const seen = Object.values(h.fix.satellitesSeen).reduce((a, b) => a + b, 0);
+  return {
+    version: STATUS_VERSION,
+    updatedAt: new Date(nowUs / 1000).toISOString(),
+    device: { ...device, state: h.device.state, detail: h.device.detail, since: iso(h.device.sinceUs) },
+    time: {
+      state: h.time.state,
+      detail: h.time.detail,
+      since: iso(h.time.sinceUs),
+      lastUtc: h.last.utcSecond !== undefined ? new Date(h.last.utcSecond * 1000).toISOString() : null,
+      lastSampleAt: iso(h.last.sampleLocalUs),
+      lastOffsetS: h.last.offsetS ?? null,
+    },
+    fix: { mode: h.fix.mode ?? "unknown", satellitesUsed: h.fix.satellitesUsed ?? null, satellitesSeen: seen, seenBySystem: h.fix.satellitesSeen },
+    counts: { ...h.counts },
+    rejected: { framing: { ...h.framing }, decode: { ...h.decode }, gate: { ...h.gate } },
+    unsupported: { ...h.unsupported },
+    sinks: Object.fromEntries(sinks.map((s) => [s.name, s.status()])),
+  };
+}
+
+export class SnapshotWriter {
+  private writing = false;
+
+  constructor(private readonly path: string) {}
+
+  /** Skips a write while the previous one is still in flight (a slow SD card must not queue writes). */
+  async write(snapshot: StatusSnapshot): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      await writeFile(tmp, JSON.stringify(snapshot, null, 2) + "\n", { mode: 0o644 });
+      await rename(tmp, this.path);
+    } finally {
+      this.writing = false;
+    }
+  }
+}

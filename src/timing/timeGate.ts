@@ -1,0 +1,130 @@
+/*
+ * The time gate: the one place that decides whether an epoch's UTC second may
+ * reach chrony. A wrong second is worse than no second (chrony will follow a
+ * lone good-looking source), so every epoch must pass, in order:
+ *   1. it has a date and a time of day (only RMC, ZDA and UBX carry a date);
+ *   2. the receiver itself calls the time valid (RMC status A, UBX flags);
+ *   3. it comes from a real fix (not "no fix", not dead reckoning);
+ *   4. it is not the inserted leap second 23:59:60, which POSIX cannot label;
+ *   5. the date is plausible: not before this firmware's release date (the
+ *      GPS week-rollover bug shows up as a date 1024 weeks in the past) and
+ *      not past the 1024-week horizon after it;
+ *   6. it moves forward by exactly the seconds the local clock saw elapse
+ *      since the previous good epoch, and that has held for SETTLE epochs
+ *      in a row (a receiver that jumps, repeats or reorders is not believed
+ *      until it has behaved again).
+ * Each refusal is a named reason, counted and shown in the status.
+ */
+import type { Epoch } from "../gnss/epoch.js";
+import { isRealFix } from "../gnss/report.js";
+import type { TimeSample } from "./sample.js";
+import { GPS_WEEK_ROLLOVER_S, isoSecond, posixSeconds } from "./utc.js";
+
+export type GateReject =
+  | "no-date"
+  | "receiver-invalid"
+  | "no-fix"
+  | "leap-second"
+  | "gps-week-rollover"
+  | "date-before-floor"
+  | "date-beyond-horizon"
+  | "duplicate-second"
+  | "time-jump"
+  | "settling";
+
+export const GATE_REJECTS: readonly GateReject[] = [
+  "no-date",
+  "receiver-invalid",
+  "no-fix",
+  "leap-second",
+  "gps-week-rollover",
+  "date-before-floor",
+  "date-beyond-horizon",
+  "duplicate-second",
+  "time-jump",
+  "settling",
+];
+
+export type GateVerdict =
+  | { ok: true; sample: TimeSample }
+  | { ok: false; reason: GateReject; detail: string; utcSecond?: number };
+
+export interface TimeGateOptions {
+  /** No real date can be earlier than this (POSIX s): the firmware's release date. */
+  floorS: number;
+  /** Consecutive consistent epochs needed before samples flow (after start and after a jump). */
+  settleEpochs: number;
+  /** Realtime µs now, for naming a week rollover against the host clock. */
+  nowUs: () => number;
+}
+
+export class TimeGate {
+  private last: { utc: number; rxUs: number } | undefined;
+  private streak = 0;
+
+  constructor(private readonly opts: TimeGateOptions) {}
+
+  /** Forget history, e.g. after the receiver was unplugged: it must settle again. */
+  reset(): void {
+    this.last = undefined;
+    this.streak = 0;
+  }
+
+  judge(e: Epoch): GateVerdict {
+    if (!e.date || !e.timeOfDay) return { ok: false, reason: "no-date", detail: `epoch from ${e.sources.join(",") || "nothing"} has no date (needs RMC, ZDA or UBX time)` };
+    const utc = posixSeconds(e.date, e.timeOfDay);
+    const valid = e.timeValid ?? isRealFix(e.fixMode);
+    if (!valid) return { ok: false, reason: "receiver-invalid", detail: `${e.timeSource} says its time is not valid`, utcSecond: utc };
+    if (!isRealFix(e.fixMode)) return { ok: false, reason: "no-fix", detail: `fix mode is ${e.fixMode ?? "unknown"}`, utcSecond: utc };
+    if (e.timeOfDay.second === 60) {
+      // The next epoch (00:00:00) is one POSIX second after 23:59:59 while two have elapsed.
+      if (this.last) this.last = { utc: utc - 1, rxUs: e.startRxUs - 1e6 };
+      return { ok: false, reason: "leap-second", detail: `${isoSecond(utc).replace(":59Z", ":60Z")} is an inserted leap second`, utcSecond: utc };
+    }
+    const plausibility = this.checkDate(utc);
+    if (plausibility) return { ...plausibility, utcSecond: utc };
+    const verdict = this.checkProgress(utc, e.startRxUs);
+    if (verdict) return { ...verdict, utcSecond: utc };
+    return {
+      ok: true,
+      sample: { localUs: e.startRxUs, referenceUs: utc * 1e6 + e.timeOfDay.micros, leap: 0, pulse: 0, utcSecond: utc },
+    };
+  }
+
+  private checkDate(utc: number): { ok: false; reason: GateReject; detail: string } | undefined {
+    const { floorS } = this.opts;
+    if (utc < floorS) {
+      const hostS = this.opts.nowUs() / 1e6;
+      for (let k = 1; k <= 3; k++) {
+        if (Math.abs(utc + k * GPS_WEEK_ROLLOVER_S - hostS) < 2 * 86400) {
+          return { ok: false, reason: "gps-week-rollover", detail: `receiver date ${isoSecond(utc)} is ${k * 1024} weeks behind the host clock: firmware GPS week-rollover bug, update the receiver firmware` };
+        }
+      }
+      return { ok: false, reason: "date-before-floor", detail: `receiver date ${isoSecond(utc)} is before ${isoSecond(floorS)}, earlier than this firmware: GPS week rollover or a receiver without almanac` };
+    }
+    if (utc > floorS + GPS_WEEK_ROLLOVER_S) {
+      return { ok: false, reason: "date-beyond-horizon", detail: `receiver date ${isoSecond(utc)} is more than 1024 weeks after ${isoSecond(floorS)}` };
+    }
+    return undefined;
+  }
+
+  private checkProgress(utc: number, rxUs: number): { ok: false; reason: GateReject; detail: string } | undefined {
+    const prev = this.last;
+    if (prev && utc === prev.utc) return { ok: false, reason: "duplicate-second", detail: `${isoSecond(utc)} was already labelled` };
+    this.last = { utc, rxUs };
+    if (!prev) {
+      this.streak = 1;
+    } else {
+      const elapsed = Math.round((rxUs - prev.rxUs) / 1e6);
+      if (utc - prev.utc !== elapsed) {
+        this.streak = 1;
+        return { ok: false, reason: "time-jump", detail: `receiver time moved ${utc - prev.utc} s while the local clock moved ${elapsed} s (${isoSecond(prev.utc)} -> ${isoSecond(utc)})` };
+      }
+      this.streak += 1;
+    }
+    if (this.streak < this.opts.settleEpochs) {
+      return { ok: false, reason: "settling", detail: `waiting for ${this.opts.settleEpochs} consecutive consistent epochs (${this.streak} so far)` };
+    }
+    return undefined;
+  }
+}
