@@ -9,6 +9,12 @@
  *    a new epoch;
  *  - a report with no time (GSV, GSA, TXT) opens one only after a silence
  *    longer than QUIET_GAP, which a burst never contains;
+ *  - times that differ by less than SAME_EPOCH_US are the same solution:
+ *    u-blox prints NAV-PVT with its clock bias (…22.000256) beside RMC's
+ *    22.00, and 5 Hz receivers are 200 ms apart;
+ *  - a second sentence of a once-per-epoch kind (the same talker's RMC, GGA,
+ *    ZDA, GNS, GLL, or a UBX NAV message) opens a new epoch even when it has
+ *    no time yet (an RMC with empty fields during a cold start);
  *  - reports from different talkers with the same time merge, so a receiver
  *    sending GNRMC and GPRMC yields one epoch and one sample.
  * The time is handed on as soon as it is complete (date, time of day, a
@@ -19,6 +25,9 @@ import type { Epoch } from "./epoch.js";
 import type { GnssReport, TimeOfDay } from "./report.js";
 
 export const QUIET_GAP_US = 350_000;
+export const SAME_EPOCH_US = 50_000;
+
+const ONCE_PER_EPOCH = /(RMC|GGA|ZDA|GNS|GLL)$|^UBX-NAV-/;
 
 export interface EpochListener {
   /** The epoch's UTC time is known: decide on it now. Called at most once per epoch. */
@@ -27,8 +36,14 @@ export interface EpochListener {
   closed(epoch: Epoch, timeDecided: boolean): void;
 }
 
-const sameTod = (a: TimeOfDay, b: TimeOfDay): boolean =>
-  a.hour === b.hour && a.minute === b.minute && a.second === b.second && a.micros === b.micros;
+const todUs = (t: TimeOfDay): number => ((t.hour * 60 + t.minute) * 60 + t.second) * 1e6 + t.micros;
+const DAY_US = 86_400e6;
+
+/** Same solution: within SAME_EPOCH_US of each other, also across midnight. */
+export function sameEpochTime(a: TimeOfDay, b: TimeOfDay): boolean {
+  const d = Math.abs(todUs(a) - todUs(b));
+  return Math.min(d, DAY_US - d) < SAME_EPOCH_US;
+}
 
 export class EpochAssembler {
   private current: Epoch | undefined;
@@ -66,8 +81,9 @@ export class EpochAssembler {
   }
 
   private startsNewEpoch(cur: Epoch, r: GnssReport, rxUs: number): boolean {
-    if (r.timeOfDay && cur.timeOfDay && !sameTod(r.timeOfDay, cur.timeOfDay)) return true;
+    if (r.timeOfDay && cur.timeOfDay && !sameEpochTime(r.timeOfDay, cur.timeOfDay)) return true;
     if (r.gpsTowMs !== undefined && cur.gpsTowMs !== undefined && r.gpsTowMs !== cur.gpsTowMs) return true;
+    if (ONCE_PER_EPOCH.test(r.source) && cur.sources.includes(r.source)) return true;
     const quiet = rxUs - this.lastRxUs > QUIET_GAP_US;
     return quiet && rxUs !== 0;
   }

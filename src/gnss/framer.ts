@@ -14,12 +14,13 @@
  *  - a UBX frame is B5 62 class id len16le payload ck_a ck_b; an absurd
  *    length or a bad checksum means the sync bytes were payload or noise, so
  *    we resume hunting right after the B5 and find whatever follows;
- *  - everything is bounded: a line longer than MAX_LINE is dropped, so 1 MB
+ *  - everything is bounded: a line longer than MAX_LINE is dropped at once, so 1 MB
  *    without a newline costs MAX_LINE bytes of memory, not 1 MB.
  * Every frame carries the realtime stamp of the read that completed it: the
  * chunk's arrival time, taken by the byte source before any parsing.
  */
 import type { Frame, FramingReject } from "./frame.js";
+import { ubxChecksum } from "./ubx/frame.js";
 
 /** NMEA 0183 says 82; proprietary sentences (PUBX, PMTK) run longer. */
 export const MAX_LINE = 256;
@@ -43,7 +44,6 @@ export class Framer {
   private state = State.Hunt;
   private line = Buffer.alloc(MAX_LINE);
   private lineLen = 0;
-  private lineOverflow = 0;
   private ubxHeader = Buffer.alloc(4);
   private ubxHeaderLen = 0;
   private ubxBody: Buffer = Buffer.alloc(0);
@@ -60,10 +60,9 @@ export class Framer {
 
   /** Drops any partial frame, e.g. when the device is reopened. */
   reset(): void {
-    if (this.state === State.Line && this.lineLen + this.lineOverflow > 0) this.sink.reject("line-truncated", this.lineLen + this.lineOverflow);
+    if (this.state === State.Line && this.lineLen > 0) this.sink.reject("line-truncated", this.lineLen);
     this.state = State.Hunt;
     this.lineLen = 0;
-    this.lineOverflow = 0;
     this.flushGarbage();
   }
 
@@ -129,7 +128,6 @@ export class Framer {
     this.state = State.Line;
     this.line[0] = b;
     this.lineLen = 1;
-    this.lineOverflow = 0;
   }
 
   private lineByte(b: number, rxUs: number): void {
@@ -138,47 +136,38 @@ export class Framer {
       return;
     }
     if (b === 0x24 || b === 0x21) {
-      this.sink.reject("line-truncated", this.lineLen + this.lineOverflow);
+      this.sink.reject("line-truncated", this.lineLen);
       this.startLine(b);
       return;
     }
     if (b === 0x0d) return;
     if (b < 0x20 || b > 0x7e) {
-      this.sink.reject("line-binary", this.lineLen + this.lineOverflow + 1);
+      this.sink.reject("line-binary", this.lineLen + 1);
       this.lineLen = 0;
-      this.lineOverflow = 0;
-      this.state = State.Hunt;
+        this.state = State.Hunt;
       if (b === 0xb5) this.state = State.UbxSync2;
       return;
     }
-    if (this.lineLen < MAX_LINE) this.line[this.lineLen++] = b;
-    else this.lineOverflow += 1;
+    if (this.lineLen < MAX_LINE) {
+      this.line[this.lineLen++] = b;
+      return;
+    }
+    // Too long to be a sentence: report it now and hunt, so the rest counts as noise and the next '$' starts afresh.
+    this.sink.reject("line-too-long", this.lineLen + 1);
+    this.lineLen = 0;
+    this.state = State.Hunt;
   }
 
   private finishLine(rxUs: number): void {
     this.state = State.Hunt;
-    if (this.lineOverflow > 0) {
-      this.sink.reject("line-too-long", this.lineLen + this.lineOverflow);
-    } else {
-      this.sink.frame({ kind: "nmea", text: this.line.toString("latin1", 0, this.lineLen), rxUs });
-    }
+    this.sink.frame({ kind: "nmea", text: this.line.toString("latin1", 0, this.lineLen), rxUs });
     this.lineLen = 0;
-    this.lineOverflow = 0;
   }
 
   private finishUbx(rxUs: number): void {
     const body = this.ubxBody;
     const len = body.length - 2;
-    let a = 0;
-    let c = 0;
-    for (const b of this.ubxHeader) {
-      a = (a + b) & 0xff;
-      c = (c + a) & 0xff;
-    }
-    for (let i = 0; i < len; i++) {
-      a = (a + body[i]!) & 0xff;
-      c = (c + a) & 0xff;
-    }
+    const [a, c] = ubxChecksum([...this.ubxHeader, ...body.subarray(0, len)]);
     this.state = State.Hunt;
     if (a !== body[len] || c !== body[len + 1]) {
       this.sink.reject("ubx-bad-checksum", len + 8);

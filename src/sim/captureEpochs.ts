@@ -8,6 +8,9 @@ import { Framer } from "../gnss/framer.js";
 import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
 import type { TimeOfDay } from "../gnss/report.js";
 import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
+import { encodeUbx } from "../gnss/ubx/frame.js";
+import { EpochAssembler } from "../gnss/epochAssembler.js";
+import type { Decoded } from "../gnss/report.js";
 
 export interface CaptureFrame {
   bytes: Buffer;
@@ -34,41 +37,42 @@ export function stripComments(data: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-const todKey = (t: TimeOfDay): number => ((t.hour * 60 + t.minute) * 61 + t.second) * 1e6 + t.micros;
-
+/**
+ * Epoch boundaries come from the product's own EpochAssembler: a frame that
+ * makes it open a new epoch starts a new replay epoch; frames without a report
+ * (unsupported, undecodable) stay with the epoch they arrived in.
+ */
 export function splitEpochs(data: Buffer): CaptureEpoch[] {
   const epochs: CaptureEpoch[] = [];
   let cur: CaptureEpoch = { frames: [] };
-  let curTow: number | undefined;
-  const push = (f: CaptureFrame, tow?: number): void => {
-    const t = f.timeOfDay;
-    const newByTod = t && cur.timeOfDay && todKey(t) !== todKey(cur.timeOfDay);
-    const newByTow = tow !== undefined && curTow !== undefined && tow !== curTow;
-    if (newByTod || newByTow) {
-      epochs.push(cur);
-      cur = { frames: [] };
-      curTow = undefined;
+  let opened = false;
+  const assembler = new EpochAssembler({
+    timeReady: () => undefined,
+    closed: () => {
+      opened = true;
+    },
+  });
+  const push = (f: CaptureFrame, d: Decoded): void => {
+    if (d.ok) {
+      opened = false;
+      assembler.add(d.report, 0);
+      if (opened && cur.frames.length > 0) {
+        epochs.push(cur);
+        cur = { frames: [] };
+      }
+      if (d.report.timeOfDay && !cur.timeOfDay) cur.timeOfDay = d.report.timeOfDay;
     }
-    if (t && !cur.timeOfDay) cur.timeOfDay = t;
-    if (tow !== undefined && curTow === undefined) curTow = tow;
     cur.frames.push(f);
   };
   const framer = new Framer({
     frame: (f) => {
       if (f.kind === "nmea") {
         const d = decodeNmea(f.text);
-        push({ bytes: Buffer.from(f.text + "\r\n", "latin1"), text: f.text, ...(d.ok && d.report.timeOfDay ? { timeOfDay: d.report.timeOfDay } : {}) });
+        push({ bytes: Buffer.from(f.text + "\r\n", "latin1"), text: f.text, ...(d.ok && d.report.timeOfDay ? { timeOfDay: d.report.timeOfDay } : {}) }, d);
       } else {
-        const header = Buffer.from([0xb5, 0x62, f.msgClass, f.msgId, f.payload.length & 0xff, f.payload.length >> 8]);
-        let a = 0;
-        let b = 0;
-        for (const x of [...header.subarray(2), ...f.payload]) {
-          a = (a + x) & 0xff;
-          b = (b + a) & 0xff;
-        }
         const d = decodeUbx(f.msgClass, f.msgId, f.payload);
         const tod = d.ok ? d.report.timeOfDay : undefined;
-        push({ bytes: Buffer.concat([header, f.payload, Buffer.from([a, b])]), ...(tod ? { timeOfDay: tod } : {}) }, d.ok ? d.report.gpsTowMs : undefined);
+        push({ bytes: encodeUbx(f.msgClass, f.msgId, f.payload), ...(tod ? { timeOfDay: tod } : {}) }, d);
       }
     },
     reject: () => undefined,

@@ -72,9 +72,10 @@ export class TimeGate {
 
   judge(e: Epoch): GateVerdict {
     if (!e.date || !e.timeOfDay) return { ok: false, reason: "no-date", detail: `epoch from ${e.sources.join(",") || "nothing"} has no date (needs RMC, ZDA or UBX time)` };
-    const utc = posixSeconds(e.date, e.timeOfDay);
-    const valid = e.timeValid ?? isRealFix(e.fixMode);
-    if (!valid) return { ok: false, reason: "receiver-invalid", detail: `${e.timeSource} says its time is not valid`, utcSecond: utc };
+    // Label with the nearest second: u-blox may print 23.999807 for the solution of second 24.
+    const referenceUs = posixSeconds(e.date, e.timeOfDay) * 1e6 + e.timeOfDay.micros;
+    const utc = Math.round(referenceUs / 1e6);
+    if (e.timeValid === false) return { ok: false, reason: "receiver-invalid", detail: `${e.timeSource} says its time is not valid`, utcSecond: utc };
     if (!isRealFix(e.fixMode)) return { ok: false, reason: "no-fix", detail: `fix mode is ${e.fixMode ?? "unknown"}`, utcSecond: utc };
     if (e.timeOfDay.second === 60) {
       // The next epoch (00:00:00) is one POSIX second after 23:59:59 while two have elapsed.
@@ -87,7 +88,7 @@ export class TimeGate {
     if (verdict) return { ...verdict, utcSecond: utc };
     return {
       ok: true,
-      sample: { localUs: e.startRxUs, referenceUs: utc * 1e6 + e.timeOfDay.micros, leap: 0, pulse: 0, utcSecond: utc },
+      sample: { localUs: e.startRxUs, referenceUs, leap: 0, pulse: 0, utcSecond: utc },
     };
   }
 

@@ -9,6 +9,7 @@
  */
 import { decoded, rejected, type Decoded } from "../report.js";
 import { ubxFixMode } from "./fixType.js";
+import { ubxUtc } from "./utcFields.js";
 
 export function decodeNavPvt(p: Buffer): Decoded {
   if (p.length < 84) return rejected("ubx-bad-payload", `UBX-NAV-PVT payload ${p.length} bytes, expected 92`);
@@ -18,8 +19,7 @@ export function decodeNavPvt(p: Buffer): Decoded {
   return decoded({
     source: "UBX-NAV-PVT",
     gpsTowMs: p.readUInt32LE(0),
-    date: { year: p.readUInt16LE(4), month: p.readUInt8(6), day: p.readUInt8(7) },
-    timeOfDay: { hour: p.readUInt8(8), minute: p.readUInt8(9), second: p.readUInt8(10), micros: Math.max(0, Math.round(nano / 1000)) },
+    ...ubxUtc(p.readUInt16LE(4), p.readUInt8(6), p.readUInt8(7), p.readUInt8(8), p.readUInt8(9), p.readUInt8(10), nano),
     timeValid: (valid & 0b111) === 0b111,
     fixMode: ubxFixMode(p.readUInt8(20), fixOk),
     satellitesUsed: p.readUInt8(23),

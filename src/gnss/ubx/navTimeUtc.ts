@@ -6,6 +6,7 @@
  * may be off by the leap seconds since the almanac's default.
  */
 import { decoded, rejected, type Decoded } from "../report.js";
+import { ubxUtc } from "./utcFields.js";
 
 export function decodeNavTimeUtc(p: Buffer): Decoded {
   if (p.length !== 20) return rejected("ubx-bad-payload", `UBX-NAV-TIMEUTC payload ${p.length} bytes, expected 20`);
@@ -14,8 +15,7 @@ export function decodeNavTimeUtc(p: Buffer): Decoded {
   return decoded({
     source: "UBX-NAV-TIMEUTC",
     gpsTowMs: p.readUInt32LE(0),
-    date: { year: p.readUInt16LE(12), month: p.readUInt8(14), day: p.readUInt8(15) },
-    timeOfDay: { hour: p.readUInt8(16), minute: p.readUInt8(17), second: p.readUInt8(18), micros: Math.max(0, Math.round(nano / 1000)) },
+    ...ubxUtc(p.readUInt16LE(12), p.readUInt8(14), p.readUInt8(15), p.readUInt8(16), p.readUInt8(17), p.readUInt8(18), nano),
     timeValid: (valid & 0b111) === 0b111,
   });
 }

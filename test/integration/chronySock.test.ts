@@ -1,0 +1,148 @@
+/*
+ * The time core end to end, judged by a real chronyd: a real capture replayed
+ * through a pty in real time, rewritten to the current seconds, stratum1d in
+ * between, chrony's own view of the source read with chronyc -c.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import { replay } from "../../src/sim/replayer.js";
+import { startChronyd } from "../../src/sim/chronyd.js";
+import { native } from "../../src/hal/native.js";
+import { startRig, type Rig } from "../support/rig.js";
+
+const DELAY_MS = 100;
+
+/** Replays `count` epochs; returns how far after each second the epoch's first sentence was fully written (ms). */
+async function replayEpochs(rig: Rig, capture: string, count: number, startSecond = rig.nextSecond()): Promise<number[]> {
+  const lags: number[] = [];
+  await replay(rig.epochs(capture), {
+    feedPath: rig.paths.feed,
+    baud: 9600,
+    delayMs: DELAY_MS,
+    startSecond,
+    rewrite: true,
+    epochs: count,
+    clock: rig.clock,
+    onWrite: (w) => {
+      if (w.frameIndex === 0) lags.push(w.writtenUs / 1000 - w.utcSecond * 1000);
+    },
+  });
+  return lags;
+}
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+test("chrony takes the NMEA time over the SOCK refclock at the offset the replay implies", { timeout: 120_000 }, async () => {
+  const rig = await startRig({
+    chronyLines: (dir) => [`refclock SOCK ${dir}/nmea.sock refid NMEA poll 1`],
+    daemonArgs: (p) => ["--serial", p.device, "--baud", "9600", "--sock", p.sock, "--status", p.status],
+  });
+  try {
+    // neo-m8n: u-blox NEO-M8N, epochs start with GNRMC.
+    const lags = await replayEpochs(rig, "neo-m8n.log", 16);
+    const sources = await rig.chrony.sources();
+    const nmea = sources.find((s) => s.name === "NMEA");
+    assert.ok(nmea, `chrony lists no NMEA source: ${JSON.stringify(sources)}`);
+    assert.ok(nmea.reach > 0, `reach is ${nmea.reach}`);
+    assert.equal(nmea.state, "*", "chrony selected the NMEA refclock");
+    // chrony's offset is local − reference: the sentence's end arrives `lag` after the second it names.
+    const expectedS = mean(lags.slice(4)) / 1000;
+    assert.ok(Math.abs(nmea.measuredOffsetS - expectedS) < 0.002, `chrony measured ${nmea.measuredOffsetS} s, replay implies ${expectedS} s`);
+    const stats = (await rig.chrony.sourcestats()).find((s) => s.name === "NMEA");
+    assert.ok(stats && stats.samples >= 3, `sourcestats: ${JSON.stringify(stats)}`);
+    assert.ok(stats.stdDevS < 0.001, `samples are consistent to < 1 ms (std dev ${stats.stdDevS} s)`);
+    const status = JSON.parse(readFileSync(rig.paths.status, "utf8"));
+    assert.equal(status.time.state, "ok");
+    assert.ok(status.counts.samples >= 10, `status counts ${status.counts.samples} samples`);
+    assert.equal(status.sinks[`chrony-sock:${rig.paths.sock}`].state, "ok");
+  } finally {
+    await rig.close();
+  }
+});
+
+test("chrony takes the time through SHM, the segment is 0600 and holds the labelled second", { timeout: 120_000 }, async () => {
+  const unit = 7; // unit 0 belongs to gpsd in the bench; tests keep clear of it
+  const key = 0x4e545030 + unit;
+  const stale = native().shmAttach(key, false);
+  if (stale >= 0) native().shmRemove(stale);
+  const rig = await startRig({
+    chronyLines: () => [`refclock SHM ${unit} refid SHM poll 1`],
+    daemonArgs: (p) => ["--serial", p.device, "--baud", "9600", "--sock", "off", "--shm", String(unit), "--status", p.status],
+  });
+  try {
+    const lags = await replayEpochs(rig, "mt3339.log", 14);
+    const shm = (await rig.chrony.sources()).find((s) => s.name === "SHM");
+    assert.ok(shm && shm.reach > 0, `chrony SHM source: ${JSON.stringify(shm)}`);
+    const expectedS = mean(lags.slice(4)) / 1000;
+    assert.ok(Math.abs(shm.measuredOffsetS - expectedS) < 0.002, `chrony measured ${shm.measuredOffsetS} s, replay implies ${expectedS} s`);
+    const id = native().shmAttach(key, false);
+    assert.ok(id >= 0, "segment exists");
+    assert.equal(native().shmStat(id), 0o600, "segment permissions are 0600");
+    const rec = native().shmRead(id);
+    assert.equal(rec.mode, 1);
+    assert.equal(rec.clockNsec % 1_000_000_000, 0, "reference time is a whole second (MT3339 prints .000)");
+    assert.ok(Math.abs(rec.receiveSec - rec.clockSec) <= 1, "receive stamp within a second of the reference");
+  } finally {
+    await rig.close();
+    const id = native().shmAttach(key, false);
+    if (id >= 0) native().shmRemove(id);
+  }
+});
+
+test("chronyd restarted mid-run: stratum1d keeps going, logs the outage once, and chrony gets samples again", { timeout: 120_000 }, async () => {
+  const rig = await startRig({
+    chronyLines: (dir) => [`refclock SOCK ${dir}/nmea.sock refid NMEA poll 1`],
+    daemonArgs: (p) => ["--serial", p.device, "--baud", "9600", "--sock", p.sock, "--status", "off"],
+  });
+  const start = rig.nextSecond();
+  const replaying = replayEpochs(rig, "neo-m8n.log", 24, start);
+  try {
+    await rig.daemon.waitFor(/delivering samples/, 15_000);
+    await rig.chrony.stop();
+    await rig.daemon.waitFor(/cannot deliver \((ENOENT|ECONNREFUSED)\)/, 5_000);
+    await sleep(4000); // several samples fail meanwhile
+    rig.chrony = await startChronyd(rig.dir, [`refclock SOCK ${rig.dir}/nmea.sock refid NMEA poll 1`]);
+    await rig.daemon.waitFor(/delivering samples again/, 5_000);
+    await replaying;
+    const outageLines = rig.daemon.lines.filter((l) => l.includes("cannot deliver"));
+    assert.equal(outageLines.length, 1, `one log line for the outage, got:\n${outageLines.join("\n")}`);
+    const nmea = (await rig.chrony.sources()).find((s) => s.name === "NMEA");
+    assert.ok(nmea && nmea.reach > 0, `restarted chrony gets samples: ${JSON.stringify(nmea)}`);
+    assert.equal(rig.daemon.process.exitCode, null, "stratum1d is still running");
+  } finally {
+    await replaying.catch(() => undefined);
+    await rig.close();
+  }
+});
+
+test("receiver unplugged and plugged back: stratum1d reopens the device and samples resume", { timeout: 120_000 }, async () => {
+  const rig = await startRig({
+    chronyLines: (dir) => [`refclock SOCK ${dir}/nmea.sock refid NMEA poll 1`],
+    daemonArgs: (p) => ["--serial", p.device, "--baud", "9600", "--sock", p.sock, "--status", p.status],
+  });
+  try {
+    await replayEpochs(rig, "neo-m8n.log", 7);
+    await rig.daemon.waitFor(/time: ok/, 2_000);
+    const before = JSON.parse(readFileSync(rig.paths.status, "utf8")).counts.samples as number;
+    await rig.pty.close(); // the pty disappears like an unplugged USB receiver
+    await rig.daemon.waitFor(/serial: .*(does not exist|closed|error|EIO|Input\/output)/, 10_000);
+    await sleep(1500);
+    const { openPtyPair } = await import("../../src/sim/ptyPair.js");
+    rig.pty = await openPtyPair(rig.paths.device, rig.paths.feed);
+    const reopened = rig.daemon.lines.length;
+    await rig.daemon.waitFor(/serial: .* open at/, 15_000).then(async () => {
+      // waitFor also sees the first "open" line; wait for one logged after the replug.
+      for (let i = 0; i < 150 && !rig.daemon.lines.slice(reopened).some((l) => /open at/.test(l)); i++) await sleep(100);
+    });
+    assert.ok(rig.daemon.lines.slice(reopened).some((l) => /open at/.test(l)), `reopened after replug:\n${rig.daemon.lines.join("\n")}`);
+    await replayEpochs(rig, "neo-m8n.log", 7);
+    await sleep(1200);
+    const after = JSON.parse(readFileSync(rig.paths.status, "utf8")).counts.samples as number;
+    assert.ok(after > before, `samples resumed after the replug (${before} -> ${after})`);
+    assert.equal(rig.daemon.process.exitCode, null);
+  } finally {
+    await rig.close();
+  }
+});

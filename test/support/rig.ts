@@ -1,0 +1,55 @@
+/*
+ * One simulated appliance for an integration test: a real chronyd, a socat
+ * pty pair standing in for the receiver's UART, and the real stratum1d.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startChronyd, type Chronyd } from "../../src/sim/chronyd.js";
+import { spawnDaemon, type DaemonProcess } from "../../src/sim/daemonProcess.js";
+import { openPtyPair, type PtyPair } from "../../src/sim/ptyPair.js";
+import { splitEpochs, type CaptureEpoch } from "../../src/sim/captureEpochs.js";
+import { systemClock } from "../../src/hal/linux/systemClock.js";
+import type { Clock } from "../../src/hal/clock.js";
+import { readCapture } from "./captures.js";
+
+export interface Rig {
+  dir: string;
+  chrony: Chronyd;
+  pty: PtyPair;
+  daemon: DaemonProcess;
+  clock: Clock;
+  paths: { device: string; feed: string; sock: string; status: string };
+  epochs(capture: string): CaptureEpoch[];
+  /** The next whole second at least `leadMs` away, for the replay to start on. */
+  nextSecond(leadMs?: number): number;
+  close(): Promise<void>;
+}
+
+export async function startRig(opts: { chronyLines: (dir: string) => string[]; daemonArgs: (paths: Rig["paths"]) => string[] }): Promise<Rig> {
+  const dir = mkdtempSync(join(tmpdir(), "stratum1-it-"));
+  const paths = { device: join(dir, "gps"), feed: join(dir, "feed"), sock: join(dir, "nmea.sock"), status: join(dir, "status.json") };
+  const chrony = await startChronyd(dir, opts.chronyLines(dir));
+  const pty = await openPtyPair(paths.device, paths.feed);
+  const daemon = spawnDaemon(opts.daemonArgs(paths));
+  const clock = systemClock();
+  await daemon.waitFor(/serial: .* open at/, 10_000);
+  const rig: Rig = {
+    dir,
+    chrony,
+    pty,
+    daemon,
+    clock,
+    paths,
+    epochs: (capture) => splitEpochs(readCapture(capture)),
+    nextSecond: (leadMs = 500) => Math.ceil((clock.realtimeUs() / 1000 + leadMs) / 1000),
+    // Tests replace pty and chrony mid-run (replug, restart): close whatever the rig holds now.
+    async close() {
+      await rig.daemon.stop();
+      await rig.pty.close();
+      await rig.chrony.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return rig;
+}

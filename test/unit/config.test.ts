@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseCommandLine } from "../../src/config/args.js";
+import { ConfigError } from "../../src/config/load.js";
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  assert.fail("expected a ConfigError");
+}
+
+test("every bad line of a config file is reported at once, naming line, key and fix", () => {
+  const dir = mkdtempSync(join(tmpdir(), "s1cfg-"));
+  const file = join(dir, "stratum1.conf");
+  writeFileSync(file, ["# comment", "serial.path = /dev/ttyAMA0", "serial.buad = 9600", "serial.baud = 9601", "chrony.sock = relative.sock", "just words", "time.floor = yesterday"].join("\n"));
+  const problems = problemsOf(() => parseCommandLine(["--config", file]));
+  assert.equal(problems.length, 5, problems.join("\n"));
+  assert.match(problems[0]!, /:3: unknown key 'serial.buad'; did you mean 'serial.baud'\?/);
+  assert.match(problems[1]!, /:4: serial.baud = '9601' is not valid: use one of .*9600/);
+  assert.match(problems[2]!, /:5: chrony.sock .* absolute path/);
+  assert.match(problems[3]!, /:6: 'just words' is not 'key = value'/);
+  assert.match(problems[4]!, /:7: time.floor .* YYYY-MM-DD/);
+});
+
+test("flags override the file; the stable flags exist exactly so", () => {
+  const dir = mkdtempSync(join(tmpdir(), "s1cfg-"));
+  const file = join(dir, "stratum1.conf");
+  writeFileSync(file, "serial.baud = 38400\nshm.unit = 2\n");
+  const { config } = parseCommandLine(["--config", file, "--serial", "/dev/ttyACM0", "--baud", "9600", "--sock", "/run/x.sock", "--shm", "off"]);
+  assert.equal(config["serial.path"], "/dev/ttyACM0");
+  assert.equal(config["serial.baud"], 9600);
+  assert.equal(config["chrony.sock"], "/run/x.sock");
+  assert.equal(config["shm.unit"], null);
+  assert.deepEqual(problemsOf(() => parseCommandLine(["--bogus"])), ["unknown option '--bogus'; see --help"]);
+  assert.match(problemsOf(() => parseCommandLine(["--config", join(dir, "missing.conf")]))[0]!, /cannot read config file \(ENOENT\)/);
+});
