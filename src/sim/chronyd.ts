@@ -5,7 +5,7 @@
  * `chronyc -c` (CSV), never from the human tables.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
@@ -38,6 +38,13 @@ export interface ChronySourceStats {
   stdDevS: number;
 }
 
+/** One raw refclock sample as chrony logged it (log refclocks): its local timestamp and true − local offset. */
+export interface ChronyRefclockSample {
+  refid: string;
+  localS: number;
+  rawOffsetS: number;
+}
+
 export interface Chronyd {
   dir: string;
   confPath: string;
@@ -47,6 +54,8 @@ export interface Chronyd {
   chronyc(...args: string[]): Promise<string>;
   sources(): Promise<ChronySource[]>;
   sourcestats(): Promise<ChronySourceStats[]>;
+  /** Every raw sample chrony accepted from its refclocks, from its refclocks.log. */
+  refclockSamples(): ChronyRefclockSample[];
   stop(): Promise<void>;
 }
 
@@ -63,6 +72,8 @@ export async function startChronyd(dir: string, refclockLines: readonly string[]
       "port 0",
       `pidfile ${join(dir, "chronyd.pid")}`,
       `driftfile ${join(dir, "drift")}`,
+      `logdir ${dir}`,
+      "log refclocks",
       "",
     ].join("\n"),
   );
@@ -89,6 +100,10 @@ export async function startChronyd(dir: string, refclockLines: readonly string[]
     },
     async sourcestats() {
       return parseSourceStats(await chronyc("-c", "sourcestats"));
+    },
+    refclockSamples() {
+      const path = join(dir, "refclocks.log");
+      return existsSync(path) ? parseRefclockLog(readFileSync(path, "utf8")) : [];
     },
     async stop() {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
@@ -141,4 +156,16 @@ export function parseSourceStats(csv: string): ChronySourceStats[] {
         stdDevS: num(f[7]),
       };
     });
+}
+
+/** refclocks.log rows: "YYYY-MM-DD hh:mm:ss.ffffff REFID DP L P raw cooked disp"; filter rows (DP "-") are skipped. */
+export function parseRefclockLog(text: string): ChronyRefclockSample[] {
+  const out: ChronyRefclockSample[] = [];
+  for (const line of text.split("\n")) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8 || !/^\d{4}-\d\d-\d\d$/.test(f[0]!) || !/^\d+$/.test(f[3]!)) continue;
+    const [hms = "", frac = "0"] = f[1]!.split(".");
+    out.push({ refid: f[2]!, localS: Date.parse(`${f[0]}T${hms}Z`) / 1000 + Number(`0.${frac}`), rawOffsetS: Number(f[6]) });
+  }
+  return out;
 }

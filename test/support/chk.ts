@@ -16,7 +16,7 @@ import { Health } from "../../src/status/health.js";
 import type { TimeSample } from "../../src/timing/sample.js";
 import type { GateVerdict } from "../../src/timing/timeGate.js";
 import { posixSeconds } from "../../src/timing/utc.js";
-import { capturesDir } from "./captures.js";
+import { capturesDir } from "../../src/sim/captures.js";
 
 export { capturesDir };
 

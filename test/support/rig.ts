@@ -11,7 +11,7 @@ import { openPtyPair, type PtyPair } from "../../src/sim/ptyPair.js";
 import { splitEpochs, type CaptureEpoch } from "../../src/sim/captureEpochs.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
 import type { Clock } from "../../src/hal/clock.js";
-import { readCapture } from "./captures.js";
+import { readCapture } from "../../src/sim/captures.js";
 
 export interface Rig {
   dir: string;

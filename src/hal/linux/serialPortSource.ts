@@ -3,12 +3,19 @@
  * a USB GPS is unplugged, a pty closes, a UART's driver is reloaded. The port
  * is reopened on its own with a growing back-off (1 s up to 10 s), and each
  * change of state is reported once, with what to check.
+ * serialport does not always notice: a pty whose other side closed, or a
+ * USB adapter that vanished, can leave an open fd that simply never reads.
+ * So while open, the device path is checked every PRESENCE_CHECK_MS; if it
+ * is gone or now names another device (re-enumerated USB, a new pty), the
+ * port is closed and reopened.
  */
+import { stat } from "node:fs/promises";
 import { SerialPort } from "serialport";
 import type { Clock } from "../clock.js";
 import type { ByteSink, ByteSource, DeviceState } from "../byteSource.js";
 
 const MAX_BACKOFF_MS = 10_000;
+const PRESENCE_CHECK_MS = 2_000;
 
 function explain(path: string, err: Error): DeviceState {
   const msg = err.message;
@@ -24,6 +31,7 @@ export class SerialPortSource implements ByteSource {
   private stopped = false;
   private backoffMs = 1000;
   private cancelRetry: (() => void) | undefined;
+  private cancelPresence: (() => void) | undefined;
 
   constructor(readonly path: string, private readonly baud: number, private readonly clock: Clock) {}
 
@@ -35,6 +43,7 @@ export class SerialPortSource implements ByteSource {
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelRetry?.();
+    this.cancelPresence?.();
     const port = this.port;
     this.port = undefined;
     if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
@@ -66,10 +75,39 @@ export class SerialPortSource implements ByteSource {
       }
       this.backoffMs = 1000;
       this.sink!.device({ state: "open", detail: `${this.path} open at ${this.baud} baud` });
+      this.watchPresence(port);
     });
   }
 
+  private watchPresence(port: SerialPort): void {
+    this.cancelPresence?.();
+    let device: number | undefined;
+    const check = (): void => {
+      stat(this.path).then(
+        (st) => {
+          if (this.port !== port) return;
+          if (device === undefined) device = st.rdev;
+          else if (st.rdev !== device) this.lost(port, { state: "closed", detail: `${this.path} now names another device (receiver re-plugged)` });
+        },
+        (err: NodeJS.ErrnoException) => {
+          if (this.port !== port) return;
+          this.lost(port, err.code === "ENOENT" ? { state: "missing", detail: `${this.path} disappeared: receiver unplugged?` } : { state: "error", detail: `${this.path}: ${err.message}` });
+        },
+      );
+    };
+    check();
+    this.cancelPresence = this.clock.every(PRESENCE_CHECK_MS, check);
+  }
+
+  private lost(port: SerialPort, state: DeviceState): void {
+    if (this.port !== port) return;
+    this.sink!.device(state);
+    this.retry();
+  }
+
   private retry(): void {
+    this.cancelPresence?.();
+    this.cancelPresence = undefined;
     if (this.stopped) return;
     const port = this.port;
     this.port = undefined;

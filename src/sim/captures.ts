@@ -10,7 +10,7 @@ export function capturesDir(): string {
     if (existsSync(candidate)) return resolve(candidate);
     dir = dirname(dir);
   }
-  throw new Error("shared/captures/gpsd not found beside the repository; clone the repo next to the shared/ folder");
+  throw new Error("shared/captures/gpsd not found beside the repository: keep the repo next to the shared/ folder, or pass --capture FILE");
 }
 
 export const readCapture = (name: string): Buffer => readFileSync(join(capturesDir(), name));
