@@ -41,3 +41,11 @@ test("flags override the file; the stable flags exist exactly so", () => {
   assert.deepEqual(problemsOf(() => parseCommandLine(["--bogus"])), ["unknown option '--bogus'; see --help"]);
   assert.match(problemsOf(() => parseCommandLine(["--config", join(dir, "missing.conf")]))[0]!, /cannot read config file \(ENOENT\)/);
 });
+
+test("the shipped example config (systemd/stratum1.conf) is valid as it stands", () => {
+  const file = new URL("../../../systemd/stratum1.conf", import.meta.url).pathname;
+  const { config } = parseCommandLine(["--config", file]);
+  assert.equal(config["serial.path"], "/dev/serial0");
+  assert.equal(config["chrony.sock"], "/run/chrony/stratum1-nmea.sock");
+  assert.equal(config["shm.unit"], null);
+});
