@@ -25,7 +25,7 @@ export interface ReplayOptions {
   /** Loop the capture to fill this many epochs (default: once). */
   epochs?: number;
   clock: Clock;
-  onWrite?: (info: { epochIndex: number; utcSecond: number; frameIndex: number; text?: string; writtenUs: number }) => void;
+  onWrite?: (info: { epochIndex: number; utcSecond: number; frameIndex: number; lastFrameIndex: number; text?: string; writtenUs: number }) => void;
   /** Replaces the bytes of an epoch just before it is sent (fault injection). */
   mutate?: (epochIndex: number, frames: Buffer[]) => Buffer[];
 }
@@ -62,7 +62,7 @@ export async function replay(epochs: readonly CaptureEpoch[], opts: ReplayOption
         if (signal?.aborted) return;
         writeSync(fd, bytes);
         const writtenUs = opts.clock.realtimeUs();
-        opts.onWrite?.({ epochIndex: k, utcSecond: second, frameIndex: i, text: bytes.toString("latin1").trimEnd(), writtenUs });
+        opts.onWrite?.({ epochIndex: k, utcSecond: second, frameIndex: i, lastFrameIndex: frames.length - 1, text: bytes.toString("latin1").trimEnd(), writtenUs });
       }
     }
   } finally {

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { replay } from "../../src/sim/replayer.js";
 import { startRig } from "../support/rig.js";
@@ -25,6 +25,8 @@ test("noise, a 1 MB line and a wrong-baud burst are counted, memory stays bounde
     const wrongBaud = Buffer.from(Array.from({ length: 600 }, (_, i) => [0xe6, 0x9e, 0x18, 0x78, 0x80, 0xfe, 0x66][i % 7]!));
     const inject: Record<number, Buffer> = { 5: Buffer.from("\x00\xff\x13garbage\x07\x7f"), 7: oneMb, 9: wrongBaud };
     const sent = new Set<number>();
+    // Written straight to the feed, not paced: 1 MB at 9600 baud would take 18 minutes to replay.
+    const junkFd = openSync(rig.paths.feed, "w");
     await replay(rig.epochs("neo-m8n.log"), {
       feedPath: rig.paths.feed,
       baud: 9600,
@@ -33,11 +35,13 @@ test("noise, a 1 MB line and a wrong-baud burst are counted, memory stays bounde
       rewrite: true,
       epochs: 14,
       clock: rig.clock,
-      mutate: (k, frames) => (inject[k] ? [inject[k]!, ...frames] : frames),
       onWrite: (w) => {
         if (w.frameIndex === 1) sent.add(w.utcSecond);
+        const junk = inject[w.epochIndex];
+        if (junk && w.frameIndex === w.lastFrameIndex) writeSync(junkFd, junk);
       },
     });
+    closeSync(junkFd);
     await sleep(1200);
     const status = JSON.parse(readFileSync(rig.paths.status, "utf8"));
     assert.ok(status.rejected.framing["line-too-long"] >= 1, JSON.stringify(status.rejected));
