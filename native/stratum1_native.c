@@ -10,6 +10,8 @@
  */
 #define _GNU_SOURCE
 #include <node_api.h>
+#include <stdlib.h>
+#include <uv.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -319,6 +321,141 @@ static napi_value pack_sock_sample(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/*
+ * readerStart(fd, callback): watches a non-blocking fd with uv_poll on the
+ * main loop. On readiness it drains the fd; each chunk is delivered as
+ * callback(buffer, stampUs) with CLOCK_REALTIME taken right after read()
+ * returned. End of file, EIO (pty peer closed) or a hang-up ends the watch
+ * with callback(null, -errno). Returns a handle for readerStop().
+ */
+typedef struct {
+  uv_poll_t poll;
+  napi_env env;
+  napi_ref callback;
+  napi_async_context context;
+  int fd;
+  int stopped;
+  /* Freed only when both the uv handle is closed and JS has dropped its handle. */
+  int handle_closed;
+  int external_gone;
+} reader_t;
+
+static void reader_closed(uv_handle_t *h) {
+  reader_t *r = (reader_t *)h->data;
+  napi_delete_reference(r->env, r->callback);
+  napi_async_destroy(r->env, r->context);
+  r->handle_closed = 1;
+  if (r->external_gone) free(r);
+}
+
+static void reader_stop_internal(reader_t *r) {
+  if (r->stopped) return;
+  r->stopped = 1;
+  uv_poll_stop(&r->poll);
+  uv_close((uv_handle_t *)&r->poll, reader_closed);
+}
+
+static void reader_emit(reader_t *r, const char *data, ssize_t n, double stamp_or_errno) {
+  napi_env env = r->env;
+  napi_handle_scope scope;
+  napi_open_handle_scope(env, &scope);
+  napi_value cb, recv, argv[2], result;
+  napi_get_reference_value(env, r->callback, &cb);
+  napi_get_global(env, &recv); /* napi_make_callback needs an object receiver */
+  if (data) {
+    void *copy;
+    napi_create_buffer_copy(env, (size_t)n, data, &copy, &argv[0]);
+  } else {
+    napi_get_null(env, &argv[0]);
+  }
+  napi_create_double(env, stamp_or_errno, &argv[1]);
+  napi_make_callback(env, r->context, recv, cb, 2, argv, &result);
+  napi_close_handle_scope(env, scope);
+}
+
+static void reader_on_poll(uv_poll_t *h, int status, int events) {
+  reader_t *r = (reader_t *)h->data;
+  char buf[4096];
+  if (status < 0) {
+    reader_emit(r, NULL, 0, status);
+    reader_stop_internal(r);
+    return;
+  }
+  for (;;) {
+    ssize_t n = read(r->fd, buf, sizeof(buf));
+    if (n > 0) {
+      struct timespec ts;
+      clock_gettime(CLOCK_REALTIME, &ts);
+      reader_emit(r, buf, n, (double)ts.tv_sec * 1e6 + (double)(ts.tv_nsec / 1000));
+      if (r->stopped) return;
+      if ((size_t)n < sizeof(buf)) break;
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
+    reader_emit(r, NULL, 0, n == 0 ? 0 : -errno);
+    reader_stop_internal(r);
+    return;
+  }
+  if ((events & UV_DISCONNECT) && !r->stopped) {
+    reader_emit(r, NULL, 0, -EIO);
+    reader_stop_internal(r);
+  }
+}
+
+static void reader_finalize(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  reader_t *r = (reader_t *)data;
+  r->external_gone = 1;
+  if (r->handle_closed) free(r);
+}
+
+static napi_value reader_start(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  uv_loop_t *loop;
+  CHECK(napi_get_uv_event_loop(env, &loop));
+  int flags = fcntl(fd, F_GETFL);
+  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) return make_int(env, -errno);
+  reader_t *r = calloc(1, sizeof(*r));
+  if (!r) return make_int(env, -ENOMEM);
+  r->env = env;
+  r->fd = fd;
+  napi_value name;
+  napi_create_string_utf8(env, "stratum1:serial-reader", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_reference(env, argv[1], 1, &r->callback) != napi_ok || napi_async_init(env, NULL, name, &r->context) != napi_ok) {
+    free(r);
+    napi_throw_error(env, NULL, "stratum1_native: cannot keep the reader callback");
+    return NULL;
+  }
+  int rc = uv_poll_init(loop, &r->poll, fd);
+  if (rc == 0) {
+    r->poll.data = r;
+    rc = uv_poll_start(&r->poll, UV_READABLE | UV_DISCONNECT, reader_on_poll);
+  }
+  if (rc != 0) {
+    napi_delete_reference(env, r->callback);
+    napi_async_destroy(env, r->context);
+    free(r);
+    return make_int(env, rc);
+  }
+  napi_value handle;
+  CHECK(napi_create_external(env, r, reader_finalize, NULL, &handle));
+  return handle;
+}
+
+/* readerStop(handle): stops watching (the fd stays open: its owner closes it). */
+static napi_value reader_stop(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  void *data;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  CHECK(napi_get_value_external(env, argv[0], &data));
+  reader_stop_internal((reader_t *)data);
+  return make_int(env, 0);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"realtimeNs", NULL, realtime_ns, NULL, NULL, NULL, napi_default, NULL},
@@ -335,6 +472,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"shmRemove", NULL, shm_remove, NULL, NULL, NULL, napi_default, NULL},
     {"layouts", NULL, layouts, NULL, NULL, NULL, napi_default, NULL},
     {"packSockSample", NULL, pack_sock_sample, NULL, NULL, NULL, napi_default, NULL},
+    {"readerStart", NULL, reader_start, NULL, NULL, NULL, napi_default, NULL},
+    {"readerStop", NULL, reader_stop, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

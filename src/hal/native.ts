@@ -16,6 +16,14 @@ export interface NativeCalls {
   shmRemove(id: number): number;
   layouts(): NativeLayouts;
   packSockSample(sec: number, usec: number, offset: number, pulse: number, leap: number): Buffer;
+  /** Watches fd on the main loop; chunk + CLOCK_REALTIME µs per read, or (null, -errno | 0) once at the end. */
+  readerStart(fd: number, onRead: (chunk: Buffer | null, stampUsOrErrno: number) => void): ReaderHandle | number;
+  readerStop(handle: ReaderHandle): number;
+}
+
+/** Opaque handle of a native reader. */
+export interface ReaderHandle {
+  readonly __reader: unique symbol;
 }
 
 export interface ShmRecord {

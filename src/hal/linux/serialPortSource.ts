@@ -1,18 +1,24 @@
 /*
- * The receiver's serial port through node-serialport. Receivers disappear:
- * a USB GPS is unplugged, a pty closes, a UART's driver is reloaded. The port
- * is reopened on its own with a growing back-off (1 s up to 10 s), and each
- * change of state is reported once, with what to check.
- * serialport does not always notice: a pty whose other side closed, or a
- * USB adapter that vanished, can leave an open fd that simply never reads.
- * So while open, the device path is checked every PRESENCE_CHECK_MS; if it
- * is gone or now names another device (re-enumerated USB, a new pty), the
- * port is closed and reopened.
+ * The receiver's serial port. node-serialport's binding layer opens it
+ * (termios: raw, 8N1, the baud rate, no flow control, an exclusive lock so
+ * gpsd or a getty cannot read half the bytes), and the native reader reads
+ * it: on the main loop, stamping each read() the moment it returns.
+ * node-serialport's own stream reads on the libuv thread pool; the hand-offs
+ * to and from it put ~0.15 ms of delay and jitter between the bytes' arrival
+ * and any stamp JavaScript can take (measured by `npm run bench`).
+ *
+ * Receivers disappear: a USB GPS is unplugged, a pty closes, a UART's driver
+ * is reloaded. The port is reopened on its own with a growing back-off (1 s up
+ * to 10 s), and each change of state is reported once, with what to check.
+ * A vanished device does not always make read() fail (a pty whose peer
+ * closed may simply go quiet), so while open the device path is also checked
+ * every PRESENCE_CHECK_MS: gone, or now another device, means reopen.
  */
 import { stat } from "node:fs/promises";
-import { SerialPort } from "serialport";
+import { LinuxBinding, type LinuxPortBinding } from "@serialport/bindings-cpp";
 import type { Clock } from "../clock.js";
 import type { ByteSink, ByteSource, DeviceState } from "../byteSource.js";
+import { errnoName, native, type ReaderHandle } from "../native.js";
 
 const MAX_BACKOFF_MS = 10_000;
 const PRESENCE_CHECK_MS = 2_000;
@@ -21,15 +27,21 @@ function explain(path: string, err: Error): DeviceState {
   const msg = err.message;
   if (/ENOENT|No such file/.test(msg)) return { state: "missing", detail: `${path} does not exist: is the receiver plugged in, and is serial.path right?` };
   if (/EACCES|Permission denied/.test(msg)) return { state: "error", detail: `${path}: permission denied: add the service user to the dialout group` };
-  if (/EBUSY|Resource busy|Cannot lock/.test(msg)) return { state: "error", detail: `${path} is in use by another program (gpsd? a serial console on the UART?)` };
+  if (/EBUSY|Resource busy|Cannot lock|lock/i.test(msg)) return { state: "error", detail: `${path} is in use by another program (gpsd? a serial console on the UART?)` };
   return { state: "error", detail: `${path}: ${msg}` };
 }
 
+interface OpenPort {
+  binding: LinuxPortBinding;
+  reader: ReaderHandle;
+}
+
 export class SerialPortSource implements ByteSource {
-  private port: SerialPort | undefined;
+  private port: OpenPort | undefined;
   private sink: ByteSink | undefined;
   private stopped = false;
   private backoffMs = 1000;
+  private generation = 0;
   private cancelRetry: (() => void) | undefined;
   private cancelPresence: (() => void) | undefined;
 
@@ -37,61 +49,62 @@ export class SerialPortSource implements ByteSource {
 
   start(sink: ByteSink): void {
     this.sink = sink;
-    this.open();
+    void this.open();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     this.cancelRetry?.();
     this.cancelPresence?.();
-    const port = this.port;
-    this.port = undefined;
-    if (port?.isOpen) await new Promise<void>((resolve) => port.close(() => resolve()));
+    await this.closePort();
   }
 
-  private open(): void {
+  private async open(): Promise<void> {
     if (this.stopped) return;
+    const gen = ++this.generation;
     this.sink!.device({ state: "opening", detail: `opening ${this.path} at ${this.baud} baud` });
-    const port = new SerialPort({ path: this.path, baudRate: this.baud, autoOpen: false, hupcl: false });
-    this.port = port;
-    port.on("data", (chunk: Buffer) => {
-      const rxUs = this.clock.realtimeUs();
-      this.sink!.data(chunk, rxUs);
-    });
-    port.on("error", () => {
-      // 'close' follows with the same cause; reporting it there keeps one line per event.
-    });
-    port.on("close", (err: Error | null) => {
-      if (this.port !== port || this.stopped) return;
-      this.sink!.device(err ? explain(this.path, err) : { state: "closed", detail: `${this.path} closed` });
+    let binding: LinuxPortBinding;
+    try {
+      binding = await LinuxBinding.open({ path: this.path, baudRate: this.baud, dataBits: 8, stopBits: 1, parity: "none", rtscts: false, xon: false, xoff: false, xany: false, hupcl: false, lock: true });
+    } catch (err) {
+      this.sink!.device(explain(this.path, err as Error));
       this.retry();
+      return;
+    }
+    if (this.stopped || gen !== this.generation || binding.fd === null) {
+      await binding.close().catch(() => undefined);
+      return;
+    }
+    const reader = native().readerStart(binding.fd, (chunk, stamp) => {
+      if (gen !== this.generation) return;
+      if (chunk) this.sink!.data(chunk, stamp);
+      else this.lost({ state: "closed", detail: `${this.path} ${stamp === 0 ? "reached end of file" : `read failed (${errnoName(stamp)})`}: receiver unplugged?` });
     });
-    port.open((err) => {
-      if (this.port !== port) return;
-      if (err) {
-        this.sink!.device(explain(this.path, err));
-        this.retry();
-        return;
-      }
-      this.backoffMs = 1000;
-      this.sink!.device({ state: "open", detail: `${this.path} open at ${this.baud} baud` });
-      this.watchPresence(port);
-    });
+    if (typeof reader === "number") {
+      await binding.close().catch(() => undefined);
+      this.sink!.device({ state: "error", detail: `${this.path}: cannot watch the port (${errnoName(reader)})` });
+      this.retry();
+      return;
+    }
+    this.port = { binding, reader };
+    this.backoffMs = 1000;
+    this.sink!.device({ state: "open", detail: `${this.path} open at ${this.baud} baud` });
+    this.watchPresence(gen);
   }
 
-  private watchPresence(port: SerialPort): void {
+  private watchPresence(gen: number): void {
     this.cancelPresence?.();
     let device: number | undefined;
     const check = (): void => {
       stat(this.path).then(
         (st) => {
-          if (this.port !== port) return;
+          if (gen !== this.generation) return;
           if (device === undefined) device = st.rdev;
-          else if (st.rdev !== device) this.lost(port, { state: "closed", detail: `${this.path} now names another device (receiver re-plugged)` });
+          else if (st.rdev !== device) this.lost({ state: "closed", detail: `${this.path} now names another device (receiver re-plugged)` });
         },
         (err: NodeJS.ErrnoException) => {
-          if (this.port !== port) return;
-          this.lost(port, err.code === "ENOENT" ? { state: "missing", detail: `${this.path} disappeared: receiver unplugged?` } : { state: "error", detail: `${this.path}: ${err.message}` });
+          if (gen !== this.generation) return;
+          this.lost(err.code === "ENOENT" ? { state: "missing", detail: `${this.path} disappeared: receiver unplugged?` } : { state: "error", detail: `${this.path}: ${err.message}` });
         },
       );
     };
@@ -99,21 +112,27 @@ export class SerialPortSource implements ByteSource {
     this.cancelPresence = this.clock.every(PRESENCE_CHECK_MS, check);
   }
 
-  private lost(port: SerialPort, state: DeviceState): void {
-    if (this.port !== port) return;
+  private lost(state: DeviceState): void {
+    this.generation++;
     this.sink!.device(state);
     this.retry();
+  }
+
+  private async closePort(): Promise<void> {
+    const port = this.port;
+    this.port = undefined;
+    if (!port) return;
+    native().readerStop(port.reader);
+    await port.binding.close().catch(() => undefined);
   }
 
   private retry(): void {
     this.cancelPresence?.();
     this.cancelPresence = undefined;
+    void this.closePort();
     if (this.stopped) return;
-    const port = this.port;
-    this.port = undefined;
-    if (port?.isOpen) port.close(() => undefined);
     const wait = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
-    this.cancelRetry = this.clock.after(wait, () => this.open());
+    this.cancelRetry = this.clock.after(wait, () => void this.open());
   }
 }
