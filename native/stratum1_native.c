@@ -322,16 +322,21 @@ static napi_value pack_sock_sample(napi_env env, napi_callback_info info) {
 }
 
 /*
- * readerStart(fd, callback): watches a non-blocking fd with uv_poll on the
- * main loop. On readiness it drains the fd; each chunk is delivered as
- * callback(buffer, stampUs) with CLOCK_REALTIME taken right after read()
- * returned. End of file, EIO (pty peer closed) or a hang-up ends the watch
- * with callback(null, -errno). Returns a handle for readerStop().
+ * readerStart(fd, buffer, callback): watches a non-blocking fd with uv_poll
+ * on the main loop. On readiness it drains the fd into `buffer` (lent by JS
+ * and reused: no allocation per read); each chunk is delivered as
+ * callback(length, stampUs), with CLOCK_REALTIME taken right after read()
+ * returned, and must be consumed before the callback returns. End of file,
+ * EIO (pty peer closed) or a hang-up ends the watch with callback(-errno or
+ * 0, 0). Returns a handle for readerStop().
  */
 typedef struct {
   uv_poll_t poll;
   napi_env env;
   napi_ref callback;
+  napi_ref buffer_ref;
+  char *buffer;
+  size_t buffer_len;
   napi_async_context context;
   int fd;
   int stopped;
@@ -343,6 +348,7 @@ typedef struct {
 static void reader_closed(uv_handle_t *h) {
   reader_t *r = (reader_t *)h->data;
   napi_delete_reference(r->env, r->callback);
+  napi_delete_reference(r->env, r->buffer_ref);
   napi_async_destroy(r->env, r->context);
   r->handle_closed = 1;
   if (r->external_gone) free(r);
@@ -355,49 +361,43 @@ static void reader_stop_internal(reader_t *r) {
   uv_close((uv_handle_t *)&r->poll, reader_closed);
 }
 
-static void reader_emit(reader_t *r, const char *data, ssize_t n, double stamp_or_errno) {
+static void reader_emit(reader_t *r, double length_or_errno, double stamp) {
   napi_env env = r->env;
   napi_handle_scope scope;
   napi_open_handle_scope(env, &scope);
   napi_value cb, recv, argv[2], result;
   napi_get_reference_value(env, r->callback, &cb);
   napi_get_global(env, &recv); /* napi_make_callback needs an object receiver */
-  if (data) {
-    void *copy;
-    napi_create_buffer_copy(env, (size_t)n, data, &copy, &argv[0]);
-  } else {
-    napi_get_null(env, &argv[0]);
-  }
-  napi_create_double(env, stamp_or_errno, &argv[1]);
+  napi_create_double(env, length_or_errno, &argv[0]);
+  napi_create_double(env, stamp, &argv[1]);
   napi_make_callback(env, r->context, recv, cb, 2, argv, &result);
   napi_close_handle_scope(env, scope);
 }
 
 static void reader_on_poll(uv_poll_t *h, int status, int events) {
   reader_t *r = (reader_t *)h->data;
-  char buf[4096];
   if (status < 0) {
-    reader_emit(r, NULL, 0, status);
+    reader_emit(r, status, 0);
     reader_stop_internal(r);
     return;
   }
   for (;;) {
-    ssize_t n = read(r->fd, buf, sizeof(buf));
+    ssize_t n = read(r->fd, r->buffer, r->buffer_len);
     if (n > 0) {
       struct timespec ts;
       clock_gettime(CLOCK_REALTIME, &ts);
-      reader_emit(r, buf, n, (double)ts.tv_sec * 1e6 + (double)(ts.tv_nsec / 1000));
+      reader_emit(r, (double)n, (double)ts.tv_sec * 1e6 + (double)(ts.tv_nsec / 1000));
       if (r->stopped) return;
-      if ((size_t)n < sizeof(buf)) break;
+      if ((size_t)n < r->buffer_len) break;
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
-    reader_emit(r, NULL, 0, n == 0 ? 0 : -errno);
+    reader_emit(r, n == 0 ? 0 : -errno, 0);
     reader_stop_internal(r);
     return;
   }
   if ((events & UV_DISCONNECT) && !r->stopped) {
-    reader_emit(r, NULL, 0, -EIO);
+    reader_emit(r, -EIO, 0);
     reader_stop_internal(r);
   }
 }
@@ -411,10 +411,17 @@ static void reader_finalize(napi_env env, void *data, void *hint) {
 }
 
 static napi_value reader_start(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
+  napi_value argv[3];
   int32_t fd;
-  if (!get_args(env, info, 2, argv)) return NULL;
+  void *buffer;
+  size_t buffer_len;
+  if (!get_args(env, info, 3, argv)) return NULL;
   CHECK(napi_get_value_int32(env, argv[0], &fd));
+  CHECK(napi_get_buffer_info(env, argv[1], &buffer, &buffer_len));
+  if (buffer_len == 0) {
+    napi_throw_range_error(env, NULL, "stratum1_native: reader buffer is empty");
+    return NULL;
+  }
   uv_loop_t *loop;
   CHECK(napi_get_uv_event_loop(env, &loop));
   int flags = fcntl(fd, F_GETFL);
@@ -423,9 +430,13 @@ static napi_value reader_start(napi_env env, napi_callback_info info) {
   if (!r) return make_int(env, -ENOMEM);
   r->env = env;
   r->fd = fd;
+  r->buffer = buffer;
+  r->buffer_len = buffer_len;
   napi_value name;
   napi_create_string_utf8(env, "stratum1:serial-reader", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_reference(env, argv[1], 1, &r->callback) != napi_ok || napi_async_init(env, NULL, name, &r->context) != napi_ok) {
+  /* The buffer is referenced for the reader's life, so GC cannot free it under read(). */
+  if (napi_create_reference(env, argv[2], 1, &r->callback) != napi_ok || napi_create_reference(env, argv[1], 1, &r->buffer_ref) != napi_ok ||
+      napi_async_init(env, NULL, name, &r->context) != napi_ok) {
     free(r);
     napi_throw_error(env, NULL, "stratum1_native: cannot keep the reader callback");
     return NULL;
@@ -437,6 +448,7 @@ static napi_value reader_start(napi_env env, napi_callback_info info) {
   }
   if (rc != 0) {
     napi_delete_reference(env, r->callback);
+    napi_delete_reference(env, r->buffer_ref);
     napi_async_destroy(env, r->context);
     free(r);
     return make_int(env, rc);

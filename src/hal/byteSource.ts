@@ -6,7 +6,10 @@ export interface ByteSource {
 }
 
 export interface ByteSink {
-  /** rxUs: CLOCK_REALTIME µs taken when the read completed, before anything else looks at the bytes. */
+  /**
+   * rxUs: CLOCK_REALTIME µs taken when the read completed, before anything else looks at the bytes.
+   * The chunk is only valid during the call (sources reuse their read buffer).
+   */
   data(chunk: Buffer, rxUs: number): void;
   device(state: DeviceState): void;
 }

@@ -16,8 +16,11 @@ export interface NativeCalls {
   shmRemove(id: number): number;
   layouts(): NativeLayouts;
   packSockSample(sec: number, usec: number, offset: number, pulse: number, leap: number): Buffer;
-  /** Watches fd on the main loop; chunk + CLOCK_REALTIME µs per read, or (null, -errno | 0) once at the end. */
-  readerStart(fd: number, onRead: (chunk: Buffer | null, stampUsOrErrno: number) => void): ReaderHandle | number;
+  /**
+   * Watches fd on the main loop, reading into `into` (reused): onRead(length, CLOCK_REALTIME µs) per read,
+   * the bytes valid only during the call; onRead(-errno or 0, 0) once at the end.
+   */
+  readerStart(fd: number, into: Buffer, onRead: (lengthOrErrno: number, stampUs: number) => void): ReaderHandle | number;
   readerStop(handle: ReaderHandle): number;
 }
 

@@ -22,12 +22,15 @@ export class ChronySockSink implements RefclockSink {
   readonly name: string;
   private readonly fd: number;
   private readonly layout: SockLayout;
+  /** Reused for every datagram: sendto() copies it, and a sample a second needs no fresh allocation. */
+  private readonly datagram: Buffer;
   private st: SinkStatus = { state: "not-sent-yet", delivered: 0, failed: 0 };
 
   constructor(private readonly path: string, private readonly log: Logger, private readonly nowUs: () => number) {
     this.name = `chrony-sock:${path}`;
     const calls = native();
     this.layout = sockLayout(calls.layouts().timeT === 4 ? 4 : 8);
+    this.datagram = Buffer.alloc(this.layout.size);
     const fd = calls.dgramOpen();
     if (fd < 0) throw new Error(`cannot create a unix datagram socket: ${errnoName(fd)}`);
     this.fd = fd;
@@ -35,7 +38,7 @@ export class ChronySockSink implements RefclockSink {
 
   deliver(sample: TimeSample): void {
     const { sec, usec } = toTimeval(sample.localUs);
-    const buf = packSockSample({ sec, usec, offset: sampleOffsetS(sample), pulse: sample.pulse, leap: sample.leap }, this.layout);
+    const buf = packSockSample({ sec, usec, offset: sampleOffsetS(sample), pulse: sample.pulse, leap: sample.leap }, this.layout, this.datagram);
     const n = native().dgramSendTo(this.fd, this.path, buf);
     if (n === buf.length) {
       this.st.delivered += 1;

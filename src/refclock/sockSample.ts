@@ -13,7 +13,11 @@
  * chrony silently drops a datagram of any other size, so the layout is pinned
  * by a test against the C compiler's own offsetof (native/stratum1_native.c).
  */
+import { endianness } from "node:os";
+
 export const SOCK_MAGIC = 0x534f434b;
+/** chrony reads the struct in the host's own byte order. */
+const LITTLE_ENDIAN = endianness() === "LE";
 
 export interface SockLayout {
   size: number;
@@ -38,8 +42,11 @@ export interface SockFields {
   leap: number;
 }
 
-export function packSockSample(f: SockFields, layout: SockLayout, littleEndian = true): Buffer {
-  const buf = Buffer.alloc(layout.size);
+/** Packs into `into` when given (it must be layout.size bytes), else into a new buffer. */
+export function packSockSample(f: SockFields, layout: SockLayout, into?: Buffer): Buffer {
+  const littleEndian = LITTLE_ENDIAN;
+  const buf = into ?? Buffer.alloc(layout.size);
+  buf.fill(0);
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   if (layout.timeTBytes === 8) {
     view.setBigInt64(0, BigInt(f.sec), littleEndian);
@@ -55,7 +62,8 @@ export function packSockSample(f: SockFields, layout: SockLayout, littleEndian =
   return buf;
 }
 
-export function unpackSockSample(buf: Buffer, layout: SockLayout, littleEndian = true): SockFields & { magic: number } {
+export function unpackSockSample(buf: Buffer, layout: SockLayout): SockFields & { magic: number } {
+  const littleEndian = LITTLE_ENDIAN;
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const eight = layout.timeTBytes === 8;
   return {

@@ -116,46 +116,40 @@ export async function startChronyd(dir: string, refclockLines: readonly string[]
 
 const num = (s: string | undefined): number => Number(s ?? "NaN");
 
-export function parseSources(csv: string): ChronySource[] {
-  return csv
+/** The rows of chronyc -c output, split into fields. */
+const csvRows = (csv: string): string[][] =>
+  csv
     .trim()
     .split("\n")
     .filter((l) => l.includes(","))
-    .map((l) => {
-      const f = l.split(",");
-      return {
-        mode: f[0] ?? "",
-        state: f[1] ?? "",
-        name: f[2] ?? "",
-        stratum: num(f[3]),
-        poll: num(f[4]),
-        reach: parseInt(f[5] ?? "0", 8),
-        lastRxAgoS: f[6] === "-" ? null : num(f[6]),
-        lastOffsetS: num(f[7]),
-        measuredOffsetS: num(f[8]),
-        errorS: num(f[9]),
-      };
-    });
+    .map((l) => l.split(","));
+
+export function parseSources(csv: string): ChronySource[] {
+  return csvRows(csv).map((f) => ({
+    mode: f[0] ?? "",
+    state: f[1] ?? "",
+    name: f[2] ?? "",
+    stratum: num(f[3]),
+    poll: num(f[4]),
+    reach: parseInt(f[5] ?? "0", 8),
+    lastRxAgoS: f[6] === "-" ? null : num(f[6]),
+    lastOffsetS: num(f[7]),
+    measuredOffsetS: num(f[8]),
+    errorS: num(f[9]),
+  }));
 }
 
 export function parseSourceStats(csv: string): ChronySourceStats[] {
-  return csv
-    .trim()
-    .split("\n")
-    .filter((l) => l.includes(","))
-    .map((l) => {
-      const f = l.split(",");
-      return {
-        name: f[0] ?? "",
-        samples: num(f[1]),
-        runs: num(f[2]),
-        spanS: num(f[3]),
-        frequencyPpm: num(f[4]),
-        freqSkewPpm: num(f[5]),
-        offsetS: num(f[6]),
-        stdDevS: num(f[7]),
-      };
-    });
+  return csvRows(csv).map((f) => ({
+    name: f[0] ?? "",
+    samples: num(f[1]),
+    runs: num(f[2]),
+    spanS: num(f[3]),
+    frequencyPpm: num(f[4]),
+    freqSkewPpm: num(f[5]),
+    offsetS: num(f[6]),
+    stdDevS: num(f[7]),
+  }));
 }
 
 /** refclocks.log rows: "YYYY-MM-DD hh:mm:ss.ffffff REFID DP L P raw cooked disp"; filter rows (DP "-") are skipped. */

@@ -30,7 +30,8 @@ export interface ReplayOptions {
   mutate?: (epochIndex: number, frames: Buffer[]) => Buffer[];
 }
 
-function waitUntil(clock: Clock, targetUs: number): Promise<void> {
+/** Resolves at targetUs (realtime µs), within microseconds: sleeps, then spins the last 2 ms. */
+export function waitUntil(clock: Clock, targetUs: number): Promise<void> {
   const ms = (targetUs - clock.realtimeUs()) / 1000;
   // setTimeout wakes up to ~1 ms late; the last stretch is spun out on the clock for a precise write moment.
   return new Promise((resolve) => {

@@ -3,6 +3,7 @@
  * it, X.log.chk) and replaying a capture through the product's real time
  * pipeline offline, paced like a receiver.
  */
+import { CollectingSink } from "./offline.js";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Epoch } from "../../src/gnss/epoch.js";
@@ -10,7 +11,6 @@ import { Framer } from "../../src/gnss/framer.js";
 import type { Frame } from "../../src/gnss/frame.js";
 import { createLogger } from "../../src/log/logger.js";
 import { TimePipeline } from "../../src/pipeline/timePipeline.js";
-import type { RefclockSink, SinkStatus } from "../../src/refclock/sink.js";
 import { stripComments } from "../../src/sim/captureEpochs.js";
 import { Health } from "../../src/status/health.js";
 import type { TimeSample } from "../../src/timing/sample.js";
@@ -90,17 +90,6 @@ export interface ReplayResult {
   intervalUs: number;
 }
 
-class CollectingSink implements RefclockSink {
-  readonly name = "test-collector";
-  readonly samples: TimeSample[] = [];
-  deliver(sample: TimeSample): void {
-    this.samples.push(sample);
-  }
-  status(): SinkStatus {
-    return { state: "ok", delivered: this.samples.length, failed: 0 };
-  }
-  close(): void {}
-}
 
 export interface ReplayOptions {
   /** Time floor for the gate (POSIX s). */

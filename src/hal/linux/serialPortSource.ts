@@ -44,6 +44,8 @@ export class SerialPortSource implements ByteSource {
   private generation = 0;
   private cancelRetry: (() => void) | undefined;
   private cancelPresence: (() => void) | undefined;
+  /** One read buffer for the life of the source: 9600 baud fills 4 kB in 4 s, so a read never needs more. */
+  private readonly readBuffer = Buffer.alloc(4096);
 
   constructor(readonly path: string, private readonly baud: number, private readonly clock: Clock) {}
 
@@ -75,10 +77,10 @@ export class SerialPortSource implements ByteSource {
       await binding.close().catch(() => undefined);
       return;
     }
-    const reader = native().readerStart(binding.fd, (chunk, stamp) => {
+    const reader = native().readerStart(binding.fd, this.readBuffer, (length, stampUs) => {
       if (gen !== this.generation) return;
-      if (chunk) this.sink!.data(chunk, stamp);
-      else this.lost({ state: "closed", detail: `${this.path} ${stamp === 0 ? "reached end of file" : `read failed (${errnoName(stamp)})`}: receiver unplugged?` });
+      if (length > 0) this.sink!.data(this.readBuffer.subarray(0, length), stampUs);
+      else this.lost({ state: "closed", detail: `${this.path} ${length === 0 ? "reached end of file" : `read failed (${errnoName(length)})`}: receiver unplugged?` });
     });
     if (typeof reader === "number") {
       await binding.close().catch(() => undefined);
