@@ -38,6 +38,8 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
   });
 
   let silentReported = false;
+  let lastFailure: string | undefined;
+  let startedOpening = false;
   source.start({
     data: (chunk, rxUs) => {
       pipeline.push(chunk, rxUs);
@@ -47,12 +49,20 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
       }
     },
     device: (state) => {
-      const prev = health.device.state;
-      health.device = { ...state, sinceUs: clock.realtimeUs() };
-      if (state.state !== "open" && state.state !== "opening") pipeline.deviceLost();
-      if (state.state === prev && state.state !== "open") return;
-      if (state.state === "open" || state.state === "opening") log.info(`serial: ${state.detail}`);
-      else log.warn(`serial: ${state.detail}; retrying`);
+      const since = state.state === "opening" && health.device.state !== "open" ? health.device.sinceUs : clock.realtimeUs();
+      health.device = { ...state, sinceUs: since };
+      if (state.state === "open") {
+        lastFailure = undefined;
+        log.info(`serial: ${state.detail}`);
+      } else if (state.state !== "opening") {
+        pipeline.deviceLost();
+        // Retries alternate opening/failing every few seconds: one line per distinct failure, not per attempt.
+        if (state.detail !== lastFailure) log.warn(`serial: ${state.detail}; retrying`);
+        lastFailure = state.detail;
+      } else if (!startedOpening) {
+        log.info(`serial: ${state.detail}`);
+      }
+      startedOpening = true;
     },
   });
 
