@@ -35,19 +35,25 @@ async function replayEpochs(rig: Rig, capture: string, count: number, startSecon
 /**
  * Every raw sample chrony logged must carry the offset the replay implies for
  * its second: the sentence ended `lag` ms after the second it names, so the
- * true time is `lag` behind the local stamp (within 1 ms of stamping and
- * delivery latency). Returns how many samples were judged.
+ * true time is `lag` behind the local stamp. Each sample within 5 ms (a wrong
+ * second is 1000 ms off; a stamp taken after parsing, tens of ms; a loaded
+ * 2-CPU CI machine delays a wake-up by a millisecond now and then) and their
+ * median within 1 ms. Precision proper is measured by the bench. Returns how
+ * many samples were judged.
  */
 function assertSamplesMatchReplay(samples: Array<{ localS: number; rawOffsetS: number }>, lags: Map<number, number>): number {
-  let judged = 0;
+  const errorsMs: number[] = [];
   for (const s of samples) {
     const second = Math.round(s.localS + s.rawOffsetS);
     const lag = lags.get(second);
     assert.ok(lag !== undefined, `chrony got a sample for ${second}, a second the replay never sent (local ${s.localS}, offset ${s.rawOffsetS})`);
-    assert.ok(Math.abs(-s.rawOffsetS * 1000 - lag) < 1, `second ${second}: chrony's raw offset ${(s.rawOffsetS * 1000).toFixed(3)} ms, replay implies ${(-lag).toFixed(3)} ms`);
-    judged += 1;
+    const errorMs = -s.rawOffsetS * 1000 - lag;
+    assert.ok(Math.abs(errorMs) < 5, `second ${second}: chrony's raw offset ${(s.rawOffsetS * 1000).toFixed(3)} ms, replay implies ${(-lag).toFixed(3)} ms`);
+    errorsMs.push(errorMs);
   }
-  return judged;
+  const median = [...errorsMs].sort((a, b) => a - b)[Math.floor(errorsMs.length / 2)] ?? NaN;
+  assert.ok(Math.abs(median) < 1, `median stamp error ${median.toFixed(3)} ms over ${errorsMs.length} samples`);
+  return errorsMs.length;
 }
 
 test("chrony takes the NMEA time over the SOCK refclock at the offset the replay implies", { timeout: 120_000 }, async () => {

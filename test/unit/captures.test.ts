@@ -13,6 +13,7 @@
  *    fix; samples flow where gpsd saw a run of fixes at a plausible date.
  * The replay is paced like a receiver: see replayThroughPipeline.
  */
+import { FIRMWARE_FLOOR_DATE } from "../../src/config/schema.js";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { existsSync } from "node:fs";
@@ -340,3 +341,22 @@ for (const name of captureNames()) {
     });
   });
 }
+
+test("with the shipped configuration, neither rollover capture yields a sample", () => {
+  const floorS = Date.parse(`${FIRMWARE_FLOOR_DATE}T00:00:00Z`) / 1000;
+  for (const name of ["april6_2019.log", "gp-320fw-2019-04-06-overflow.log"]) {
+    const r = replayThroughPipeline(readCaptureFile(name), { floorS, startUs: Date.parse("2026-11-21T00:00:00Z") * 1000, chunkBytes: 61 });
+    assert.equal(r.samples.length, 0, `${name}: ${r.samples.length} samples reached the sinks`);
+    const dateRejects = (r.health.gate["date-before-floor"] ?? 0) + (r.health.gate["gps-week-rollover"] ?? 0);
+    assert.ok(dateRejects > 0, `${name}: refused for its date (${JSON.stringify(r.health.gate)})`);
+  }
+});
+
+test("a receiver date exactly 1024 weeks behind a correct host clock is named a GPS week rollover", () => {
+  // april6_2019: a Telit HE910 reporting 1999-08-22 00:02:31 on 2019-04-07 00:02:31 (1024 weeks later).
+  const hostUs = Date.parse("2019-04-07T00:02:31Z") * 1000;
+  const r = replayThroughPipeline(readCaptureFile("april6_2019.log"), { floorS: Date.parse("2019-01-01T00:00:00Z") / 1000, startUs: hostUs, chunkBytes: 61 });
+  assert.equal(r.samples.length, 0);
+  assert.ok((r.health.gate["gps-week-rollover"] ?? 0) >= 1, JSON.stringify(r.health.gate));
+  assert.ok(r.log.some((l) => /1024 weeks behind the host clock/.test(l)), r.log.join("\n"));
+});
