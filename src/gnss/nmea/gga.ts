@@ -8,9 +8,9 @@
  *  7 satellites used
  */
 import { parseNmeaSentence, type GGAPacket } from "nmea-simple";
-import { decoded, rejected, type Decoded, type FixMode } from "../report.js";
+import { decoded, type Decoded, type FixMode } from "../report.js";
 import type { Sentence } from "./sentence.js";
-import { parseTimeOfDay } from "./utcFields.js";
+import { readTimeField } from "./utcFields.js";
 
 export function ggaFixMode(fixType: GGAPacket["fixType"]): FixMode {
   switch (fixType) {
@@ -28,9 +28,9 @@ export function ggaFixMode(fixType: GGAPacket["fixType"]): FixMode {
 export function decodeGga(s: Sentence): Decoded {
   const packet = parseNmeaSentence(s.raw) as GGAPacket;
   const source = s.talker + "GGA";
-  const timeField = s.fields[0] ?? "";
-  const timeOfDay = timeField === "" ? undefined : parseTimeOfDay(timeField);
-  if (timeField !== "" && !timeOfDay) return rejected("bad-time-field", `${source} time ${JSON.stringify(timeField)} is not hhmmss[.ss]`);
+  const time = readTimeField(source, s.fields[0] ?? "");
+  if (!time.ok) return time.rejection;
+  const { timeOfDay } = time;
   const usedField = s.fields[6] ?? "";
   return decoded({
     source,

@@ -7,9 +7,9 @@
  *  7 satellites used
  */
 import { parseNmeaSentence, type GNSPacket } from "nmea-simple";
-import { decoded, rejected, type Decoded, type FixMode } from "../report.js";
+import { decoded, type Decoded, type FixMode } from "../report.js";
 import type { Sentence } from "./sentence.js";
-import { parseTimeOfDay } from "./utcFields.js";
+import { readTimeField } from "./utcFields.js";
 
 function gnsFixMode(mode: string): FixMode {
   if (/[ADPRF]/.test(mode)) return "3d";
@@ -20,9 +20,9 @@ function gnsFixMode(mode: string): FixMode {
 export function decodeGns(s: Sentence): Decoded {
   const packet = parseNmeaSentence(s.raw) as GNSPacket;
   const source = s.talker + "GNS";
-  const timeField = s.fields[0] ?? "";
-  const timeOfDay = timeField === "" ? undefined : parseTimeOfDay(timeField);
-  if (timeField !== "" && !timeOfDay) return rejected("bad-time-field", `${source} time ${JSON.stringify(timeField)} is not hhmmss[.ss]`);
+  const time = readTimeField(source, s.fields[0] ?? "");
+  if (!time.ok) return time.rejection;
+  const { timeOfDay } = time;
   return decoded({
     source,
     ...(timeOfDay ? { timeOfDay } : {}),

@@ -13,18 +13,18 @@
 import { parseNmeaSentence, type RMCPacket } from "nmea-simple";
 import { decoded, rejected, type Decoded } from "../report.js";
 import type { Sentence } from "./sentence.js";
-import { parseDdmmyy, parseTimeOfDay } from "./utcFields.js";
+import { parseDdmmyy, readTimeField } from "./utcFields.js";
 
 const UNTRUSTED_MODES = new Set(["N", "E", "M", "S"]);
 
 export function decodeRmc(s: Sentence): Decoded {
   const packet = parseNmeaSentence(s.raw) as RMCPacket;
   const source = s.talker + "RMC";
-  const timeField = s.fields[0] ?? "";
   const dateField = s.fields[8] ?? "";
-  if (timeField === "") return decoded({ source, timeValid: false, fixMode: "none" });
-  const timeOfDay = parseTimeOfDay(timeField);
-  if (!timeOfDay) return rejected("bad-time-field", `${source} time ${JSON.stringify(timeField)} is not hhmmss[.ss]`);
+  const time = readTimeField(source, s.fields[0] ?? "");
+  if (!time.ok) return time.rejection;
+  const { timeOfDay } = time;
+  if (!timeOfDay) return decoded({ source, timeValid: false, fixMode: "none" });
   if (dateField === "") return decoded({ source, timeOfDay, timeValid: false });
   const date = parseDdmmyy(dateField);
   if (!date) return rejected("bad-date-field", `${source} date ${JSON.stringify(dateField)} is not ddmmyy`);

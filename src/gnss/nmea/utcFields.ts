@@ -5,7 +5,7 @@
  * second, so the fields that make the UTC second are parsed here.
  *   time: hhmmss[.f+]   date (RMC): ddmmyy   date (ZDA): dd,mm,yyyy
  */
-import type { CivilDate, TimeOfDay } from "../report.js";
+import { rejected, type CivilDate, type Decoded, type TimeOfDay } from "../report.js";
 
 const TIME = /^(\d\d)(\d\d)(\d\d)(?:\.(\d{1,6}))?$/;
 
@@ -41,4 +41,12 @@ function checkDate(d: CivilDate): CivilDate | undefined {
   if (d.month < 1 || d.month > 12 || d.day < 1) return undefined;
   const daysInMonth = new Date(Date.UTC(d.year, d.month, 0)).getUTCDate();
   return d.day <= daysInMonth ? d : undefined;
+}
+
+/** An optional time-of-day field: empty is "no time yet" (cold start), unreadable is a named rejection. */
+export function readTimeField(source: string, field: string): { ok: true; timeOfDay?: TimeOfDay } | { ok: false; rejection: Decoded } {
+  if (field === "") return { ok: true };
+  const timeOfDay = parseTimeOfDay(field);
+  if (!timeOfDay) return { ok: false, rejection: rejected("bad-time-field", `${source} time ${JSON.stringify(field)} is not hhmmss[.ss]`) };
+  return { ok: true, timeOfDay };
 }

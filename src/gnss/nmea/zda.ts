@@ -8,14 +8,15 @@
  */
 import { decoded, rejected, type Decoded } from "../report.js";
 import type { Sentence } from "./sentence.js";
-import { parseTimeOfDay, parseZdaDate } from "./utcFields.js";
+import { parseZdaDate, readTimeField } from "./utcFields.js";
 
 export function decodeZda(s: Sentence): Decoded {
   const source = s.talker + "ZDA";
   const [time = "", day = "", month = "", year = ""] = s.fields;
-  if (time === "") return decoded({ source });
-  const timeOfDay = parseTimeOfDay(time);
-  if (!timeOfDay) return rejected("bad-time-field", `${source} time ${JSON.stringify(time)} is not hhmmss[.ss]`);
+  const read = readTimeField(source, time);
+  if (!read.ok) return read.rejection;
+  const { timeOfDay } = read;
+  if (!timeOfDay) return decoded({ source });
   if (day === "" && month === "" && year === "") return decoded({ source, timeOfDay });
   const date = parseZdaDate(day, month, year);
   if (!date) return rejected("bad-date-field", `${source} date ${JSON.stringify([day, month, year].join(","))} is not dd,mm,yyyy`);
