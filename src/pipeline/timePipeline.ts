@@ -94,7 +94,6 @@ export class TimePipeline {
   }
 
   private onFrame(f: Frame): void {
-    this.health.last.frameUs = f.rxUs;
     let result: Decoded;
     if (f.kind === "nmea") {
       this.health.counts.nmeaSentences += 1;

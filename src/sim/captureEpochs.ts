@@ -6,7 +6,6 @@
  */
 import { Framer } from "../gnss/framer.js";
 import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
-import type { TimeOfDay } from "../gnss/report.js";
 import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
 import { encodeUbx } from "../gnss/ubx/frame.js";
 import { EpochAssembler } from "../gnss/epochAssembler.js";
@@ -16,12 +15,10 @@ export interface CaptureFrame {
   bytes: Buffer;
   /** The NMEA text (without CRLF), for rewriting; undefined for UBX. */
   text?: string;
-  timeOfDay?: TimeOfDay;
 }
 
 export interface CaptureEpoch {
   frames: CaptureFrame[];
-  timeOfDay?: TimeOfDay;
 }
 
 /** Drops the submitter's '#' comment lines, which are not receiver output. */
@@ -60,19 +57,15 @@ export function splitEpochs(data: Buffer): CaptureEpoch[] {
         epochs.push(cur);
         cur = { frames: [] };
       }
-      if (d.report.timeOfDay && !cur.timeOfDay) cur.timeOfDay = d.report.timeOfDay;
     }
     cur.frames.push(f);
   };
   const framer = new Framer({
     frame: (f) => {
       if (f.kind === "nmea") {
-        const d = decodeNmea(f.text);
-        push({ bytes: Buffer.from(f.text + "\r\n", "latin1"), text: f.text, ...(d.ok && d.report.timeOfDay ? { timeOfDay: d.report.timeOfDay } : {}) }, d);
+        push({ bytes: Buffer.from(f.text + "\r\n", "latin1"), text: f.text }, decodeNmea(f.text));
       } else {
-        const d = decodeUbx(f.msgClass, f.msgId, f.payload);
-        const tod = d.ok ? d.report.timeOfDay : undefined;
-        push({ bytes: encodeUbx(f.msgClass, f.msgId, f.payload), ...(tod ? { timeOfDay: tod } : {}) }, d);
+        push({ bytes: encodeUbx(f.msgClass, f.msgId, f.payload) }, decodeUbx(f.msgClass, f.msgId, f.payload));
       }
     },
     reject: () => undefined,

@@ -21,8 +21,9 @@ export interface ChronySource {
   /** The reach register as a number (chronyc prints it in octal). */
   reach: number;
   lastRxAgoS: number | null;
-  /** Offset of the last sample after adjustment, seconds (true − local, as chrony prints it: + means local is ahead... see README). */
+  /** Last sample's offset after chrony's later clock corrections, seconds; + means the local clock is ahead. */
   lastOffsetS: number;
+  /** The same sample as measured, before corrections (the bracketed figure in `chronyc sources`). */
   measuredOffsetS: number;
   errorS: number;
 }

@@ -26,8 +26,6 @@ export interface ReplayOptions {
   epochs?: number;
   clock: Clock;
   onWrite?: (info: { epochIndex: number; utcSecond: number; frameIndex: number; lastFrameIndex: number; text?: string; writtenUs: number }) => void;
-  /** Replaces the bytes of an epoch just before it is sent (fault injection). */
-  mutate?: (epochIndex: number, frames: Buffer[]) => Buffer[];
 }
 
 /** Resolves at targetUs (realtime µs), within microseconds: sleeps, then spins the last 2 ms. */
@@ -53,8 +51,7 @@ export async function replay(epochs: readonly CaptureEpoch[], opts: ReplayOption
     for (let k = 0; k < total && !signal?.aborted; k++) {
       const epoch = epochs[k % epochs.length]!;
       const second = opts.startSecond + k;
-      let frames = epoch.frames.map((f) => (opts.rewrite && f.text ? Buffer.from(rewriteSentence(f.text, second) + "\r\n", "latin1") : f.bytes));
-      if (opts.mutate) frames = opts.mutate(k, frames);
+      const frames = epoch.frames.map((f) => (opts.rewrite && f.text ? Buffer.from(rewriteSentence(f.text, second) + "\r\n", "latin1") : f.bytes));
       let offsetUs = second * 1e6 + opts.delayMs * 1000;
       for (let i = 0; i < frames.length; i++) {
         const bytes = frames[i]!;

@@ -27,7 +27,7 @@ export class Health {
   device: DeviceState & { sinceUs: number } = { state: "opening", detail: "not started", sinceUs: 0 };
   time: TimeState = { state: "waiting", detail: "no epoch yet", sinceUs: 0 };
   fix: { mode?: FixMode; satellitesUsed?: number; satellitesSeen: Record<string, number> } = { satellitesSeen: {} };
-  last: { utcSecond?: number; sampleLocalUs?: number; offsetS?: number; bytesUs?: number; frameUs?: number } = {};
+  last: { utcSecond?: number; sampleLocalUs?: number; offsetS?: number; bytesUs?: number } = {};
 
   countUnsupported(name: string): void {
     if (name in this.unsupported || Object.keys(this.unsupported).length < MAX_UNSUPPORTED_KEYS) {

@@ -32,19 +32,6 @@ export type GateReject =
   | "time-jump"
   | "settling";
 
-export const GATE_REJECTS: readonly GateReject[] = [
-  "no-date",
-  "receiver-invalid",
-  "no-fix",
-  "leap-second",
-  "gps-week-rollover",
-  "date-before-floor",
-  "date-beyond-horizon",
-  "duplicate-second",
-  "time-jump",
-  "settling",
-];
-
 export type GateVerdict =
   | { ok: true; sample: TimeSample }
   | { ok: false; reason: GateReject; detail: string; utcSecond?: number };
