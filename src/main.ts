@@ -12,6 +12,12 @@ import type { RefclockSink } from "./refclock/sink.js";
 import { TimePipeline } from "./pipeline/timePipeline.js";
 import { Health } from "./status/health.js";
 import { buildSnapshot, SnapshotWriter } from "./status/snapshot.js";
+import { FifoGpioLine } from "./hal/fake/fifoGpioLine.js";
+import { OnoffGpioLine } from "./hal/linux/onoffGpioLine.js";
+import { GpioPulses } from "./pps/gpioPulses.js";
+import { KernelPpsSysfs } from "./pps/kernelPpsSysfs.js";
+import { PpsService } from "./pps/ppsService.js";
+import { PPS_PRECISION } from "./refclock/shmSink.js";
 
 /** Without a byte for this long the epoch is closed and the device reported silent. */
 const QUIET_US = 1_500_000;
@@ -21,6 +27,7 @@ export interface Service {
   health: Health;
   pipeline: TimePipeline;
   sinks: RefclockSink[];
+  pps: PpsService | undefined;
   stop(): Promise<void>;
 }
 
@@ -31,11 +38,14 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
   if (cfg["shm.unit"] !== null) sinks.push(new ShmSink(cfg["shm.unit"], log, () => clock.realtimeUs()));
   if (sinks.length === 0) log.warn("no output configured (chrony.sock and shm.unit are off): samples are computed and shown in the status only");
 
+  const pps = startPps(cfg, clock, log);
   const pipeline = new TimePipeline(health, sinks, log, {
     floorS: Date.parse(cfg["time.floor"] + "T00:00:00Z") / 1000,
     settleEpochs: cfg["time.settle"],
     nowUs: () => clock.realtimeUs(),
+    arrivalDelayUs: () => pps?.associator.arrivalDelayUs(),
   });
+  if (pps) pipeline.verdictListeners.push((v, e) => pps.verdict(v, e));
 
   let silentReported = false;
   let lastFailure: string | undefined;
@@ -56,6 +66,7 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
         log.info(`serial: ${state.detail}`);
       } else if (state.state !== "opening") {
         pipeline.deviceLost();
+        pps?.deviceLost();
         // Retries alternate opening/failing every few seconds: one line per distinct failure, not per attempt.
         if (state.detail !== lastFailure) log.warn(`serial: ${state.detail}; retrying`);
         lastFailure = state.detail;
@@ -77,7 +88,7 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
       log.warn(`serial: no data from ${source.path} for ${Math.round((now - lastBytes) / 1e6)} s: receiver powered? TX wired to the Pi's RX?`);
     }
     if (writer) {
-      writer.write(buildSnapshot(health, { path: source.path, baud: cfg["serial.baud"] }, sinks, now)).then(
+      writer.write(buildSnapshot(health, { path: source.path, baud: cfg["serial.baud"] }, sinks, pps?.status() ?? null, now)).then(
         () => (writeFailed = false),
         (err: Error) => {
           if (!writeFailed) log.warn(`status: cannot write ${cfg["status.path"]}: ${err.message}`);
@@ -92,11 +103,30 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
     health,
     pipeline,
     sinks,
+    pps,
     async stop() {
       stopTick();
       stopReports();
+      pps?.stop();
       await source.stop();
       for (const s of sinks) s.close();
     },
   };
+}
+
+/** The pulse side, from config: kernel PPS and/or a GPIO watch, and where labelled pulses go. */
+function startPps(cfg: Config, clock: Clock, log: Logger): PpsService | undefined {
+  const gpioLine = cfg["pps.gpio-fifo"] ? new FifoGpioLine(cfg["pps.gpio-fifo"]) : cfg["pps.gpio"] !== null ? new OnoffGpioLine(cfg["pps.gpio"]) : undefined;
+  const gpio = gpioLine ? new GpioPulses(gpioLine, clock) : undefined;
+  const kernel = cfg["pps.sysfs"] ? new KernelPpsSysfs(cfg["pps.sysfs"], clock) : undefined;
+  const primary = kernel ? PpsService.watch(kernel) : gpio ? PpsService.watch(gpio, () => gpio.jitterUs()) : undefined;
+  if (!primary) return undefined;
+  const secondary = kernel && gpio ? PpsService.watch(gpio, () => gpio.jitterUs()) : undefined;
+  const sinks: RefclockSink[] = [];
+  if (cfg["pps.sock"]) sinks.push(new ChronySockSink(cfg["pps.sock"], log, () => clock.realtimeUs()));
+  if (cfg["pps.shm"] !== null) sinks.push(new ShmSink(cfg["pps.shm"], log, () => clock.realtimeUs(), PPS_PRECISION));
+  if (sinks.length === 0) log.info("pps: no pulse output (pps.sock and pps.shm off): watching the pulse only, e.g. for chrony's 'refclock PPS /dev/pps0 lock NMEA'");
+  const service = new PpsService(primary, secondary, sinks, clock, log, { edge: cfg["pps.edge"], holdoverS: cfg["pps.holdover"] });
+  service.start();
+  return service;
 }

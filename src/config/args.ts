@@ -14,6 +14,10 @@ const FLAG_KEYS: Record<string, ConfigKey> = {
   "--status": "status.path",
   "--floor": "time.floor",
   "--log-level": "log.level",
+  "--pps-sysfs": "pps.sysfs",
+  "--pps-sock": "pps.sock",
+  "--pps-gpio": "pps.gpio",
+  "--pps-edge": "pps.edge",
 };
 
 export interface CommandLine {
@@ -62,7 +66,9 @@ export function parseCommandLine(argv: readonly string[], defaultConfigPath?: st
 }
 
 export const USAGE = `usage: stratum1d [--config FILE] [--serial PATH] [--baud N] [--sock PATH|off] [--shm UNIT|off]
+                 [--pps-sysfs DIR|off] [--pps-sock PATH|off] [--pps-gpio PIN|off] [--pps-edge auto|after|before]
                  [--status PATH|off] [--floor YYYY-MM-DD] [--log-level LEVEL] [--set key=value]...
                  [--help-config]
-Reads the GPS receiver on the serial port and feeds chrony (SOCK refclock) and/or ntpd (SHM).
+Reads the GPS receiver on the serial port and its pulse-per-second edges, labels each edge
+with its UTC second, and feeds chrony (SOCK refclocks) and/or ntpd (SHM).
 Flags override the config file; --help-config lists every key.`;

@@ -77,3 +77,9 @@ export function errnoName(negErrno: number): string {
   const code = -negErrno;
   return names[code] ?? `errno ${code}`;
 }
+
+/** CLOCK_REALTIME now, to the nanosecond. */
+export function realtimeInstant(): { sec: number; nsec: number } {
+  const ns = native().realtimeNs();
+  return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };
+}

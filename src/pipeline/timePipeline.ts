@@ -16,7 +16,7 @@ import { ReasonReporter } from "../log/reasonReporter.js";
 import type { RefclockSink } from "../refclock/sink.js";
 import { bump, type Health } from "../status/health.js";
 import type { TimeSample } from "../timing/sample.js";
-import { sampleOffsetS } from "../timing/sample.js";
+import { instantFromUs, instantToUs, sampleOffsetS } from "../timing/sample.js";
 import { TimeGate, type GateVerdict } from "../timing/timeGate.js";
 import { isoSecond } from "../timing/utc.js";
 
@@ -39,6 +39,12 @@ export interface PipelineOptions {
   floorS: number;
   settleEpochs: number;
   nowUs: () => number;
+  /**
+   * Learned delay from the moment an epoch names to its first byte, µs (the
+   * pulse associator's measurement), so NMEA samples carry the moment of the
+   * pulse rather than of the serial bytes; undefined while not known.
+   */
+  arrivalDelayUs?: () => number | undefined;
 }
 
 export class TimePipeline {
@@ -46,6 +52,7 @@ export class TimePipeline {
   private readonly assembler: EpochAssembler;
   private readonly gate: TimeGate;
   private readonly reporter: ReasonReporter;
+  private readonly arrivalDelayUs: () => number | undefined;
   /** Observers of each verdict (tests, the bench, later the PPS associator). */
   readonly verdictListeners: Array<(v: GateVerdict, epoch: Epoch) => void> = [];
 
@@ -56,6 +63,7 @@ export class TimePipeline {
     opts: PipelineOptions,
   ) {
     this.reporter = new ReasonReporter(log, INPUT_HINTS);
+    this.arrivalDelayUs = opts.arrivalDelayUs ?? (() => undefined);
     this.gate = new TimeGate({ floorS: opts.floorS, settleEpochs: opts.settleEpochs, nowUs: opts.nowUs });
     this.framer = new Framer({
       frame: (f) => this.onFrame(f),
@@ -136,9 +144,11 @@ export class TimePipeline {
     for (const l of this.verdictListeners) l(verdict, e);
   }
 
-  private deliver(sample: TimeSample): void {
+  private deliver(gated: TimeSample): void {
+    const delayUs = this.arrivalDelayUs();
+    const sample = delayUs === undefined ? gated : { ...gated, local: instantFromUs(instantToUs(gated.local) - delayUs) };
     this.health.counts.samples += 1;
-    this.health.last = { ...this.health.last, utcSecond: sample.utcSecond, sampleLocalUs: sample.localUs, offsetS: sampleOffsetS(sample) };
+    this.health.last = { ...this.health.last, utcSecond: sample.utcSecond, sampleLocalUs: instantToUs(sample.local), offsetS: sampleOffsetS(sample) };
     for (const sink of this.sinks) sink.deliver(sample);
   }
 

@@ -37,7 +37,8 @@ export class ChronySockSink implements RefclockSink {
   }
 
   deliver(sample: TimeSample): void {
-    const { sec, usec } = toTimeval(sample.localUs);
+    // chrony reads tv as the moment of the event and adds offset to it; the nanoseconds cut from tv stay in offset.
+    const { sec, usec } = toTimeval(sample.local);
     const buf = packSockSample({ sec, usec, offset: sampleOffsetS(sample), pulse: sample.pulse, leap: sample.leap }, this.layout, this.datagram);
     const n = native().dgramSendTo(this.fd, this.path, buf);
     if (n === buf.length) {

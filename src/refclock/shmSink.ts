@@ -12,15 +12,21 @@ import type { TimeSample } from "../timing/sample.js";
 import type { RefclockSink, SinkStatus } from "./sink.js";
 
 export const SHM_KEY_BASE = 0x4e545030;
-/** log2 of the sample precision: NMEA timing is good to a few ms at best (2^-10 s ≈ 1 ms). */
-const NMEA_PRECISION = -10;
+/** log2 of the sample precision: NMEA timing is good to a few ms at best (2^-10 s ≈ 1 ms); a kernel PPS edge to about a µs (2^-20 s). */
+export const NMEA_PRECISION = -10;
+export const PPS_PRECISION = -20;
 
 export class ShmSink implements RefclockSink {
   readonly name: string;
   private id = -1;
   private st: SinkStatus = { state: "not-sent-yet", delivered: 0, failed: 0 };
 
-  constructor(readonly unit: number, private readonly log: Logger, private readonly nowUs: () => number) {
+  constructor(
+    readonly unit: number,
+    private readonly log: Logger,
+    private readonly nowUs: () => number,
+    private readonly precision = NMEA_PRECISION,
+  ) {
     this.name = `shm:${unit}`;
   }
 
@@ -39,10 +45,9 @@ export class ShmSink implements RefclockSink {
       }
       this.id = id;
     }
-    const refSec = Math.floor(sample.referenceUs / 1e6);
-    const locSec = Math.floor(sample.localUs / 1e6);
+    const { reference: r, local: l } = sample;
     try {
-      calls.shmWrite(this.id, refSec, (sample.referenceUs - refSec * 1e6) * 1000, locSec, (sample.localUs - locSec * 1e6) * 1000, sample.leap, NMEA_PRECISION);
+      calls.shmWrite(this.id, r.sec, r.nsec, l.sec, l.nsec, sample.leap, this.precision);
     } catch (err) {
       // The segment was removed (ipcrm) under us: attach afresh next time.
       this.id = -1;

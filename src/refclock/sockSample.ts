@@ -14,6 +14,7 @@
  * by a test against the C compiler's own offsetof (native/stratum1_native.c).
  */
 import { endianness } from "node:os";
+import type { Instant } from "../timing/sample.js";
 
 export const SOCK_MAGIC = 0x534f434b;
 /** chrony reads the struct in the host's own byte order. */
@@ -76,8 +77,7 @@ export function unpackSockSample(buf: Buffer, layout: SockLayout): SockFields & 
   };
 }
 
-/** Splits a µs timestamp into timeval fields, the fraction below 1 µs going to the offset by the caller. */
-export function toTimeval(us: number): { sec: number; usec: number } {
-  const sec = Math.floor(us / 1e6);
-  return { sec, usec: us - sec * 1e6 };
+/** Cuts an instant to timeval fields; the caller keeps the nanoseconds below 1 µs in the offset. */
+export function toTimeval(t: Instant): { sec: number; usec: number } {
+  return { sec: t.sec, usec: Math.floor(t.nsec / 1000) };
 }

@@ -7,6 +7,7 @@
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { RefclockSink, SinkStatus } from "../refclock/sink.js";
+import type { PpsStatus } from "../pps/ppsService.js";
 import type { Health } from "./health.js";
 
 export const STATUS_VERSION = 1;
@@ -21,11 +22,13 @@ export interface StatusSnapshot {
   rejected: { framing: Record<string, number>; decode: Record<string, number>; gate: Record<string, number> };
   unsupported: Record<string, number>;
   sinks: Record<string, SinkStatus>;
+  /** null when no pulse source is configured. */
+  pps: PpsStatus | null;
 }
 
 const iso = (us: number | undefined): string | null => (us ? new Date(us / 1000).toISOString() : null);
 
-export function buildSnapshot(h: Health, device: { path: string; baud: number }, sinks: readonly RefclockSink[], nowUs: number): StatusSnapshot {
+export function buildSnapshot(h: Health, device: { path: string; baud: number }, sinks: readonly RefclockSink[], pps: PpsStatus | null, nowUs: number): StatusSnapshot {
   const seen = Object.values(h.fix.satellitesSeen).reduce((a, b) => a + b, 0);
   return {
     version: STATUS_VERSION,
@@ -44,6 +47,7 @@ export function buildSnapshot(h: Health, device: { path: string; baud: number },
     rejected: { framing: { ...h.framing }, decode: { ...h.decode }, gate: { ...h.gate } },
     unsupported: { ...h.unsupported },
     sinks: Object.fromEntries(sinks.map((s) => [s.name, s.status()])),
+    pps,
   };
 }
 

@@ -17,7 +17,7 @@
  */
 import type { Epoch } from "../gnss/epoch.js";
 import { isRealFix } from "../gnss/report.js";
-import type { TimeSample } from "./sample.js";
+import { instantFromUs, type TimeSample } from "./sample.js";
 import { GPS_WEEK_ROLLOVER_S, isoSecond, posixSeconds } from "./utc.js";
 
 export type GateReject =
@@ -75,7 +75,7 @@ export class TimeGate {
     if (verdict) return { ...verdict, utcSecond: utc };
     return {
       ok: true,
-      sample: { localUs: e.startRxUs, referenceUs, leap: 0, pulse: 0, utcSecond: utc },
+      sample: { local: instantFromUs(e.startRxUs), reference: instantFromUs(referenceUs), leap: 0, pulse: 0, utcSecond: utc },
     };
   }
 

@@ -21,6 +21,7 @@ import { test } from "node:test";
 import type { TimeOfDay } from "../../src/gnss/report.js";
 import type { GateReject } from "../../src/timing/timeGate.js";
 import { GPS_WEEK_ROLLOVER_S, isoSecond } from "../../src/timing/utc.js";
+import { instantToUs } from "../../src/timing/sample.js";
 import {
   captureNames,
   capturesDir,
@@ -312,8 +313,8 @@ for (const name of captureNames()) {
         prev = sample.utcSecond;
         const epoch = r.judged.find((j) => j.verdict.ok && j.verdict.sample === sample);
         assert.ok(epoch?.utcUs !== undefined, "every sample comes from a judged epoch");
-        assert.equal(sample.referenceUs, epoch.utcUs, "labelled with its epoch's date and time");
-        assert.equal(sample.localUs, epoch.epoch.startRxUs, "stamped with its epoch's first byte");
+        assert.equal(instantToUs(sample.reference), epoch.utcUs, "labelled with its epoch's date and time");
+        assert.equal(instantToUs(sample.local), epoch.epoch.startRxUs, "stamped with its epoch's first byte");
       }
     });
 

@@ -31,6 +31,6 @@ test("64-bit layout is 40 bytes with magic at 36; 32-bit time_t layout is 32 byt
 });
 
 test("timeval split keeps microseconds exact", () => {
-  assert.deepEqual(toTimeval(1795306945694500), { sec: 1795306945, usec: 694500 });
-  assert.deepEqual(toTimeval(1795306945000000), { sec: 1795306945, usec: 0 });
+  assert.deepEqual(toTimeval({ sec: 1795306945, nsec: 694_500_999 }), { sec: 1795306945, usec: 694500 });
+  assert.deepEqual(toTimeval({ sec: 1795306945, nsec: 0 }), { sec: 1795306945, usec: 0 });
 });

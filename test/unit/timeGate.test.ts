@@ -29,7 +29,7 @@ test("samples flow only after three consistent epochs, labelled with the receive
   const vs = [0, 1, 2, 3].map((k) => g.judge(epoch(NOW + k, (NOW + k) * 1e6 + 120_000)));
   assert.deepEqual(reasons(vs), ["settling", "settling", "ok", "ok"]);
   const last = vs[3]!;
-  assert.ok(last.ok && last.sample.referenceUs === (NOW + 3) * 1e6 && last.sample.localUs === (NOW + 3) * 1e6 + 120_000);
+  assert.ok(last.ok && last.sample.reference.sec === NOW + 3 && last.sample.reference.nsec === 0 && last.sample.local.sec === NOW + 3 && last.sample.local.nsec === 120_000_000);
 });
 
 test("a receiver time that jumps, repeats or goes back is refused until it has settled again", () => {

@@ -1,0 +1,39 @@
+/* A header pin through onoff (sysfs GPIO + epoll), with its rising edges stamped as the callback runs. */
+import { Gpio } from "onoff";
+import type { GpioLine } from "../gpioLine.js";
+import { realtimeInstant } from "../native.js";
+import type { Instant } from "../../timing/sample.js";
+import { headerGpioBase } from "./gpioChipBase.js";
+
+export class OnoffGpioLine implements GpioLine {
+  readonly name: string;
+  private gpio: Gpio | undefined;
+
+  constructor(private readonly pin: number) {
+    this.name = `gpio:BCM${pin}`;
+  }
+
+  watchRising(onEdge: (stamp: Instant) => void, onError: (detail: string) => void): void {
+    try {
+      const line = headerGpioBase() + this.pin;
+      this.gpio = new Gpio(line, "in", "rising");
+      this.gpio.watch((err) => {
+        const stamp = realtimeInstant();
+        if (err) onError(`GPIO ${this.pin}: ${err.message}`);
+        else onEdge(stamp);
+      });
+    } catch (err) {
+      const msg = (err as Error).message;
+      onError(
+        /EBUSY/.test(msg)
+          ? `GPIO ${this.pin} is busy: the pps-gpio overlay owns it; use pps.sysfs for that pin, or wire a second pin for pps.gpio`
+          : `cannot watch GPIO ${this.pin}: ${msg} (the service needs the gpio group)`,
+      );
+    }
+  }
+
+  close(): void {
+    this.gpio?.unexport();
+    this.gpio = undefined;
+  }
+}

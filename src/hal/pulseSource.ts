@@ -1,0 +1,32 @@
+import type { Instant } from "../timing/sample.js";
+
+/** One assert edge of the receiver's pulse-per-second output. */
+export interface PulseEdge {
+  /** CLOCK_REALTIME of the edge as its stamper saw it. */
+  at: Instant;
+  /** The stamper's sequence number (kernel: the assert count); gaps mean missed edges. */
+  seq: number;
+}
+
+/**
+ * Where edges come from. "kernel" edges are stamped in the interrupt handler
+ * (pps-gpio) and are good to about a microsecond; "user" edges are stamped
+ * when a JavaScript callback runs and carry the event loop's latency.
+ */
+export interface PulseSource {
+  readonly name: string;
+  readonly stamping: "kernel" | "user";
+  start(events: PulseEvents): void;
+  stop(): void;
+}
+
+export interface PulseEvents {
+  edge(e: PulseEdge): void;
+  /**
+   * Every edge stamped before this realtime (µs) has now been reported: the
+   * associator may decide about the seconds that end before it.
+   */
+  caughtUp(realtimeUs: number): void;
+  /** A problem with the source (one sentence: cause and fix), or undefined when it is working again. */
+  problem(detail: string | undefined): void;
+}

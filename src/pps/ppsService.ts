@@ -1,0 +1,156 @@
+/*
+ * The pulse side of the box: pulse sources in, second association, labelled
+ * samples out to the PPS sinks, states and counters for the status. The
+ * kernel source is the one labelled when both exist; the GPIO watch then only
+ * cross-checks it.
+ */
+import type { Epoch } from "../gnss/epoch.js";
+import type { Clock } from "../hal/clock.js";
+import type { PulseEdge, PulseSource } from "../hal/pulseSource.js";
+import type { Logger } from "../log/logger.js";
+import type { RefclockSink } from "../refclock/sink.js";
+import { instantToUs, sampleOffsetS, type TimeSample } from "../timing/sample.js";
+import { SecondAssociator, type AssociatorCounts, type EdgeMode, type PpsState } from "../timing/secondAssociator.js";
+import type { GateVerdict } from "../timing/timeGate.js";
+import { isoSecond } from "../timing/utc.js";
+import { PulseCrossCheck, type CrossCheckStatus } from "./pulseCrossCheck.js";
+
+/** Kernel stamps sit on the grid to a few µs; 5 ms leaves room for a host clock 500 ppm off over 10 s. */
+const KERNEL_GRID_S = 0.005;
+/** User-space stamps carry the event loop's latency. */
+const USER_GRID_S = 0.02;
+
+export interface PpsOptions {
+  edge: EdgeMode;
+  holdoverS: number;
+}
+
+export interface PpsSourceStatus {
+  name: string;
+  stamping: "kernel" | "user";
+  problem: string | null;
+  /** For user-space stamping: RMS deviation of edge intervals from whole seconds. */
+  jitterUs: number | null;
+}
+
+export interface PpsStatus {
+  state: PpsState["state"];
+  detail: string;
+  since: string | null;
+  edgeMode: EdgeMode;
+  sources: PpsSourceStatus[];
+  /** Learned delay between pulse and the receiver's time. */
+  delayMs: number | null;
+  delayJitterMs: number | null;
+  counts: AssociatorCounts;
+  refused: Record<string, number>;
+  lastUtc: string | null;
+  lastEdgeAt: string | null;
+  lastOffsetS: number | null;
+  crossCheck: CrossCheckStatus | null;
+}
+
+interface Watched {
+  source: PulseSource;
+  problem: string | null;
+  jitterUs?: () => number | undefined;
+}
+
+export class PpsService {
+  readonly associator: SecondAssociator;
+  private readonly watched: Watched[] = [];
+  private readonly crossCheck: PulseCrossCheck | undefined;
+  private stopTick: (() => void) | undefined;
+
+  constructor(
+    private readonly primary: Watched,
+    secondary: Watched | undefined,
+    private readonly sinks: readonly RefclockSink[],
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly opts: PpsOptions,
+  ) {
+    this.watched = secondary ? [primary, secondary] : [primary];
+    this.crossCheck = secondary ? new PulseCrossCheck(log) : undefined;
+    this.associator = new SecondAssociator(
+      { edge: opts.edge, holdoverS: opts.holdoverS, gridToleranceS: primary.source.stamping === "kernel" ? KERNEL_GRID_S : USER_GRID_S },
+      (s, how) => this.deliver(s, how),
+      (s, prev) => {
+        const line = `pps: ${s.state} (was ${prev.state}): ${s.detail}`;
+        if (s.state === "locked") log.info(line);
+        else log.warn(line);
+      },
+    );
+  }
+
+  static watch(source: PulseSource, jitterUs?: () => number | undefined): Watched {
+    return jitterUs ? { source, problem: null, jitterUs } : { source, problem: null };
+  }
+
+  start(): void {
+    for (const w of this.watched) {
+      const isPrimary = w === this.primary;
+      w.source.start({
+        edge: (e: PulseEdge) => {
+          if (isPrimary) this.associator.edge(e);
+          if (this.crossCheck) (isPrimary ? this.crossCheck.kernelEdge(e.at) : this.crossCheck.gpioEdge(e.at));
+        },
+        caughtUp: (us) => {
+          if (isPrimary) this.associator.caughtUp(us);
+        },
+        problem: (detail) => {
+          w.problem = detail ?? null;
+          if (detail) this.log.warn(`pps: ${w.source.name}: ${detail}`);
+          else this.log.info(`pps: ${w.source.name}: reading edges`);
+        },
+      });
+    }
+    this.stopTick = this.clock.every(1000, () => {
+      const now = this.clock.realtimeUs();
+      this.associator.tick(now);
+      this.crossCheck?.sweep(now);
+    });
+  }
+
+  /** The time core's verdict on an epoch: the words that label the pulses. */
+  verdict(v: GateVerdict, e: Epoch): void {
+    if (v.ok) this.associator.epoch(e.startRxUs, { ok: true, utc: v.sample.utcSecond, leap: v.sample.leap });
+    else this.associator.epoch(e.startRxUs, { ok: false, reason: v.reason, detail: v.detail });
+  }
+
+  deviceLost(): void {
+    this.associator.reset();
+  }
+
+  stop(): void {
+    this.stopTick?.();
+    for (const w of this.watched) w.source.stop();
+    for (const s of this.sinks) s.close();
+  }
+
+  status(): PpsStatus {
+    const a = this.associator;
+    const last = a.lastSample;
+    const iso = (us: number): string | null => (us ? new Date(us / 1000).toISOString() : null);
+    return {
+      state: a.state.state,
+      detail: a.state.detail,
+      since: iso(a.state.sinceUs),
+      edgeMode: this.opts.edge,
+      sources: this.watched.map((w) => ({ name: w.source.name, stamping: w.source.stamping, problem: w.problem, jitterUs: w.jitterUs?.() ?? null })),
+      delayMs: a.delay ? a.delay.meanS * 1000 : null,
+      delayJitterMs: a.delay ? a.delay.jitterS * 1000 : null,
+      counts: { ...a.counts },
+      refused: { ...a.refused },
+      lastUtc: last ? isoSecond(last.utcSecond) : null,
+      lastEdgeAt: last ? iso(instantToUs(last.local)) : null,
+      lastOffsetS: last ? sampleOffsetS(last) : null,
+      crossCheck: this.crossCheck?.status() ?? null,
+    };
+  }
+
+  private deliver(sample: TimeSample, how: "words" | "count"): void {
+    if (how === "count") this.log.debug(`pps: ${isoSecond(sample.utcSecond)} labelled by count (holdover)`);
+    for (const s of this.sinks) s.deliver(sample);
+  }
+}
