@@ -12,12 +12,14 @@ import { diffS, instantToUs, type Instant } from "../timing/sample.js";
 const PAIR_WINDOW_S = 0.05;
 const EXPIRE_US = 1_000_000;
 const QUIET_BEFORE_AGREE_US = 10_000_000;
+/** Lateness figures describe the recent past (about a minute), not the whole uptime. */
+const LATE_WINDOW = 64;
 
 export interface CrossCheckStatus {
   paired: number;
   kernelOnly: number;
   gpioOnly: number;
-  /** GPIO stamp minus kernel stamp, µs: mean and RMS spread about it. */
+  /** GPIO stamp minus kernel stamp over the last 64 pairs, µs: mean and standard deviation. */
   gpioLateMeanUs: number | null;
   gpioLateJitterUs: number | null;
   agree: boolean;
@@ -27,9 +29,7 @@ export class PulseCrossCheck {
   private kernel: Instant[] = [];
   private gpio: Instant[] = [];
   private readonly st: CrossCheckStatus = { paired: 0, kernelOnly: 0, gpioOnly: 0, gpioLateMeanUs: null, gpioLateJitterUs: null, agree: true };
-  private n = 0;
-  private sum = 0;
-  private sumSq = 0;
+  private late: number[] = [];
   private lastMismatchUs = 0;
 
   constructor(private readonly log: Logger) {}
@@ -66,10 +66,11 @@ export class PulseCrossCheck {
   }
 
   status(): CrossCheckStatus {
-    if (this.n > 0) {
-      const mean = this.sum / this.n;
+    const n = this.late.length;
+    if (n > 0) {
+      const mean = this.late.reduce((a, b) => a + b, 0) / n;
       this.st.gpioLateMeanUs = mean * 1e6;
-      this.st.gpioLateJitterUs = Math.sqrt(Math.max(0, this.sumSq / this.n - mean * mean)) * 1e6;
+      this.st.gpioLateJitterUs = Math.sqrt(this.late.reduce((a, b) => a + (b - mean) ** 2, 0) / n) * 1e6;
     }
     return { ...this.st };
   }
@@ -79,10 +80,8 @@ export class PulseCrossCheck {
       const k = this.kernel[i]!;
       const j = this.gpio.findIndex((g) => Math.abs(diffS(g, k)) < PAIR_WINDOW_S);
       if (j < 0) continue;
-      const late = diffS(this.gpio[j]!, k);
-      this.n += 1;
-      this.sum += late;
-      this.sumSq += late * late;
+      this.late.push(diffS(this.gpio[j]!, k));
+      if (this.late.length > LATE_WINDOW) this.late.shift();
       this.st.paired += 1;
       this.kernel.splice(i, 1);
       this.gpio.splice(j, 1);

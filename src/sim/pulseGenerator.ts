@@ -35,10 +35,11 @@ export function startPulses(opts: PulseOptions): { stop(): void } {
     const next = Math.floor(nowUs / 1e6) + 1;
     // Timers may fire up to a millisecond early: the edge is never written before its second.
     cancel = clock.after(Math.max(0, (next * 1e6 - nowUs) / 1000 - 3), async () => {
-      await waitUntil(clock, next * 1e6);
+      const stamp = { sec: next, nsec: opts.phaseNs(next) };
+      // The edge happens at its stamp: the GPIO byte is not written before the moment the kernel stamped.
+      await waitUntil(clock, Math.ceil(next * 1e6 + stamp.nsec / 1000));
       if (stopped) return;
       if (opts.pulse?.(next) ?? true) {
-        const stamp = { sec: next, nsec: opts.phaseNs(next) };
         if (fifo !== undefined) writeSync(fifo, "1");
         opts.kernel?.assert(stamp);
         opts.onEdge?.(next, stamp);
