@@ -3,8 +3,10 @@
  * The whole appliance in simulation, for a newcomer's first minute: a real
  * chronyd, a simulated receiver (a real capture replayed through a pty in real
  * time, rewritten to the current seconds) and the real stratum1d in between.
- * Prints the daemon's log and, every few seconds, what chrony makes of it.
- *   npm run simulate -- [--capture FILE] [--baud N] [--seconds N] [--delay-ms N]
+ * A fake kernel PPS directory gets an edge at every second (the host clock
+ * playing a receiver's pulse), so the pulse path runs too. Prints the
+ * daemon's log and, every few seconds, what chrony makes of it.
+ *   npm run simulate -- [--capture FILE] [--baud N] [--seconds N] [--delay-ms N] [--no-pps]
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +18,8 @@ import { startChronyd } from "../sim/chronyd.js";
 import { spawnDaemon } from "../sim/daemonProcess.js";
 import { openPtyPair } from "../sim/ptyPair.js";
 import { replay } from "../sim/replayer.js";
+import { FakeKernelPps } from "../sim/fakeKernelPps.js";
+import { startPulses } from "../sim/pulseGenerator.js";
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -31,29 +35,41 @@ async function main(): Promise<void> {
   const epochs = splitEpochs(data);
   const dir = mkdtempSync(join(tmpdir(), "stratum1-sim-"));
   const sock = join(dir, "nmea.sock");
+  const ppsSock = join(dir, "pps.sock");
+  const withPps = !process.argv.includes("--no-pps");
   const say = (s: string): void => void process.stdout.write(`[sim] ${s}\n`);
 
   say(`working directory ${dir}`);
-  const chrony = await startChronyd(dir, [`refclock SOCK ${sock} refid NMEA poll 2`]);
+  const chrony = await startChronyd(dir, withPps ? [`refclock SOCK ${sock} refid NMEA poll 2 noselect`, `refclock SOCK ${ppsSock} refid PPS poll 2 precision 1e-7`] : [`refclock SOCK ${sock} refid NMEA poll 2`]);
   say(`chronyd running (conf ${chrony.confPath}); inspect with: chronyc -h ${chrony.cmdSocket} sources`);
   const pty = await openPtyPair(join(dir, "gps"), join(dir, "feed"));
   const status = join(dir, "status.json");
-  const daemon = spawnDaemon(["--serial", pty.device, "--baud", String(baud), "--sock", sock, "--status", status], (l) => process.stdout.write(`[stratum1d] ${l}\n`));
+  const kernel = withPps ? new FakeKernelPps(join(dir, "pps0")) : undefined;
+  const ppsArgs = kernel ? ["--pps-sysfs", kernel.dir, "--pps-sock", ppsSock] : ["--pps-sysfs", "off"];
+  const daemon = spawnDaemon(["--serial", pty.device, "--baud", String(baud), "--sock", sock, "--status", status, ...ppsArgs], (l) => process.stdout.write(`[stratum1d] ${l}\n`));
   say(`stratum1d reading ${pty.device}; status snapshot at ${status}`);
   say(`replaying ${capture} (${epochs.length} epochs, looped) at ${baud} baud, ${delayMs} ms after each second`);
 
   const abort = new AbortController();
   const clock = systemClock();
+  if (kernel) say(`pulse: an edge every second in ${kernel.dir}/assert (fake kernel PPS), 1.5 µs after the second`);
+  const pulses = kernel ? startPulses({ clock, kernel, phaseNs: () => 1500 }) : undefined;
   const report = setInterval(() => {
     chrony.sources().then(
       (sources) => {
-        const s = sources.find((x) => x.name === "NMEA");
-        if (!s) return;
-        const st = JSON.parse(readFileSync(status, "utf8")) as { time: { state: string }; fix: { mode: string; satellitesUsed: number | null; satellitesSeen: number }; counts: { samples: number } };
-        say(
-          `chrony: NMEA ${s.state === "*" ? "selected (*)" : `state '${s.state}'`} reach ${s.reach.toString(8)} offset ${(s.measuredOffsetS * 1000).toFixed(3)} ms` +
-            ` | stratum1d: time ${st.time.state}, fix ${st.fix.mode}, ${st.fix.satellitesUsed ?? "?"}/${st.fix.satellitesSeen} sats, ${st.counts.samples} samples`,
-        );
+        const st = JSON.parse(readFileSync(status, "utf8")) as {
+          time: { state: string };
+          fix: { mode: string; satellitesUsed: number | null; satellitesSeen: number };
+          counts: { samples: number };
+          pps: { state: string; delayMs: number | null; counts: { labelled: number } } | null;
+        };
+        const chronyText = ["NMEA", "PPS"]
+          .map((name) => sources.find((x) => x.name === name))
+          .filter((s) => s !== undefined)
+          .map((s) => `${s.name} ${s.state === "*" ? "selected (*)" : `'${s.state}'`} reach ${s.reach.toString(8)} offset ${(s.measuredOffsetS * 1e6).toFixed(1)} µs`)
+          .join(", ");
+        const ppsText = st.pps ? `, pulse ${st.pps.state}${st.pps.delayMs !== null ? ` (time ${st.pps.delayMs.toFixed(0)} ms after it)` : ""}, ${st.pps.counts.labelled} labelled` : "";
+        say(`chrony: ${chronyText} | stratum1d: time ${st.time.state}, fix ${st.fix.mode}, ${st.fix.satellitesUsed ?? "?"}/${st.fix.satellitesSeen} sats, ${st.counts.samples} samples${ppsText}`);
       },
       () => undefined,
     );
@@ -61,6 +77,7 @@ async function main(): Promise<void> {
   const stop = async (): Promise<void> => {
     abort.abort();
     clearInterval(report);
+    pulses?.stop();
     await daemon.stop();
     await pty.close();
     await chrony.stop();

@@ -30,7 +30,7 @@ function main(): void {
   const cfg = cmd.config;
   const log = stdoutLogger(cfg["log.level"]);
   const clock = systemClock();
-  log.info(`stratum1d starting: serial ${cfg["serial.path"]} @ ${cfg["serial.baud"]}, chrony SOCK ${cfg["chrony.sock"] ?? "off"}, SHM ${cfg["shm.unit"] ?? "off"}`);
+  log.info(`stratum1d starting: serial ${cfg["serial.path"]} @ ${cfg["serial.baud"]}, chrony SOCK ${cfg["chrony.sock"] ?? "off"}, SHM ${cfg["shm.unit"] ?? "off"}; pulse: kernel ${cfg["pps.sysfs"] ?? "off"}, GPIO ${cfg["pps.gpio-fifo"] ?? cfg["pps.gpio"] ?? "off"}, PPS SOCK ${cfg["pps.sock"] ?? "off"}, PPS SHM ${cfg["pps.shm"] ?? "off"}, edge ${cfg["pps.edge"]}`);
   const service = startService(cfg, clock, new SerialPortSource(cfg["serial.path"], cfg["serial.baud"], clock), log);
   const shutdown = (sig: string): void => {
     log.info(`stratum1d stopping (${sig})`);

@@ -67,7 +67,8 @@ test("kernel PPS over the PPS SOCK: chrony selects it, every sample is the fake 
     const src = sources.find((s) => s.name === "PPS");
     assert.ok(src, `no PPS source: ${JSON.stringify(sources)}`);
     assert.equal(src.state, "*", "chrony selected the PPS refclock");
-    assert.ok(Math.abs(src.measuredOffsetS - -phaseNs(0) / 1e9) < 10e-6, `chronyc -c sources offset ${src.measuredOffsetS} s, within 10 µs of what the edges imply`);
+    // chronyc's sign: positive when the local clock is ahead of the source, as the fake kernel's stamps are.
+    assert.ok(Math.abs(src.measuredOffsetS - phaseNs(0) / 1e9) < 10e-6, `chronyc -c sources offset ${src.measuredOffsetS} s, within 10 µs of what the edges imply`);
 
     // The learned delay is from the edge to the stamp of the epoch's first sentence: the replay's 350 ms plus that sentence at 9600 baud.
     const st = ppsStatus(rig);
