@@ -49,6 +49,8 @@ interface PhaseFigures {
   deliveryP99Ms: number;
   gpioLateMeanUs: number | null;
   gpioLateJitterUs: number | null;
+  /** The service's refusals by reason, counted since it started. */
+  refusedSoFar: Record<string, number>;
 }
 
 const quantile = (xs: number[], q: number): number => {
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
       deliveryP99Ms: quantile(delivery, 0.99),
       gpioLateMeanUs: st.crossCheck?.gpioLateMeanUs ?? null,
       gpioLateJitterUs: st.crossCheck?.gpioLateJitterUs ?? null,
+      refusedSoFar: st.refused,
     };
   };
 
@@ -163,6 +166,7 @@ async function main(): Promise<void> {
   const head = ["phase", "samples/edges", "wrong s", "max error ns (< 1000)", "result", "delivery p50/p99 ms", "GPIO late µs (mean ± sd)"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => c.padEnd(widths[i]!)).join("  ") + "\n");
+  for (const f of figures) process.stdout.write(`refusals by the end of ${f.phase}: ${JSON.stringify(f.refusedSoFar)}\n`);
   const resultsDir = fileURLToPath(new URL("../../bench/results/", import.meta.url));
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, "pps.json"), JSON.stringify({ date: new Date().toISOString(), seconds, figures }, null, 2) + "\n");
