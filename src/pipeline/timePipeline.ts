@@ -53,7 +53,7 @@ export class TimePipeline {
   private readonly gate: TimeGate;
   private readonly reporter: ReasonReporter;
   private readonly arrivalDelayUs: () => number | undefined;
-  /** Observers of each verdict (tests, the bench, later the PPS associator). */
+  /** Observers of each verdict (tests, the bench, the PPS associator). */
   readonly verdictListeners: Array<(v: GateVerdict, epoch: Epoch) => void> = [];
 
   constructor(
