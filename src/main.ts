@@ -119,9 +119,10 @@ function startPps(cfg: Config, clock: Clock, log: Logger): PpsService | undefine
   const gpioLine = cfg["pps.gpio-fifo"] ? new FifoGpioLine(cfg["pps.gpio-fifo"]) : cfg["pps.gpio"] !== null ? new OnoffGpioLine(cfg["pps.gpio"]) : undefined;
   const gpio = gpioLine ? new GpioPulses(gpioLine, clock) : undefined;
   const kernel = cfg["pps.sysfs"] ? new KernelPpsSysfs(cfg["pps.sysfs"], clock) : undefined;
-  const primary = kernel ? PpsService.watch(kernel) : gpio ? PpsService.watch(gpio, () => gpio.jitterUs()) : undefined;
+  // The kernel's stamps are labelled when there are any; a GPIO watch beside them only cross-checks.
+  const primary = kernel ?? gpio;
   if (!primary) return undefined;
-  const secondary = kernel && gpio ? PpsService.watch(gpio, () => gpio.jitterUs()) : undefined;
+  const secondary = kernel ? gpio : undefined;
   const sinks: RefclockSink[] = [];
   if (cfg["pps.sock"]) sinks.push(new ChronySockSink(cfg["pps.sock"], log, () => clock.realtimeUs()));
   if (cfg["pps.shm"] !== null) sinks.push(new ShmSink(cfg["pps.shm"], log, () => clock.realtimeUs(), PPS_PRECISION));

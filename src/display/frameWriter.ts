@@ -63,8 +63,9 @@ export class FrameWriter {
     }
   }
 
-  /** Defining a glyph moves the address counter into CGRAM: the next cell write must move the cursor. */
-  forgetCursor(): void {
+  /** Queues custom glyph `slot` (sent with the next render). It moves the address counter into CGRAM, so the next cell write moves the cursor. */
+  defineGlyph(slot: number, rows: readonly number[]): void {
+    this.lcd.defineGlyph(slot, rows);
     this.address = undefined;
   }
 }

@@ -16,6 +16,8 @@ export interface PulseEdge {
 export interface PulseSource {
   readonly name: string;
   readonly stamping: "kernel" | "user";
+  /** User-space stamping only: RMS deviation of recent edge intervals from whole seconds, µs; undefined until measured. */
+  jitterUs?(): number | undefined;
   start(events: PulseEvents): void;
   stop(): void;
 }

@@ -24,7 +24,6 @@ export class GpioPulses implements PulseSource {
     this.name = line.name;
   }
 
-  /** RMS deviation of recent edge intervals from whole seconds, µs; undefined until there are a few. */
   jitterUs(): number | undefined {
     if (this.deviations.length < 4) return undefined;
     const ms = this.deviations.reduce((a, d) => a + d * d, 0) / this.deviations.length;

@@ -53,7 +53,6 @@ export interface PpsStatus {
 interface Watched {
   source: PulseSource;
   problem: string | null;
-  jitterUs?: () => number | undefined;
 }
 
 export class PpsService {
@@ -62,18 +61,21 @@ export class PpsService {
   private readonly crossCheck: PulseCrossCheck | undefined;
   private stopTick: (() => void) | undefined;
 
+  private readonly primary: Watched;
+
   constructor(
-    private readonly primary: Watched,
-    secondary: Watched | undefined,
+    primary: PulseSource,
+    secondary: PulseSource | undefined,
     private readonly sinks: readonly RefclockSink[],
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly opts: PpsOptions,
   ) {
-    this.watched = secondary ? [primary, secondary] : [primary];
+    this.primary = { source: primary, problem: null };
+    this.watched = secondary ? [this.primary, { source: secondary, problem: null }] : [this.primary];
     this.crossCheck = secondary ? new PulseCrossCheck(log) : undefined;
     this.associator = new SecondAssociator(
-      { edge: opts.edge, holdoverS: opts.holdoverS, gridToleranceS: primary.source.stamping === "kernel" ? KERNEL_GRID_S : USER_GRID_S },
+      { edge: opts.edge, holdoverS: opts.holdoverS, gridToleranceS: primary.stamping === "kernel" ? KERNEL_GRID_S : USER_GRID_S },
       (s, how) => this.deliver(s, how),
       (s, prev) => {
         const line = `pps: ${s.state} (was ${prev.state}): ${s.detail}`;
@@ -81,10 +83,6 @@ export class PpsService {
         else log.warn(line);
       },
     );
-  }
-
-  static watch(source: PulseSource, jitterUs?: () => number | undefined): Watched {
-    return jitterUs ? { source, problem: null, jitterUs } : { source, problem: null };
   }
 
   start(): void {
@@ -137,7 +135,7 @@ export class PpsService {
       detail: a.state.detail,
       since: iso(a.state.sinceUs),
       edgeMode: this.opts.edge,
-      sources: this.watched.map((w) => ({ name: w.source.name, stamping: w.source.stamping, problem: w.problem, jitterUs: w.jitterUs?.() ?? null })),
+      sources: this.watched.map((w) => ({ name: w.source.name, stamping: w.source.stamping, problem: w.problem, jitterUs: w.source.jitterUs?.() ?? null })),
       delayMs: a.delay ? a.delay.meanS * 1000 : null,
       delayJitterMs: a.delay ? a.delay.jitterS * 1000 : null,
       counts: { ...a.counts },

@@ -102,7 +102,7 @@ export function runScenario(seconds: ScenarioSecond[], opts: ScenarioOptions = {
     const log = createLogger((l) => logLines.push(l), "debug");
     const sink = new CollectingSink();
     const nmeaSink = new CollectingSink();
-    const service = new PpsService(PpsService.watch(new KernelPpsSysfs(dir, clock)), undefined, [sink], clock, log, {
+    const service = new PpsService(new KernelPpsSysfs(dir, clock), undefined, [sink], clock, log, {
       edge: opts.edge ?? "auto",
       holdoverS: opts.holdoverS ?? 60,
     });

@@ -56,8 +56,7 @@ test("16x2 and 20x4: text lands on the right rows; custom glyphs are defined in 
   const { emu, lcd, frames } = rig();
   await lcd.init();
   const satellite = [0b00100, 0b01110, 0b11111, 0b00100, 0b01110, 0b10101, 0b00100, 0b00000];
-  lcd.defineGlyph(0, satellite);
-  frames.forgetCursor();
+  frames.defineGlyph(0, satellite);
   await frames.render(["\x00 12", "a\\b ~"]);
   assert.deepEqual(emu.glyph(0), satellite);
   assert.deepEqual(emu.screen(), ["\x00 12            ", "a/b -           "]);

@@ -33,27 +33,26 @@ export class LcdEmulator implements I2cBus {
   readonly log: DecodedInstruction[] = [];
   /** Instructions latched while the previous one was still executing, or before power-on settled. */
   readonly busyViolations: DecodedInstruction[] = [];
-  private ddram = new Uint8Array(128).fill(0x20);
-  private cgram = new Uint8Array(64);
-  private ac = 0;
-  private inCgram = false;
-  private increment = true;
-  private eightBit = true;
+  private readonly ddram = new Uint8Array(128);
+  private readonly cgram = new Uint8Array(64);
+  // Power-on state, set by powerCycle() from the constructor.
+  private ac!: number;
+  private inCgram!: boolean;
+  private increment!: boolean;
+  private eightBit!: boolean;
   private high: number | undefined;
-  private prevEn = false;
-  private busyUntilUs = 0;
-  private poweredAtUs: number;
+  private prevEn!: boolean;
+  private busyUntilUs!: number;
+  private poweredAtUs!: number;
   /** When the last byte finished on the wire: a transfer cannot start before the previous one ended. */
   private wireFreeUs = 0;
-  displayOn = false;
-  cursorOn = false;
-  blinkOn = false;
+  displayOn!: boolean;
+  cursorOn!: boolean;
+  blinkOn!: boolean;
   backlight = false;
   twoLines = false;
-  attached = true;
+  private attached = true;
   private failures: string[] = [];
-  bytesSeen = 0;
-  writesSeen = 0;
 
   constructor(
     readonly address: number,
@@ -64,7 +63,7 @@ export class LcdEmulator implements I2cBus {
     /** Virtual-time runs: called with each transfer's wire time, as a real i2c-dev write blocks that long. */
     private readonly onWire?: (us: number) => void,
   ) {
-    this.poweredAtUs = nowUs();
+    this.powerCycle();
   }
 
   async write(address: number, bytes: Buffer): Promise<void> {
@@ -75,7 +74,6 @@ export class LcdEmulator implements I2cBus {
       this.clockIn(bytes.subarray(0, bytes.length >> 1));
       throw new Error(failure);
     }
-    this.writesSeen += 1;
     this.clockIn(bytes);
     this.onWire?.(bytes.length * BYTE_US);
   }
@@ -132,7 +130,6 @@ export class LcdEmulator implements I2cBus {
     const startUs = Math.max(this.nowUs(), this.wireFreeUs);
     this.wireFreeUs = startUs + bytes.length * BYTE_US;
     bytes.forEach((b, i) => {
-      this.bytesSeen += 1;
       const line = readPort(this.pins, b);
       this.backlight = line.backlight;
       if (this.prevEn && !line.en && !line.rw) this.latch(line.nibble, line.rs, startUs + (i + 1) * BYTE_US);
