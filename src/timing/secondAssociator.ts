@@ -71,7 +71,7 @@ interface HeldEdge {
   at: Instant;
   us: number;
   labelled: boolean;
-  /** Some epoch (accepted or refused) spoke about this edge: no count may label it. */
+  /** An accepted epoch was weighed against this edge, or counting already refused it: no count may label it. */
   spoken: boolean;
 }
 
@@ -105,7 +105,8 @@ export class SecondAssociator {
   private pending: PendingEpoch[] = [];
   private learning: number[] = [];
   private misses = 0;
-  private lastVerdictUs = 0;
+  /** The receiver's last word: when, and whether the time gate accepted it. Counting starts only from silence after an accepted one. */
+  private lastVerdict = { us: 0, ok: false };
   private lastLabel: { edge: Instant; utc: number; atUs: number } | undefined;
   private lastConfirmed: { utc: number; us: number } | undefined;
   private lastEdgeUs = 0;
@@ -141,15 +142,13 @@ export class SecondAssociator {
     this.edges = this.edges.filter((h) => us - h.us < KEEP_US);
   }
 
-  /** An epoch the time gate judged: accepted epochs name a second; refused ones still speak for their edge. */
+  /** An epoch the time gate judged: accepted epochs name a second; a refused one stops any counting until an accepted one. */
   epoch(rxUs: number, verdict: { ok: true; utc: number; leap: 0 | 1 | 2 } | { ok: false; reason: string; detail: string }): void {
-    this.lastVerdictUs = rxUs;
+    this.lastVerdict = { us: rxUs, ok: verdict.ok };
     if (verdict.ok) {
       this.pending.push({ utc: verdict.utc, rxUs, leap: verdict.leap });
       return;
     }
-    // The edge this epoch belongs to must not be labelled by count: the receiver has just refused to vouch for it.
-    for (const h of this.edges) if (this.inWindow(h.us, rxUs)) h.spoken = true;
     this.refuse("time-refused", `the time core refused the epoch (${verdict.reason}: ${verdict.detail})`);
   }
 
@@ -268,11 +267,12 @@ export class SecondAssociator {
   private flywheel(nowUs: number): void {
     const last = this.lastLabel;
     const confirmed = this.lastConfirmed;
-    if (!last || !confirmed || this.opts.holdoverS <= 0) return;
+    // A receiver whose last word disowned its time (lost fix, invalid) does not vouch for the pulses after it.
+    if (!last || !confirmed || this.opts.holdoverS <= 0 || !this.lastVerdict.ok) return;
     for (const h of this.edges) {
       if (h.labelled || h.spoken || nowUs - h.us < FLYWHEEL_WAIT_US || h.us <= instantToUs(last.edge)) continue;
       // Words came after this edge was due: the receiver is talking, just not about it; the words decide.
-      if (this.lastVerdictUs > h.us) continue;
+      if (this.lastVerdict.us > h.us) continue;
       const span = diffS(h.at, last.edge);
       const k = Math.round(span);
       if (Math.abs(span - k) > this.opts.gridToleranceS) continue;

@@ -145,3 +145,16 @@ test("an inserted leap second (23:59:60): never labelled, and the seconds around
     assert.ok(labels.has(Date.parse("2027-01-01T00:00:05Z") / 1000), `labels resume after the leap (host leaps: ${hostLeaps})`);
   }
 });
+
+test("the receiver disowns its time (fix lost) and then falls silent: no pulse is labelled by count", () => {
+  for (const edge of ["after", "before"] as const) {
+    const secs = plainSeconds(T0, 50, edge === "after" ? 0.3 : -0.3).map((s, i) =>
+      i >= 20 && i < 23 && s.words ? { ...s, words: { ...s.words, valid: false } } : i >= 23 ? { ...s, words: null } : s,
+    );
+    const r = runScenario(secs, { edge });
+    noWrongSecond(r);
+    assert.ok(r.atEnd.counts.labelled >= 10, `${edge}: ${r.atEnd.counts.labelled} labelled before the fix was lost`);
+    assert.equal(r.atEnd.counts.labelledByCount, 0, `${edge}: pulses counted after the receiver called its time invalid`);
+    assert.equal(r.atEnd.state, "holdover");
+  }
+});
