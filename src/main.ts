@@ -18,16 +18,32 @@ import { GpioPulses } from "./pps/gpioPulses.js";
 import { KernelPpsSysfs } from "./pps/kernelPpsSysfs.js";
 import { PpsService } from "./pps/ppsService.js";
 import { PPS_PRECISION } from "./refclock/shmSink.js";
+import { ChronyMonitor, chronycRunner } from "./chrony/chronyMonitor.js";
+import { HostMonitor } from "./host/hostMonitor.js";
+import { FrontPanel } from "./display/frontPanel.js";
+import { parsePinMap } from "./display/pcf8574Pins.js";
+import { parsePages } from "./display/pages.js";
+import type { I2cBus } from "./hal/i2cBus.js";
+import { SocketI2cBus } from "./hal/fake/socketI2cBus.js";
+import { I2cBusDevice } from "./hal/linux/i2cBusDevice.js";
+import { everySecond } from "./hal/secondTicker.js";
+import { AlarmTracker, alarmConditions } from "./status/alarms.js";
+import type { StatusSnapshot } from "./status/snapshot.js";
 
 /** Without a byte for this long the epoch is closed and the device reported silent. */
 const QUIET_US = 1_500_000;
 const SILENT_WARN_US = 5_000_000;
+/** The status tick runs this long after each second turns: the panel's clock changes with the second. */
+const TICK_OFFSET_MS = 5;
 
 export interface Service {
   health: Health;
   pipeline: TimePipeline;
   sinks: RefclockSink[];
   pps: PpsService | undefined;
+  panel: FrontPanel | undefined;
+  /** The latest status snapshot (the one written to status.path), alarms included. */
+  snapshot(): StatusSnapshot | undefined;
   stop(): Promise<void>;
 }
 
@@ -77,9 +93,18 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
     },
   });
 
+  const chrony = cfg["chrony.command"] ? new ChronyMonitor(chronycRunner(cfg["chrony.command"]), clock, log) : undefined;
+  chrony?.start();
+  const host = new HostMonitor(clock);
+  host.start();
+  const panel = startPanel(cfg, clock, log);
+  const alarms = new AlarmTracker(log);
+  const startedUs = clock.realtimeUs();
+  let latest: StatusSnapshot | undefined;
+
   const writer = cfg["status.path"] ? new SnapshotWriter(cfg["status.path"]) : undefined;
-  let writeFailed = false;
-  const stopTick = clock.every(1000, () => {
+  let writeError: string | null = null;
+  const stopTick = everySecond(clock, TICK_OFFSET_MS, () => {
     const now = clock.realtimeUs();
     pipeline.idle(now, QUIET_US);
     const lastBytes = health.last.bytesUs ?? health.device.sinceUs;
@@ -87,12 +112,19 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
       silentReported = true;
       log.warn(`serial: no data from ${source.path} for ${Math.round((now - lastBytes) / 1e6)} s: receiver powered? TX wired to the Pi's RX?`);
     }
+    const snap = buildSnapshot(
+      { health, device: { path: source.path, baud: cfg["serial.baud"] }, sinks, pps: pps?.status() ?? null, chrony: chrony?.status() ?? null, host: host.status(), lcd: panel?.status() ?? null, startedUs, statusWriteError: writeError },
+      now,
+    );
+    snap.alarms = alarms.update(alarmConditions(snap, now), now);
+    latest = snap;
+    panel?.show(snap);
     if (writer) {
-      writer.write(buildSnapshot(health, { path: source.path, baud: cfg["serial.baud"] }, sinks, pps?.status() ?? null, now)).then(
-        () => (writeFailed = false),
+      writer.write(snap).then(
+        () => (writeError = null),
         (err: Error) => {
-          if (!writeFailed) log.warn(`status: cannot write ${cfg["status.path"]}: ${err.message}`);
-          writeFailed = true;
+          if (writeError === null) log.warn(`status: cannot write ${cfg["status.path"]}: ${err.message}`);
+          writeError = err.message;
         },
       );
     }
@@ -104,14 +136,36 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
     pipeline,
     sinks,
     pps,
+    panel,
+    snapshot: () => latest,
     async stop() {
       stopTick();
       stopReports();
+      chrony?.stop();
+      host.stop();
+      await panel?.stop();
       pps?.stop();
       await source.stop();
       for (const s of sinks) s.close();
     },
   };
+}
+
+/** The front panel, from config: the Linux I2C bus, or an emulated one in simulation. */
+function startPanel(cfg: Config, clock: Clock, log: Logger): FrontPanel | undefined {
+  let bus: I2cBus;
+  if (cfg["lcd.i2c-socket"]) bus = new SocketI2cBus(cfg["lcd.i2c-socket"]);
+  else if (cfg["lcd.bus"] !== null) bus = new I2cBusDevice(cfg["lcd.bus"]);
+  else return undefined;
+  const [cols, rows] = cfg["lcd.size"].split("x").map(Number) as [number, number];
+  return new FrontPanel(bus, clock, log, {
+    address: cfg["lcd.address"],
+    pins: parsePinMap(cfg["lcd.pins"])!,
+    geometry: { cols, rows },
+    pageS: cfg["lcd.page"],
+    pages: parsePages(cfg["lcd.pages"])!,
+    delayUs: (us) => new Promise((resolve) => clock.after(us / 1000, resolve)),
+  });
 }
 
 /** The pulse side, from config: kernel PPS and/or a GPIO watch, and where labelled pulses go. */

@@ -3,6 +3,9 @@
  * one table. The Config type is derived from it, the validator walks it, and
  * `stratum1d --help-config` prints it, so the three cannot drift apart.
  */
+import { parsePinMap } from "../display/pcf8574Pins.js";
+import { parsePages, PAGES } from "../display/pages.js";
+
 export interface KeySpec<T> {
   doc: string;
   default: T;
@@ -50,6 +53,28 @@ const optionalInt = (doc: string, min: number, max: number): KeySpec<number | nu
   },
 });
 
+const intOrOff = (doc: string, def: number | null, min: number, max: number): KeySpec<number | null> => ({ ...optionalInt(doc, min, max), default: def });
+
+const i2cAddress = (doc: string): KeySpec<number | "auto"> => ({
+  doc,
+  default: "auto",
+  parse: (raw) => {
+    if (raw === "auto") return { ok: true, value: "auto" };
+    const n = /^0x[0-9a-f]{1,2}$/i.test(raw) ? parseInt(raw, 16) : /^\d+$/.test(raw) ? Number(raw) : NaN;
+    return n >= 0x08 && n <= 0x77 ? { ok: true, value: n } : { ok: false, fix: "give a 7-bit address like 0x27 or 0x3f (i2cdetect -y 1 lists them), or 'auto'" };
+  },
+});
+
+/** Kept as the text (parsePinMap accepts it), so the config prints as it was written. */
+const pinMap = (doc: string, def: string): KeySpec<string> => ({
+  doc,
+  default: def,
+  parse: (raw) => {
+    const m = parsePinMap(raw);
+    return m ? { ok: true, value: raw } : { ok: false, fix: "give the PCF8574 bit (0-7) of rs,rw,en,backlight,d4,d5,d6,d7, each once, e.g. 0,1,2,3,4,5,6,7" };
+  },
+});
+
 const oneOf = <T extends string>(doc: string, def: T, values: readonly T[]): KeySpec<T> => ({
   doc,
   default: def,
@@ -77,6 +102,18 @@ export const SCHEMA = {
   "pps.shm": optionalInt("ntpd/ntpsec SHM unit for the labelled pulse samples (precision 2^-20 s), or 'off'", 0, 255),
   "pps.edge": oneOf("which pulse the receiver's time names: 'after' (the time follows its pulse: u-blox, MediaTek, SiRF), 'before' (the time announces the next pulse), 'auto' (after, refused when the host clock says otherwise)", "auto", ["auto", "after", "before"] as const),
   "pps.holdover": int("seconds to keep labelling pulses by count when the receiver's time stops (never across a UTC midnight); 0 stops at once", 60, 0, 3600),
+  "chrony.command": optionalPath("chronyd's command socket, read with 'chronyc -c' for the figures on the panel and in the status (the service user needs group _chrony), or 'off'", "/run/chrony/chronyd.sock"),
+  "lcd.bus": intOrOff("I2C bus of the LCD backpack (/dev/i2c-N; the Pi header's is 1, after dtparam=i2c_arm=on), or 'off' for a box without display", 1, 0, 31),
+  "lcd.address": i2cAddress("the backpack's I2C address: 'auto' tries 0x27 (PCF8574) then 0x3f (PCF8574A)"),
+  "lcd.size": oneOf("the display: 16 columns x 2 rows or 20 x 4", "16x2", ["16x2", "20x4"] as const),
+  "lcd.pins": pinMap("how the backpack wires PCF8574 bits to the LCD: rs,rw,en,backlight,d4,d5,d6,d7 (the common boards: 0,1,2,3,4,5,6,7)", "0,1,2,3,4,5,6,7"),
+  "lcd.pages": {
+    doc: `the pages that take turns on the display, in order, from ${PAGES.join(",")} ('time' alone: a steady clock)`,
+    default: PAGES.join(","),
+    parse: (raw: string) => (parsePages(raw) ? { ok: true, value: raw } : { ok: false, fix: `list pages from ${PAGES.join(", ")}, comma-separated, each once` }),
+  } as KeySpec<string>,
+  "lcd.page": int("seconds each page (and each alarm) stays on the display before the next", 10, 1, 600),
+  "lcd.i2c-socket": optionalPath("simulation only: a unix socket where an emulated I2C bus listens, used instead of lcd.bus, or 'off'", null),
   "status.path": optionalPath("where the status snapshot (JSON) is written every second, or 'off'", "/run/stratum1/status.json"),
   "time.floor": date("no receiver date before this is believed (catches the GPS week-rollover bug); default: firmware release date", FIRMWARE_FLOOR_DATE),
   "time.settle": int("consecutive consistent epochs required before samples flow (after start, a jump, or a reconnect)", 3, 1, 60),

@@ -19,6 +19,9 @@ export interface CivilDate {
   day: number;
 }
 
+/** The active antenna's supply as the receiver reports it (u-blox MON-HW/MON-RF or TXT, MediaTek PGTOP). */
+export type AntennaState = "ok" | "open" | "short" | "unknown";
+
 export type FixMode = "none" | "dead-reckoning" | "2d" | "3d" | "time-only";
 
 /** Fix modes that measure time from satellites (dead reckoning and "none" do not). */
@@ -40,6 +43,7 @@ export interface GnssReport {
   /** GPS time of week in ms (UBX iTOW): marks the epoch of UBX messages without a UTC time. */
   gpsTowMs?: number;
   text?: string;
+  antenna?: AntennaState;
 }
 
 export type DecodeReject =

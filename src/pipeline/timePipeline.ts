@@ -9,7 +9,7 @@ import type { Frame, FramingReject } from "../gnss/frame.js";
 import type { Epoch } from "../gnss/epoch.js";
 import { EpochAssembler } from "../gnss/epochAssembler.js";
 import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
-import type { Decoded } from "../gnss/report.js";
+import type { AntennaState, Decoded } from "../gnss/report.js";
 import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
 import type { Logger } from "../log/logger.js";
 import { ReasonReporter } from "../log/reasonReporter.js";
@@ -120,13 +120,30 @@ export class TimePipeline {
       return;
     }
     this.health.counts.reports += 1;
+    this.health.last.reportUs = f.rxUs;
     if (result.report.text !== undefined) this.log.info(`receiver says: ${result.report.text}`);
+    if (result.report.antenna) this.setAntenna(result.report.antenna, result.report.source, f.rxUs);
     this.assembler.add(result.report, f.rxUs);
+  }
+
+  private setAntenna(state: AntennaState, source: string, atUs: number): void {
+    const was = this.health.antenna;
+    if (was?.state === state) return;
+    this.health.antenna = { state, source, sinceUs: atUs };
+    if (state === "open") this.log.warn(`antenna: open circuit (${source}): cable unplugged or cut, or a passive antenna on an active-antenna input`);
+    else if (state === "short") this.log.warn(`antenna: short circuit (${source}): damaged cable or connector; the receiver has cut the antenna supply`);
+    else if (was) this.log.info(`antenna: ${state} (${source}, was ${was.state})`);
   }
 
   private onClosed(e: Epoch, decided: boolean): void {
     this.health.counts.epochs += 1;
-    this.health.fix = { mode: e.fixMode, satellitesUsed: e.satellitesUsed, satellitesSeen: { ...e.satellitesSeen } };
+    // An epoch that lacks a figure (receivers send GSV every few seconds, a capture starts mid-epoch) keeps the last one given.
+    const prev = this.health.fix;
+    this.health.fix = {
+      mode: e.fixMode ?? prev.mode,
+      satellitesUsed: e.satellitesUsed ?? prev.satellitesUsed,
+      satellitesSeen: Object.keys(e.satellitesSeen).length > 0 ? { ...e.satellitesSeen } : prev.satellitesSeen,
+    };
     // An epoch that never completed (no date, no fix state) still gets a verdict, so it is counted and explained.
     if (!decided && (e.timeOfDay || e.date)) this.decide(e);
   }

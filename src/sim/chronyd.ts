@@ -9,42 +9,11 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
+import { parseRefclockLog, parseSources, parseSourceStats, type ChronyRefclockSample, type ChronySource, type ChronySourceStats } from "../chrony/chronycCsv.js";
 
 const run = promisify(execFile);
 
-export interface ChronySource {
-  mode: string;
-  state: string;
-  name: string;
-  stratum: number;
-  poll: number;
-  /** The reach register as a number (chronyc prints it in octal). */
-  reach: number;
-  lastRxAgoS: number | null;
-  /** Last sample's offset after chrony's later clock corrections, seconds; + means the local clock is ahead. */
-  lastOffsetS: number;
-  /** The same sample as measured, before corrections (the bracketed figure in `chronyc sources`). */
-  measuredOffsetS: number;
-  errorS: number;
-}
-
-export interface ChronySourceStats {
-  name: string;
-  samples: number;
-  runs: number;
-  spanS: number;
-  frequencyPpm: number;
-  freqSkewPpm: number;
-  offsetS: number;
-  stdDevS: number;
-}
-
-/** One raw refclock sample as chrony logged it (log refclocks): its local timestamp and true − local offset. */
-export interface ChronyRefclockSample {
-  refid: string;
-  localS: number;
-  rawOffsetS: number;
-}
+export type { ChronyRefclockSample, ChronySource, ChronySourceStats } from "../chrony/chronycCsv.js";
 
 export interface Chronyd {
   dir: string;
@@ -60,7 +29,12 @@ export interface Chronyd {
   stop(): Promise<void>;
 }
 
-export async function startChronyd(dir: string, refclockLines: readonly string[]): Promise<Chronyd> {
+export interface ChronydOptions {
+  /** Serve NTP on this UDP port to 127.0.0.1 (default: no NTP port). */
+  ntpPort?: number;
+}
+
+export async function startChronyd(dir: string, refclockLines: readonly string[], opts: ChronydOptions = {}): Promise<Chronyd> {
   const cmdSocket = join(dir, "chronyd.sock");
   const confPath = join(dir, "chrony.conf");
   writeFileSync(
@@ -70,7 +44,7 @@ export async function startChronyd(dir: string, refclockLines: readonly string[]
       ...refclockLines,
       `bindcmdaddress ${cmdSocket}`,
       "cmdport 0",
-      "port 0",
+      ...(opts.ntpPort ? [`port ${opts.ntpPort}`, "bindaddress 127.0.0.1", "allow 127.0.0.1"] : ["port 0"]),
       `pidfile ${join(dir, "chronyd.pid")}`,
       `driftfile ${join(dir, "drift")}`,
       `logdir ${dir}`,
@@ -113,54 +87,4 @@ export async function startChronyd(dir: string, refclockLines: readonly string[]
       await exited;
     },
   };
-}
-
-const num = (s: string | undefined): number => Number(s ?? "NaN");
-
-/** The rows of chronyc -c output, split into fields. */
-const csvRows = (csv: string): string[][] =>
-  csv
-    .trim()
-    .split("\n")
-    .filter((l) => l.includes(","))
-    .map((l) => l.split(","));
-
-export function parseSources(csv: string): ChronySource[] {
-  return csvRows(csv).map((f) => ({
-    mode: f[0] ?? "",
-    state: f[1] ?? "",
-    name: f[2] ?? "",
-    stratum: num(f[3]),
-    poll: num(f[4]),
-    reach: parseInt(f[5] ?? "0", 8),
-    lastRxAgoS: f[6] === "-" ? null : num(f[6]),
-    lastOffsetS: num(f[7]),
-    measuredOffsetS: num(f[8]),
-    errorS: num(f[9]),
-  }));
-}
-
-export function parseSourceStats(csv: string): ChronySourceStats[] {
-  return csvRows(csv).map((f) => ({
-    name: f[0] ?? "",
-    samples: num(f[1]),
-    runs: num(f[2]),
-    spanS: num(f[3]),
-    frequencyPpm: num(f[4]),
-    freqSkewPpm: num(f[5]),
-    offsetS: num(f[6]),
-    stdDevS: num(f[7]),
-  }));
-}
-
-/** refclocks.log rows: "YYYY-MM-DD hh:mm:ss.ffffff REFID DP L P raw cooked disp"; filter rows (DP "-") are skipped. */
-export function parseRefclockLog(text: string): ChronyRefclockSample[] {
-  const out: ChronyRefclockSample[] = [];
-  for (const line of text.split("\n")) {
-    const f = line.trim().split(/\s+/);
-    if (f.length < 8 || !/^\d{4}-\d\d-\d\d$/.test(f[0]!) || !/^\d+$/.test(f[3]!)) continue;
-    const [hms = "", frac = "0"] = f[1]!.split(".");
-    out.push({ refid: f[2]!, localS: Date.parse(`${f[0]}T${hms}Z`) / 1000 + Number(`0.${frac}`), rawOffsetS: Number(f[6]) });
-  }
-  return out;
 }

@@ -1,10 +1,10 @@
 /*
  * The health model: every counter and state the service exposes, in one
- * place. Pipeline stages only increment; the status snapshot, the log and
- * (later) the LCD and stratum1ctl read from here.
+ * place. Pipeline stages only increment; the status snapshot (and through it
+ * the front panel and stratum1ctl) reads from here.
  */
 import type { FramingReject } from "../gnss/frame.js";
-import type { DecodeReject, FixMode } from "../gnss/report.js";
+import type { AntennaState, DecodeReject, FixMode } from "../gnss/report.js";
 import type { DeviceState } from "../hal/byteSource.js";
 import type { GateReject } from "../timing/timeGate.js";
 
@@ -27,7 +27,9 @@ export class Health {
   device: DeviceState & { sinceUs: number } = { state: "opening", detail: "not started", sinceUs: 0 };
   time: TimeState = { state: "waiting", detail: "no epoch yet", sinceUs: 0 };
   fix: { mode?: FixMode; satellitesUsed?: number; satellitesSeen: Record<string, number> } = { satellitesSeen: {} };
-  last: { utcSecond?: number; sampleLocalUs?: number; offsetS?: number; bytesUs?: number } = {};
+  last: { utcSecond?: number; sampleLocalUs?: number; offsetS?: number; bytesUs?: number; reportUs?: number } = {};
+  /** Undefined until the receiver says anything about its antenna (many never do). */
+  antenna: { state: AntennaState; source: string; sinceUs: number } | undefined;
 
   countUnsupported(name: string): void {
     if (name in this.unsupported || Object.keys(this.unsupported).length < MAX_UNSUPPORTED_KEYS) {

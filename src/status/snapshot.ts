@@ -6,8 +6,13 @@
  */
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import type { ChronyStatus } from "../chrony/chronyMonitor.js";
+import type { LcdStatus } from "../display/frontPanel.js";
+import type { AntennaState } from "../gnss/report.js";
+import type { HostStatus } from "../host/hostMonitor.js";
 import type { RefclockSink, SinkStatus } from "../refclock/sink.js";
 import type { PpsStatus } from "../pps/ppsService.js";
+import type { Alarm } from "./alarms.js";
 import type { Health } from "./health.js";
 
 export const STATUS_VERSION = 1;
@@ -15,7 +20,7 @@ export const STATUS_VERSION = 1;
 export interface StatusSnapshot {
   version: number;
   updatedAt: string;
-  device: { path: string; baud: number; state: string; detail: string; since: string | null };
+  device: { path: string; baud: number; state: string; detail: string; since: string | null; lastDataAt: string | null; lastReportAt: string | null };
   time: { state: string; detail: string; since: string | null; lastUtc: string | null; lastSampleAt: string | null; lastOffsetS: number | null };
   fix: { mode: string; satellitesUsed: number | null; satellitesSeen: number; seenBySystem: Record<string, number> };
   counts: Health["counts"];
@@ -24,16 +29,39 @@ export interface StatusSnapshot {
   sinks: Record<string, SinkStatus>;
   /** null when no pulse source is configured. */
   pps: PpsStatus | null;
+  /** null until the receiver says anything about its antenna. */
+  antenna: { state: AntennaState; source: string; since: string | null } | null;
+  /** null when chrony.command is off. */
+  chrony: ChronyStatus | null;
+  host: HostStatus | null;
+  /** null when lcd.bus is off. */
+  lcd: LcdStatus | null;
+  service: { startedAt: string; statusWriteError: string | null };
+  /** Active alarms, most fundamental first (filled in after the rest: they are derived from it). */
+  alarms: Alarm[];
+}
+
+export interface SnapshotParts {
+  health: Health;
+  device: { path: string; baud: number };
+  sinks: readonly RefclockSink[];
+  pps: PpsStatus | null;
+  chrony: ChronyStatus | null;
+  host: HostStatus | null;
+  lcd: LcdStatus | null;
+  startedUs: number;
+  statusWriteError: string | null;
 }
 
 const iso = (us: number | undefined): string | null => (us ? new Date(us / 1000).toISOString() : null);
 
-export function buildSnapshot(h: Health, device: { path: string; baud: number }, sinks: readonly RefclockSink[], pps: PpsStatus | null, nowUs: number): StatusSnapshot {
+export function buildSnapshot(p: SnapshotParts, nowUs: number): StatusSnapshot {
+  const h = p.health;
   const seen = Object.values(h.fix.satellitesSeen).reduce((a, b) => a + b, 0);
   return {
     version: STATUS_VERSION,
     updatedAt: new Date(nowUs / 1000).toISOString(),
-    device: { ...device, state: h.device.state, detail: h.device.detail, since: iso(h.device.sinceUs) },
+    device: { ...p.device, state: h.device.state, detail: h.device.detail, since: iso(h.device.sinceUs), lastDataAt: iso(h.last.bytesUs), lastReportAt: iso(h.last.reportUs) },
     time: {
       state: h.time.state,
       detail: h.time.detail,
@@ -46,8 +74,14 @@ export function buildSnapshot(h: Health, device: { path: string; baud: number },
     counts: { ...h.counts },
     rejected: { framing: { ...h.framing }, decode: { ...h.decode }, gate: { ...h.gate } },
     unsupported: { ...h.unsupported },
-    sinks: Object.fromEntries(sinks.map((s) => [s.name, s.status()])),
-    pps,
+    sinks: Object.fromEntries(p.sinks.map((s) => [s.name, s.status()])),
+    pps: p.pps,
+    antenna: h.antenna ? { state: h.antenna.state, source: h.antenna.source, since: iso(h.antenna.sinceUs) } : null,
+    chrony: p.chrony,
+    host: p.host,
+    lcd: p.lcd,
+    service: { startedAt: new Date(p.startedUs / 1000).toISOString(), statusWriteError: p.statusWriteError },
+    alarms: [],
   };
 }
 

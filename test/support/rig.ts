@@ -31,7 +31,8 @@ export async function startRig(opts: { chronyLines: (dir: string) => string[]; d
   const paths = { device: join(dir, "gps"), feed: join(dir, "feed"), sock: join(dir, "nmea.sock"), status: join(dir, "status.json") };
   const chrony = await startChronyd(dir, opts.chronyLines(dir));
   const pty = await openPtyPair(paths.device, paths.feed);
-  const daemon = spawnDaemon(opts.daemonArgs(paths));
+  // chrony's figures come from this run's chronyd; no display unless the test brings one.
+  const daemon = spawnDaemon(["--set", `chrony.command=${chrony.cmdSocket}`, "--set", "lcd.bus=off", ...opts.daemonArgs(paths)]);
   const clock = systemClock();
   await daemon.waitFor(/serial: .* open at/, 10_000);
   const rig: Rig = {

@@ -49,3 +49,19 @@ test("the shipped example config (systemd/stratum1.conf) is valid as it stands",
   assert.equal(config["chrony.sock"], "/run/chrony/stratum1-nmea.sock");
   assert.equal(config["shm.unit"], null);
 });
+
+test("the display's keys: address in hex or auto, the backpack's pin map, pages by name; each mistake names its fix", () => {
+  const { config } = parseCommandLine(["--set", "lcd.address=0x3F", "--set", "lcd.size=20x4", "--set", "lcd.pins=4,5,6,7,0,1,2,3", "--set", "lcd.pages=time,gps", "--set", "lcd.bus=off"]);
+  assert.equal(config["lcd.address"], 0x3f);
+  assert.equal(config["lcd.size"], "20x4");
+  assert.equal(config["lcd.pins"], "4,5,6,7,0,1,2,3");
+  assert.equal(config["lcd.pages"], "time,gps");
+  assert.equal(config["lcd.bus"], null);
+  assert.equal(parseCommandLine([]).config["lcd.address"], "auto");
+  const problems = problemsOf(() => parseCommandLine(["--set", "lcd.address=0x99", "--set", "lcd.pins=0,1,2,3,4,5,6,6", "--set", "lcd.pages=time,weather", "--set", "lcd.size=40x2"]));
+  assert.equal(problems.length, 4, problems.join("\n"));
+  assert.match(problems[0]!, /lcd\.address .*0x27 or 0x3f .*i2cdetect/);
+  assert.match(problems[1]!, /lcd\.pins .*rs,rw,en,backlight,d4,d5,d6,d7/);
+  assert.match(problems[2]!, /lcd\.pages .*time, sync, gps, host, ntp/);
+  assert.match(problems[3]!, /lcd\.size .*16x2, 20x4/);
+});

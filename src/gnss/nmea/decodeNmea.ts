@@ -2,8 +2,9 @@
  * One NMEA line in, one report or one named reason out. nmea-simple throws
  * on anything it does not know and on some malformed fields; none of that may
  * escape to the serial read loop, so every decoder runs inside this guard.
- * Proprietary sentences (PUBX, PMTK, PSTI, ...) and the types a time server
- * has no use for (VTG, GST, GBS, ...) are counted as unsupported, not errors.
+ * Proprietary sentences (PUBX, PMTK, PSTI, ...) other than MediaTek's antenna
+ * report, and the types a time server has no use for (VTG, GST, GBS, ...),
+ * are counted as unsupported, not errors.
  */
 import { rejected, type Decoded } from "../report.js";
 import { decodeGga } from "./gga.js";
@@ -11,6 +12,7 @@ import { decodeGll } from "./gll.js";
 import { decodeGns } from "./gns.js";
 import { decodeGsa } from "./gsa.js";
 import { decodeGsv } from "./gsv.js";
+import { decodePgtop } from "./pgtop.js";
 import { decodeRmc } from "./rmc.js";
 import { splitSentence, type Sentence } from "./sentence.js";
 import { decodeTxt } from "./txt.js";
@@ -27,11 +29,16 @@ const DECODERS: Record<string, (s: Sentence) => Decoded> = {
   TXT: decodeTxt,
 };
 
+/** Proprietary sentences with something for a time server (antenna state). */
+const PROPRIETARY: Record<string, (s: Sentence) => Decoded> = {
+  GTOP: decodePgtop,
+};
+
 export function decodeNmea(line: string): Decoded {
   const split = splitSentence(line);
   if (!split.ok) return split;
   const s = split.sentence;
-  const decoder = s.talker === "P" ? undefined : DECODERS[s.type];
+  const decoder = s.talker === "P" ? PROPRIETARY[s.type] : DECODERS[s.type];
   if (!decoder) return rejected("unsupported-sentence", `${s.talker === "P" ? "P" + s.type : s.talker + s.type}`);
   try {
     return decoder(s);

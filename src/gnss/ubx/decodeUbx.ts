@@ -1,9 +1,11 @@
 /*
  * One UBX frame (checksum already verified by the framer) in, one report or
- * a named reason out. Only the navigation messages that carry time and fix
- * are decoded; the rest (RAW, SAT, MON, ...) are counted as unsupported.
+ * a named reason out. Only the navigation messages that carry time and fix,
+ * and the monitor messages that carry the antenna's state, are decoded; the
+ * rest (RAW, SAT, other MON, ...) are counted as unsupported.
  */
 import { rejected, type Decoded } from "../report.js";
+import { decodeMonHw, decodeMonRf } from "./monHw.js";
 import { decodeNavPvt } from "./navPvt.js";
 import { decodeNavSol, decodeNavStatus } from "./navStatus.js";
 import { decodeNavTimeGps } from "./navTimeGps.js";
@@ -15,6 +17,8 @@ const DECODERS: Record<number, (payload: Buffer) => Decoded> = {
   0x0120: decodeNavTimeGps,
   0x0103: decodeNavStatus,
   0x0106: decodeNavSol,
+  0x0a09: decodeMonHw,
+  0x0a38: decodeMonRf,
 };
 
 export function ubxName(msgClass: number, msgId: number): string {

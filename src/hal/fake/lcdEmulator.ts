@@ -18,7 +18,7 @@ const CLEAR_US = 1520;
 const INSTRUCTION_US = 37;
 const POWER_ON_US = 40_000;
 /** HD44780U ROM A00 codes that are not ASCII. */
-const ROM_A00: Record<number, string> = { 0x5c: "¥", 0x7e: "→", 0x7f: "←", 0xdf: "°", 0xff: "█" };
+const ROM_A00: Record<number, string> = { 0xe4: "µ", 0x5c: "¥", 0x7e: "→", 0x7f: "←", 0xdf: "°", 0xff: "█" };
 
 export interface DecodedInstruction {
   atUs: number;

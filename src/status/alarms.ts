@@ -1,0 +1,120 @@
+/*
+ * The conditions an operator must act on, derived from the status snapshot
+ * alone, so the front panel, stratum1ctl and the log agree on them. Each has
+ * a short title and hint that fit a 16-column LCD row, and a detail line for
+ * the log and the CLI. Listed most fundamental first: a receiver that sends
+ * nothing also has no fix and no pulse, and its alarm is the one shown first.
+ */
+import type { Logger } from "../log/logger.js";
+import type { StatusSnapshot } from "./snapshot.js";
+
+export type AlarmId =
+  | "no-gps-data"
+  | "antenna-short"
+  | "antenna-open"
+  | "no-fix"
+  | "no-pps"
+  | "chrony-unreachable"
+  | "chrony-unsynchronised"
+  | "degraded"
+  | "leap-pending";
+
+export interface AlarmCondition {
+  id: AlarmId;
+  /** At most 12 characters: shown after the warning glyph with room for "1/3". */
+  title: string;
+  /** At most 16 characters: the first thing to check. */
+  hint: string;
+  detail: string;
+}
+
+export interface Alarm extends AlarmCondition {
+  since: string;
+}
+
+/** Receiver reports older than this mean it has stopped talking. */
+const NO_DATA_S = 5;
+/** A condition must hold this long before it is an alarm: one odd epoch is not worth a blinking panel. */
+const RAISE_AFTER_S = 3;
+
+const ageS = (iso: string | null, nowUs: number): number => (iso ? nowUs / 1e6 - Date.parse(iso) / 1000 : Infinity);
+
+function receiverSilent(s: StatusSnapshot, nowUs: number): AlarmCondition | undefined {
+  if (s.device.state !== "open") return { id: "no-gps-data", title: "NO GPS DATA", hint: "serial device?", detail: `serial ${s.device.path}: ${s.device.detail}` };
+  const sinceOpen = ageS(s.device.since, nowUs);
+  if (ageS(s.device.lastReportAt, nowUs) <= NO_DATA_S || sinceOpen <= NO_DATA_S) return undefined;
+  if (ageS(s.device.lastDataAt, nowUs) <= NO_DATA_S) {
+    return { id: "no-gps-data", title: "GPS DATA BAD", hint: "check baud rate", detail: `bytes arrive on ${s.device.path} but no sentence decodes: wrong baud rate (serial.baud is ${s.device.baud}) or a noisy line` };
+  }
+  return { id: "no-gps-data", title: "NO GPS DATA", hint: "GPS TX to Pi RX?", detail: `nothing from ${s.device.path} for ${Math.round(Math.min(ageS(s.device.lastDataAt, nowUs), sinceOpen))} s: receiver powered, TX wired to the Pi's RX?` };
+}
+
+function degradedCauses(s: StatusSnapshot): string[] {
+  const causes: string[] = [];
+  for (const [name, st] of Object.entries(s.sinks)) if (st.state !== "ok" && st.state !== "not-sent-yet") causes.push(`${name}: ${st.state}`);
+  for (const src of s.pps?.sources ?? []) if (src.problem && s.pps?.state !== "no-pulse") causes.push(`${src.name}: ${src.problem}`);
+  if (s.pps?.crossCheck && !s.pps.crossCheck.agree) causes.push("kernel and GPIO pulse stamps disagree");
+  if (s.service.statusWriteError) causes.push(`status file: ${s.service.statusWriteError}`);
+  return causes;
+}
+
+export function alarmConditions(s: StatusSnapshot, nowUs: number): AlarmCondition[] {
+  const out: AlarmCondition[] = [];
+  const silent = receiverSilent(s, nowUs);
+  if (silent) out.push(silent);
+  if (s.antenna?.state === "short") out.push({ id: "antenna-short", title: "ANT SHORT", hint: "antenna cable", detail: `the receiver reports a short circuit on the antenna supply (${s.antenna.source}): damaged cable or connector` });
+  if (s.antenna?.state === "open") out.push({ id: "antenna-open", title: "ANT OPEN", hint: "antenna cable", detail: `the receiver reports no antenna drawing current (${s.antenna.source}): cable unplugged or cut` });
+  const refusedByReceiver = s.time.state === "receiver-invalid" || s.time.state === "no-fix";
+  if (!silent && (refusedByReceiver || s.fix.mode === "none" || s.fix.mode === "dead-reckoning")) {
+    out.push({ id: "no-fix", title: "NO FIX", hint: "antenna/sky view", detail: `the receiver has no fix (${s.fix.mode}, ${s.fix.satellitesUsed ?? 0} satellites used, ${s.fix.satellitesSeen} seen): ${s.time.detail}` });
+  }
+  if (s.pps?.state === "no-pulse" && !silent) {
+    const problem = s.pps.sources.find((x) => x.problem)?.problem;
+    out.push({ id: "no-pps", title: "NO PPS", hint: problem ? "pps device?" : "PPS wire/GPIO?", detail: `no pulse: ${problem ?? s.pps.detail}` });
+  }
+  if (s.chrony && !s.chrony.reachable && s.chrony.error) out.push({ id: "chrony-unreachable", title: "CHRONY DOWN", hint: "systemctl chrony", detail: s.chrony.error });
+  if (s.chrony?.tracking?.leap === "unsynchronised") out.push({ id: "chrony-unsynchronised", title: "NOT SYNCED", hint: "chrony no source", detail: "chrony is not synchronised to any source: clients get no time from this box (stratum 16)" });
+  const causes = degradedCauses(s);
+  if (causes.length > 0) out.push({ id: "degraded", title: "DEGRADED", hint: causes[0]!.slice(0, 16), detail: causes.join("; ") });
+  const leap = s.chrony?.tracking?.leap;
+  if (leap === "insert" || leap === "delete") {
+    out.push({ id: "leap-pending", title: "LEAP SECOND", hint: leap === "insert" ? "+1s at 23:59:60" : "-1s at 23:59:59", detail: `a leap second will be ${leap === "insert" ? "inserted" : "deleted"} at the end of this UTC day` });
+  }
+  return out;
+}
+
+/** Raises a condition once it has held RAISE_AFTER_S, clears it at once, and logs both. */
+export class AlarmTracker {
+  private pending = new Map<AlarmId, number>();
+  private active = new Map<AlarmId, Alarm>();
+
+  constructor(private readonly log: Logger) {}
+
+  update(conditions: readonly AlarmCondition[], nowUs: number): Alarm[] {
+    const present = new Set(conditions.map((c) => c.id));
+    for (const [id, alarm] of this.active) {
+      if (present.has(id)) continue;
+      this.active.delete(id);
+      this.log.info(`alarm cleared: ${alarm.title.toLowerCase()}`);
+    }
+    for (const id of this.pending.keys()) if (!present.has(id)) this.pending.delete(id);
+    const out: Alarm[] = [];
+    for (const c of conditions) {
+      const firstUs = this.pending.get(c.id) ?? nowUs;
+      this.pending.set(c.id, firstUs);
+      if (nowUs - firstUs < RAISE_AFTER_S * 1e6) continue;
+      let a = this.active.get(c.id);
+      if (!a) {
+        a = { ...c, since: new Date(firstUs / 1000).toISOString() };
+        this.active.set(c.id, a);
+        this.log.warn(`alarm: ${c.title.toLowerCase()}: ${c.detail}`);
+      } else {
+        // The wording follows the cause (e.g. no data, then data that does not decode).
+        a = { ...c, since: a.since };
+        this.active.set(c.id, a);
+      }
+      out.push(a);
+    }
+    return out;
+  }
+}

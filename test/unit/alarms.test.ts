@@ -1,0 +1,69 @@
+/* Antenna state from real receivers' own reports, and the alarm conditions the service derives from its status. */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { withChecksum } from "../../src/gnss/nmea/sentence.js";
+import { encodeUbx } from "../../src/gnss/ubx/frame.js";
+import { readCapture } from "../../src/sim/captures.js";
+import { alarmConditions } from "../../src/status/alarms.js";
+import { buildSnapshot } from "../../src/status/snapshot.js";
+import { offlinePipeline } from "../support/offline.js";
+import { healthySnapshot } from "../support/snapshot.js";
+
+const line = (body: string): Buffer => Buffer.from(withChecksum(body) + "\r\n");
+
+test("antenna state comes from the receiver's own reports: u-blox TXT ANTSTATUS in a real capture, MON-HW, MON-RF, MediaTek PGTOP", () => {
+  // (The MON-HW at the end of ublox8-uniqid-monhw.log is cut short by the capture's end, so it is built here from the protocol's layout: 60 bytes, aStatus at 20.)
+  const monhw = offlinePipeline();
+  const hw = Buffer.alloc(60);
+  hw[20] = 4;
+  monhw.pipeline.push(encodeUbx(0x0a, 0x09, hw), 1);
+  assert.deepEqual({ state: monhw.health.antenna?.state, source: monhw.health.antenna?.source }, { state: "open", source: "UBX-MON-HW" });
+
+  const lea = offlinePipeline();
+  lea.pipeline.push(readCapture("ublox-lea-5h.log"), 1);
+  assert.equal(lea.health.antenna?.state, "ok", "LEA-5H says ANTSTATUS=OK in TXT");
+
+  const o = offlinePipeline();
+  o.pipeline.push(line("$GNTXT,01,01,01,ANTSTATUS=OPEN"), 1);
+  assert.equal(o.health.antenna?.state, "open");
+  assert.equal(o.logLines.filter((l) => /antenna: open circuit/.test(l)).length, 1);
+  o.pipeline.push(line("$GNTXT,01,01,01,ANTSTATUS=OPEN"), 2);
+  assert.equal(o.logLines.filter((l) => /antenna: open/.test(l)).length, 1, "a repeated state is not logged again");
+  o.pipeline.push(line("$PGTOP,11,1"), 3);
+  assert.equal(o.health.antenna?.state, "short");
+  o.pipeline.push(line("$PGTOP,11,3"), 4);
+  assert.equal(o.health.antenna?.state, "ok");
+  assert.ok(o.logLines.some((l) => /antenna: ok \(PGTOP, was short\)/.test(l)));
+
+  // F9/M10 report it in MON-RF: version, nBlocks, reserved, then 24 bytes per block, antStatus at 2.
+  const rf = Buffer.alloc(4 + 24);
+  rf[1] = 1;
+  rf[4 + 2] = 3;
+  o.pipeline.push(encodeUbx(0x0a, 0x38, rf), 5);
+  assert.deepEqual({ state: o.health.antenna?.state, source: o.health.antenna?.source }, { state: "short", source: "UBX-MON-RF" });
+  assert.equal(o.health.decode["ubx-bad-payload"], undefined);
+});
+
+test("a snapshot built from the pipeline's health raises the antenna alarm; a healthy box raises none", () => {
+  const now = Date.UTC(2026, 10, 22, 12) * 1000;
+  assert.deepEqual(alarmConditions(healthySnapshot(now), now), []);
+  const o = offlinePipeline();
+  o.pipeline.push(line("$GPTXT,01,01,01,ANTSTATUS=SHORT"), now);
+  const base = healthySnapshot(now);
+  const s = buildSnapshot({ health: o.health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps: base.pps, chrony: base.chrony, host: base.host, lcd: null, startedUs: now, statusWriteError: null }, now);
+  assert.ok(alarmConditions(s, now).some((a) => a.id === "antenna-short"));
+});
+
+test("no alarm for 'no PPS' when the receiver itself is silent: the panel shows the cause, not its consequences", () => {
+  const now = Date.UTC(2026, 10, 22, 12) * 1000;
+  const s = healthySnapshot(now);
+  s.device.lastDataAt = s.device.lastReportAt = new Date(now / 1000 - 30_000).toISOString();
+  s.pps!.state = "no-pulse";
+  s.fix.mode = "none";
+  assert.deepEqual(
+    alarmConditions(s, now).map((a) => a.id),
+    ["no-gps-data"],
+  );
+  const titles = alarmConditions(healthySnapshot(now), now);
+  assert.equal(titles.length, 0);
+});
