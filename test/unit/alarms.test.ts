@@ -34,6 +34,9 @@ test("antenna state comes from the receiver's own reports: u-blox TXT ANTSTATUS 
   o.pipeline.push(line("$PGTOP,11,3"), 4);
   assert.equal(o.health.antenna?.state, "ok");
   assert.ok(o.logLines.some((l) => /antenna: ok \(PGTOP, was short\)/.test(l)));
+  const lines = o.logLines.length;
+  for (let i = 0; i < 5; i++) o.pipeline.push(line("$PGTOP,11,3"), 5 + i);
+  assert.equal(o.logLines.length, lines, "MediaTek repeats PGTOP every few seconds: nothing logged while the state holds");
 
   // F9/M10 report it in MON-RF: version, nBlocks, reserved, then 24 bytes per block, antStatus at 2.
   const rf = Buffer.alloc(4 + 24);
