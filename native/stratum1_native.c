@@ -99,7 +99,13 @@ static napi_value realtime_us(napi_env env, napi_callback_info info) {
   return make_double(env, (double)ts.tv_sec * 1e6 + (double)(ts.tv_nsec / 1000));
 }
 
-static int fill_sun(napi_env env, napi_value v, struct sockaddr_un *sun) {
+/*
+ * Fills sun from a path and returns the address length to pass with it, or 0
+ * after throwing. "@name" is the abstract namespace (systemd's NOTIFY_SOCKET
+ * may be one): a leading NUL, and a length that stops at the name's end,
+ * since every byte of sun_path up to the length is part of the name.
+ */
+static socklen_t fill_sun(napi_env env, napi_value v, struct sockaddr_un *sun) {
   size_t len = 0;
   memset(sun, 0, sizeof(*sun));
   sun->sun_family = AF_UNIX;
@@ -111,7 +117,11 @@ static int fill_sun(napi_env env, napi_value v, struct sockaddr_un *sun) {
     napi_throw_range_error(env, NULL, "stratum1_native: unix socket path too long (max 107 bytes)");
     return 0;
   }
-  return 1;
+  if (sun->sun_path[0] == '@') {
+    sun->sun_path[0] = '\0';
+    return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+  }
+  return (socklen_t)sizeof(*sun);
 }
 
 /* dgramOpen(): fd of a non-blocking, close-on-exec, unbound unix datagram socket, or -errno. */
@@ -125,10 +135,11 @@ static napi_value dgram_open(napi_env env, napi_callback_info info) {
 static napi_value dgram_bind(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   struct sockaddr_un sun;
-  if (!get_args(env, info, 1, argv) || !fill_sun(env, argv[0], &sun)) return NULL;
+  socklen_t sunlen;
+  if (!get_args(env, info, 1, argv) || !(sunlen = fill_sun(env, argv[0], &sun))) return NULL;
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return make_int(env, -errno);
-  if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
+  if (bind(fd, (struct sockaddr *)&sun, sunlen) < 0) {
     int e = errno;
     close(fd);
     return make_int(env, -e);
@@ -145,9 +156,10 @@ static napi_value dgram_send_to(napi_env env, napi_callback_info info) {
   size_t len;
   if (!get_args(env, info, 3, argv)) return NULL;
   CHECK(napi_get_value_int32(env, argv[0], &fd));
-  if (!fill_sun(env, argv[1], &sun)) return NULL;
+  socklen_t sunlen = fill_sun(env, argv[1], &sun);
+  if (!sunlen) return NULL;
   CHECK(napi_get_buffer_info(env, argv[2], &data, &len));
-  ssize_t n = sendto(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&sun, sizeof(sun));
+  ssize_t n = sendto(fd, data, len, MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&sun, sunlen);
   return make_int(env, n < 0 ? -errno : n);
 }
 

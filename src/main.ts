@@ -47,7 +47,12 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export function startService(cfg: Config, clock: Clock, source: ByteSource, log: Logger): Service {
+export interface ServiceHooks {
+  /** After each second's snapshot (the service manager's watchdog and status line). */
+  tick?(snapshot: StatusSnapshot): void;
+}
+
+export function startService(cfg: Config, clock: Clock, source: ByteSource, log: Logger, hooks: ServiceHooks = {}): Service {
   const health = new Health();
   const sinks: RefclockSink[] = [];
   if (cfg["chrony.sock"]) sinks.push(new ChronySockSink(cfg["chrony.sock"], log, () => clock.realtimeUs()));
@@ -119,6 +124,7 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
     snap.alarms = alarms.update(alarmConditions(snap, now), now);
     latest = snap;
     panel?.show(snap);
+    hooks.tick?.(snap);
     if (writer) {
       writer.write(snap).then(
         () => (writeError = null),

@@ -7,6 +7,17 @@ import { SerialPortSource } from "../hal/linux/serialPortSource.js";
 import { systemClock } from "../hal/linux/systemClock.js";
 import { stdoutLogger } from "../log/logger.js";
 import { startService } from "../main.js";
+import { systemdNotifier } from "../hal/linux/systemdNotify.js";
+import { syncLabel } from "../display/pages.js";
+import type { StatusSnapshot } from "../status/snapshot.js";
+
+/** One line for `systemctl status`: the panel's verdict and the alarms. */
+function statusLine(s: StatusSnapshot, nowUs: number): string {
+  const alarms = s.alarms.map((a) => a.title.toLowerCase());
+  const label = syncLabel(s, nowUs);
+  const state = label === "NO GPS DATA" ? `waiting for GPS (${s.device.path}: ${s.device.state === "open" ? "silent" : s.device.detail})` : label.toLowerCase();
+  return `${state}${alarms.length > 0 ? `; alarms: ${alarms.join(", ")}` : ""}`;
+}
 
 function main(): void {
   let cmd;
@@ -31,8 +42,18 @@ function main(): void {
   const log = stdoutLogger(cfg["log.level"]);
   const clock = systemClock();
   log.info(`stratum1d starting: serial ${cfg["serial.path"]} @ ${cfg["serial.baud"]}, chrony SOCK ${cfg["chrony.sock"] ?? "off"}, SHM ${cfg["shm.unit"] ?? "off"}; pulse: kernel ${cfg["pps.sysfs"] ?? "off"}, GPIO ${cfg["pps.gpio-fifo"] ?? cfg["pps.gpio"] ?? "off"}, PPS SOCK ${cfg["pps.sock"] ?? "off"}, PPS SHM ${cfg["pps.shm"] ?? "off"}, edge ${cfg["pps.edge"]}`);
-  const service = startService(cfg, clock, new SerialPortSource(cfg["serial.path"], cfg["serial.baud"], clock), log);
+  const systemd = systemdNotifier(process.env, (m) => log.warn(m));
+  const service = startService(cfg, clock, new SerialPortSource(cfg["serial.path"], cfg["serial.baud"], clock), log, {
+    tick: (snap) => {
+      systemd?.watchdog();
+      systemd?.status(statusLine(snap, clock.realtimeUs()));
+    },
+  });
+  // Up means configured and reading: the GPS may take minutes to a fix, which the status line tells.
+  systemd?.ready("waiting for GPS");
+  if (systemd?.watchdogMs) log.info(`systemd watchdog: pinging every second from the status tick (WatchdogSec ${systemd.watchdogMs / 1000} s)`);
   const shutdown = (sig: string): void => {
+    systemd?.stopping();
     log.info(`stratum1d stopping (${sig})`);
     service.stop().then(
       () => process.exit(0),

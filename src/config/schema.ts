@@ -102,7 +102,7 @@ export const SCHEMA = {
   "pps.shm": optionalInt("ntpd/ntpsec SHM unit for the labelled pulse samples (precision 2^-20 s), or 'off'", 0, 255),
   "pps.edge": oneOf("which pulse the receiver's time names: 'after' (the time follows its pulse: u-blox, MediaTek, SiRF), 'before' (the time announces the next pulse), 'auto' (after, refused when the host clock says otherwise)", "auto", ["auto", "after", "before"] as const),
   "pps.holdover": int("seconds to keep labelling pulses by count when the receiver's time stops (never across a UTC midnight); 0 stops at once", 60, 0, 3600),
-  "chrony.command": optionalPath("chronyd's command socket, read with 'chronyc -c' for the figures on the panel and in the status (the service user needs group _chrony), or 'off'", "/run/chrony/chronyd.sock"),
+  "chrony.command": optionalPath("chronyd's command socket, read with 'chronyc -c' for the figures on the panel and in the status (an unprivileged user needs chrony's stratum1 drop-in), or 'off'", "/run/chrony/chronyd.sock"),
   "lcd.bus": intOrOff("I2C bus of the LCD backpack (/dev/i2c-N; the Pi header's is 1, after dtparam=i2c_arm=on), or 'off' for a box without display", 1, 0, 31),
   "lcd.address": i2cAddress("the backpack's I2C address: 'auto' tries 0x27 (PCF8574) then 0x3f (PCF8574A)"),
   "lcd.size": oneOf("the display: 16 columns x 2 rows or 20 x 4", "16x2", ["16x2", "20x4"] as const),

@@ -16,8 +16,8 @@ export interface DaemonProcess {
   stop(): Promise<number | null>;
 }
 
-export function spawnDaemon(args: readonly string[], echo?: (line: string) => void): DaemonProcess {
-  const proc = spawn(process.execPath, [DAEMON_SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+export function spawnDaemon(args: readonly string[], echo?: (line: string) => void, env: NodeJS.ProcessEnv = process.env): DaemonProcess {
+  const proc = spawn(process.execPath, [DAEMON_SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
   const lines: string[] = [];
   const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
   let partial = "";
