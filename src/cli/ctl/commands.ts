@@ -1,0 +1,4 @@
+/* Every stratum1ctl subcommand, in the order `stratum1ctl help` lists them. */
+import type { CtlCommand } from "./command.js";
+
+export const COMMANDS: readonly CtlCommand[] = [];
