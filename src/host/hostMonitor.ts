@@ -1,12 +1,12 @@
 /*
  * The host figures the front panel shows (address to SSH to, CPU
- * temperature, uptime), from systeminformation. Address and temperature are
- * read every 30 s: systeminformation runs helper commands for some of them,
- * and neither changes faster. Uptime is the kernel's, read when asked.
+ * temperature, uptime). Address and temperature are read every 30 s: neither
+ * changes faster. Uptime is the kernel's, read when asked. The probe must
+ * never block the event loop (see procHostProbe.ts).
  */
 import { uptime } from "node:os";
-import si from "systeminformation";
 import type { Clock } from "../hal/clock.js";
+import { procHostProbe } from "./procHostProbe.js";
 
 const POLL_MS = 30_000;
 
@@ -23,26 +23,13 @@ export interface HostProbe {
   cpuTempC(): Promise<number | null>;
 }
 
-export const systemInformationProbe: HostProbe = {
-  async address() {
-    const ifaces = await si.networkInterfaces("default");
-    const d = Array.isArray(ifaces) ? ifaces[0] : ifaces;
-    if (!d || d.operstate === "down") return { address: null, iface: d?.iface ?? null };
-    return { address: d.ip4 || d.ip6 || null, iface: d.iface };
-  },
-  async cpuTempC() {
-    const t = await si.cpuTemperature();
-    return typeof t.main === "number" && Number.isFinite(t.main) ? t.main : null;
-  },
-};
-
 export class HostMonitor {
   private figures: Omit<HostStatus, "uptimeS"> = { address: null, iface: null, cpuTempC: null };
   private stopTimer: (() => void) | undefined;
 
   constructor(
     private readonly clock: Clock,
-    private readonly probe: HostProbe = systemInformationProbe,
+    private readonly probe: HostProbe = procHostProbe,
   ) {}
 
   start(): void {
