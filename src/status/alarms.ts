@@ -13,6 +13,7 @@ export type AlarmId =
   | "antenna-short"
   | "antenna-open"
   | "no-fix"
+  | "receiver-date"
   | "no-pps"
   | "chrony-unreachable"
   | "chrony-unsynchronised"
@@ -38,6 +39,9 @@ const NO_DATA_S = 5;
 const RAISE_AFTER_S = 3;
 
 const ageS = (iso: string | null, nowUs: number): number => (iso ? nowUs / 1e6 - Date.parse(iso) / 1000 : Infinity);
+
+/** Time-core refusals that mean the receiver's date is wrong, not missing. */
+const BAD_DATE_STATES = new Set(["gps-week-rollover", "date-before-floor", "date-beyond-horizon"]);
 
 function receiverSilent(s: StatusSnapshot, nowUs: number): AlarmCondition | undefined {
   if (s.device.state !== "open") return { id: "no-gps-data", title: "NO GPS DATA", hint: "serial device?", detail: `serial ${s.device.path}: ${s.device.detail}` };
@@ -67,6 +71,10 @@ export function alarmConditions(s: StatusSnapshot, nowUs: number): AlarmConditio
   const refusedByReceiver = s.time.state === "receiver-invalid" || s.time.state === "no-fix";
   if (!silent && (refusedByReceiver || s.fix.mode === "none" || s.fix.mode === "dead-reckoning")) {
     out.push({ id: "no-fix", title: "NO FIX", hint: "antenna/sky view", detail: `the receiver has no fix (${s.fix.mode}, ${s.fix.satellitesUsed ?? 0} satellites used, ${s.fix.satellitesSeen} seen): ${s.time.detail}` });
+  }
+  // A receiver with a fix and a pulse whose date is refused (the week-rollover bug) would otherwise only show as "not synced".
+  if (!silent && BAD_DATE_STATES.has(s.time.state)) {
+    out.push({ id: "receiver-date", title: "GPS DATE BAD", hint: "week rollover?", detail: `the receiver's time is refused: ${s.time.detail}` });
   }
   if (s.pps?.state === "no-pulse" && !silent) {
     const problem = s.pps.sources.find((x) => x.problem)?.problem;

@@ -18,7 +18,7 @@ export class CollectingSink implements RefclockSink {
   close(): void {}
 }
 
-export function offlinePipeline(floor = "2010-01-01", settleEpochs = 3) {
+export function offlinePipeline(floor = "2010-01-01", settleEpochs = 3, nowUs: () => number = () => Date.now() * 1000) {
   const health = new Health();
   const sink = new CollectingSink();
   const logLines: string[] = [];
@@ -26,7 +26,7 @@ export function offlinePipeline(floor = "2010-01-01", settleEpochs = 3) {
   const pipeline = new TimePipeline(health, [sink], createLogger((l) => logLines.push(l), "debug"), {
     floorS: Date.parse(floor + "T00:00:00Z") / 1000,
     settleEpochs,
-    nowUs: () => Date.now() * 1000,
+    nowUs,
   });
   pipeline.verdictListeners.push((v) => verdicts.push(v));
   return { health, sink, logLines, verdicts, pipeline };

@@ -70,3 +70,19 @@ test("no alarm for 'no PPS' when the receiver itself is silent: the panel shows 
   const titles = alarmConditions(healthySnapshot(now), now);
   assert.equal(titles.length, 0);
 });
+
+test("a receiver whose date is refused (the week-rollover bug) raises its own alarm, with the time core's reason", () => {
+  const now = Date.UTC(2026, 10, 22, 12) * 1000;
+  // april6_2019.log: a Telit receiver after the 2019 rollover, dating its fixes 1999-08-22; the host clock, 2019-04-07, is right.
+  const pipeline = offlinePipeline("2019-03-01", 3, () => Date.UTC(2019, 3, 7) * 1000);
+  pipeline.pipeline.push(readCapture("april6_2019.log"), now);
+  pipeline.pipeline.idle(now + 10e6, 1);
+  assert.equal(pipeline.health.time.state, "gps-week-rollover");
+  pipeline.health.device = { state: "open", detail: "open", sinceUs: now - 60e6 };
+  const base = healthySnapshot(now);
+  const s = buildSnapshot({ health: pipeline.health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps: base.pps, chrony: base.chrony, host: base.host, lcd: null, startedUs: now, statusWriteError: null }, now);
+  const alarm = alarmConditions(s, now).find((a) => a.id === "receiver-date");
+  assert.ok(alarm, JSON.stringify(alarmConditions(s, now)));
+  assert.equal(alarm.title, "GPS DATE BAD");
+  assert.match(alarm.detail, /1024 weeks behind the host clock/);
+});

@@ -134,6 +134,14 @@ const ALARMS: Array<{ name: string; make: (s: StatusSnapshot, nowUs: number) => 
     screen: ["\x03NO FIX", "antenna/sky view"],
   },
   {
+    name: "receiver's date refused (GPS week rollover)",
+    make: (s) => {
+      s.time.state = "gps-week-rollover";
+      s.time.detail = "receiver date 1999-08-22T00:02:31Z is 1024 weeks behind the host clock: firmware GPS week-rollover bug, update the receiver firmware";
+    },
+    screen: ["\x03GPS DATE BAD", "week rollover?"],
+  },
+  {
     name: "no pulse",
     make: (s) => {
       if (s.pps) s.pps.state = "no-pulse";
