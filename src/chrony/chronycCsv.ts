@@ -132,8 +132,12 @@ export function countRecentClients(csv: string, withinS: number): number {
 /** refclocks.log rows: "YYYY-MM-DD hh:mm:ss.ffffff REFID DP L P raw cooked disp"; filter rows (DP "-") are skipped. */
 export interface ChronyRefclockSample {
   refid: string;
+  /** When chrony took the sample, on chrony's own (corrected) time scale: after chronyd -x inserts a leap second, a second behind the host's clock. */
   localS: number;
+  /** The sample's offset against the host's clock as stamped (reference minus stamp). */
   rawOffsetS: number;
+  /** The same against chrony's corrected clock; localS + cookedOffsetS is the reference time the sample names. */
+  cookedOffsetS: number;
 }
 
 export function parseRefclockLog(text: string): ChronyRefclockSample[] {
@@ -142,7 +146,7 @@ export function parseRefclockLog(text: string): ChronyRefclockSample[] {
     const f = line.trim().split(/\s+/);
     if (f.length < 8 || !/^\d{4}-\d\d-\d\d$/.test(f[0]!) || !/^\d+$/.test(f[3]!)) continue;
     const [hms = "", frac = "0"] = f[1]!.split(".");
-    out.push({ refid: f[2]!, localS: Date.parse(`${f[0]}T${hms}Z`) / 1000 + Number(`0.${frac}`), rawOffsetS: Number(f[6]) });
+    out.push({ refid: f[2]!, localS: Date.parse(`${f[0]}T${hms}Z`) / 1000 + Number(`0.${frac}`), rawOffsetS: Number(f[6]), cookedOffsetS: Number(f[7]) });
   }
   return out;
 }

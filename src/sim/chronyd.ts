@@ -32,6 +32,8 @@ export interface Chronyd {
 export interface ChronydOptions {
   /** Serve NTP on this UDP port to 127.0.0.1 (default: no NTP port). */
   ntpPort?: number;
+  /** Environment of the chronyd process (a replay at a capture's own dates runs it under libfaketime). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startChronyd(dir: string, refclockLines: readonly string[], opts: ChronydOptions = {}): Promise<Chronyd> {
@@ -52,7 +54,7 @@ export async function startChronyd(dir: string, refclockLines: readonly string[]
       "",
     ].join("\n"),
   );
-  const proc = spawn("chronyd", ["-x", "-d", "-u", "root", "-f", confPath], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn("chronyd", ["-x", "-d", "-u", "root", "-f", confPath], { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
   let out = "";
   proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));

@@ -9,18 +9,30 @@ import type { Instant } from "../timing/sample.js";
 
 export class FakeKernelPps {
   private seq = 0;
+  private clearSeq = 0;
 
   constructor(readonly dir: string) {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, "assert"), "0.000000000#0\n");
+    writeFileSync(join(dir, "clear"), "0.000000000#0\n");
     writeFileSync(join(dir, "name"), "pps@12.-1\n");
   }
 
   /** An assert edge the "kernel" stamped at `at`. */
   assert(at: Instant): void {
     this.seq += 1;
-    const tmp = join(this.dir, ".assert.tmp");
-    writeFileSync(tmp, `${at.sec}.${String(at.nsec).padStart(9, "0")}#${this.seq}\n`);
-    renameSync(tmp, join(this.dir, "assert"));
+    this.put("assert", at, this.seq);
+  }
+
+  /** A clear (falling) edge, for a pps-gpio set up with capture-clear. */
+  clear(at: Instant): void {
+    this.clearSeq += 1;
+    this.put("clear", at, this.clearSeq);
+  }
+
+  private put(file: "assert" | "clear", at: Instant, seq: number): void {
+    const tmp = join(this.dir, `.${file}.tmp`);
+    writeFileSync(tmp, `${at.sec}.${String(at.nsec).padStart(9, "0")}#${seq}\n`);
+    renameSync(tmp, join(this.dir, file));
   }
 }
