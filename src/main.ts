@@ -29,6 +29,8 @@ import { I2cBusDevice } from "./hal/linux/i2cBusDevice.js";
 import { everySecond } from "./hal/secondTicker.js";
 import { AlarmTracker, alarmConditions } from "./status/alarms.js";
 import type { StatusSnapshot } from "./status/snapshot.js";
+import { CaptureTap } from "./capture/captureTap.js";
+import type { CaptureHeader } from "./capture/captureFormat.js";
 
 /** Without a byte for this long the epoch is closed and the device reported silent. */
 const QUIET_US = 1_500_000;
@@ -59,7 +61,10 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
   if (cfg["shm.unit"] !== null) sinks.push(new ShmSink(cfg["shm.unit"], log, () => clock.realtimeUs()));
   if (sinks.length === 0) log.warn("no output configured (chrony.sock and shm.unit are off): samples are computed and shown in the status only");
 
-  const pps = startPps(cfg, clock, log);
+  const tap = cfg["capture.socket"] ? new CaptureTap(cfg["capture.socket"], log, () => captureHeader(cfg)) : undefined;
+  void tap?.start();
+  const pps = startPps(cfg, clock, log, () => tap?.recording ?? false);
+  if (pps && tap) pps.edgeListeners.push((kind, e) => tap.edge(kind, e.at, e.seq));
   const pipeline = new TimePipeline(health, sinks, log, {
     floorS: Date.parse(cfg["time.floor"] + "T00:00:00Z") / 1000,
     settleEpochs: cfg["time.settle"],
@@ -73,6 +78,7 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
   let startedOpening = false;
   source.start({
     data: (chunk, rxUs) => {
+      tap?.serial(chunk, rxUs);
       pipeline.push(chunk, rxUs);
       if (silentReported) {
         silentReported = false;
@@ -83,9 +89,11 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
       const since = state.state === "opening" && health.device.state !== "open" ? health.device.sinceUs : clock.realtimeUs();
       health.device = { ...state, sinceUs: since };
       if (state.state === "open") {
+        if (lastFailure !== undefined) tap?.event("replug", clock.realtimeUs());
         lastFailure = undefined;
         log.info(`serial: ${state.detail}`);
       } else if (state.state !== "opening") {
+        if (lastFailure === undefined) tap?.event("unplug", clock.realtimeUs());
         pipeline.deviceLost();
         pps?.deviceLost();
         // Retries alternate opening/failing every few seconds: one line per distinct failure, not per attempt.
@@ -151,9 +159,20 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
       host.stop();
       await panel?.stop();
       pps?.stop();
+      await tap?.close();
       await source.stop();
       for (const s of sinks) s.close();
     },
+  };
+}
+
+/** What the service knows of its set-up, at the head of every recording (the recorder adds the host's side). */
+function captureHeader(cfg: Config): CaptureHeader {
+  return {
+    baud: String(cfg["serial.baud"]),
+    serial: cfg["serial.path"],
+    pps: cfg["pps.sysfs"] ?? (cfg["pps.gpio"] !== null ? `gpio ${cfg["pps.gpio"]} (user-space stamps)` : "none"),
+    "pps-edge": cfg["pps.edge"],
   };
 }
 
@@ -175,10 +194,10 @@ function startPanel(cfg: Config, clock: Clock, log: Logger): FrontPanel | undefi
 }
 
 /** The pulse side, from config: kernel PPS and/or a GPIO watch, and where labelled pulses go. */
-function startPps(cfg: Config, clock: Clock, log: Logger): PpsService | undefined {
+function startPps(cfg: Config, clock: Clock, log: Logger, recording: () => boolean): PpsService | undefined {
   const gpioLine = cfg["pps.gpio-fifo"] ? new FifoGpioLine(cfg["pps.gpio-fifo"]) : cfg["pps.gpio"] !== null ? new OnoffGpioLine(cfg["pps.gpio"]) : undefined;
   const gpio = gpioLine ? new GpioPulses(gpioLine, clock) : undefined;
-  const kernel = cfg["pps.sysfs"] ? new KernelPpsSysfs(cfg["pps.sysfs"], clock) : undefined;
+  const kernel = cfg["pps.sysfs"] ? new KernelPpsSysfs(cfg["pps.sysfs"], clock, recording) : undefined;
   // The kernel's stamps are labelled when there are any; a GPIO watch beside them only cross-checks.
   const primary = kernel ?? gpio;
   if (!primary) return undefined;

@@ -24,6 +24,8 @@ export interface PulseSource {
 
 export interface PulseEvents {
   edge(e: PulseEdge): void;
+  /** A clear (falling) edge, from sources that have them and only while asked for (a recording); optional. */
+  clearEdge?(e: PulseEdge): void;
   /**
    * Every edge stamped before this realtime (µs) has now been reported: the
    * associator may decide about the seconds that end before it.

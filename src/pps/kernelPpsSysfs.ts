@@ -27,10 +27,16 @@ export class KernelPpsSysfs implements PulseSource {
   readonly stamping = "kernel";
   private readonly assertPath: string;
   private lastSeq: number | undefined;
+  private lastClearSeq: number | undefined;
   private stopTimer: (() => void) | undefined;
   private problem: string | undefined;
 
-  constructor(readonly dir: string, private readonly clock: Clock) {
+  /** readClear: whether to read the clear file too, while someone records (pps-gpio stamps clear edges only with capture-clear). */
+  constructor(
+    readonly dir: string,
+    private readonly clock: Clock,
+    private readonly readClear: () => boolean = () => false,
+  ) {
     this.assertPath = join(dir, "assert");
     this.name = `kernel-pps:${dir}`;
   }
@@ -70,7 +76,19 @@ export class KernelPpsSysfs implements PulseSource {
     // seq 0 is "no edge yet"; the value found at start belongs to a pulse before we were watching.
     if (this.lastSeq !== undefined && edge.seq !== this.lastSeq && edge.seq !== 0) events.edge(edge);
     this.lastSeq = edge.seq;
+    if (events.clearEdge && this.readClear()) this.pollClear(events.clearEdge);
     events.caughtUp(readAtUs);
+  }
+
+  private pollClear(clearEdge: (e: PulseEdge) => void): void {
+    let edge: PulseEdge | undefined;
+    try {
+      edge = parseAssert(readFileSync(join(this.dir, "clear"), "latin1"));
+    } catch {
+      return; // no clear file: nothing to record
+    }
+    if (edge && this.lastClearSeq !== undefined && edge.seq !== this.lastClearSeq && edge.seq !== 0) clearEdge(edge);
+    this.lastClearSeq = edge?.seq;
   }
 
   private setProblem(events: PulseEvents, detail: string | undefined): void {

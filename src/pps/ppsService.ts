@@ -62,6 +62,8 @@ export class PpsService {
   private stopTick: (() => void) | undefined;
 
   private readonly primary: Watched;
+  /** Observers of the primary source's edges as they arrive (the capture tap). */
+  readonly edgeListeners: Array<(kind: "assert" | "clear", e: PulseEdge) => void> = [];
 
   constructor(
     primary: PulseSource,
@@ -90,8 +92,14 @@ export class PpsService {
       const isPrimary = w === this.primary;
       w.source.start({
         edge: (e: PulseEdge) => {
-          if (isPrimary) this.associator.edge(e);
+          if (isPrimary) {
+            for (const l of this.edgeListeners) l("assert", e);
+            this.associator.edge(e);
+          }
           if (this.crossCheck) (isPrimary ? this.crossCheck.kernelEdge(e.at) : this.crossCheck.gpioEdge(e.at));
+        },
+        clearEdge: (e) => {
+          if (isPrimary) for (const l of this.edgeListeners) l("clear", e);
         },
         caughtUp: (us) => {
           if (isPrimary) this.associator.caughtUp(us);

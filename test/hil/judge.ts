@@ -129,7 +129,7 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
   const emu = new LcdEmulator(0x27, 16, 2, () => clock.realtimeUs());
   const i2c = await serveI2cBus(join(dir, "i2c.sock"), emu);
   const status = join(dir, "status.json");
-  const settings = { "chrony.command": chrony.cmdSocket, "lcd.i2c-socket": i2c.path, "lcd.page": "2", ...(sc.service ?? {}) };
+  const settings = { "chrony.command": chrony.cmdSocket, "capture.socket": join(dir, "capture.sock"), "lcd.i2c-socket": i2c.path, "lcd.page": "2", ...(sc.service ?? {}) };
   const args = [...backend.serviceArgs(), "--baud", String(baud), "--sock", nmeaSock, "--pps-sock", hasPulse ? ppsSock : "off", "--status", status, ...Object.entries(settings).flatMap(([k, v]) => ["--set", `${k}=${v}`])];
   const daemon = spawnDaemon(args, opts.onLog, env);
 
@@ -272,6 +272,7 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
   counted("gate refused", e.gate, lastStatus?.rejected.gate);
   counted("pulses refused", e.ppsRefused, lastStatus?.pps?.refused);
   counted("framing dropped", e.framing, lastStatus?.rejected.framing);
+  counted("pulses", e.ppsCounts, lastStatus?.pps ? { ...lastStatus.pps.counts } : undefined);
   if (e.selected) {
     const sel = sources.find((s) => s.state === "*");
     check(`chrony selects ${e.selected}`, sel?.name === e.selected, sel ? sel.name : `none (${sources.map((s) => `${s.name} '${s.state}'`).join(", ")})`);

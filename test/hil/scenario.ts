@@ -21,7 +21,9 @@
  *     alarmsAtEnd        the alarm ids active at the end, exactly
  *     lcd                texts the LCD showed, in this order (rows joined by " | ";
  *                        glyphs as ¤ satellite, ✓ lock, Ψ antenna, ! warning)
- *     gate, ppsRefused, framing   {reason: [min, max]} counts from the status
+ *     gate, ppsRefused, framing, ppsCounts   {name: [min, max]} counts from the
+ *                        status (refusals by reason; pulses: edges, labelled,
+ *                        labelledByCount, missedEdges, spuriousEdges)
  *     selected           the refid chrony has selected at the end
  * Whatever the expectations, any wrong second fails the run.
  */
@@ -44,6 +46,7 @@ export interface Expectations {
   gate?: Record<string, Range>;
   ppsRefused?: Record<string, Range>;
   framing?: Record<string, Range>;
+  ppsCounts?: Record<string, Range>;
   selected?: string;
 }
 

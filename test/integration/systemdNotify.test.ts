@@ -37,7 +37,7 @@ for (const where of ["path", "abstract"] as const) {
     const dir = mkdtempSync(join(tmpdir(), "stratum1-notify-"));
     const path = where === "path" ? join(dir, "notify") : `@stratum1-test-notify-${process.pid}`;
     const sock = listen(path);
-    const daemon = spawnDaemon(["--serial", join(dir, "no-such-tty"), "--sock", "off", "--status", "off", "--pps-sysfs", "off", "--set", "lcd.bus=off", "--set", "chrony.command=off"], undefined, {
+    const daemon = spawnDaemon(["--serial", join(dir, "no-such-tty"), "--sock", "off", "--status", "off", "--pps-sysfs", "off", "--set", "lcd.bus=off", "--set", "chrony.command=off", "--set", "capture.socket=off"], undefined, {
       ...process.env,
       NOTIFY_SOCKET: path,
       WATCHDOG_USEC: "5000000",

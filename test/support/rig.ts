@@ -32,7 +32,7 @@ export async function startRig(opts: { chronyLines: (dir: string) => string[]; d
   const chrony = await startChronyd(dir, opts.chronyLines(dir));
   const pty = await openPtyPair(paths.device, paths.feed);
   // chrony's figures come from this run's chronyd; no display unless the test brings one.
-  const daemon = spawnDaemon(["--set", `chrony.command=${chrony.cmdSocket}`, "--set", "lcd.bus=off", ...opts.daemonArgs(paths)]);
+  const daemon = spawnDaemon(["--set", `chrony.command=${chrony.cmdSocket}`, "--set", "lcd.bus=off", "--set", `capture.socket=${join(dir, "capture.sock")}`, ...opts.daemonArgs(paths)]);
   const clock = systemClock();
   await daemon.waitFor(/serial: .* open at/, 10_000);
   const rig: Rig = {
