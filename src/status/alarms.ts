@@ -22,7 +22,7 @@ export type AlarmId =
 
 export interface AlarmCondition {
   id: AlarmId;
-  /** At most 12 characters: shown after the warning glyph with room for "1/3". */
+  /** At most 11 characters: shown after the warning glyph, a space and "1/3". */
   title: string;
   /** At most 16 characters: the first thing to check. */
   hint: string;
@@ -48,7 +48,7 @@ function receiverSilent(s: StatusSnapshot, nowUs: number): AlarmCondition | unde
   const sinceOpen = ageS(s.device.since, nowUs);
   if (ageS(s.device.lastReportAt, nowUs) <= NO_DATA_S || sinceOpen <= NO_DATA_S) return undefined;
   if (ageS(s.device.lastDataAt, nowUs) <= NO_DATA_S) {
-    return { id: "no-gps-data", title: "GPS DATA BAD", hint: "check baud rate", detail: `bytes arrive on ${s.device.path} but no sentence decodes: wrong baud rate (serial.baud is ${s.device.baud}) or a noisy line` };
+    return { id: "no-gps-data", title: "GPS GARBLED", hint: "check baud rate", detail: `bytes arrive on ${s.device.path} but no sentence decodes: wrong baud rate (serial.baud is ${s.device.baud}) or a noisy line` };
   }
   return { id: "no-gps-data", title: "NO GPS DATA", hint: "GPS TX to Pi RX?", detail: `nothing from ${s.device.path} for ${Math.round(Math.min(ageS(s.device.lastDataAt, nowUs), sinceOpen))} s: receiver powered, TX wired to the Pi's RX?` };
 }
@@ -74,7 +74,7 @@ export function alarmConditions(s: StatusSnapshot, nowUs: number): AlarmConditio
   }
   // A receiver with a fix and a pulse whose date is refused (the week-rollover bug) would otherwise only show as "not synced".
   if (!silent && BAD_DATE_STATES.has(s.time.state)) {
-    out.push({ id: "receiver-date", title: "GPS DATE BAD", hint: "week rollover?", detail: `the receiver's time is refused: ${s.time.detail}` });
+    out.push({ id: "receiver-date", title: "WRONG DATE", hint: "GPS fw rollover?", detail: `the receiver's time is refused: ${s.time.detail}` });
   }
   if (s.pps?.state === "no-pulse" && !silent) {
     const problem = s.pps.sources.find((x) => x.problem)?.problem;

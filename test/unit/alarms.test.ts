@@ -83,6 +83,6 @@ test("a receiver whose date is refused (the week-rollover bug) raises its own al
   const s = buildSnapshot({ health: pipeline.health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps: base.pps, chrony: base.chrony, host: base.host, lcd: null, startedUs: now, statusWriteError: null }, now);
   const alarm = alarmConditions(s, now).find((a) => a.id === "receiver-date");
   assert.ok(alarm, JSON.stringify(alarmConditions(s, now)));
-  assert.equal(alarm.title, "GPS DATE BAD");
+  assert.equal(alarm.title, "WRONG DATE");
   assert.match(alarm.detail, /1024 weeks behind the host clock/);
 });

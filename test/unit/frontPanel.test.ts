@@ -114,7 +114,7 @@ const ALARMS: Array<{ name: string; make: (s: StatusSnapshot, nowUs: number) => 
     make: (s, now) => {
       s.device.lastReportAt = new Date(now / 1000 - 10_000).toISOString();
     },
-    screen: ["\x03GPS DATA BAD", "check baud rate"],
+    screen: ["\x03GPS GARBLED", "check baud rate"],
   },
   {
     name: "serial device missing",
@@ -139,7 +139,7 @@ const ALARMS: Array<{ name: string; make: (s: StatusSnapshot, nowUs: number) => 
       s.time.state = "gps-week-rollover";
       s.time.detail = "receiver date 1999-08-22T00:02:31Z is 1024 weeks behind the host clock: firmware GPS week-rollover bug, update the receiver firmware";
     },
-    screen: ["\x03GPS DATE BAD", "week rollover?"],
+    screen: ["\x03WRONG DATE", "GPS fw rollover?"],
   },
   {
     name: "no pulse",
