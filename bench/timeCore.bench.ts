@@ -43,7 +43,7 @@ import { native } from "../src/hal/native.js";
 import { sockLayout, unpackSockSample } from "../src/refclock/sockSample.js";
 import { splitEpochs, type CaptureEpoch } from "../src/sim/captureEpochs.js";
 import { spawnDaemon, type DaemonProcess } from "../src/sim/daemonProcess.js";
-import { rewriteSentence } from "../src/sim/nmeaRewrite.js";
+import { labelForPosix, retimeNmea } from "../src/capture/retime.js";
 import { openPtyPair, type PtyPair } from "../src/sim/ptyPair.js";
 import { waitUntil } from "../src/sim/replayer.js";
 
@@ -330,7 +330,7 @@ async function pace(epochs: readonly CaptureEpoch[], total: number, startSecond:
   for (let k = 0; k < total; k++) {
     atEpoch?.(k);
     const second = startSecond + k;
-    const frames = epochs[k % epochs.length]!.frames.map((f) => (f.text ? Buffer.from(rewriteSentence(f.text, second) + "\r\n", "latin1") : f.bytes));
+    const frames = epochs[k % epochs.length]!.frames.map((f) => (f.text ? Buffer.from(retimeNmea(f.text, labelForPosix(second)) + "\r\n", "latin1") : f.bytes));
     let dueUs = second * 1e6 + DELAY_MS * 1000;
     const w: EpochWrites = { utcSecond: second, rmcUs: writers.map(() => NaN) };
     for (let i = 0; i < frames.length; i++) {
