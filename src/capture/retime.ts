@@ -108,6 +108,16 @@ const UBX_WEEK_AT: Record<number, number> = { 0x0120: 8, 0x0106: 8 };
 const UBX_UTC_AT: Record<number, number> = { 0x0107: 4, 0x0121: 12 };
 const TIM_TP = 0x0d01;
 
+/** NAV-PVT's and NAV-TIMEUTC's year U2, month, day, hour, min, sec U1. */
+function writeUtc(p: Buffer, at: number, l: UtcLabel): void {
+  p.writeUInt16LE(l.date.year, at);
+  p.writeUInt8(l.date.month, at + 2);
+  p.writeUInt8(l.date.day, at + 3);
+  p.writeUInt8(l.hour, at + 4);
+  p.writeUInt8(l.minute, at + 5);
+  p.writeUInt8(l.second, at + 6);
+}
+
 function withNewChecksum(frame: Buffer): Buffer {
   const [a, b] = ubxChecksum(frame.subarray(2, frame.length - 2));
   frame[frame.length - 2] = a;
@@ -125,14 +135,7 @@ export function retimeUbx(frame: Buffer, label: UtcLabel): Buffer {
   const weekAt = UBX_WEEK_AT[key];
   if (weekAt !== undefined && p.length >= weekAt + 2) p.writeInt16LE(week, weekAt);
   const utcAt = UBX_UTC_AT[key];
-  if (utcAt !== undefined && p.length >= utcAt + 7) {
-    p.writeUInt16LE(label.date.year, utcAt);
-    p.writeUInt8(label.date.month, utcAt + 2);
-    p.writeUInt8(label.date.day, utcAt + 3);
-    p.writeUInt8(label.hour, utcAt + 4);
-    p.writeUInt8(label.minute, utcAt + 5);
-    p.writeUInt8(label.second, utcAt + 6);
-  }
+  if (utcAt !== undefined && p.length >= utcAt + 7) writeUtc(p, utcAt, label);
   if (key === TIM_TP && p.length >= 14) {
     // TIM-TP describes the *next* pulse.
     p.writeUInt32LE(((towMs / 1000 + 1) % WEEK_S) * 1000, 0);
@@ -158,13 +161,7 @@ export function shiftUbx(frame: Buffer, deltaS: number): Buffer {
   const utcAt = UBX_UTC_AT[key];
   if (utcAt !== undefined && p.length >= utcAt + 7 && p.readUInt16LE(utcAt) >= 1980) {
     const posix = Date.UTC(p.readUInt16LE(utcAt), p[utcAt + 2]! - 1, p[utcAt + 3]!, p[utcAt + 4]!, p[utcAt + 5]!, Math.min(p[utcAt + 6]!, 59)) / 1000;
-    const l = labelForPosix(posix + deltaS);
-    p.writeUInt16LE(l.date.year, utcAt);
-    p.writeUInt8(l.date.month, utcAt + 2);
-    p.writeUInt8(l.date.day, utcAt + 3);
-    p.writeUInt8(l.hour, utcAt + 4);
-    p.writeUInt8(l.minute, utcAt + 5);
-    p.writeUInt8(l.second, utcAt + 6);
+    writeUtc(p, utcAt, labelForPosix(posix + deltaS));
   }
   return withNewChecksum(out);
 }
