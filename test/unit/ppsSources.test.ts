@@ -47,6 +47,29 @@ test("kernel PPS: each new assert is one edge; the value found at start is histo
   }
 });
 
+test("kernel PPS: clear edges are read only while someone records, with the kernel's stamps", () => {
+  const dir = mkdtempSync(join(tmpdir(), "s1-sysfs-"));
+  try {
+    const kernel = new FakeKernelPps(dir);
+    let recording = false;
+    const clock = new VirtualClock(100.5e6);
+    const clears: PulseEdge[] = [];
+    const src = new KernelPpsSysfs(dir, clock, () => recording);
+    src.start({ edge: () => undefined, clearEdge: (e) => clears.push(e), caughtUp: () => undefined, problem: () => undefined });
+    kernel.clear({ sec: 100, nsec: 600_000_000 });
+    clock.advanceTo(100.8e6);
+    assert.deepEqual(clears, [], "not asked for: the clear file is not even read");
+    recording = true;
+    clock.advanceTo(100.9e6);
+    kernel.clear({ sec: 101, nsec: 100_000_123 });
+    clock.advanceTo(101.2e6);
+    src.stop();
+    assert.deepEqual(clears, [{ at: { sec: 101, nsec: 100_000_123 }, seq: 2 }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("kernel PPS: a missing device is one problem line naming the overlay, and recovery is reported", () => {
   const dir = join(mkdtempSync(join(tmpdir(), "s1-sysfs-")), "pps0");
   const clock = new VirtualClock(100e6);
