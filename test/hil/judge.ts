@@ -290,7 +290,7 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
     ...wrong.slice(0, 10).map((w) => `    WRONG ${w.refid} sample at ${w.at}: labelled ${w.labelled}, truth ${w.truth}`),
     `  alarms    ${[...alarmsSeen].join(", ") || "none"}; at the end: ${(lastStatus?.alarms ?? []).map((a) => a.id).join(", ") || "none"}`,
     `  pps       ${lastStatus?.pps ? `${lastStatus.pps.state}, ${lastStatus.pps.counts.labelled} labelled (${lastStatus.pps.counts.labelledByCount} by count), refused ${JSON.stringify(lastStatus.pps.refused)}` : "not configured"}`,
-    `  LCD       ${screens.length} screens: ${screens.slice(0, 3).join("  →  ")}${screens.length > 3 ? "  → …" : ""}`,
+    `  LCD       ${screens.length} screens${screens.length > 0 ? `, the last: ${screens.slice(-2).join("  →  ")}` : ""}`,
     ...notes.map((n) => `  note      ${n}`),
     ...checks.map((c) => `  ${c.ok ? "ok  " : "FAIL"}  ${c.what}: ${c.detail}`),
     `  ${ok ? "PASS" : "FAIL"}`,
