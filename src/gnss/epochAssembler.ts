@@ -25,6 +25,9 @@ import type { Epoch } from "./epoch.js";
 import type { GnssReport, TimeOfDay } from "./report.js";
 
 export const QUIET_GAP_US = 350_000;
+/** Bounds on what one epoch collects: ~130 GNSS satellites exist, at most a few signals each are reported. */
+export const MAX_EPOCH_SATELLITES = 256;
+const MAX_USED_LISTS = 16;
 export const SAME_EPOCH_US = 50_000;
 
 const ONCE_PER_EPOCH = /(RMC|GGA|ZDA|GNS|GLL)$|^UBX-NAV-/;
@@ -56,7 +59,7 @@ export class EpochAssembler {
     const cur = this.current;
     if (!cur || this.startsNewEpoch(cur, report, rxUs)) {
       this.flush();
-      this.current = { startRxUs: rxUs, satellitesSeen: {}, sources: [] };
+      this.current = { startRxUs: rxUs, satellitesSeen: {}, sources: [], satellites: [], satellitesComplete: false, used: [] };
       this.decided = false;
     }
     this.lastRxUs = rxUs;
@@ -106,6 +109,21 @@ export class EpochAssembler {
     if (r.satellitesUsed !== undefined) e.satellitesUsed = r.satellitesUsed;
     if (r.satellitesSeen) e.satellitesSeen[r.satellitesSeen.system] = r.satellitesSeen.count;
     if (r.leapSeconds !== undefined) e.leapSeconds = r.leapSeconds;
+    this.mergeSky(e, r);
+  }
+
+  /** NAV-SAT's complete list replaces GSV pieces (a receiver sending both describes one sky twice). */
+  private mergeSky(e: Epoch, r: GnssReport): void {
+    const sats = r.satellites;
+    if (sats?.complete) {
+      e.satellites = sats.views.slice(0, MAX_EPOCH_SATELLITES);
+      e.satellitesComplete = true;
+    } else if (sats && !e.satellitesComplete) {
+      e.satellites.push(...sats.views.slice(0, MAX_EPOCH_SATELLITES - e.satellites.length));
+    }
+    if (r.used && e.used.length < MAX_USED_LISTS) e.used.push(r.used);
+    if (r.dop) e.dop = { ...e.dop, ...r.dop };
+    if (r.position && !e.position) e.position = r.position;
   }
 
   /** ZDA and NAV-TIMEGPS carry no fix state: the epoch waits for GGA/GSA/NAV-STATUS to say whether there is a fix. */

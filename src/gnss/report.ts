@@ -1,3 +1,5 @@
+import type { Dop, GnssSystem, Position, ReceiverIdentity, SatelliteReport, UsedList } from "./sky.js";
+
 /**
  * What one decoded sentence or UBX message tells about its epoch. Every field
  * is optional: a GSV says nothing of time, a GGA has a time of day but no date.
@@ -44,7 +46,17 @@ export interface GnssReport {
   gpsTowMs?: number;
   text?: string;
   antenna?: AntennaState;
+  /** Satellites in view: one GSV message's blocks, or a whole NAV-SAT. */
+  satellites?: { views: SatelliteReport[]; complete: boolean };
+  /** Satellites used in the fix (GSA). */
+  used?: UsedList;
+  dop?: Dop;
+  position?: Position;
+  /** What the receiver says about itself (start-up TXT, MON-VER, PMTK705). */
+  receiver?: ReceiverIdentity;
 }
+
+export type { Dop, GnssSystem, Position, ReceiverIdentity, SatelliteReport, UsedList };
 
 export type DecodeReject =
   | "bad-checksum"
