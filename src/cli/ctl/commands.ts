@@ -1,4 +1,9 @@
 /* Every stratum1ctl subcommand, in the order `stratum1ctl help` lists them. */
+import { chronyCommand } from "./chronyCommand.js";
 import type { CtlCommand } from "./command.js";
+import { gpsCommand } from "./gpsCommand.js";
+import { logsCommand } from "./logsCommand.js";
+import { ppsCommand } from "./ppsCommand.js";
+import { statusCommand } from "./statusCommand.js";
 
-export const COMMANDS: readonly CtlCommand[] = [];
+export const COMMANDS: readonly CtlCommand[] = [statusCommand, gpsCommand, ppsCommand, chronyCommand, logsCommand];
