@@ -21,11 +21,13 @@ export function parseStamp(iso: string): [number, number] {
 
 /**
  * RMS deviation of consecutive edge intervals from a whole number of
- * seconds, µs, over the listed edges: the pulse's jitter as the stamps see
+ * seconds, µs, over the listed edges (spurious ones left out): the pulse's jitter as the stamps see
  * it (kernel: well under 1 µs plus the receiver's own; user space: the event
  * loop). null with fewer than two edges.
  */
-export function intervalJitterUs(edges: readonly RecentEdge[]): number | null {
+export function intervalJitterUs(all: readonly RecentEdge[]): number | null {
+  // An edge off the grid is noise, not the pulse: it says nothing about the pulse's jitter.
+  const edges = all.filter((e) => e.outcome !== "spurious-edge");
   const devs: number[] = [];
   for (let i = 1; i < edges.length; i++) {
     const [s0, n0] = parseStamp(edges[i - 1]!.at);
@@ -58,7 +60,7 @@ export function renderPps(s: StatusSnapshot, nowUs: number, style: Style): strin
     ...p.sources.map((src): [string, string] => ["source", `${src.name} (${src.stamping} stamps)${src.problem ? `: ${style.bad(src.problem)}` : ""}${src.jitterUs !== null ? `, jitter ${src.jitterUs.toFixed(1)} µs` : ""}`]),
     ["delay", p.delayMs !== null ? `the receiver's words ${p.edgeMode === "before" ? "precede" : "follow"} the edge by ${p.delayMs.toFixed(1)} ms (jitter ${(p.delayJitterMs ?? 0).toFixed(2)} ms), pps.edge ${p.edgeMode}` : `not learned yet (pps.edge ${p.edgeMode})`],
     ["edges", `${p.counts.edges} seen, ${p.counts.labelled} labelled, ${p.counts.labelledByCount} by count, ${p.counts.missedEdges} missed, ${p.counts.spuriousEdges} spurious`],
-    ["jitter", jitter !== null ? `${jitter.toFixed(jitter < 10 ? 2 : 0)} µs rms of the intervals between the last ${p.recentEdges.length} edges` : "needs two edges"],
+    ["jitter", jitter !== null ? `${jitter.toFixed(jitter < 10 ? 2 : 0)} µs rms of the intervals between the last ${p.recentEdges.filter((e) => e.outcome !== "spurious-edge").length} edges on the grid` : "needs two edges"],
     ["refused", counters(p.refused)],
     ["last label", p.lastUtc ? `${p.lastUtc} on the edge at ${p.lastEdgeAt ?? "?"}${p.lastOffsetS !== null ? `, offset ${formatOffset(p.lastOffsetS)}` : ""}` : "none yet"],
   ];

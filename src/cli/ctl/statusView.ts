@@ -16,7 +16,8 @@ export const fixWord = (mode: string): string => FIX[mode] ?? mode;
 function verdictLine(v: Verdict, s: StatusSnapshot, style: Style): string {
   const paint = v.exitCode === 0 ? style.ok : v.exitCode === 1 ? style.warn : style.bad;
   const t = s.chrony?.tracking;
-  const stratum = t && t.leap !== "unsynchronised" ? `, serving stratum ${t.stratum}` : "";
+  // A stopped service's chrony figures are history: no "serving" claim from them.
+  const stratum = t && t.leap !== "unsynchronised" && v.state !== "not-running" ? `, serving stratum ${t.stratum}` : "";
   const why = v.reason ? `: ${v.reason}` : "";
   return paint(style.bold(`${v.label}${stratum}`)) + (v.state === "serving" ? style.ok(" (serving good time)") : paint(why)) + "\n";
 }
