@@ -74,7 +74,7 @@ function inputRows(s: StatusSnapshot, nowUs: number): Array<[string, string]> {
   const c = s.counts;
   const dataAge = secondsSince(d.lastDataAt, nowUs);
   return [
-    ["serial", `${d.path} at ${d.baud} baud: ${d.state} (${d.detail}), last data ${dataAge !== null ? `${formatAge(dataAge)} ago` : "never"}`],
+    ["serial", `${d.path} at ${d.baud} baud: ${d.state}${d.detail.includes(d.path) ? "" : ` (${d.detail})`}, last data ${dataAge !== null ? `${formatAge(dataAge)} ago` : "never"}`],
     ["received", `${c.bytes} bytes, ${c.nmeaSentences} NMEA sentences, ${c.ubxFrames} UBX frames, ${c.epochs} epochs, ${c.samples} samples`],
     ["bad input", `framing: ${counters(s.rejected.framing)}; decode: ${counters(s.rejected.decode)}`],
     ["refused time", counters(s.rejected.gate)],

@@ -5,10 +5,10 @@
  * the service knew) under the warning, and exits 2.
  */
 import type { StatusSnapshot } from "../../status/snapshot.js";
-import type { CtlIo } from "./command.js";
+import type { CtlCommand, CtlIo } from "./command.js";
 import { nowUs, parseCtlOptions, type CtlOptions } from "./ctlOptions.js";
 import { readSnapshot, staleMessage, type SnapshotRead } from "./snapshotFile.js";
-import { styleFor } from "./style.js";
+import { styleFor, type Style } from "./style.js";
 
 export type ViewInput =
   | { ok: true; opts: CtlOptions; snapshot: StatusSnapshot; ageS: number; stale: boolean; path: string; nowUs: number }
@@ -41,4 +41,26 @@ export async function loadView(args: readonly string[], io: CtlIo, usage: string
   }
   if (announce && read.stale && !opts.json) io.err(`${styleFor(io).bad(staleMessage(opts.statusPath, read.ageS))}\n`);
   return { ok: true, opts, snapshot: read.snapshot, ageS: read.ageS, stale: read.stale, path: opts.statusPath, nowUs: now };
+}
+
+/** A command that shows one part of the snapshot: `json` picks what --json prints, `render` the text. */
+export function snapshotViewCommand(spec: {
+  name: string;
+  summary: string;
+  usage: string;
+  json(s: StatusSnapshot): Record<string, unknown>;
+  render(s: StatusSnapshot, nowUs: number, style: Style): string;
+}): CtlCommand {
+  return {
+    name: spec.name,
+    summary: spec.summary,
+    usage: spec.usage,
+    async run(args, io) {
+      const view = await loadView(args, io, spec.usage);
+      if (!view.ok) return view.code;
+      if (view.opts.json) io.out(JSON.stringify({ updatedAt: view.snapshot.updatedAt, stale: view.stale, ...spec.json(view.snapshot) }, null, 2) + "\n");
+      else io.out(spec.render(view.snapshot, view.nowUs, styleFor(io)));
+      return viewExit(view);
+    },
+  };
 }
