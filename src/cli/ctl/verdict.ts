@@ -32,6 +32,8 @@ export function judge(s: StatusSnapshot, nowUs: number): Verdict {
   const alarm = s.alarms.find((a) => !INFORMATIONAL.has(a.id));
   if (alarm) return degraded(`${alarm.title}: ${alarm.detail}`);
   const t = s.chrony?.tracking;
+  // The alarm for these waits 3 s; the verdict does not.
+  if (s.chrony && !s.chrony.reachable) return degraded(`chrony cannot be read: ${s.chrony.error ?? "no answer yet"}`);
   if (s.chrony && (!t || t.leap === "unsynchronised")) return degraded("chrony is not synchronised yet");
   if (s.pps) {
     if (label === "LOCKED PPS") return { state: "serving", label, exitCode: 0, reason: null };
