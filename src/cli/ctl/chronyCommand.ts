@@ -7,7 +7,7 @@ import { chronycRunner, type ChronycRunner } from "../../chrony/chronyMonitor.js
 import { parseSources, parseSourceStats, parseTracking } from "../../chrony/chronycCsv.js";
 import type { CtlCommand, CtlIo } from "./command.js";
 import { nowUs, parseCtlOptions } from "./ctlOptions.js";
-import { ownRefclocks, renderChrony } from "./chronyView.js";
+import { ownRefclocks, renderChrony, type ChronyReadings } from "./chronyView.js";
 import { readSnapshot } from "./snapshotFile.js";
 import { styleFor } from "./style.js";
 
@@ -48,7 +48,7 @@ export async function runChrony(args: readonly string[], io: CtlIo, runnerFor: (
     return 2;
   }
   const run = runnerFor(socket);
-  let readings;
+  let readings: ChronyReadings;
   try {
     const [tracking, sources, stats] = await Promise.all([run(["tracking"]), run(["sources"]), run(["sourcestats"])]);
     readings = { tracking: parseTracking(tracking), sources: parseSources(sources), stats: parseSourceStats(stats) };
