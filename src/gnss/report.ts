@@ -46,8 +46,12 @@ export interface GnssReport {
   gpsTowMs?: number;
   text?: string;
   antenna?: AntennaState;
-  /** Satellites in view: one GSV message's blocks, or a whole NAV-SAT. */
-  satellites?: { views: SatelliteReport[]; complete: boolean };
+  /**
+   * Satellites in view: a whole NAV-SAT (complete), or one GSV message's
+   * blocks with its place in its group (key: talker and signal), which the
+   * epoch assembler collects until the group's last message.
+   */
+  satellites?: { views: SatelliteReport[]; complete: boolean; group?: { key: string; message: number; total: number } };
   /** Satellites used in the fix (GSA). */
   used?: UsedList;
   dop?: Dop;

@@ -7,7 +7,7 @@
 import { Framer } from "../gnss/framer.js";
 import type { Frame, FramingReject } from "../gnss/frame.js";
 import type { Epoch } from "../gnss/epoch.js";
-import { EpochAssembler } from "../gnss/epochAssembler.js";
+import { EpochAssembler, MAX_EPOCH_SATELLITES } from "../gnss/epochAssembler.js";
 import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
 import type { AntennaState, Decoded, SatelliteReport } from "../gnss/report.js";
 import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
@@ -34,6 +34,9 @@ const INPUT_HINTS: Record<string, string> = {
   "ubx-bad-length": "impossible UBX length: false sync in noise",
   "ubx-bad-payload": "UBX message of an unexpected size: receiver firmware too old or too new for this decoder",
 };
+
+/** A constellation not listed for this long is gone from the sky table (antenna lost, constellation disabled). */
+const SKY_KEEP_US = 10_000_000;
 
 const countBySystem = (sats: readonly SatelliteReport[]): Record<string, number> => {
   const out: Record<string, number> = {};
@@ -158,13 +161,27 @@ export class TimePipeline {
     if (!decided && (e.timeOfDay || e.date)) this.decide(e);
   }
 
-  /** Like the counts above, a sky, DOP or position the epoch did not report stays as last given (many receivers send GSV every few seconds). */
+  /**
+   * Like the counts above, what the epoch did not report stays as last given:
+   * many receivers send GSV every few seconds, some one constellation per
+   * second. A constellation's satellites are replaced when it is listed
+   * again, and dropped when it has not been for SKY_KEEP_US. NAV-SAT lists
+   * every constellation at once.
+   */
   private keepSky(e: Epoch): void {
     const h = this.health;
     if (e.satellites.length > 0) {
       const used = e.used.length > 0 || e.satellitesComplete ? e.used : (h.sky?.used ?? []);
       const source = e.satellitesComplete ? "UBX-NAV-SAT" : used.length > 0 ? "GSV+GSA" : "GSV";
-      h.sky = { satellites: e.satellites, used, source, atUs: e.startRxUs };
+      const listed = new Set<string>(e.satellites.map((x) => x.system));
+      const listedAtUs: Record<string, number> = {};
+      let kept: SatelliteReport[] = [];
+      if (!e.satellitesComplete && h.sky && h.sky.source !== "UBX-NAV-SAT") {
+        for (const [system, at] of Object.entries(h.sky.listedAtUs)) if (!listed.has(system) && e.startRxUs - at < SKY_KEEP_US) listedAtUs[system] = at;
+        kept = h.sky.satellites.filter((x) => listedAtUs[x.system] !== undefined);
+      }
+      for (const system of listed) listedAtUs[system] = e.startRxUs;
+      h.sky = { satellites: [...e.satellites, ...kept].slice(0, MAX_EPOCH_SATELLITES), used, source, atUs: e.startRxUs, listedAtUs };
     } else if (e.used.length > 0 && h.sky && h.sky.source !== "UBX-NAV-SAT") {
       h.sky = { ...h.sky, used: e.used, source: "GSV+GSA" };
     }

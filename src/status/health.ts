@@ -30,8 +30,12 @@ export class Health {
   last: { utcSecond?: number; sampleLocalUs?: number; offsetS?: number; bytesUs?: number; reportUs?: number } = {};
   /** Undefined until the receiver says anything about its antenna (many never do). */
   antenna: { state: AntennaState; source: string; sinceUs: number } | undefined;
-  /** The last epoch's satellites in view (bounded by the assembler) and the GSA lists of those used; undefined until a GSV or NAV-SAT. */
-  sky: { satellites: SatelliteReport[]; used: UsedList[]; source: string; atUs: number } | undefined;
+  /**
+   * Satellites in view (bounded by the assembler) with when each
+   * constellation was last listed, and the GSA lists of those used;
+   * undefined until a GSV or NAV-SAT.
+   */
+  sky: { satellites: SatelliteReport[]; used: UsedList[]; source: string; atUs: number; listedAtUs: Record<string, number> } | undefined;
   /** The latest DOPs and position the receiver gave; the position is dropped when the fix is lost. */
   dop: Dop | undefined;
   position: Position | undefined;

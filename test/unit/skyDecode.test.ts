@@ -50,3 +50,22 @@ test("a GSV storm cannot grow the status: the table is bounded", () => {
   o.pipeline.idle(2e6, 1e6);
   assert.equal(snap(o).sky?.satellites.length, 128);
 });
+
+test("a GSV group cut short does not shrink the table; a constellation not listed for 10 s leaves it", () => {
+  const o = offlinePipeline();
+  const S = 1e6;
+  const rows = () => snap(o).sky?.satellites.map((x) => `${x.system} ${x.id} ${x.cnoDbHz}`);
+  // Epoch 1: GPS in two messages, GLONASS in one.
+  o.pipeline.push(line("$GPGSV,2,1,05,01,10,100,31,02,20,200,32,03,30,300,33,04,40,40,34"), 1 * S);
+  o.pipeline.push(line("$GPGSV,2,2,05,05,50,50,35"), 1 * S + 1000);
+  o.pipeline.push(line("$GLGSV,1,1,01,65,10,10,20"), 1 * S + 2000);
+  // Epoch 2: the second GPS message is lost; GLONASS changes.
+  o.pipeline.push(line("$GPGSV,2,1,05,01,10,100,41,02,20,200,42,03,30,300,43,04,40,40,44"), 2 * S);
+  o.pipeline.push(line("$GLGSV,1,1,01,65,10,10,25"), 2 * S + 2000);
+  o.pipeline.idle(2 * S + 500_000, 400_000);
+  assert.deepEqual(rows(), ["GPS 1 31", "GPS 2 32", "GPS 3 33", "GPS 4 34", "GPS 5 35", "GLONASS 65 25"]);
+  // 11 s later only GLONASS is listed: GPS was last listed 10 s before, and goes.
+  o.pipeline.push(line("$GLGSV,1,1,01,65,10,10,26"), 12 * S + 1);
+  o.pipeline.idle(12 * S + 500_000, 400_000);
+  assert.deepEqual(rows(), ["GLONASS 65 26"]);
+});

@@ -54,7 +54,7 @@ export function decodeGsv(s: Sentence): Decoded {
   }
   return decoded({
     source,
-    satellites: { views, complete: false },
+    satellites: { views, complete: false, group: { key: `${s.talker}/${blocks.length % 4 === 1 ? blocks[blocks.length - 1] : ""}`, message: number, total } },
     ...(number === 1 && Number.isFinite(inView) && INT.test(f[2] ?? "") ? { satellitesSeen: { system: s.talker, count: inView } } : {}),
   });
 }
