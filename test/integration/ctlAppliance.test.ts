@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -85,6 +85,8 @@ test("stratum1ctl on the simulated appliance: LOCKED PPS once chrony selects the
       await replaying.catch(() => undefined);
     };
 
+    // The first snapshot is written on the daemon's first status tick, up to a second after it opened the port.
+    for (let i = 0; i < 50 && !existsSync(rig.paths.status); i++) await sleep(100);
     const early = await stratum1ctl("status", "--config", conf);
     show(t, "status (cold start)", early);
     assert.equal(early.code, 1, "a box without a fix is degraded, not down");
