@@ -4,6 +4,7 @@
  * state (the status snapshot, the service's local sockets) and chrony's
  * through `chronyc -c`; it never scrapes another tool's human output.
  */
+import { systemClock } from "../hal/linux/systemClock.js";
 import type { CtlIo } from "./ctl/command.js";
 import { runCtl } from "./ctl/run.js";
 
@@ -12,6 +13,7 @@ const io: CtlIo = {
   err: (t) => void process.stderr.write(t),
   isTty: process.stdout.isTTY === true,
   env: process.env,
+  clock: systemClock(),
 };
 
 runCtl(process.argv.slice(2), io).then(

@@ -1,4 +1,4 @@
-import type { CivilDate, FixMode, TimeOfDay } from "./report.js";
+import type { CivilDate, Dop, FixMode, Position, SatelliteReport, TimeOfDay, UsedList } from "./report.js";
 
 /** Everything the receiver said about one navigation epoch (one second). */
 export interface Epoch {
@@ -16,4 +16,12 @@ export interface Epoch {
   leapSeconds?: number;
   gpsTowMs?: number;
   sources: string[];
+  /** Satellites in view as the epoch's GSV messages (one block per signal) or its NAV-SAT told them; bounded. */
+  satellites: SatelliteReport[];
+  /** Whether `satellites` is one receiver's complete list with used flags (NAV-SAT), not GSV pieces. */
+  satellitesComplete: boolean;
+  /** The GSA lists of satellites used, one per system; bounded. */
+  used: UsedList[];
+  dop?: Dop;
+  position?: Position;
 }

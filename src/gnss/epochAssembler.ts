@@ -17,14 +17,23 @@
  *    no time yet (an RMC with empty fields during a cold start);
  *  - reports from different talkers with the same time merge, so a receiver
  *    sending GNRMC and GPRMC yields one epoch and one sample.
+ * A GSV group (one talker and signal, "message m of n") reaches the epoch
+ * only when its last message has arrived in order: a group cut by a lost
+ * line or the start of a capture would otherwise pass for a sky with fewer
+ * satellites.
  * The time is handed on as soon as it is complete (date, time of day, a
  * validity verdict and the fix state), usually at the first sentence, so the
  * sample is not delayed by the rest of the burst.
  */
 import type { Epoch } from "./epoch.js";
-import type { GnssReport, TimeOfDay } from "./report.js";
+import type { GnssReport, SatelliteReport, TimeOfDay } from "./report.js";
 
 export const QUIET_GAP_US = 350_000;
+/** Bounds on what one epoch collects: ~130 GNSS satellites exist, at most a few signals each are reported. */
+export const MAX_EPOCH_SATELLITES = 256;
+const MAX_USED_LISTS = 16;
+/** GSV groups being collected at once: talkers × signals of one receiver stay well below this. */
+const MAX_GSV_GROUPS = 32;
 export const SAME_EPOCH_US = 50_000;
 
 const ONCE_PER_EPOCH = /(RMC|GGA|ZDA|GNS|GLL)$|^UBX-NAV-/;
@@ -49,6 +58,8 @@ export class EpochAssembler {
   private current: Epoch | undefined;
   private decided = false;
   private lastRxUs = 0;
+  /** GSV groups in progress: the views so far and the message number expected next. */
+  private readonly gsvGroups = new Map<string, { views: SatelliteReport[]; next: number }>();
 
   constructor(private readonly listener: EpochListener) {}
 
@@ -56,7 +67,7 @@ export class EpochAssembler {
     const cur = this.current;
     if (!cur || this.startsNewEpoch(cur, report, rxUs)) {
       this.flush();
-      this.current = { startRxUs: rxUs, satellitesSeen: {}, sources: [] };
+      this.current = { startRxUs: rxUs, satellitesSeen: {}, sources: [], satellites: [], satellitesComplete: false, used: [] };
       this.decided = false;
     }
     this.lastRxUs = rxUs;
@@ -106,6 +117,38 @@ export class EpochAssembler {
     if (r.satellitesUsed !== undefined) e.satellitesUsed = r.satellitesUsed;
     if (r.satellitesSeen) e.satellitesSeen[r.satellitesSeen.system] = r.satellitesSeen.count;
     if (r.leapSeconds !== undefined) e.leapSeconds = r.leapSeconds;
+    this.mergeSky(e, r);
+  }
+
+  /** NAV-SAT's complete list replaces GSV pieces (a receiver sending both describes one sky twice). */
+  private mergeSky(e: Epoch, r: GnssReport): void {
+    const sats = r.satellites;
+    if (sats?.complete) {
+      e.satellites = sats.views.slice(0, MAX_EPOCH_SATELLITES);
+      e.satellitesComplete = true;
+    } else if (sats?.group && !e.satellitesComplete) {
+      const done = this.collectGsv(sats.group, sats.views);
+      if (done) e.satellites.push(...done.slice(0, MAX_EPOCH_SATELLITES - e.satellites.length));
+    }
+    if (r.used && e.used.length < MAX_USED_LISTS) e.used.push(r.used);
+    if (r.dop) e.dop = { ...e.dop, ...r.dop };
+    if (r.position && !e.position) e.position = r.position;
+  }
+
+  /** The group's views once its last message arrives in order; undefined until then, or when a message went missing. */
+  private collectGsv(g: { key: string; message: number; total: number }, views: readonly SatelliteReport[]): SatelliteReport[] | undefined {
+    if (g.message === 1 && (this.gsvGroups.has(g.key) || this.gsvGroups.size < MAX_GSV_GROUPS)) this.gsvGroups.set(g.key, { views: [], next: 1 });
+    const pending = this.gsvGroups.get(g.key);
+    if (!pending) return undefined;
+    if (g.message !== pending.next || pending.views.length >= MAX_EPOCH_SATELLITES) {
+      this.gsvGroups.delete(g.key);
+      return undefined;
+    }
+    pending.views.push(...views);
+    pending.next += 1;
+    if (g.message < g.total) return undefined;
+    this.gsvGroups.delete(g.key);
+    return pending.views;
   }
 
   /** ZDA and NAV-TIMEGPS carry no fix state: the epoch waits for GGA/GSA/NAV-STATUS to say whether there is a fix. */

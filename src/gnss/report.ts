@@ -1,3 +1,5 @@
+import type { Dop, GnssSystem, Position, ReceiverIdentity, SatelliteReport, UsedList } from "./sky.js";
+
 /**
  * What one decoded sentence or UBX message tells about its epoch. Every field
  * is optional: a GSV says nothing of time, a GGA has a time of day but no date.
@@ -44,7 +46,21 @@ export interface GnssReport {
   gpsTowMs?: number;
   text?: string;
   antenna?: AntennaState;
+  /**
+   * Satellites in view: a whole NAV-SAT (complete), or one GSV message's
+   * blocks with its place in its group (key: talker and signal), which the
+   * epoch assembler collects until the group's last message.
+   */
+  satellites?: { views: SatelliteReport[]; complete: boolean; group?: { key: string; message: number; total: number } };
+  /** Satellites used in the fix (GSA). */
+  used?: UsedList;
+  dop?: Dop;
+  position?: Position;
+  /** What the receiver says about itself (start-up TXT, MON-VER, PMTK705). */
+  receiver?: ReceiverIdentity;
 }
+
+export type { Dop, GnssSystem, Position, ReceiverIdentity, SatelliteReport, UsedList };
 
 export type DecodeReject =
   | "bad-checksum"

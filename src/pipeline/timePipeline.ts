@@ -7,9 +7,9 @@
 import { Framer } from "../gnss/framer.js";
 import type { Frame, FramingReject } from "../gnss/frame.js";
 import type { Epoch } from "../gnss/epoch.js";
-import { EpochAssembler } from "../gnss/epochAssembler.js";
+import { EpochAssembler, MAX_EPOCH_SATELLITES } from "../gnss/epochAssembler.js";
 import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
-import type { AntennaState, Decoded } from "../gnss/report.js";
+import type { AntennaState, Decoded, SatelliteReport } from "../gnss/report.js";
 import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
 import type { Logger } from "../log/logger.js";
 import { ReasonReporter } from "../log/reasonReporter.js";
@@ -33,6 +33,15 @@ const INPUT_HINTS: Record<string, string> = {
   "ubx-bad-checksum": "corrupted UBX frame, discarded",
   "ubx-bad-length": "impossible UBX length: false sync in noise",
   "ubx-bad-payload": "UBX message of an unexpected size: receiver firmware too old or too new for this decoder",
+};
+
+/** A constellation not listed for this long is gone from the sky table (antenna lost, constellation disabled). */
+const SKY_KEEP_US = 10_000_000;
+
+const countBySystem = (sats: readonly SatelliteReport[]): Record<string, number> => {
+  const out: Record<string, number> = {};
+  for (const x of sats) out[x.system] = (out[x.system] ?? 0) + 1;
+  return out;
 };
 
 export interface PipelineOptions {
@@ -123,6 +132,7 @@ export class TimePipeline {
     this.health.last.reportUs = f.rxUs;
     if (result.report.text !== undefined) this.log.info(`receiver says: ${result.report.text}`);
     if (result.report.antenna) this.setAntenna(result.report.antenna, result.report.source, f.rxUs);
+    if (result.report.receiver) this.health.receiver = { ...this.health.receiver, ...result.report.receiver, source: result.report.source };
     this.assembler.add(result.report, f.rxUs);
   }
 
@@ -139,13 +149,45 @@ export class TimePipeline {
     this.health.counts.epochs += 1;
     // An epoch that lacks a figure (receivers send GSV every few seconds, a capture starts mid-epoch) keeps the last one given.
     const prev = this.health.fix;
+    // A UBX-only receiver has no GSV counts: its NAV-SAT list says how many are in view and used.
+    const navSat = e.satellitesComplete ? e.satellites : undefined;
     this.health.fix = {
       mode: e.fixMode ?? prev.mode,
-      satellitesUsed: e.satellitesUsed ?? prev.satellitesUsed,
-      satellitesSeen: Object.keys(e.satellitesSeen).length > 0 ? { ...e.satellitesSeen } : prev.satellitesSeen,
+      satellitesUsed: e.satellitesUsed ?? navSat?.filter((x) => x.used).length ?? prev.satellitesUsed,
+      satellitesSeen: Object.keys(e.satellitesSeen).length > 0 ? { ...e.satellitesSeen } : navSat ? countBySystem(navSat) : prev.satellitesSeen,
     };
+    this.keepSky(e);
     // An epoch that never completed (no date, no fix state) still gets a verdict, so it is counted and explained.
     if (!decided && (e.timeOfDay || e.date)) this.decide(e);
+  }
+
+  /**
+   * Like the counts above, what the epoch did not report stays as last given:
+   * many receivers send GSV every few seconds, some one constellation per
+   * second. A constellation's satellites are replaced when it is listed
+   * again, and dropped when it has not been for SKY_KEEP_US. NAV-SAT lists
+   * every constellation at once.
+   */
+  private keepSky(e: Epoch): void {
+    const h = this.health;
+    if (e.satellites.length > 0) {
+      const used = e.used.length > 0 || e.satellitesComplete ? e.used : (h.sky?.used ?? []);
+      const source = e.satellitesComplete ? "UBX-NAV-SAT" : used.length > 0 ? "GSV+GSA" : "GSV";
+      const listed = new Set<string>(e.satellites.map((x) => x.system));
+      const listedAtUs: Record<string, number> = {};
+      let kept: SatelliteReport[] = [];
+      if (!e.satellitesComplete && h.sky && h.sky.source !== "UBX-NAV-SAT") {
+        for (const [system, at] of Object.entries(h.sky.listedAtUs)) if (!listed.has(system) && e.startRxUs - at < SKY_KEEP_US) listedAtUs[system] = at;
+        kept = h.sky.satellites.filter((x) => listedAtUs[x.system] !== undefined);
+      }
+      for (const system of listed) listedAtUs[system] = e.startRxUs;
+      h.sky = { satellites: [...e.satellites, ...kept].slice(0, MAX_EPOCH_SATELLITES), used, source, atUs: e.startRxUs, listedAtUs };
+    } else if (e.used.length > 0 && h.sky && h.sky.source !== "UBX-NAV-SAT") {
+      h.sky = { ...h.sky, used: e.used, source: "GSV+GSA" };
+    }
+    if (e.dop) h.dop = e.dop;
+    if (e.position) h.position = e.position;
+    else if (e.fixMode === "none") h.position = undefined;
   }
 
   private decide(e: Epoch): void {

@@ -8,7 +8,8 @@ import type { Epoch } from "../gnss/epoch.js";
 import type { Clock } from "../hal/clock.js";
 import type { PulseEdge, PulseSource } from "../hal/pulseSource.js";
 import type { Logger } from "../log/logger.js";
-import type { RefclockSink } from "../refclock/sink.js";
+import type { RefclockSink, SinkStatus } from "../refclock/sink.js";
+import type { RecentEdge } from "../timing/recentEdges.js";
 import { instantToUs, sampleOffsetS, type TimeSample } from "../timing/sample.js";
 import { SecondAssociator, type AssociatorCounts, type EdgeMode, type PpsState } from "../timing/secondAssociator.js";
 import type { GateVerdict } from "../timing/timeGate.js";
@@ -48,6 +49,10 @@ export interface PpsStatus {
   lastEdgeAt: string | null;
   lastOffsetS: number | null;
   crossCheck: CrossCheckStatus | null;
+  /** The last RECENT_EDGES edges of the labelled source, oldest first: stamp, label or refusal, delay to the words. */
+  recentEdges: RecentEdge[];
+  /** Where labelled pulses go (chrony SOCK pps.sock, SHM pps.shm), by sink name. */
+  sinks: Record<string, SinkStatus>;
 }
 
 interface Watched {
@@ -152,6 +157,8 @@ export class PpsService {
       lastEdgeAt: last ? iso(instantToUs(last.local)) : null,
       lastOffsetS: last ? sampleOffsetS(last) : null,
       crossCheck: this.crossCheck?.status() ?? null,
+      recentEdges: a.recent.list(),
+      sinks: Object.fromEntries(this.sinks.map((s) => [s.name, s.status()])),
     };
   }
 

@@ -4,7 +4,7 @@
  * the front panel and stratum1ctl) reads from here.
  */
 import type { FramingReject } from "../gnss/frame.js";
-import type { AntennaState, DecodeReject, FixMode } from "../gnss/report.js";
+import type { AntennaState, DecodeReject, Dop, FixMode, Position, ReceiverIdentity, SatelliteReport, UsedList } from "../gnss/report.js";
 import type { DeviceState } from "../hal/byteSource.js";
 import type { GateReject } from "../timing/timeGate.js";
 
@@ -30,6 +30,17 @@ export class Health {
   last: { utcSecond?: number; sampleLocalUs?: number; offsetS?: number; bytesUs?: number; reportUs?: number } = {};
   /** Undefined until the receiver says anything about its antenna (many never do). */
   antenna: { state: AntennaState; source: string; sinceUs: number } | undefined;
+  /**
+   * Satellites in view (bounded by the assembler) with when each
+   * constellation was last listed, and the GSA lists of those used;
+   * undefined until a GSV or NAV-SAT.
+   */
+  sky: { satellites: SatelliteReport[]; used: UsedList[]; source: string; atUs: number; listedAtUs: Record<string, number> } | undefined;
+  /** The latest DOPs and position the receiver gave; the position is dropped when the fix is lost. */
+  dop: Dop | undefined;
+  position: Position | undefined;
+  /** Gathered from start-up texts / MON-VER / PMTK705; undefined when the receiver never says. */
+  receiver: (ReceiverIdentity & { source: string }) | undefined;
 
   countUnsupported(name: string): void {
     if (name in this.unsupported || Object.keys(this.unsupported).length < MAX_UNSUPPORTED_KEYS) {

@@ -8,7 +8,8 @@ import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { ChronyStatus } from "../chrony/chronyMonitor.js";
 import type { LcdStatus } from "../display/frontPanel.js";
-import type { AntennaState } from "../gnss/report.js";
+import type { AntennaState, Dop, ReceiverIdentity } from "../gnss/report.js";
+import { skyView, type SatelliteView } from "../gnss/skyView.js";
 import type { HostStatus } from "../host/hostMonitor.js";
 import type { RefclockSink, SinkStatus } from "../refclock/sink.js";
 import type { PpsStatus } from "../pps/ppsService.js";
@@ -22,7 +23,20 @@ export interface StatusSnapshot {
   updatedAt: string;
   device: { path: string; baud: number; state: string; detail: string; since: string | null; lastDataAt: string | null; lastReportAt: string | null };
   time: { state: string; detail: string; since: string | null; lastUtc: string | null; lastSampleAt: string | null; lastOffsetS: number | null };
-  fix: { mode: string; satellitesUsed: number | null; satellitesSeen: number; seenBySystem: Record<string, number> };
+  fix: {
+    mode: string;
+    satellitesUsed: number | null;
+    satellitesSeen: number;
+    seenBySystem: Record<string, number>;
+    /** The latest DOPs the receiver gave (GSA, NAV-DOP, NAV-PVT); null when it gives none. */
+    dop: Dop | null;
+    /** Rounded to 1e-4° (about 11 m) and 1 m: see POSITION_DECIMALS. null without a fix. */
+    position: { latDeg: number; lonDeg: number; altM: number | null } | null;
+  };
+  /** The satellite table (GSV+GSA or NAV-SAT), at most MAX_SKY_SATELLITES rows; null until the receiver lists any. */
+  sky: { updatedAt: string; source: string; satellites: SatelliteView[] } | null;
+  /** What the receiver says it is; null when it never says. */
+  receiver: (ReceiverIdentity & { source: string }) | null;
   counts: Health["counts"];
   rejected: { framing: Record<string, number>; decode: Record<string, number>; gate: Record<string, number> };
   unsupported: Record<string, number>;
@@ -53,6 +67,14 @@ export interface SnapshotParts {
   statusWriteError: string | null;
 }
 
+/**
+ * The snapshot is world-readable and is what people paste into forums and
+ * bug reports; a home's exact location does not belong there. 4 decimals
+ * (about 11 m) still show a fix that jumps or an antenna set up elsewhere.
+ */
+const POSITION_DECIMALS = 4;
+const round = (x: number, decimals: number): number => Math.round(x * 10 ** decimals) / 10 ** decimals;
+
 const iso = (us: number | undefined): string | null => (us ? new Date(us / 1000).toISOString() : null);
 
 export function buildSnapshot(p: SnapshotParts, nowUs: number): StatusSnapshot {
@@ -70,7 +92,16 @@ export function buildSnapshot(p: SnapshotParts, nowUs: number): StatusSnapshot {
       lastSampleAt: iso(h.last.sampleLocalUs),
       lastOffsetS: h.last.offsetS ?? null,
     },
-    fix: { mode: h.fix.mode ?? "unknown", satellitesUsed: h.fix.satellitesUsed ?? null, satellitesSeen: seen, seenBySystem: h.fix.satellitesSeen },
+    fix: {
+      mode: h.fix.mode ?? "unknown",
+      satellitesUsed: h.fix.satellitesUsed ?? null,
+      satellitesSeen: seen,
+      seenBySystem: h.fix.satellitesSeen,
+      dop: h.dop ? { ...h.dop } : null,
+      position: h.position ? { latDeg: round(h.position.latDeg, POSITION_DECIMALS), lonDeg: round(h.position.lonDeg, POSITION_DECIMALS), altM: h.position.altM !== undefined ? Math.round(h.position.altM) : null } : null,
+    },
+    sky: h.sky ? { updatedAt: iso(h.sky.atUs) ?? new Date(nowUs / 1000).toISOString(), source: h.sky.source, satellites: skyView(h.sky.satellites, h.sky.used) } : null,
+    receiver: h.receiver ? { ...h.receiver } : null,
     counts: { ...h.counts },
     rejected: { framing: { ...h.framing }, decode: { ...h.decode }, gate: { ...h.gate } },
     unsupported: { ...h.unsupported },

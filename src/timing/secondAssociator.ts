@@ -19,6 +19,7 @@
  * used, so the date checks of the time core apply to every label.
  */
 import type { PulseEdge } from "../hal/pulseSource.js";
+import { isoInstant as iso, RecentEdges } from "./recentEdges.js";
 import { diffS, instantToUs, type Instant, type TimeSample } from "./sample.js";
 import { isoSecond } from "./utc.js";
 
@@ -96,6 +97,8 @@ export class SecondAssociator {
   /** Learned edge-to-data delay (after) or data-to-edge lead (before), s. */
   delay: { meanS: number; jitterS: number } | undefined;
   lastSample: TimeSample | undefined;
+  /** The last edges and what became of each, for the status and `stratum1ctl pps`. */
+  readonly recent = new RecentEdges();
 
   private readonly orientation: "after" | "before";
   private edges: HeldEdge[] = [];
@@ -133,9 +136,10 @@ export class SecondAssociator {
     this.lastEdgeUs = us;
     if (this.lastSeq !== undefined && e.seq > this.lastSeq + 1) this.counts.missedEdges += e.seq - this.lastSeq - 1;
     this.lastSeq = e.seq;
+    this.recent.add(e.at, us, e.seq);
     if (!this.onGrid(e.at)) {
       this.counts.spuriousEdges += 1;
-      this.refuse("spurious-edge", `edge at ${iso(e.at)} is off the one-second grid of the previous edges: noise on the PPS line?`);
+      this.refuse("spurious-edge", `edge at ${iso(e.at)} is off the one-second grid of the previous edges: noise on the PPS line?`, [us]);
       return;
     }
     this.edges.push({ at: e.at, us, labelled: false, spoken: false });
@@ -149,7 +153,8 @@ export class SecondAssociator {
       this.pending.push({ utc: verdict.utc, rxUs, leap: verdict.leap });
       return;
     }
-    this.refuse("time-refused", `the time core refused the epoch (${verdict.reason}: ${verdict.detail})`);
+    const heard = this.edges.filter((h) => this.inWindow(h.us, rxUs)).map((h) => h.us);
+    this.refuse("time-refused", `the time core refused the epoch (${verdict.reason}: ${verdict.detail})`, heard);
   }
 
   caughtUp(realtimeUs: number): void {
@@ -165,6 +170,7 @@ export class SecondAssociator {
 
   /** Re-evaluates the state from the passage of time (call about once a second). */
   tick(nowUs: number): void {
+    this.recent.settle(nowUs, FLYWHEEL_WAIT_US + 1_000_000);
     const pulseAlive = nowUs - this.lastEdgeUs < LOST_AFTER_US;
     const labelAlive = this.lastLabel !== undefined && nowUs - this.lastLabel.atUs < LOST_AFTER_US;
     if (labelAlive && this.lastConfirmed && nowUs - this.lastConfirmed.us < LOST_AFTER_US + 1e6) {
@@ -190,12 +196,14 @@ export class SecondAssociator {
     const candidates = this.edges.filter((h) => this.inWindow(h.us, p.rxUs));
     for (const h of candidates) h.spoken = true;
     const delays = candidates.map((h) => ({ h, d: this.delayOf(h.us, p.rxUs) }));
+    for (const { h, d } of delays) this.recent.delay(h.us, d);
+    const weighed = candidates.map((h) => h.us);
     if (delays.length === 0) {
       this.refuse("no-edge", `no pulse edge ${this.orientation === "after" ? "in the second before" : "in the second after"} the epoch of ${isoSecond(p.utc)}`);
       return;
     }
     if (!this.delay) {
-      this.learn(Math.min(...delays.map((x) => x.d)));
+      this.learn(Math.min(...delays.map((x) => x.d)), weighed);
       if (!this.delay) return;
     }
     const { meanS } = this.delay;
@@ -207,7 +215,7 @@ export class SecondAssociator {
         this.delay = undefined;
         this.learning = [];
       }
-      this.refuse("delay-changed", `epoch of ${isoSecond(p.utc)} came ${seen} from the pulse, not the learned ${(meanS * 1000).toFixed(1)} ms${this.misses >= RELEARN_AFTER ? "; learning again" : ""}`);
+      this.refuse("delay-changed", `epoch of ${isoSecond(p.utc)} came ${seen} from the pulse, not the learned ${(meanS * 1000).toFixed(1)} ms${this.misses >= RELEARN_AFTER ? "; learning again" : ""}`, weighed);
       return;
     }
     const m = matches[0]!;
@@ -217,22 +225,22 @@ export class SecondAssociator {
     this.label(m.h, p.utc, p.leap, "words");
   }
 
-  private learn(d: number): void {
+  private learn(d: number, edges: readonly number[]): void {
     this.learning.push(d);
     if (this.learning.length > LEARN_EPOCHS) this.learning.shift();
     const lo = Math.min(...this.learning);
     const hi = Math.max(...this.learning);
     if (d < AMBIGUITY_MARGIN_S || d > 1 - AMBIGUITY_MARGIN_S) {
       this.learning = [];
-      this.refuse("ambiguous-delay", `the time arrives ${(d * 1000).toFixed(1)} ms ${this.orientation === "after" ? "after" : "before"} an edge, too close to a pulse to tell which second it names: change the receiver's output (sentence set, baud rate) so it arrives at least ${AMBIGUITY_MARGIN_S * 1000} ms away from the pulse`);
+      this.refuse("ambiguous-delay", `the time arrives ${(d * 1000).toFixed(1)} ms ${this.orientation === "after" ? "after" : "before"} an edge, too close to a pulse to tell which second it names: change the receiver's output (sentence set, baud rate) so it arrives at least ${AMBIGUITY_MARGIN_S * 1000} ms away from the pulse`, edges);
       return;
     }
     if (hi - lo > DELAY_TOLERANCE_S) {
-      this.refuse("unstable-delay", `the delay from pulse to time wanders (${(lo * 1000).toFixed(1)} to ${(hi * 1000).toFixed(1)} ms): a receiver with an irregular output, or a sentence set that changes per second`);
+      this.refuse("unstable-delay", `the delay from pulse to time wanders (${(lo * 1000).toFixed(1)} to ${(hi * 1000).toFixed(1)} ms): a receiver with an irregular output, or a sentence set that changes per second`, edges);
       return;
     }
     if (this.learning.length < LEARN_EPOCHS) {
-      this.refuse("learning-delay", `measuring the delay from pulse to time (${this.learning.length}/${LEARN_EPOCHS} epochs, ${(d * 1000).toFixed(1)} ms)`);
+      this.refuse("learning-delay", `measuring the delay from pulse to time (${this.learning.length}/${LEARN_EPOCHS} epochs, ${(d * 1000).toFixed(1)} ms)`, edges);
       return;
     }
     const sorted = [...this.learning].sort((a, b) => a - b);
@@ -247,6 +255,7 @@ export class SecondAssociator {
       this.refuse(
         "time-precedes-pulse",
         `${isoSecond(utc)} would label an edge the host clock puts at ${iso(h.at)}: the receiver's time seems to name the pulse ${hostErrS > 0 ? "after" : "before"} the one it follows; set pps.edge=${hostErrS > 0 ? "before" : "after"} if the receiver is documented so, or check the host clock`,
+        [h.us],
       );
       return;
     }
@@ -261,6 +270,7 @@ export class SecondAssociator {
     } else {
       this.counts.labelledByCount += 1;
     }
+    this.recent.labelled(h.us, isoSecond(utc), how === "count");
     this.emit(sample, how);
   }
 
@@ -279,12 +289,12 @@ export class SecondAssociator {
       const utc = last.utc + k;
       if ((h.us - confirmed.us) / 1e6 > this.opts.holdoverS) {
         h.spoken = true;
-        this.refuse("holdover-expired", `no time from the receiver for more than pps.holdover=${this.opts.holdoverS} s`);
+        this.refuse("holdover-expired", `no time from the receiver for more than pps.holdover=${this.opts.holdoverS} s`, [h.us]);
         continue;
       }
       if (Math.floor(utc / 86400) !== Math.floor(confirmed.utc / 86400)) {
         h.spoken = true;
-        this.refuse("holdover-midnight", "pulses are not counted across a UTC midnight without the receiver's time: a leap second may sit there");
+        this.refuse("holdover-midnight", "pulses are not counted across a UTC midnight without the receiver's time: a leap second may sit there", [h.us]);
         continue;
       }
       this.label(h, utc, 0, "count");
@@ -322,9 +332,11 @@ export class SecondAssociator {
     return `${this.orientation === "after" ? "follows" : "precedes"} it by ${(this.delay.meanS * 1000).toFixed(1)} ms`;
   }
 
-  private refuse(reason: AssociationReject, detail: string): void {
+  /** Counts the reason; `edges` (µs stamps) are the edges it was about, for the recent-edge list. */
+  private refuse(reason: AssociationReject, detail: string, edges: readonly number[] = []): void {
     this.refused[reason] = (this.refused[reason] ?? 0) + 1;
     this.lastReason = { reason, detail };
+    for (const us of edges) this.recent.refused(us, reason, detail);
   }
 
   private setState(state: PpsStateName, detail: string, nowUs: number): void {
@@ -337,5 +349,3 @@ export class SecondAssociator {
     this.changed(this.state, previous);
   }
 }
-
-const iso = (t: Instant): string => new Date(t.sec * 1000).toISOString().replace(".000Z", `.${String(t.nsec).padStart(9, "0")}Z`);

@@ -21,6 +21,8 @@ export function lockedPps(nowUs: number): PpsStatus {
     lastEdgeAt: iso(Math.floor(nowUs / 1e6) * 1e6),
     lastOffsetS: 1.5e-6,
     crossCheck: null,
+    recentEdges: [],
+    sinks: {},
   };
 }
 

@@ -63,11 +63,11 @@ test("a 1 MB line without newline is dropped with bounded memory and the next se
 
 test("a UBX frame between two NMEA sentences loses neither sentence; a corrupt UBX frame does not swallow the NMEA after it", () => {
   const o = offlinePipeline();
-  const good = encodeUbx(0x0a, 0x04, Buffer.from("AB"));
+  const good = encodeUbx(0x0a, 0x08, Buffer.from("AB"));
   const corrupt = Buffer.concat([Buffer.from([0xb5, 0x62, 0x01, 0x07, 0x40, 0x00]), Buffer.from(rmc(T0 + 3))]); // claims 64 bytes, the RMC follows
   feed(o.pipeline, 0, 6, (k) => (k === 2 ? good : k === 3 ? corrupt : undefined));
   assert.equal(o.health.counts.ubxFrames, 1);
-  assert.equal(o.health.unsupported["UBX-0a-04"], 1, "MON-VER counted as unsupported, not as an error");
+  assert.equal(o.health.unsupported["UBX-0a-08"], 1, "MON-TXBUF counted as unsupported, not as an error");
   assert.ok(o.sink.samples.some((s) => s.utcSecond === T0 + 3), "the RMC after a false UBX header was recovered");
   assert.ok(o.sink.samples.some((s) => s.utcSecond === T0 + 5));
 });

@@ -17,6 +17,9 @@ function epoch(posix: number, rxUs: number, over: Partial<Epoch> = {}): Epoch {
     fixMode: "3d",
     satellitesSeen: {},
     sources: ["GPRMC"],
+    satellites: [],
+    satellitesComplete: false,
+    used: [],
     ...over,
   };
 }

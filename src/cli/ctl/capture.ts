@@ -14,9 +14,14 @@ import { CaptureFileWriter } from "../../capture/captureFile.js";
 import { CaptureParser, type CaptureHeader } from "../../capture/captureFormat.js";
 import type { StatusSnapshot } from "../../status/snapshot.js";
 import type { CtlCommand, CtlIo } from "./command.js";
-import { ctlConfig, ctlOption } from "./ctlConfig.js";
+import { parseCtlOptions } from "./ctlOptions.js";
 
-const USAGE = `usage: stratum1ctl capture [--seconds N] --out FILE[.gz] [--socket PATH] [--config FILE] [--note TEXT]
+function option(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+const USAGE = `usage: stratum1ctl capture [--seconds N] --out FILE[.gz] [--socket PATH] [--config FILE] [--status FILE] [--note TEXT]
 Records N seconds (default 60) of what stratum1d reads: serial bytes and kernel PPS edges with
 their stamps, and the receiver going and coming back. The service keeps running; the file
 replays on any machine with: npm run hil -- replay FILE  (see test/hil/README.md).
@@ -40,6 +45,13 @@ function hostClock(status: StatusSnapshot | undefined): string {
   if (!t) return "unknown (chrony's figures not available): the stamps' seconds may not be true seconds";
   if (t.leap === "unsynchronised") return "chrony not synchronised: the stamps' seconds may not be true seconds";
   return `chrony synchronised to ${t.refName} at stratum ${t.stratum}, last offset ${t.lastOffsetS.toExponential(2)} s`;
+}
+
+/** What the receiver said it is (TXT, MON-VER, PMTK705), else a line for the person recording to fill in. */
+function receiverName(status: StatusSnapshot | undefined): string {
+  const r = status?.receiver;
+  const words = r ? [r.vendor, r.model, r.hardware && `hw ${r.hardware}`, r.firmware && `fw ${r.firmware}`].filter((w): w is string => Boolean(w)) : [];
+  return words.length > 0 ? words.join(" ") : "not named: edit this line (e.g. u-blox NEO-M8T)";
 }
 
 function readStatus(path: string | null): StatusSnapshot | undefined {
@@ -117,28 +129,31 @@ export const captureCommand: CtlCommand = {
   summary: "record what the service reads (serial bytes, PPS edges) for replay elsewhere",
   usage: USAGE,
   async run(args, io) {
-    const out = ctlOption(args, "--out");
-    const secondsText = ctlOption(args, "--seconds") ?? "60";
-    const seconds = Number(secondsText);
+    const parsed = parseCtlOptions(args, io);
+    if (!parsed.ok) {
+      io.err(`stratum1ctl capture: ${parsed.message}\n`);
+      return 2;
+    }
+    const { config: cfg, statusPath, rest } = parsed.value;
+    const out = option(rest, "--out");
+    const seconds = Number(option(rest, "--seconds") ?? "60");
     if (!out || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
       io.err(`${USAGE}\n`);
       return 2;
     }
-    const cfg = ctlConfig(args, io);
-    if (!cfg) return 2;
-    const socketPath = ctlOption(args, "--socket") ?? cfg["capture.socket"];
+    const socketPath = option(rest, "--socket") ?? cfg["capture.socket"];
     if (!socketPath) {
       io.err("stratum1ctl capture: capture.socket is off in the config; set it (stratum1ctl config set capture.socket=/run/stratum1/capture.sock) and restart stratum1d\n");
       return 1;
     }
-    const status = readStatus(cfg["status.path"]);
-    const note = ctlOption(args, "--note");
+    const status = readStatus(statusPath);
+    const note = option(rest, "--note");
     const header: CaptureHeader = {
       date: new Date().toISOString(),
       board: boardName(),
       host: hostname(),
       source: `recorded by stratum1ctl capture (${seconds} s)`,
-      receiver: "not named: edit this line (e.g. u-blox NEO-M8T)",
+      receiver: receiverName(status),
       "host-clock": hostClock(status),
       ...(note ? { note } : {}),
     };

@@ -4,12 +4,16 @@
  * goes through `io` so tests run a command in-process and read what a person
  * at the terminal would have seen.
  */
+import type { Clock } from "../../hal/clock.js";
+
 export interface CtlIo {
   out(text: string): void;
   err(text: string): void;
   /** Whether stdout is a terminal (colours, tables sized to it). */
   isTty: boolean;
   env: NodeJS.ProcessEnv;
+  /** "Now" for ages and staleness; stratum1ctl passes the system clock, tests a fixed or virtual one. */
+  clock?: Clock;
 }
 
 export interface CtlCommand {

@@ -1,5 +1,10 @@
 /* Every stratum1ctl subcommand, in the order `stratum1ctl help` lists them. */
 import { captureCommand } from "./capture.js";
+import { chronyCommand } from "./chronyCommand.js";
 import type { CtlCommand } from "./command.js";
+import { gpsCommand } from "./gpsCommand.js";
+import { logsCommand } from "./logsCommand.js";
+import { ppsCommand } from "./ppsCommand.js";
+import { statusCommand } from "./statusCommand.js";
 
-export const COMMANDS: readonly CtlCommand[] = [captureCommand];
+export const COMMANDS: readonly CtlCommand[] = [statusCommand, gpsCommand, ppsCommand, chronyCommand, captureCommand, logsCommand];

@@ -5,11 +5,12 @@
  *  $--GGA,hhmmss.ss,llll.ll,a,yyyyy.yy,a,q,nn,x.x,x.x,M,x.x,M,x.x,xxxx*hh
  *  6 quality: 0 none, 1 GPS, 2 DGPS, 3 PPS, 4 RTK, 5 float RTK,
  *             6 estimated (dead reckoning), 7 manual, 8 simulator
- *  7 satellites used
+ *  7 satellites used, 8 HDOP, 9 altitude above mean sea level (m)
  */
 import { parseNmeaSentence, type GGAPacket } from "nmea-simple";
 import { decoded, type Decoded, type FixMode } from "../report.js";
 import type { Sentence } from "./sentence.js";
+import { readPosition } from "./position.js";
 import { readTimeField } from "./utcFields.js";
 
 export function ggaFixMode(fixType: GGAPacket["fixType"]): FixMode {
@@ -32,10 +33,13 @@ export function decodeGga(s: Sentence): Decoded {
   if (!time.ok) return time.rejection;
   const { timeOfDay } = time;
   const usedField = s.fields[6] ?? "";
+  const fixed = (s.fields[5] ?? "") !== "" && (s.fields[5] ?? "") !== "0";
+  const position = fixed ? readPosition(s.fields[1] ?? "", s.fields[2] ?? "", s.fields[3] ?? "", s.fields[4] ?? "", s.fields[8]) : undefined;
   return decoded({
     source,
     ...(timeOfDay ? { timeOfDay } : {}),
     fixMode: (s.fields[5] ?? "") === "" ? "none" : ggaFixMode(packet.fixType),
     ...(usedField !== "" ? { satellitesUsed: packet.satellitesInView } : {}),
+    ...(position ? { position } : {}),
   });
 }

@@ -2,17 +2,59 @@
  * GSV — Satellites in view, in groups of four.
  *         1 2 3  4  5  6   7   ...           last (NMEA 4.1+)
  *  $--GSV,n,m,tt,pp,ee,aaa,ss, ... x 4 ..., signal id *hh
- *  1 messages in this group, 2 this message, 3 satellites in view.
+ *  1 messages in this group, 2 this message, 3 satellites in view;
+ *  then per satellite: pp PRN, ee elevation 0–90°, aaa azimuth 0–359°,
+ *  ss C/N0 0–99 dB-Hz (empty: not tracked). The last message of a group has
+ *  fewer than four blocks; a block with an empty PRN is padding.
  * The talker names the constellation (GP, GL, GA, GB/BD, GQ); the count is
- * taken from the first message of each group.
+ * taken from the first message of each group. NMEA 4.1 receivers repeat the
+ * group once per signal (L1, L2, L5 …), the signal id at the end.
+ * The fields are read here rather than by nmea-simple, which turns an empty
+ * elevation or C/N0 into 0: a satellite "at 0° with 0 dB-Hz" is not one the
+ * receiver has not measured yet.
  */
-import { parseNmeaSentence, type GSVPacket } from "nmea-simple";
-import { decoded, type Decoded } from "../report.js";
+import { decoded, rejected, type Decoded, type SatelliteReport } from "../report.js";
+import { systemOfNmeaPrn, systemOfTalker } from "../sky.js";
 import type { Sentence } from "./sentence.js";
 
+const INT = /^\d{1,3}$/;
+
+/** An optional whole number within [min, max]; undefined when it is not one. */
+function field(text: string, min: number, max: number): number | null | undefined {
+  if (text === "") return null;
+  if (!/^-?\d{1,3}$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= min && n <= max ? n : undefined;
+}
+
 export function decodeGsv(s: Sentence): Decoded {
-  const packet = parseNmeaSentence(s.raw) as GSVPacket;
   const source = s.talker + "GSV";
-  if (packet.messageNumber !== 1 || !Number.isFinite(packet.satellitesInView)) return decoded({ source });
-  return decoded({ source, satellitesSeen: { system: s.talker, count: packet.satellitesInView } });
+  const f = s.fields;
+  const bad = (why: string): Decoded => rejected("malformed-sentence", `${source}: ${why}`);
+  const total = Number(f[0]);
+  const number = Number(f[1]);
+  const inView = Number(f[2]);
+  if (!INT.test(f[0] ?? "") || !INT.test(f[1] ?? "") || total < 1 || number < 1 || number > total) return bad(`message ${f[1] ?? ""} of ${f[0] ?? ""} is not a message number`);
+  const blocks = f.slice(3);
+  // Four fields per satellite, and one more (the signal id) on NMEA 4.1.
+  if (blocks.length % 4 > 1 || blocks.length > 17) return bad(`${blocks.length} fields after the count, expected up to four groups of 4`);
+  const talker = systemOfTalker(s.talker);
+  const views: SatelliteReport[] = [];
+  for (let i = 0; i + 4 <= blocks.length; i += 4) {
+    const [prnText = "", elText = "", azText = "", cnoText = ""] = blocks.slice(i, i + 4);
+    if (prnText === "") continue;
+    const prn = field(prnText, 1, 999);
+    const el = field(elText, -90, 90);
+    const az = field(azText, 0, 360);
+    const cno = field(cnoText, 0, 99);
+    if (prn === undefined || prn === null || el === undefined || az === undefined || cno === undefined) {
+      return bad(`satellite block ${JSON.stringify(blocks.slice(i, i + 4).join(","))} is not PRN,elevation,azimuth,C/N0`);
+    }
+    views.push({ system: systemOfNmeaPrn(talker, prn), id: prn, elevationDeg: el, azimuthDeg: az === 360 ? 0 : az, cnoDbHz: cno });
+  }
+  return decoded({
+    source,
+    satellites: { views, complete: false, group: { key: `${s.talker}/${blocks.length % 4 === 1 ? blocks[blocks.length - 1] : ""}`, message: number, total } },
+    ...(number === 1 && Number.isFinite(inView) && INT.test(f[2] ?? "") ? { satellitesSeen: { system: s.talker, count: inView } } : {}),
+  });
 }

@@ -1,0 +1,24 @@
+/*
+ * NMEA positions: latitude ddmm.mmmm + N/S, longitude dddmm.mmmm + E/W.
+ * Read here because nmea-simple makes an empty field 0 — a position at 0°N
+ * 0°E during a cold start. An empty or unreadable field is "no position".
+ */
+import type { Position } from "../sky.js";
+
+function degrees(text: string, hemi: string, degDigits: number, max: number, negative: string, positive: string): number | undefined {
+  const m = new RegExp(`^(\\d{${degDigits}})(\\d\\d(?:\\.\\d+)?)$`).exec(text);
+  if (!m || (hemi !== negative && hemi !== positive)) return undefined;
+  const minutes = Number(m[2]);
+  const value = Number(m[1]) + minutes / 60;
+  if (minutes >= 60 || value > max) return undefined;
+  return hemi === negative ? -value : value;
+}
+
+/** fields: lat, N/S, lon, E/W as they stand in GGA, GNS, RMC, GLL; altitude (m above MSL) when the sentence has one. */
+export function readPosition(lat: string, ns: string, lon: string, ew: string, alt?: string): Position | undefined {
+  const latDeg = degrees(lat, ns, 2, 90, "S", "N");
+  const lonDeg = degrees(lon, ew, 3, 180, "W", "E");
+  if (latDeg === undefined || lonDeg === undefined) return undefined;
+  const altM = alt !== undefined && /^-?\d+(\.\d+)?$/.test(alt) ? Number(alt) : undefined;
+  return altM !== undefined ? { latDeg, lonDeg, altM } : { latDeg, lonDeg };
+}
