@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# image/twin/build.sh ARCH OUT — the CI twin of the real image, from Debian trixie's archive
+# alone (the Raspberry Pi archive is not reachable from CI): mmdebstrap makes the root,
+# image/customize.sh does everything the real build's stage does, and for arm64 genimage
+# and add-data-partition.sh make the disk image (boot vfat, root ext4, data ext4).
+# Not bootable on a Pi: the Raspberry Pi kernel and firmware come from pi-gen. The amd64
+# twin is the same system for a CPU that systemd-nspawn can boot here.
+#   OUT/root              the root file system (both architectures)
+#   OUT/images/stratum1-twin-arm64.img   (arm64)
+# Downloads are cached in STRATUM1_CACHE (default /var/cache/stratum1-image): apt checks
+# every .deb against the archive's signed index and npm every tarball against the lockfile,
+# so a cached file is used only if it is the one that would be downloaded.
+set -euo pipefail
+arch="${1:?usage: build.sh arm64|amd64 OUT}"
+out="${2:?usage: build.sh arm64|amd64 OUT}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+image="$(dirname "$here")"
+repo="$(dirname "$image")"
+cache="${STRATUM1_CACHE:-/var/cache/stratum1-image}"
+mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)}"
+list() { cat "$@" | grep -v '^\s*#' | grep -v '^\s*$' | paste -sd, -; }
+
+mkdir -p "$cache/debs-$arch" "$cache/npm" "$out"
+rm -rf "$out/root"
+# Raspberry Pi OS's boot partition holds these two before the stage runs; customize.sh edits them.
+pi_boot='mkdir -p "$1/boot/firmware"
+printf "# Raspberry Pi OS base (twin)\n[all]\nauto_initramfs=1\narm_64bit=1\n" >"$1/boot/firmware/config.txt"
+echo "console=serial0,115200 console=tty1 root=LABEL=rootfs rootfstype=ext4 fsck.repair=yes rootwait quiet init=/usr/lib/raspberrypi-sys-mods/firstboot" >"$1/boot/firmware/cmdline.txt"
+printf "proc /proc proc defaults 0 0\nLABEL=BOOTFS /boot/firmware vfat defaults 0 2\nLABEL=rootfs / ext4 defaults,noatime 0 1\n" >"$1/etc/fstab"'
+[ "$arch" = arm64 ] || pi_boot=':'
+
+mmdebstrap --mode=root --variant=apt --architectures="$arch" \
+  --include="$(list "$image/packages" "$image/build-packages")" \
+  --skip=essential/unlink \
+  --setup-hook='mkdir -p "$1/var/cache/apt/archives"' \
+  --setup-hook="cp -a '$cache/debs-$arch/.' \"\$1/var/cache/apt/archives/\"" \
+  --customize-hook="cp -a \"\$1\"/var/cache/apt/archives/*.deb '$cache/debs-$arch/'" \
+  --customize-hook="$pi_boot" \
+  --customize-hook="STRATUM1_SRC='$repo' NPM_CACHE='$cache/npm' '$image/customize.sh' \"\$1\"" \
+  trixie "$out/root" "$mirror"
+
+[ "$arch" = arm64 ] || exit 0
+rm -rf "$out/tmp" "$out/images"
+mkdir -p "$out/images"
+genimage --config "$here/genimage.cfg" --rootpath "$out/root" --inputpath "$out/images" --outputpath "$out/images" --tmppath "$out/tmp" >"$out/genimage.log" 2>&1 || { cat "$out/genimage.log" >&2; exit 1; }
+"$image/add-data-partition.sh" "$out/images/stratum1-twin-arm64.img"
+rm -rf "$out/tmp" "$out/images/boot.vfat" "$out/images/root.ext4"
