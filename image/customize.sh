@@ -98,7 +98,7 @@ in_root passwd -q -l root
 # through this link, chrony's state through its drop-in's BindPaths, SSH keys by path.
 rm -rf "$root/etc/stratum1"
 ln -s /data/etc/stratum1 "$root/etc/stratum1"
-mkdir -p "$root/data" "$root/media/rw" "$root/media/root-ro"
+mkdir -p "$root/data" "$root/media/rw" "$root/media/root-ro" "$root/boot/firmware"
 rm -f "$root"/etc/ssh/ssh_host_*
 echo stratum1 >"$root/etc/hostname"
 grep -q '\sstratum1$' "$root/etc/hosts" 2>/dev/null || printf '127.0.1.1\tstratum1\n' >>"$root/etc/hosts"
