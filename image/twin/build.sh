@@ -28,7 +28,8 @@ pi_boot='mkdir -p "$1/boot/firmware"
 printf "# Raspberry Pi OS base (twin)\n[all]\nauto_initramfs=1\narm_64bit=1\n" >"$1/boot/firmware/config.txt"
 echo "console=serial0,115200 console=tty1 root=LABEL=rootfs rootfstype=ext4 fsck.repair=yes rootwait quiet init=/usr/lib/raspberrypi-sys-mods/firstboot" >"$1/boot/firmware/cmdline.txt"
 printf "proc /proc proc defaults 0 0\nLABEL=BOOTFS /boot/firmware vfat defaults 0 2\nLABEL=rootfs / ext4 defaults,noatime 0 1\n" >"$1/etc/fstab"'
-[ "$arch" = arm64 ] || pi_boot=':'
+hooks=()
+[ "$arch" = arm64 ] && hooks+=(--customize-hook="$pi_boot")
 
 mmdebstrap --mode=root --variant=apt --architectures="$arch" \
   --include="$(list "$image/packages" "$image/build-packages")" \
@@ -36,7 +37,7 @@ mmdebstrap --mode=root --variant=apt --architectures="$arch" \
   --setup-hook='mkdir -p "$1/var/cache/apt/archives"' \
   --setup-hook="cp -a '$cache/debs-$arch/.' \"\$1/var/cache/apt/archives/\"" \
   --customize-hook="cp -a \"\$1\"/var/cache/apt/archives/*.deb '$cache/debs-$arch/'" \
-  --customize-hook="$pi_boot" \
+  "${hooks[@]}" \
   --customize-hook="STRATUM1_SRC='$repo' NPM_CACHE='$cache/npm' '$image/customize.sh' \"\$1\"" \
   trixie "$out/root" "$mirror"
 
