@@ -60,9 +60,22 @@ in_root apt-get install -y -qq --no-install-recommends $(list "$here/build-packa
 cp -a "$npm_dir" "$root/tmp/stratum1-npm"
 mkdir -p "$root/tmp/stratum1-npm-cache"
 if [ -n "${NPM_CACHE:-}" ] && [ -d "$NPM_CACHE" ]; then cp -a "$NPM_CACHE/." "$root/tmp/stratum1-npm-cache/"; fi
+# The build machine's way to the npm registry (a proxy, a CA of its own) is lent to npm for
+# this build only; none of it stays in the image.
+npm_env=(npm_config_nodedir=/usr npm_config_cache=/tmp/stratum1-npm-cache npm_config_update_notifier=false)
+host_ca="$(npm config get cafile 2>/dev/null || true)"
+for ca in "$host_ca" "${NODE_EXTRA_CA_CERTS:-}"; do
+  if [ -n "$ca" ] && [ "$ca" != null ] && [ -f "$ca" ]; then
+    cp "$ca" "$root/tmp/stratum1-npm/build-ca.crt"
+    npm_env+=(npm_config_cafile=/tmp/stratum1-npm/build-ca.crt)
+    break
+  fi
+done
+for v in https_proxy HTTPS_PROXY http_proxy HTTP_PROXY no_proxy NO_PROXY; do
+  if [ -n "${!v:-}" ]; then npm_env+=("$v=${!v}"); fi
+done
 npm_in_root() {
-  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 \
-    npm_config_nodedir=/usr npm_config_cache=/tmp/stratum1-npm-cache npm_config_update_notifier=false \
+  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 "${npm_env[@]}" \
     sh -c "cd $app && $*"
 }
 # --omit=dev: production modules only; install scripts run, so the addons allowed in package.json

@@ -89,7 +89,7 @@ export class Container {
   run(argv: readonly string[], input?: string): SpawnSyncReturns<string> {
     const pid = this.pid1();
     if (pid === null) throw new Error("container not running");
-    return spawnSync("nsenter", ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", ...argv], { encoding: "utf8", input, timeout: 60_000, env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" } });
+    return spawnSync("nsenter", ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", ...argv], { encoding: "utf8", input, timeout: 60_000, env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" } });
   }
 
   /** The output of a command inside that must succeed. */

@@ -11,10 +11,10 @@ import { dirname } from "node:path";
 import { chronyConf } from "../../chrony/chronyConf.js";
 import { replaceFileAtomically } from "../../config/atomicFile.js";
 import type { CtlCommand } from "./command.js";
-import { configPath, parseCtlArgs, readConfig } from "./configFile.js";
+import { configPath, DEFAULT_CONFIG_PATH, parseCtlArgs, readConfig } from "./configFile.js";
 
 const usage = `usage: stratum1ctl chrony-config [--config FILE] [--out FILE]
-Prints chrony's configuration generated from stratum1.conf (default ${"/etc/stratum1/stratum1.conf"}),
+Prints chrony's configuration generated from stratum1.conf (default $STRATUM1_CONFIG, else ${DEFAULT_CONFIG_PATH}),
 or writes it to FILE atomically. Exit 1 when stratum1.conf has problems (listed on stderr;
 the configuration is still produced, with defaults for the keys in question).`;
 
