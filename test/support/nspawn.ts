@@ -47,6 +47,7 @@ export class Container {
         "--read-only",
         `--machine=${opts.machine}`,
         "--register=no",
+        "--keep-unit",
         "--network-veth",
         `--bind=${opts.data}:/data`,
         `--bind-ro=${opts.boot}:/boot/firmware`,

@@ -5,15 +5,20 @@
  * read without mounting: mtools for the FAT boot partition, debugfs for ext4.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { closeSync, openSync, readSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 export const REPO = new URL("../../../", import.meta.url).pathname;
 export const TWIN_OUT = process.env.STRATUM1_TWIN_OUT ?? "/tmp/stratum1-twin";
 
-/** Builds the twin for one architecture; returns its output directory. Progress goes to the test's stderr. */
+/**
+ * Builds the twin for one architecture; returns its output directory. STRATUM1_TWIN_REUSE=1 takes
+ * a finished earlier build instead (for working on the tests; CI always builds).
+ */
 export function buildTwin(arch: "arm64" | "amd64"): { dir: string; seconds: number } {
   const dir = join(TWIN_OUT, arch);
+  const done = join(dir, arch === "arm64" ? "images/stratum1-twin-arm64.img" : "root/opt/stratum1/BUILD");
+  if (process.env.STRATUM1_TWIN_REUSE === "1" && existsSync(done)) return { dir, seconds: 0 };
   const started = Date.now();
   const r = spawnSync("nice", ["-n", "10", join(REPO, "image/twin/build.sh"), arch, dir], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 64 << 20 });
   if (r.status !== 0) throw new Error(`image/twin/build.sh ${arch} failed (${r.status}):\n${(r.stdout + r.stderr).slice(-6000)}`);
