@@ -10,7 +10,8 @@
 # native addons compile against that Node), network access for apt and npm.
 #   STRATUM1_SRC   the repository (default: this script's parent)
 #   STRATUM1_NPM   an npm CLI directory (default: the host's npm)
-#   NPM_CACHE      a host directory kept between builds for npm's downloads (optional)
+#   STRATUM1_BUILD_CACHE  a host directory kept between builds: npm's downloads and the built
+#                  modules (optional; see below)
 set -euo pipefail
 root="${1:?usage: customize.sh ROOTFS}"
 root="$(cd "$root" && pwd)"
@@ -55,36 +56,52 @@ cp -a "$src/dist/src" "$root$app/dist/src"
 cp -a "$src/package.json" "$src/package-lock.json" "$src/README.md" "$root$app/"
 cp -a "$src/native/binding.gyp" "$src"/native/*.c "$root$app/native/"
 cp -a "$src/systemd" "$root$app/systemd"
-# shellcheck disable=SC2046
-in_root apt-get install -y -qq --no-install-recommends $(list "$here/build-packages") >/dev/null
-cp -a "$npm_dir" "$root/tmp/stratum1-npm"
-mkdir -p "$root/tmp/stratum1-npm-cache"
-if [ -n "${NPM_CACHE:-}" ] && [ -d "$NPM_CACHE" ]; then cp -a "$NPM_CACHE/." "$root/tmp/stratum1-npm-cache/"; fi
-# The build machine's way to the npm registry (a proxy, a CA of its own) is lent to npm for
-# this build only; none of it stays in the image.
-npm_env=(npm_config_nodedir=/usr npm_config_cache=/tmp/stratum1-npm-cache npm_config_update_notifier=false)
-host_ca="$(npm config get cafile 2>/dev/null || true)"
-for ca in "$host_ca" "${NODE_EXTRA_CA_CERTS:-}"; do
-  if [ -n "$ca" ] && [ "$ca" != null ] && [ -f "$ca" ]; then
-    cp "$ca" "$root/tmp/stratum1-npm/build-ca.crt"
-    npm_env+=(npm_config_cafile=/tmp/stratum1-npm/build-ca.crt)
-    break
-  fi
-done
-for v in https_proxy HTTPS_PROXY http_proxy HTTP_PROXY no_proxy NO_PROXY; do
-  if [ -n "${!v:-}" ]; then npm_env+=("$v=${!v}"); fi
-done
-npm_in_root() {
-  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 "${npm_env[@]}" \
-    sh -c "cd $app && $*"
+build_modules() {
+  # shellcheck disable=SC2046
+  in_root apt-get install -y -qq --no-install-recommends $(list "$here/build-packages") >/dev/null
+  cp -a "$npm_dir" "$root/tmp/stratum1-npm"
+  mkdir -p "$root/tmp/stratum1-npm-cache"
+  if [ -n "$cache" ] && [ -d "$cache/npm" ]; then cp -a "$cache/npm/." "$root/tmp/stratum1-npm-cache/"; fi
+  # The build machine's way to the npm registry (a proxy, a CA of its own) is lent to npm for
+  # this build only; none of it stays in the image.
+  local npm_env=(npm_config_nodedir=/usr npm_config_cache=/tmp/stratum1-npm-cache npm_config_update_notifier=false)
+  local host_ca ca v
+  host_ca="$(npm config get cafile 2>/dev/null || true)"
+  for ca in "$host_ca" "${NODE_EXTRA_CA_CERTS:-}"; do
+    if [ -n "$ca" ] && [ "$ca" != null ] && [ -f "$ca" ]; then
+      cp "$ca" "$root/tmp/stratum1-npm/build-ca.crt"
+      npm_env+=(npm_config_cafile=/tmp/stratum1-npm/build-ca.crt)
+      break
+    fi
+  done
+  for v in https_proxy HTTPS_PROXY http_proxy HTTP_PROXY no_proxy NO_PROXY; do
+    if [ -n "${!v:-}" ]; then npm_env+=("$v=${!v}"); fi
+  done
+  # --omit=dev: production modules only; install scripts run, so the addons allowed in package.json
+  # (serialport's binding, epoll, i2c-bus) build here, for this architecture and this Node.
+  chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 "${npm_env[@]}" sh -c "cd $app &&
+    node /tmp/stratum1-npm/bin/npm-cli.js ci --omit=dev --no-audit --no-fund --loglevel=error &&
+    node /tmp/stratum1-npm/node_modules/node-gyp/bin/node-gyp.js rebuild -C native --loglevel=error >/dev/null"
+  if [ -n "$cache" ]; then mkdir -p "$cache/npm" && cp -a "$root/tmp/stratum1-npm-cache/." "$cache/npm/"; fi
+  find "$root$app/native/build" -mindepth 1 -maxdepth 1 ! -name Release -exec rm -rf {} +
+  find "$root$app/native/build/Release" -mindepth 1 ! -name '*.node' -exec rm -rf {} +
 }
-# --omit=dev: production modules only; install scripts run, so the addons allowed in package.json
-# (serialport's binding, epoll, i2c-bus) build here, for this architecture and this Node.
-npm_in_root node /tmp/stratum1-npm/bin/npm-cli.js ci --omit=dev --no-audit --no-fund --loglevel=error
-npm_in_root node /tmp/stratum1-npm/node_modules/node-gyp/bin/node-gyp.js rebuild -C native --loglevel=error
-if [ -n "${NPM_CACHE:-}" ]; then mkdir -p "$NPM_CACHE" && cp -a "$root/tmp/stratum1-npm-cache/." "$NPM_CACHE/"; fi
-find "$root$app/native/build" -mindepth 1 -maxdepth 1 ! -name Release -exec rm -rf {} +
-find "$root$app/native/build/Release" -mindepth 1 ! -name '*.node' -exec rm -rf {} +
+# STRATUM1_BUILD_CACHE (the CI twin sets it; pi-gen does not): the built node_modules and addon,
+# keyed by everything they are made from (the lockfile, the addon's source, the image's Node and
+# CPU), so a rebuild under qemu is skipped when none of that changed.
+cache="${STRATUM1_BUILD_CACHE:-}"
+key="$( (cat "$src/package-lock.json" "$src/native/binding.gyp" "$src"/native/*.c; in_root node --version; in_root uname -m) | sha256sum | cut -c1-16)"
+if [ -n "$cache" ] && [ -f "$cache/modules-$key.tar" ]; then
+  say "node_modules and addon from the build cache ($key)"
+  tar -xf "$cache/modules-$key.tar" -C "$root$app"
+else
+  build_modules
+  if [ -n "$cache" ]; then
+    rm -f "$cache"/modules-*.tar
+    tar -cf "$cache/modules-$key.tar" -C "$root$app" node_modules native/build
+  fi
+fi
+# No compiler in the image, whether it was used here or came with the base.
 # shellcheck disable=SC2046
 in_root apt-get purge -y -qq --autoremove $(list "$here/build-packages") >/dev/null
 chown -R root:root "$root$app"

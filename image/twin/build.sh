@@ -23,23 +23,40 @@ list() { cat "$@" | grep -v '^\s*#' | grep -v '^\s*$' | paste -sd, -; }
 
 mkdir -p "$cache/debs-$arch" "$cache/npm" "$out"
 rm -rf "$out/root"
-# Raspberry Pi OS's boot partition holds these two before the stage runs; customize.sh edits them.
-pi_boot='mkdir -p "$1/boot/firmware"
-printf "# Raspberry Pi OS base (twin)\n[all]\nauto_initramfs=1\narm_64bit=1\n" >"$1/boot/firmware/config.txt"
-echo "console=serial0,115200 console=tty1 root=LABEL=rootfs rootfstype=ext4 fsck.repair=yes rootwait quiet init=/usr/lib/raspberrypi-sys-mods/firstboot" >"$1/boot/firmware/cmdline.txt"
-printf "proc /proc proc defaults 0 0\nLABEL=BOOTFS /boot/firmware vfat defaults 0 2\nLABEL=rootfs / ext4 defaults,noatime 0 1\n" >"$1/etc/fstab"'
-hooks=()
-[ "$arch" = arm64 ] && hooks+=(--customize-hook="$pi_boot")
 
-mmdebstrap --mode=root --variant=apt --architectures="$arch" \
-  --include="$(list "$image/packages" "$image/build-packages")" \
-  --skip=essential/unlink \
-  --setup-hook='mkdir -p "$1/var/cache/apt/archives"' \
-  --setup-hook="cp -a '$cache/debs-$arch/.' \"\$1/var/cache/apt/archives/\"" \
-  --customize-hook="cp -a \"\$1\"/var/cache/apt/archives/*.deb '$cache/debs-$arch/'" \
-  "${hooks[@]}" \
-  --customize-hook="STRATUM1_SRC='$repo' NPM_CACHE='$cache/npm' '$image/customize.sh' \"\$1\"" \
-  trixie "$out/root" "$mirror"
+# The Debian base (the packages, build tools included, nothing of ours) is cached as a tarball for
+# a week: under qemu, installing it is most of the build. The key covers the package lists and
+# the mirror; after a week the base is made again, with the archive's updates. Only the twin uses
+# it; the real image is built from scratch by pi-gen.
+key="$(cat "$image/packages" "$image/build-packages" "$0" | sha256sum | cut -c1-12)-$(echo "$mirror" | sha256sum | cut -c1-8)-$(date -u +%G-w%V)"
+base="$cache/base-$arch-$key.tar"
+if [ ! -f "$base" ]; then
+  rm -f "$cache/base-$arch-"*.tar
+  # force-unsafe-io: no fsync per file (the result is a tarball written once); no manuals or docs
+  # (copyright notices kept) in the twin, which nobody reads: both only make the build faster.
+  mmdebstrap --mode=root --variant=apt --architectures="$arch" \
+    --include="$(list "$image/packages" "$image/build-packages")" \
+    --dpkgopt=force-unsafe-io \
+    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --skip=essential/unlink \
+    --setup-hook='mkdir -p "$1/var/cache/apt/archives"' \
+    --setup-hook="cp -a '$cache/debs-$arch/.' \"\$1/var/cache/apt/archives/\"" \
+    --customize-hook="cp -a \"\$1\"/var/cache/apt/archives/*.deb '$cache/debs-$arch/'" \
+    --format=tar trixie "$base.tmp" "$mirror"
+  mv "$base.tmp" "$base"
+fi
+mkdir -p "$out/root"
+tar --numeric-owner -xpf "$base" -C "$out/root"
+
+if [ "$arch" = arm64 ]; then
+  # Raspberry Pi OS's boot partition and fstab, as the stage finds them; customize.sh edits them.
+  mkdir -p "$out/root/boot/firmware"
+  printf '# Raspberry Pi OS base (twin)\n[all]\nauto_initramfs=1\narm_64bit=1\n' >"$out/root/boot/firmware/config.txt"
+  echo "console=serial0,115200 console=tty1 root=LABEL=rootfs rootfstype=ext4 fsck.repair=yes rootwait quiet init=/usr/lib/raspberrypi-sys-mods/firstboot" >"$out/root/boot/firmware/cmdline.txt"
+  printf 'proc /proc proc defaults 0 0\nLABEL=BOOTFS /boot/firmware vfat defaults 0 2\nLABEL=rootfs / ext4 defaults,noatime 0 1\n' >"$out/root/etc/fstab"
+fi
+STRATUM1_SRC="$repo" STRATUM1_BUILD_CACHE="$cache" "$image/customize.sh" "$out/root"
 
 [ "$arch" = arm64 ] || exit 0
 rm -rf "$out/tmp" "$out/images"

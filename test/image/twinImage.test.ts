@@ -93,17 +93,18 @@ test("root: no password anywhere, no host keys baked in, persistent state pointe
   assert.ok(!fstab.some((l) => l.split(/\s+/)[1] === "/"), fstab.join("\n"));
   assert.ok(fstab.includes("LABEL=BOOTFS /boot/firmware vfat ro,nofail 0 2"), fstab.join("\n"));
   assert.ok(fstab.includes("LABEL=S1DATA /data ext4 noatime,commit=5,errors=remount-ro,nofail 0 2"));
-  const wants = root.ls("/etc/systemd/system/multi-user.target.wants");
+  const wants = [...root.ls("/etc/systemd/system/multi-user.target.wants"), ...root.ls("/etc/systemd/system/sysinit.target.wants")];
   for (const u of ["stratum1d.service", "stratum1-firstboot.service", "chrony.service", "ssh.service", "nftables.service", "systemd-networkd.service"]) assert.ok(wants.includes(u), `${u} enabled`);
   assert.match(root.cat("/etc/group"), /^_chrony:x:\d+:.*\badmin\b/m);
 });
 
-test("units in the image: systemd-analyze verify says nothing, security exposure of stratum1d at most 2.5", () => {
+test("units in the image, judged by the image's own systemd (run under qemu): verify says nothing, stratum1d's exposure at most 2.5", () => {
+  // The image's systemd-analyze, not the host's: trixie's units use keys an older systemd does not know.
   const rootDir = join(dir, "root");
-  const verify = spawnSync("systemd-analyze", ["verify", `--root=${rootDir}`, "stratum1d.service", "chrony.service", "stratum1-firstboot.service"], { encoding: "utf8" });
+  const verify = spawnSync("chroot", [rootDir, "systemd-analyze", "verify", "--man=no", "stratum1d.service", "chrony.service", "stratum1-firstboot.service", "ssh.service", "nftables.service"], { encoding: "utf8" });
   assert.equal(verify.status, 0, verify.stderr);
   assert.equal((verify.stdout + verify.stderr).trim(), "");
-  const sec = spawnSync("systemd-analyze", ["security", "--offline=true", `--root=${rootDir}`, "stratum1d.service"], { encoding: "utf8" });
+  const sec = spawnSync("chroot", [rootDir, "systemd-analyze", "security", "--offline=true", "stratum1d.service"], { encoding: "utf8" });
   const level = Number(/Overall exposure level for stratum1d\.service: ([\d.]+)/.exec(sec.stdout)?.[1]);
   assert.ok(level <= 2.5, `exposure ${level}\n${sec.stdout.slice(-500)}${sec.stderr}`);
 });
