@@ -87,6 +87,8 @@ test("chronyd runs from the config generated from stratum1.conf (the boot partit
   const cmdline = box.sh(`tr '\\0' ' ' </proc/${u.MainPID}/cmdline`);
   assert.match(cmdline, /^\/usr\/sbin\/chronyd -f \/run\/chrony\/chrony\.conf /);
   assert.equal(box.sh("cat /run/chrony/chrony.conf"), box.sh("stratum1ctl chrony-config"));
+  // chrony's drift and NTS keys: /var/lib/chrony is the data partition's chrony/ in chronyd's view.
+  assert.match(box.sh(`nsenter -t ${u.MainPID} -m findmnt -n -o SOURCE /var/lib/chrony`).trim(), /\/data\/chrony\]$/);
   for (const s of ["stratum1-nmea.sock", "stratum1-pps.sock", "chronyd.sock"]) assert.equal(box.sh(`stat -c '%G %a' /run/chrony/${s}`).trim(), "stratum1 660", s);
   const sources = box.sh("chronyc -c -n sources").trim().split("\n").map((l) => l.split(","));
   assert.deepEqual(sources.filter((s) => s[0] === "#").map((s) => s[2]).sort(), ["NMEA", "PPS"]);
