@@ -74,7 +74,7 @@ test("first boot: SSH key and stratum1.conf taken from the boot partition, host 
 });
 
 test("stratum1d: READY=1 reached, running unprivileged, waiting for its GPS (there is none)", async () => {
-  const u = await box.waitUnit("stratum1d.service", (x) => x.ActiveState === "active" && x.StatusText!.startsWith("waiting for GPS"), 30);
+  const u = await box.waitUnit("stratum1d.service", (x) => x.ActiveState === "active" && x.StatusText!.startsWith("waiting for GPS ("), 30);
   assert.equal(u.ActiveState, "active", box.sh("journalctl -b -u stratum1d --no-pager | tail -20"));
   assert.match(u.StatusText!, /^waiting for GPS \(\/dev\/serial0: /);
   assert.equal(u.User, "stratum1");
