@@ -22,7 +22,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { BOX_ADDR, Container, HOST_ADDR, mountCiOverlay, ntpQuery, tcpOpens, unmount } from "../support/nspawn.js";
-import { buildTwin, REPO } from "../support/twin.js";
+import { twin, REPO } from "../support/twin.js";
 
 const work = mkdtempSync(join(tmpdir(), "stratum1-boot-"));
 const data = join(work, "data");
@@ -41,9 +41,7 @@ const sshArgs = (...more: string[]): string[] => ["-o", "StrictHostKeyChecking=n
 const ssh = (command: string): SpawnSyncReturns<string> => spawnSync("ssh", [...sshArgs("-i", key), `admin@${BOX_ADDR}`, command], { encoding: "utf8", timeout: 60_000 });
 
 before(async () => {
-  const built = buildTwin("amd64");
-  process.stderr.write(`# amd64 twin built in ${built.seconds.toFixed(0)} s\n`);
-  root = mountCiOverlay(join(built.dir, "root"), join(work, "ci"), CI_FILES);
+  root = mountCiOverlay(join(twin("amd64"), "root"), join(work, "ci"), CI_FILES);
   execFileSync("mkdir", ["-p", boot]);
   execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
   writeFileSync(join(boot, "authorized_keys"), readFileSync(`${key}.pub`));

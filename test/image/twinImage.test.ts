@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { buildTwin, Ext4Partition, fatFile, fatList, partitions, type Partition } from "../support/twin.js";
+import { twin, Ext4Partition, fatFile, fatList, partitions, type Partition } from "../support/twin.js";
 
 let dir = "";
 let img = "";
@@ -21,9 +21,7 @@ let data: Ext4Partition;
 const scratch = mkdtempSync(join(tmpdir(), "stratum1-twinimg-"));
 
 before(() => {
-  const built = buildTwin("arm64");
-  dir = built.dir;
-  process.stderr.write(`# arm64 twin built in ${built.seconds.toFixed(0)} s\n`);
+  dir = twin("arm64");
   img = join(dir, "images/stratum1-twin-arm64.img");
   parts = partitions(img);
   root = Ext4Partition.extract(img, parts[1]!, join(scratch, "root.ext4"));

@@ -1,8 +1,8 @@
 /*
  * The CI twin of the image (image/twin/build.sh) for the image tests: built
- * once per run into STRATUM1_TWIN_OUT (default /tmp/stratum1-twin), its
- * downloads cached (see the build script), and its disk image's partitions
- * read without mounting: mtools for the FAT boot partition, debugfs for ext4.
+ * by `npm run test:image` into STRATUM1_TWIN_OUT (default /tmp/stratum1-twin),
+ * and its disk image's partitions read without mounting: mtools for the FAT
+ * boot partition, debugfs for ext4.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { closeSync, existsSync, openSync, readSync, rmSync } from "node:fs";
@@ -12,17 +12,14 @@ export const REPO = new URL("../../../", import.meta.url).pathname;
 export const TWIN_OUT = process.env.STRATUM1_TWIN_OUT ?? "/tmp/stratum1-twin";
 
 /**
- * Builds the twin for one architecture; returns its output directory. STRATUM1_TWIN_REUSE=1 takes
- * a finished earlier build instead (for working on the tests; CI always builds).
+ * The twin built by image/twin/build-all.sh (npm run test:image runs it first, so each run tests
+ * what it just built); a missing one is a failure that says how to make it.
  */
-export function buildTwin(arch: "arm64" | "amd64"): { dir: string; seconds: number } {
+export function twin(arch: "arm64" | "amd64"): string {
   const dir = join(TWIN_OUT, arch);
   const done = join(dir, arch === "arm64" ? "images/stratum1-twin-arm64.img" : "root/opt/stratum1/BUILD");
-  if (process.env.STRATUM1_TWIN_REUSE === "1" && existsSync(done)) return { dir, seconds: 0 };
-  const started = Date.now();
-  const r = spawnSync("nice", ["-n", "10", join(REPO, "image/twin/build.sh"), arch, dir], { stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 64 << 20 });
-  if (r.status !== 0) throw new Error(`image/twin/build.sh ${arch} failed (${r.status}):\n${(r.stdout + r.stderr).slice(-6000)}`);
-  return { dir, seconds: (Date.now() - started) / 1000 };
+  if (!existsSync(done)) throw new Error(`no ${arch} twin in ${dir}: run 'npm run test:image' (or image/twin/build-all.sh ${TWIN_OUT})`);
+  return dir;
 }
 
 export interface Partition {
