@@ -29,8 +29,15 @@ list() { grep -v '^\s*#' "$1" | grep -v '^\s*$' | tr '\n' ' '; }
 
 # chroot needs a resolver and, for apt's maintainer scripts, /proc and /dev. Builders that
 # already provide them (pi-gen, mmdebstrap's hooks) keep theirs.
-resolv_made=""
-if [ ! -s "$root/etc/resolv.conf" ] && [ ! -L "$root/etc/resolv.conf" ]; then cp /etc/resolv.conf "$root/etc/resolv.conf"; resolv_made=1; fi
+# An empty resolv.conf, or systemd-resolved's link to a stub that exists only at run time, is
+# replaced by the host's while this runs, then put back.
+resolv="$root/etc/resolv.conf"
+resolv_lent=""
+if [ ! -s "$resolv" ]; then
+  if [ -L "$resolv" ]; then mv "$resolv" "$resolv.stratum1-build"; fi
+  cp /etc/resolv.conf "$resolv"
+  resolv_lent=1
+fi
 mounted=()
 for fs in proc sys dev; do
   if ! mountpoint -q "$root/$fs"; then mount --rbind "/$fs" "$root/$fs" && mount --make-rslave "$root/$fs" && mounted+=("$root/$fs"); fi
@@ -38,7 +45,12 @@ done
 cleanup() {
   for m in "${mounted[@]}"; do umount -R "$m" 2>/dev/null || umount -lR "$m"; done
   rm -rf "$root/tmp/stratum1-npm" "$root/tmp/stratum1-npm-cache"
-  if [ -n "$resolv_made" ]; then : >"$root/etc/resolv.conf"; fi
+  # (A resolv.conf that a package made a link meanwhile is the system's own: kept.)
+  if [ -n "$resolv_lent" ] && [ ! -L "$resolv" ]; then
+    rm -f "$resolv"
+    if [ -L "$resolv.stratum1-build" ]; then mv "$resolv.stratum1-build" "$resolv"; else : >"$resolv"; fi
+  fi
+  rm -f "$resolv.stratum1-build"
 }
 trap cleanup EXIT
 
@@ -146,8 +158,12 @@ echo "LABEL=S1DATA /data ext4 noatime,commit=5,errors=remount-ro,nofail 0 2" >>"
 
 say "services"
 enable=(stratum1d.service stratum1-firstboot.service chrony.service ssh.service nftables.service)
-# Raspberry Pi OS brings NetworkManager; the plain Debian twin uses systemd-networkd.
-[ -e "$root/usr/lib/systemd/system/NetworkManager.service" ] || enable+=(systemd-networkd.service)
+# Raspberry Pi OS brings NetworkManager (addresses and DNS); without it, systemd-networkd takes
+# the address by DHCP and systemd-resolved the DNS servers that come with it.
+if [ ! -e "$root/usr/lib/systemd/system/NetworkManager.service" ]; then
+  in_root apt-get install -y -qq --no-install-recommends systemd-resolved >/dev/null
+  enable+=(systemd-networkd.service systemd-resolved.service)
+fi
 in_root systemctl enable "${enable[@]}" >/dev/null 2>&1
 for unit in hciuart.service bluetooth.service apt-daily.timer apt-daily-upgrade.timer man-db.timer systemd-timesyncd.service; do
   if [ -e "$root/usr/lib/systemd/system/$unit" ] || [ -e "$root/lib/systemd/system/$unit" ]; then in_root systemctl mask "$unit" >/dev/null 2>&1; fi

@@ -24,18 +24,20 @@ list() { cat "$@" | grep -v '^\s*#' | grep -v '^\s*$' | paste -sd, -; }
 mkdir -p "$cache/debs-$arch" "$cache/npm" "$out"
 rm -rf "$out/root"
 
-# The Debian base (the packages in image/packages, nothing of ours) is cached as a tarball for a
-# month: under qemu, installing it is most of the build (about 15 of 18 minutes for arm64 here).
-# The key covers the package list, this script and the mirror; each month the base is made
-# again, with the archive's updates. Only the twin uses it; pi-gen builds the real image afresh.
-key="$(cat "$image/packages" "$0" | sha256sum | cut -c1-12)-$(echo "$mirror" | sha256sum | cut -c1-8)-$(date -u +%Y-%m)"
+# The Debian base (the packages in image/packages and twin/packages, nothing of ours) is cached
+# as a tarball: under qemu, installing it is most of the build (about 15 of 18 minutes for arm64
+# here). The key covers the package lists, this script and the mirror; a base older than 30 days
+# is made again, with the archive's updates. Only the twin uses it; pi-gen builds the real image
+# afresh.
+key="$(cat "$image/packages" "$here/packages" "$0" | sha256sum | cut -c1-12)-$(echo "$mirror" | sha256sum | cut -c1-8)"
 base="$cache/base-$arch-$key.tar"
+if [ -f "$base" ] && [ -n "$(find "$base" -mtime +30)" ]; then rm -f "$base"; fi
 if [ ! -f "$base" ]; then
   rm -f "$cache/base-$arch-"*.tar
   # force-unsafe-io: no fsync per file (the result is a tarball written once); no manuals or docs
   # (copyright notices kept) in the twin, which nobody reads: both only make the build faster.
   mmdebstrap --mode=root --variant=apt --architectures="$arch" \
-    --include="$(list "$image/packages")" \
+    --include="$(list "$image/packages" "$here/packages")" \
     --dpkgopt=force-unsafe-io \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \

@@ -92,7 +92,9 @@ test("root: no password anywhere, no host keys baked in, persistent state pointe
   assert.ok(fstab.includes("LABEL=BOOTFS /boot/firmware vfat ro,nofail 0 2"), fstab.join("\n"));
   assert.ok(fstab.includes("LABEL=S1DATA /data ext4 noatime,commit=5,errors=remount-ro,nofail 0 2"));
   const wants = [...root.ls("/etc/systemd/system/multi-user.target.wants"), ...root.ls("/etc/systemd/system/sysinit.target.wants")];
-  for (const u of ["stratum1d.service", "stratum1-firstboot.service", "chrony.service", "ssh.service", "nftables.service", "systemd-networkd.service"]) assert.ok(wants.includes(u), `${u} enabled`);
+  for (const u of ["stratum1d.service", "stratum1-firstboot.service", "chrony.service", "ssh.service", "nftables.service", "systemd-networkd.service", "systemd-resolved.service"]) assert.ok(wants.includes(u), `${u} enabled`);
+  // Without NetworkManager, DNS comes from DHCP through systemd-resolved (for the pool's names).
+  assert.equal(root.stat("/etc/resolv.conf")?.link, "../run/systemd/resolve/stub-resolv.conf");
   assert.match(root.cat("/etc/group"), /^_chrony:x:\d+:.*\badmin\b/m);
 });
 
