@@ -102,15 +102,17 @@ build_modules() {
 # keyed by everything they are made from (the lockfile, the addon's source, the image's Node and
 # CPU), so a rebuild under qemu is skipped when none of that changed.
 cache="${STRATUM1_BUILD_CACHE:-}"
-key="$( (cat "$src/package-lock.json" "$src/native/binding.gyp" "$src"/native/*.c; in_root node --version; in_root uname -m) | sha256sum | cut -c1-16)"
-if [ -n "$cache" ] && [ -f "$cache/modules-$key.tar" ]; then
-  say "node_modules and addon from the build cache ($key)"
-  tar -xf "$cache/modules-$key.tar" -C "$root$app"
+machine="$(in_root uname -m)"
+key="$( (cat "$src/package-lock.json" "$src/native/binding.gyp" "$src"/native/*.c; in_root node --version) | sha256sum | cut -c1-16)"
+cached="$cache/modules-$machine-$key.tar"
+if [ -n "$cache" ] && [ -f "$cached" ]; then
+  say "node_modules and addon from the build cache ($machine, $key)"
+  tar -xf "$cached" -C "$root$app"
 else
   build_modules
   if [ -n "$cache" ]; then
-    rm -f "$cache"/modules-*.tar
-    tar -cf "$cache/modules-$key.tar" -C "$root$app" node_modules native/build
+    rm -f "$cache/modules-$machine-"*.tar
+    tar -cf "$cached" -C "$root$app" node_modules native/build
   fi
 fi
 # No compiler in the image, whether it was used here or came with the base.
