@@ -107,6 +107,7 @@ test("SSH: key login as admin works from the network; a password is refused even
 });
 
 test("firewall: only NTP, NTS-KE and SSH come in; another listening port stays dark", async () => {
+  assert.equal(box.unit("nftables.service").ActiveState, "active", box.sh("journalctl -b -u nftables --no-pager | tail -5"));
   const ruleset = box.sh("nft list ruleset");
   assert.match(ruleset, /chain input \{\n\s+type filter hook input priority filter; policy drop;/);
   const dports = [...ruleset.matchAll(/(udp|tcp) dport (\d+)/g)].map((m) => `${m[2]}/${m[1]}`).sort();
