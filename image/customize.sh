@@ -128,7 +128,10 @@ install -D -m 0644 "$src/systemd/stratum1.sysusers" "$root/usr/lib/sysusers.d/st
 install -D -m 0644 "$src/systemd/stratum1.tmpfiles" "$root/usr/lib/tmpfiles.d/stratum1.conf"
 install -D -m 0644 "$src/systemd/99-stratum1.rules" "$root/usr/lib/udev/rules.d/99-stratum1.rules"
 install -D -m 0644 "$src/systemd/stratum1.conf" "$root/usr/share/stratum1/stratum1.conf"
-cp -a "$here/overlay/." "$root/"
+# Owned by root whoever owns the checkout (sudo and sshd refuse files of another owner); git
+# keeps no 0440, which sudo wants for its drop-ins.
+cp -R --preserve=mode,timestamps --no-preserve=ownership "$here/overlay/." "$root/"
+chmod 0440 "$root/etc/sudoers.d/stratum1-admin"
 printf '#!/bin/sh\nexec /usr/bin/node %s/dist/src/cli/stratum1ctl.js "$@"\n' "$app" >"$root/usr/local/bin/stratum1ctl"
 chmod 0755 "$root/usr/local/bin/stratum1ctl"
 in_root systemd-sysusers

@@ -85,6 +85,10 @@ test("root: no password anywhere, no host keys baked in, persistent state pointe
   for (const user of ["root", "admin"]) assert.match(shadow, new RegExp(`^${user}:[!*]`, "m"), `${user} has no usable password`);
   assert.deepEqual(root.ls("/etc/ssh").filter((f) => f.startsWith("ssh_host_")), []);
   assert.match(root.cat("/etc/ssh/sshd_config.d/stratum1.conf"), /^PasswordAuthentication no$/m);
+  for (const f of ["/etc/ssh/sshd_config.d/stratum1.conf", "/etc/sudoers.d/stratum1-admin", "/etc/nftables.conf", "/usr/lib/stratum1/overlay-init"]) {
+    assert.equal(root.stat(f)?.uid, 0, `${f} owned by root`);
+  }
+  assert.equal(root.stat("/etc/sudoers.d/stratum1-admin")?.mode, 0o440);
   assert.deepEqual(root.stat("/etc/stratum1")?.link, "/data/etc/stratum1");
   assert.equal(root.cat("/etc/machine-id"), "", "each box makes its own");
   const fstab = root.cat("/etc/fstab").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
