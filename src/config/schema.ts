@@ -25,7 +25,8 @@ const optionalPath = (doc: string, def: string | null): KeySpec<string | null> =
   default: def,
   parse: (raw) => {
     if (raw === "" || raw === "off" || raw === "none") return { ok: true, value: null };
-    if (!raw.startsWith("/")) return { ok: false, fix: "give an absolute path, or 'off'" };
+    // chrony.conf takes these paths as they are, and splits its lines at blanks.
+    if (!raw.startsWith("/") || /\s/.test(raw)) return { ok: false, fix: "give an absolute path without blanks, or 'off'" };
     if (Buffer.byteLength(raw) > 107) return { ok: false, fix: "unix socket paths are limited to 107 bytes" };
     return { ok: true, value: raw };
   },
@@ -87,6 +88,60 @@ const date = (doc: string, def: string): KeySpec<string> => ({
   parse: (raw) => (/^\d{4}-\d\d-\d\d$/.test(raw) && !Number.isNaN(Date.parse(raw + "T00:00:00Z")) ? { ok: true, value: raw } : { ok: false, fix: "give a date as YYYY-MM-DD" }),
 });
 
+/** Host names and addresses go into chrony.conf as they are: nothing that could end a chrony directive. */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?$/;
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
+
+const isHost = (h: string): boolean => HOST.test(h) || IPV6.test(h);
+
+function listOf(raw: string): string[] {
+  return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+}
+
+/** NTP servers: host names or addresses, 'pool:NAME' for a pool name (several servers from one name). */
+const ntpServers = (doc: string, def: string): KeySpec<string> => ({
+  doc,
+  default: def,
+  parse: (raw) => {
+    if (raw === "off" || raw === "none") return { ok: true, value: "off" };
+    const items = listOf(raw);
+    const bad = items.filter((i) => !isHost(i.startsWith("pool:") ? i.slice(5) : i));
+    if (items.length === 0 || bad.length > 0) return { ok: false, fix: `${bad.length ? `'${bad[0]}' is not a host name or address; ` : ""}list host names or addresses, comma-separated (pool:NAME for a pool), or 'off'` };
+    return { ok: true, value: items.join(",") };
+  },
+});
+
+/** Who may ask for time: 'all', 'off', or addresses and networks (CIDR). */
+const allowList = (doc: string, def: string): KeySpec<string> => ({
+  doc,
+  default: def,
+  parse: (raw) => {
+    if (raw === "all" || raw === "off") return { ok: true, value: raw };
+    const items = listOf(raw);
+    const valid = (item: string): boolean => {
+      const [addr, bits, extra] = item.split("/");
+      if (extra !== undefined || addr === undefined) return false;
+      const max = IPV4.test(addr) ? 32 : IPV6.test(addr) ? 128 : -1;
+      return max > 0 && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max));
+    };
+    const bad = items.find((i) => !valid(i));
+    if (items.length === 0 || bad !== undefined) return { ok: false, fix: `${bad ? `'${bad}' is not an address or network; ` : ""}give 'all', 'off', or addresses and networks like 192.168.1.0/24, 2001:db8::/32, comma-separated` };
+    return { ok: true, value: items.join(",") };
+  },
+});
+
+/** A file chrony reads: absolute, and no blank that would split the chrony.conf line. */
+const filePath = (doc: string): KeySpec<string | null> => ({
+  doc,
+  default: null,
+  parse: (raw) => {
+    if (raw === "" || raw === "off" || raw === "none") return { ok: true, value: null };
+    if (!raw.startsWith("/") || /\s/.test(raw)) return { ok: false, fix: "give an absolute path without blanks, or 'off'" };
+    return { ok: true, value: raw };
+  },
+});
+
 /** The day this firmware was released: no receiver date before it can be real. Bumped at each release. */
 export const FIRMWARE_FLOOR_DATE = "2026-11-01";
 
@@ -118,6 +173,11 @@ export const SCHEMA = {
   "status.path": optionalPath("where the status snapshot (JSON) is written every second, or 'off'", "/run/stratum1/status.json"),
   "time.floor": date("no receiver date before this is believed (catches the GPS week-rollover bug); default: firmware release date", FIRMWARE_FLOOR_DATE),
   "time.settle": int("consecutive consistent epochs required before samples flow (after start, a jump, or a reconnect)", 3, 1, 60),
+  "ntp.servers": ntpServers("network NTP servers chrony also uses (selectable, so they outvote a GPS gone wrong and take over when it fails; see README), comma-separated; 'pool:NAME' for a pool; or 'off' for a box without network time", "0.pool.ntp.org,1.pool.ntp.org,2.pool.ntp.org,3.pool.ntp.org"),
+  "ntp.allow": allowList("who chrony serves time to: 'all', addresses and networks (192.168.0.0/16,2001:db8::/32), or 'off' to serve no one", "all"),
+  "ntp.ratelimit": oneOf("answer about one request every 2 s per client address on average, with bursts of 16 (chrony 'ratelimit'); keep on for a server on the internet", "on", ["on", "off"] as const),
+  "nts.cert": filePath("NTS: the server's certificate chain (PEM) for 'ntsservercert', readable by group _chrony; with nts.key it turns NTS-KE on (TCP 4460); or 'off'"),
+  "nts.key": filePath("NTS: the certificate's private key (PEM) for 'ntsserverkey', readable by group _chrony; or 'off'"),
   "log.level": oneOf("least important log level printed", "info", ["error", "warning", "notice", "info", "debug"] as const),
 } as const;
 

@@ -49,6 +49,33 @@ test("stratum1d.service and chrony's drop-in pass systemd-analyze verify without
   }
 });
 
+test("chrony's drop-in: chronyd runs from the file its start step generates from stratum1.conf, and that step works as written", () => {
+  const dropIn = readFileSync(join(SYSTEMD_DIR, "chrony.service.d/stratum1.conf"), "utf8");
+  const pre = /^ExecStartPre=-!(\S+) (.*)$/m.exec(dropIn);
+  const start = /^ExecStart=!\/usr\/sbin\/chronyd -f (\S+) \$DAEMON_OPTS$/m.exec(dropIn);
+  assert.ok(pre && start, dropIn);
+  assert.match(dropIn, /^ExecStart=$/m, "Debian's ExecStart is replaced, not added to");
+  const args = pre[2]!.split(" ");
+  const out = args[args.indexOf("--out") + 1];
+  assert.equal(out, start[1], "chronyd reads the file the start step writes");
+  assert.equal(pre[1], "/usr/bin/node");
+  // The same command, with this checkout for /opt/stratum1 and a temporary file for /run: --jitless
+  // as under chrony's MemoryDenyWriteExecute, the shipped example config for stratum1.conf.
+  const dir = mkdtempSync(join(tmpdir(), "stratum1-dropin-"));
+  try {
+    const repo = new URL("../../../", import.meta.url).pathname;
+    const generated = join(dir, "chrony.conf");
+    const argv = args.map((a) => (a === out ? generated : a.replace("/opt/stratum1/", repo)));
+    const r = spawnSync(process.execPath, argv, { env: { ...process.env, STRATUM1_CONFIG: join(SYSTEMD_DIR, "stratum1.conf") }, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    const parsed = spawnSync("chronyd", ["-p", "-f", generated], { encoding: "utf8" });
+    assert.equal(parsed.status, 0, parsed.stderr);
+    assert.match(parsed.stdout, /^refclock SOCK \/run\/chrony\/stratum1-pps\.sock refid PPS/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("systemd-analyze security rates the unit's exposure at most 2.5", () => {
   const out = execFileSync("systemd-analyze", ["security", "--offline=true", join(SYSTEMD_DIR, "stratum1d.service")], { encoding: "utf8" });
   const level = Number(/Overall exposure level for stratum1d\.service: ([\d.]+)/.exec(out)?.[1]);

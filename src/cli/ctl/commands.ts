@@ -1,10 +1,12 @@
 /* Every stratum1ctl subcommand, in the order `stratum1ctl help` lists them. */
 import { captureCommand } from "./capture.js";
 import { chronyCommand } from "./chronyCommand.js";
+import { chronyConfigCommand } from "./chronyConfig.js";
 import type { CtlCommand } from "./command.js";
+import { configCommand } from "./config.js";
 import { gpsCommand } from "./gpsCommand.js";
 import { logsCommand } from "./logsCommand.js";
 import { ppsCommand } from "./ppsCommand.js";
 import { statusCommand } from "./statusCommand.js";
 
-export const COMMANDS: readonly CtlCommand[] = [statusCommand, gpsCommand, ppsCommand, chronyCommand, captureCommand, logsCommand];
+export const COMMANDS: readonly CtlCommand[] = [statusCommand, gpsCommand, ppsCommand, chronyCommand, captureCommand, configCommand, logsCommand, chronyConfigCommand];

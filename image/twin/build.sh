@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# image/twin/build.sh ARCH OUT — the CI twin of the real image, from Debian trixie's archive
+# alone (the Raspberry Pi archive is not reachable from CI): mmdebstrap makes the root,
+# image/customize.sh does everything the real build's stage does, and for arm64 genimage
+# and add-data-partition.sh make the disk image (boot vfat, root ext4, data ext4).
+# Not bootable on a Pi: the Raspberry Pi kernel and firmware come from pi-gen. The amd64
+# twin is the same system for a CPU that systemd-nspawn can boot here.
+#   OUT/root              the root file system (both architectures)
+#   OUT/images/stratum1-twin-arm64.img   (arm64)
+# Downloads are cached in STRATUM1_CACHE (default /var/cache/stratum1-image): apt checks
+# every .deb against the archive's signed index and npm every tarball against the lockfile,
+# so a cached file is used only if it is the one that would be downloaded.
+set -euo pipefail
+arch="${1:?usage: build.sh arm64|amd64 OUT}"
+out="${2:?usage: build.sh arm64|amd64 OUT}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+image="$(dirname "$here")"
+repo="$(dirname "$image")"
+cache="${STRATUM1_CACHE:-/var/cache/stratum1-image}"
+mirror="${DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(git -C "$repo" log -1 --format=%ct 2>/dev/null || date +%s)}"
+list() { cat "$@" | grep -v '^\s*#' | grep -v '^\s*$' | paste -sd, -; }
+
+mkdir -p "$cache/debs-$arch" "$cache/npm" "$out"
+rm -rf "$out/root"
+
+# The Debian base (the packages in image/packages and twin/packages, nothing of ours) is cached
+# as a tarball: under qemu, installing it is most of the build (about 15 of 18 minutes for arm64
+# here). The key covers the package lists, this script and the mirror; a base older than 30 days
+# is made again, with the archive's updates. Only the twin uses it; pi-gen builds the real image
+# afresh.
+key="$(cat "$image/packages" "$here/packages" "$0" | sha256sum | cut -c1-12)-$(echo "$mirror" | sha256sum | cut -c1-8)"
+base="$cache/base-$arch-$key.tar"
+if [ -f "$base" ] && [ -n "$(find "$base" -mtime +30)" ]; then rm -f "$base"; fi
+if [ ! -f "$base" ]; then
+  rm -f "$cache/base-$arch-"*.tar
+  # force-unsafe-io: no fsync per file (the result is a tarball written once); no manuals or docs
+  # (copyright notices kept) in the twin, which nobody reads: both only make the build faster.
+  mmdebstrap --mode=root --variant=apt --architectures="$arch" \
+    --include="$(list "$image/packages" "$here/packages")" \
+    --dpkgopt=force-unsafe-io \
+    --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/info/*' \
+    --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+    --skip=essential/unlink \
+    --setup-hook='mkdir -p "$1/var/cache/apt/archives"' \
+    --setup-hook="cp -a '$cache/debs-$arch/.' \"\$1/var/cache/apt/archives/\"" \
+    --customize-hook="cp -a \"\$1\"/var/cache/apt/archives/*.deb '$cache/debs-$arch/'" \
+    --format=tar trixie "$base.tmp" "$mirror"
+  mv "$base.tmp" "$base"
+fi
+mkdir -p "$out/root"
+tar --numeric-owner -xpf "$base" -C "$out/root"
+
+if [ "$arch" = arm64 ]; then
+  # Raspberry Pi OS's boot partition and fstab, as the stage finds them; customize.sh edits them.
+  mkdir -p "$out/root/boot/firmware"
+  printf '# Raspberry Pi OS base (twin)\n[all]\nauto_initramfs=1\narm_64bit=1\n' >"$out/root/boot/firmware/config.txt"
+  echo "console=serial0,115200 console=tty1 root=LABEL=rootfs rootfstype=ext4 fsck.repair=yes rootwait quiet init=/usr/lib/raspberrypi-sys-mods/firstboot" >"$out/root/boot/firmware/cmdline.txt"
+  printf 'proc /proc proc defaults 0 0\nLABEL=BOOTFS /boot/firmware vfat defaults 0 2\nLABEL=rootfs / ext4 defaults,noatime 0 1\n' >"$out/root/etc/fstab"
+fi
+STRATUM1_SRC="$repo" STRATUM1_BUILD_CACHE="$cache" "$image/customize.sh" "$out/root"
+
+[ "$arch" = arm64 ] || exit 0
+rm -rf "$out/tmp" "$out/images"
+mkdir -p "$out/images"
+genimage --config "$here/genimage.cfg" --rootpath "$out/root" --inputpath "$out/images" --outputpath "$out/images" --tmppath "$out/tmp" >"$out/genimage.log" 2>&1 || { cat "$out/genimage.log" >&2; exit 1; }
+"$image/add-data-partition.sh" "$out/images/stratum1-twin-arm64.img"
+rm -rf "$out/tmp" "$out/images/boot.vfat" "$out/images/root.ext4"

@@ -1,0 +1,162 @@
+/*
+ * The amd64 twin booted by real systemd in systemd-nspawn, as the Pi boots:
+ * read-only root, overlay-init as PID 1, a data partition and a boot
+ * partition holding an SSH key and a stratum1.conf. Checked as an operator
+ * and a client on the network would: stratum1d up and waiting for its GPS
+ * (READY=1 reached), restarted by its watchdog when hung and by systemd when
+ * killed; chronyd running from the config generated from stratum1.conf with
+ * the SOCK sockets given to stratum1; SSH by key only; the firewall letting
+ * in NTP, NTS-KE and SSH alone; and what must persist surviving a reboot
+ * while everything else is gone.
+ *
+ * What the CI adds to the root (through a host-side overlay, the image is
+ * not changed): chronyd runs with -x and without its CAP_SYS_TIME condition,
+ * since a container must not steer the host's clock; and a fixed address on
+ * the container's end of the veth.
+ */
+import assert from "node:assert/strict";
+import { execFileSync, spawnSync, type SpawnSyncReturns } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { BOX_ADDR, Container, HOST_ADDR, mountCiOverlay, ntpQuery, tcpOpens, unmount } from "../support/nspawn.js";
+import { twin, REPO } from "../support/twin.js";
+
+const work = mkdtempSync(join(tmpdir(), "stratum1-boot-"));
+const data = join(work, "data");
+const boot = join(work, "boot");
+const key = join(work, "id_ed25519");
+let root = "";
+let box: Container;
+
+const CI_FILES = {
+  "etc/systemd/system/chrony.service.d/zz-ci.conf": "# CI only: a container may not have CAP_SYS_TIME; chronyd runs with -x (see /etc/default/chrony)\n[Unit]\nConditionCapability=\n",
+  "etc/default/chrony": 'DAEMON_OPTS="-F 1 -x"\n',
+  "etc/systemd/network/10-ci.network": `[Match]\nName=host0\n\n[Network]\nAddress=${BOX_ADDR}/30\n`,
+};
+
+const sshArgs = (...more: string[]): string[] => ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", ...more];
+const ssh = (command: string): SpawnSyncReturns<string> => spawnSync("ssh", [...sshArgs("-i", key), `admin@${BOX_ADDR}`, command], { encoding: "utf8", timeout: 60_000 });
+
+before(async () => {
+  root = mountCiOverlay(join(twin("amd64"), "root"), join(work, "ci"), CI_FILES);
+  execFileSync("mkdir", ["-p", boot]);
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", key]);
+  writeFileSync(join(boot, "authorized_keys"), readFileSync(`${key}.pub`));
+  writeFileSync(join(boot, "stratum1.conf"), readFileSync(join(REPO, "systemd/stratum1.conf"), "utf8") + `# from the boot partition\nlcd.page = 7\nntp.servers = ${HOST_ADDR}\n`);
+  const started = Date.now();
+  box = await Container.boot({ root, data, boot, log: join(work, "console.log"), machine: "s1twin" });
+  process.stderr.write(`# booted in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+});
+
+after(async () => {
+  await box?.poweroff();
+  unmount(root);
+  rmSync(work, { recursive: true, force: true });
+});
+
+test("the root is the RAM overlay over the read-only card, /data is the data partition", () => {
+  assert.equal(box.sh("findmnt -n -o FSTYPE /").trim(), "overlay");
+  assert.match(box.sh("findmnt -n -o OPTIONS /media/root-ro"), /(^|,)ro(,|$)/);
+  assert.equal(box.sh("findmnt -n -o TARGET /data").trim(), "/data");
+  assert.equal(box.sh("cat /etc/machine-id").trim(), readFileSync(join(data, "machine-id"), "utf8").trim(), "the machine id is the one kept on /data");
+});
+
+test("first boot: SSH key and stratum1.conf taken from the boot partition, host keys made on /data", () => {
+  assert.equal(readFileSync(join(data, "ssh/authorized_keys/admin"), "utf8"), readFileSync(`${key}.pub`, "utf8"));
+  for (const t of ["ed25519", "ecdsa", "rsa"]) assert.ok(existsSync(join(data, `ssh/ssh_host_${t}_key`)), t);
+  assert.match(box.sh("cat /etc/stratum1/stratum1.conf"), /^lcd\.page = 7$/m);
+  assert.equal(box.unit("stratum1-firstboot.service").ActiveState, "active");
+});
+
+test("stratum1d: READY=1 reached, running unprivileged, waiting for its GPS (there is none)", async () => {
+  const u = await box.waitUnit("stratum1d.service", (x) => x.ActiveState === "active" && x.StatusText!.startsWith("waiting for GPS ("), 30);
+  assert.equal(u.ActiveState, "active", box.sh("journalctl -b -u stratum1d --no-pager | tail -20"));
+  assert.match(u.StatusText!, /^waiting for GPS \(\/dev\/serial0: /);
+  assert.equal(u.User, "stratum1");
+  assert.equal(box.sh(`stat -c %U /proc/${u.MainPID}`).trim(), "stratum1");
+});
+
+test("chronyd runs from the config generated from stratum1.conf (the boot partition's, with its server); its SOCK sockets belong to group stratum1", async () => {
+  const u = await box.waitUnit("chrony.service", (x) => x.ActiveState === "active", 30);
+  assert.equal(u.ActiveState, "active", box.sh("journalctl -b -u chrony --no-pager | tail -20"));
+  const cmdline = box.sh(`tr '\\0' ' ' </proc/${u.MainPID}/cmdline`);
+  assert.match(cmdline, /^\/usr\/sbin\/chronyd -f \/run\/chrony\/chrony\.conf /);
+  assert.equal(box.sh("cat /run/chrony/chrony.conf"), box.sh("stratum1ctl chrony-config"));
+  // chrony's drift and NTS keys: /var/lib/chrony is the data partition's chrony/ in chronyd's view.
+  assert.match(box.sh(`nsenter -t ${u.MainPID} -m findmnt -n -o SOURCE /var/lib/chrony`).trim(), /\/data\/chrony\]$/);
+  for (const s of ["stratum1-nmea.sock", "stratum1-pps.sock", "chronyd.sock"]) assert.equal(box.sh(`stat -c '%G %a' /run/chrony/${s}`).trim(), "stratum1 660", s);
+  const sources = box.sh("chronyc -c -n sources").trim().split("\n").map((l) => l.split(","));
+  assert.deepEqual(sources.filter((s) => s[0] === "#").map((s) => s[2]).sort(), ["NMEA", "PPS"]);
+  assert.deepEqual(sources.filter((s) => s[0] === "^").map((s) => s[2]), [HOST_ADDR], "the server named in stratum1.conf on the boot partition");
+});
+
+test("SSH: key login as admin works from the network; a password is refused even when the user has one", () => {
+  assert.match(box.sh("sshd -T"), /^passwordauthentication no$/m);
+  assert.match(box.sh("sshd -T"), /^permitrootlogin no$/m);
+  const viaKey = ssh("stratum1ctl config check");
+  assert.equal(viaKey.status, 0, viaKey.stderr + viaKey.stdout);
+  assert.match(viaKey.stdout, /^\/etc\/stratum1\/stratum1\.conf: ok$/m);
+  assert.match(viaKey.stdout, /chrony\.conf generated from it: ok \(chronyd -p\)/);
+  box.run(["chpasswd"], "admin:correct-horse\n");
+  const viaPassword = spawnSync("sshpass", ["-p", "correct-horse", "ssh", ...sshArgs("-o", "BatchMode=no", "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password,keyboard-interactive"), `admin@${BOX_ADDR}`, "true"], { encoding: "utf8", timeout: 30_000 });
+  assert.notEqual(viaPassword.status, 0);
+  assert.match(viaPassword.stderr, /Permission denied \(publickey\)/);
+});
+
+test("firewall: only NTP, NTS-KE and SSH come in; another listening port stays dark", async () => {
+  assert.equal(box.unit("nftables.service").ActiveState, "active", box.sh("journalctl -b -u nftables --no-pager | tail -5"));
+  const ruleset = box.sh("nft list ruleset");
+  assert.match(ruleset, /chain input \{\n\s+type filter hook input priority filter; policy drop;/);
+  const dports = [...ruleset.matchAll(/(udp|tcp) dport (\d+)/g)].map((m) => `${m[2]}/${m[1]}`).sort();
+  assert.deepEqual(dports, ["123/udp", "22/tcp", "4460/tcp", "68/udp"]);
+  const listener = box.inNetwork(["socat", "TCP-LISTEN:8080,fork,reuseaddr", "EXEC:/bin/true"]);
+  try {
+    await sleep(300);
+    assert.equal(box.run(["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8080"]).status, 0, "listening, as seen from the box itself");
+    assert.equal(await tcpOpens(22, 3000), true, "SSH reachable");
+    assert.equal(await tcpOpens(8080, 3000), false, "a listening port the firewall does not name is dropped");
+    const reply = await ntpQuery(3000);
+    assert.equal(reply?.mode, 4, "chronyd answers NTP (mode 4, server) through the firewall");
+  } finally {
+    listener.kill();
+  }
+});
+
+test("watchdog: a hung stratum1d (SIGSTOP) is killed and restarted; a killed one is restarted", async () => {
+  const first = await box.waitUnit("stratum1d.service", (x) => x.ActiveState === "active", 20);
+  box.sh(`kill -STOP ${first.MainPID}`);
+  const t0 = Date.now();
+  const second = await box.waitUnit("stratum1d.service", (x) => x.MainPID !== first.MainPID && x.MainPID !== "0" && x.ActiveState === "active", 45);
+  const took = (Date.now() - t0) / 1000;
+  assert.equal(second.NRestarts, String(Number(first.NRestarts) + 1), box.sh("journalctl -b -u stratum1d --no-pager | tail -20"));
+  assert.ok(took >= 10 && took < 40, `restarted after ${took} s (WatchdogSec=15)`);
+  assert.match(box.sh("journalctl -b -u stratum1d --no-pager"), /Watchdog timeout/);
+  box.sh(`kill -KILL ${second.MainPID}`);
+  const third = await box.waitUnit("stratum1d.service", (x) => x.MainPID !== second.MainPID && x.MainPID !== "0" && x.ActiveState === "active", 30);
+  assert.equal(third.NRestarts, String(Number(second.NRestarts) + 1));
+  assert.match((await box.waitUnit("stratum1d.service", (x) => x.StatusText !== "", 10)).StatusText!, /^waiting for GPS/);
+});
+
+test("config set over SSH with --restart; after a reboot the setting, keys and machine id are kept and everything else is gone", async () => {
+  const before = box.unit("stratum1d.service");
+  const set = ssh("sudo stratum1ctl config set lcd.page=5 --restart");
+  assert.equal(set.status, 0, set.stderr);
+  assert.match(set.stdout, /lcd\.page: 7 -> 5\nrestarted stratum1d\.service\n$/);
+  assert.notEqual(box.unit("stratum1d.service").MainPID, before.MainPID);
+  box.sh("echo scribble > /etc/scribble && echo scribble > /var/lib/scribble");
+  const hostKey = execFileSync("ssh-keygen", ["-l", "-f", join(data, "ssh/ssh_host_ed25519_key.pub")], { encoding: "utf8" });
+  const machineId = readFileSync(join(data, "machine-id"), "utf8");
+  await box.poweroff();
+  box = await Container.boot({ root, data, boot, log: join(work, "console2.log"), machine: "s1twin" });
+  assert.match(box.sh("cat /etc/stratum1/stratum1.conf"), /^lcd\.page = 5$/m, "not undone by the boot partition's unchanged copy");
+  assert.equal(box.run(["test", "-e", "/etc/scribble"]).status, 1);
+  assert.equal(box.run(["test", "-e", "/var/lib/scribble"]).status, 1);
+  assert.equal(execFileSync("ssh-keygen", ["-l", "-f", join(data, "ssh/ssh_host_ed25519_key.pub")], { encoding: "utf8" }), hostKey);
+  assert.equal(box.sh("cat /etc/machine-id"), machineId);
+  const scanned = spawnSync("ssh-keyscan", ["-t", "ed25519", BOX_ADDR], { encoding: "utf8", timeout: 20_000 });
+  assert.ok(scanned.stdout.includes(readFileSync(join(data, "ssh/ssh_host_ed25519_key.pub"), "utf8").split(" ")[1]!), "sshd serves the key kept on /data");
+  assert.equal((await box.waitUnit("stratum1d.service", (x) => x.ActiveState === "active", 30)).ActiveState, "active");
+});

@@ -1,0 +1,114 @@
+/*
+ * The arm64 twin image, built from Debian trixie's archive by the same
+ * customize.sh and overlay as the real image, read as a disk: its partition
+ * table, the boot partition's config.txt and cmdline.txt (mtools), the root
+ * and data partitions (debugfs), the app and its native addons built for
+ * aarch64, and the units as systemd's own tools judge them.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { twin, Ext4Partition, fatFile, fatList, partitions, type Partition } from "../support/twin.js";
+
+let dir = "";
+let img = "";
+let parts: Partition[] = [];
+let root: Ext4Partition;
+let data: Ext4Partition;
+const scratch = mkdtempSync(join(tmpdir(), "stratum1-twinimg-"));
+
+before(() => {
+  dir = twin("arm64");
+  img = join(dir, "images/stratum1-twin-arm64.img");
+  parts = partitions(img);
+  root = Ext4Partition.extract(img, parts[1]!, join(scratch, "root.ext4"));
+  data = Ext4Partition.extract(img, parts[2]!, join(scratch, "data.ext4"));
+});
+
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test("three partitions as on the card: FAT boot (bootable), ext4 root, the small ext4 data partition labelled S1DATA", () => {
+  assert.deepEqual(
+    parts.map((p) => [p.type, p.bootable]),
+    [
+      ["c", true],
+      ["83", false],
+      ["83", false],
+    ],
+  );
+  assert.equal(parts[2]!.size * 512, 64 << 20, "64 MiB of data partition");
+  assert.ok(parts[2]!.start >= parts[1]!.start + parts[1]!.size && parts[2]!.start % 2048 === 0, "after root, MiB-aligned");
+  const label = spawnSync("e2label", [data.file], { encoding: "utf8" });
+  assert.equal(label.stdout.trim(), "S1DATA");
+  assert.equal(spawnSync("e2fsck", ["-fn", data.file]).status, 0, "a clean file system");
+  assert.equal(spawnSync("e2fsck", ["-fn", root.file]).status, 0, "a clean file system");
+});
+
+test("boot partition: pulse, UART and I2C in config.txt, Bluetooth off the UART per board; cmdline.txt without serial console, read-only root under overlay-init", () => {
+  const files = fatList(img, parts[0]!);
+  for (const f of ["config.txt", "cmdline.txt", "stratum1-README.txt"]) assert.ok(files.some((l) => l.toLowerCase() === f.toLowerCase()), `${f} in ${files.join(", ")}`);
+  const config = fatFile(img, parts[0]!, "config.txt").split(/\r?\n/);
+  for (const line of ["enable_uart=1", "dtoverlay=pps-gpio,gpiopin=18", "dtparam=i2c_arm=on", "arm_64bit=1"]) assert.ok(config.includes(line), `config.txt has ${line}`);
+  for (const board of ["[pi3]", "[pi4]", "[pi02]"]) assert.equal(config[config.indexOf(board) + 1], "dtoverlay=disable-bt", `${board} gives the PL011 back to the header`);
+  assert.equal(config[config.indexOf("[pi5]") + 1], "dtparam=uart0_console");
+  assert.equal(config.filter((l) => l === "# --- stratum1 (added by image/customize.sh) ---").length, 1);
+  const cmdline = fatFile(img, parts[0]!, "cmdline.txt");
+  assert.equal(cmdline.split("\n").filter((l) => l !== "").length, 1, "one line");
+  const args = cmdline.trim().split(" ");
+  assert.ok(!args.some((a) => /^console=(serial0|ttyAMA0|ttyS0)/.test(a)), cmdline);
+  assert.ok(args.includes("console=tty1") && args.includes("root=LABEL=rootfs") && args.includes("rootwait"), "the rest kept");
+  assert.ok(args.includes("ro") && !args.includes("rw"));
+  assert.deepEqual(args.filter((a) => a.startsWith("init=")), ["init=/usr/lib/stratum1/overlay-init"]);
+});
+
+test("root: the app with its production modules, native addons built for aarch64, Node 20 from trixie, no compiler left behind", () => {
+  assert.match(root.cat("/opt/stratum1/BUILD"), /^stratum1 \S+\nbuilt \d{4}-/);
+  assert.ok(root.stat("/opt/stratum1/dist/src/cli/stratum1d.js")?.type === "file");
+  assert.equal(root.stat("/opt/stratum1/dist/test"), null, "no tests in the image");
+  const modules = root.ls("/opt/stratum1/node_modules");
+  for (const m of ["@serialport", "i2c-bus", "onoff", "epoll", "nmea-simple", "systeminformation"]) assert.ok(modules.includes(m), `${m} in ${modules.join(" ")}`);
+  for (const dev of ["typescript", "node-gyp", "@types"]) assert.ok(!modules.includes(dev), `no dev dependency ${dev}`);
+  for (const addon of ["/opt/stratum1/native/build/Release/stratum1_native.node", "/opt/stratum1/node_modules/i2c-bus/build/Release/i2c.node", "/opt/stratum1/node_modules/epoll/build/Release/epoll.node"]) {
+    assert.equal(root.elfMachine(addon, join(scratch, "addon")), 183, `${addon} is aarch64`);
+  }
+  const status = root.cat("/var/lib/dpkg/status");
+  assert.match(status, /^Package: nodejs\nStatus: install ok installed\n(?:.+\n)*?Version: 20\./m);
+  for (const gone of ["g++", "make", "libnode-dev"]) assert.doesNotMatch(status, new RegExp(`^Package: ${gone.replace("+", "\\+")}\\nStatus: install ok installed`, "m"), `${gone} purged`);
+  assert.ok(root.stat("/usr/share/zoneinfo/right/UTC"), "right/UTC for leapsectz");
+});
+
+test("root: no password anywhere, no host keys baked in, persistent state pointed at /data, fstab without a root line", () => {
+  const shadow = root.cat("/etc/shadow");
+  for (const user of ["root", "admin"]) assert.match(shadow, new RegExp(`^${user}:[!*]`, "m"), `${user} has no usable password`);
+  assert.deepEqual(root.ls("/etc/ssh").filter((f) => f.startsWith("ssh_host_")), []);
+  assert.match(root.cat("/etc/ssh/sshd_config.d/stratum1.conf"), /^PasswordAuthentication no$/m);
+  for (const f of ["/etc/ssh/sshd_config.d/stratum1.conf", "/etc/sudoers.d/stratum1-admin", "/etc/nftables.conf", "/usr/lib/stratum1/overlay-init"]) {
+    assert.equal(root.stat(f)?.uid, 0, `${f} owned by root`);
+  }
+  assert.equal(root.stat("/etc/sudoers.d/stratum1-admin")?.mode, 0o440);
+  assert.deepEqual(root.stat("/etc/stratum1")?.link, "/data/etc/stratum1");
+  assert.equal(root.cat("/etc/machine-id"), "", "each box makes its own");
+  const fstab = root.cat("/etc/fstab").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+  assert.ok(!fstab.some((l) => l.split(/\s+/)[1] === "/"), fstab.join("\n"));
+  assert.ok(fstab.includes("LABEL=BOOTFS /boot/firmware vfat ro,nofail 0 2"), fstab.join("\n"));
+  assert.ok(fstab.includes("LABEL=S1DATA /data ext4 noatime,commit=5,errors=remount-ro,nofail 0 2"));
+  const wants = [...root.ls("/etc/systemd/system/multi-user.target.wants"), ...root.ls("/etc/systemd/system/sysinit.target.wants")];
+  for (const u of ["stratum1d.service", "stratum1-firstboot.service", "chrony.service", "ssh.service", "nftables.service", "systemd-networkd.service", "systemd-resolved.service"]) assert.ok(wants.includes(u), `${u} enabled`);
+  // Without NetworkManager, DNS comes from DHCP through systemd-resolved (for the pool's names).
+  assert.equal(root.stat("/etc/resolv.conf")?.link, "../run/systemd/resolve/stub-resolv.conf");
+  assert.match(root.cat("/etc/group"), /^_chrony:x:\d+:.*\badmin\b/m);
+});
+
+test("units in the image, judged by the image's own systemd (run under qemu): verify says nothing, stratum1d's exposure at most 2.5", () => {
+  // The image's systemd-analyze, not the host's: trixie's units use keys an older systemd does not know.
+  const rootDir = join(dir, "root");
+  const verify = spawnSync("chroot", [rootDir, "systemd-analyze", "verify", "--man=no", "stratum1d.service", "chrony.service", "stratum1-firstboot.service", "ssh.service", "nftables.service"], { encoding: "utf8" });
+  assert.equal(verify.status, 0, verify.stderr);
+  assert.equal((verify.stdout + verify.stderr).trim(), "");
+  const sec = spawnSync("chroot", [rootDir, "systemd-analyze", "security", "--offline=true", "stratum1d.service"], { encoding: "utf8" });
+  const level = Number(/Overall exposure level for stratum1d\.service: ([\d.]+)/.exec(sec.stdout)?.[1]);
+  assert.ok(level <= 2.5, `exposure ${level}\n${sec.stdout.slice(-500)}${sec.stderr}`);
+});

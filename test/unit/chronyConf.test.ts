@@ -1,0 +1,145 @@
+/*
+ * The chrony configuration generated from stratum1.conf, judged by chrony
+ * itself: `chronyd -p` parses each variant, and a real chronyd started from
+ * the generated file (test-local paths, no NTP port) shows the refclocks and
+ * the servers it was given.
+ */
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { chronyConf, chronyConfProblems } from "../../src/chrony/chronyConf.js";
+import { applySetting } from "../../src/config/load.js";
+import { defaults, type Config } from "../../src/config/schema.js";
+import { startChronyd } from "../../src/sim/chronyd.js";
+
+function config(settings: Record<string, string> = {}): Config {
+  const cfg = defaults();
+  const problems: string[] = [];
+  for (const [k, v] of Object.entries(settings)) applySetting(cfg, k, v, k, problems);
+  assert.deepEqual(problems, []);
+  return cfg;
+}
+
+/** The directives chronyd read, one a line, as `chronyd -p` prints them. */
+function parsedByChronyd(text: string): string[] {
+  const dir = mkdtempSync(join(tmpdir(), "stratum1-chronyconf-"));
+  try {
+    writeFileSync(join(dir, "chrony.conf"), text);
+    const r = spawnSync("chronyd", ["-p", "-f", join(dir, "chrony.conf")], { encoding: "utf8" });
+    assert.equal(r.status, 0, `chronyd -p refused it: ${r.stderr}`);
+    return r.stdout.trim().split("\n");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test("the default config: chronyd parses it, with the labelled pulse preferred, NMEA as a sanity check, four selectable servers, and serving locked down", () => {
+  const directives = parsedByChronyd(chronyConf(config()));
+  for (const line of [
+    "refclock SOCK /run/chrony/stratum1-pps.sock refid PPS poll 2 precision 1e-7 prefer",
+    "refclock SOCK /run/chrony/stratum1-nmea.sock refid NMEA poll 4 precision 1e-3 delay 0.2 noselect",
+    "server 0.pool.ntp.org iburst",
+    "server 3.pool.ntp.org iburst",
+    "allow all",
+    "ratelimit interval 1 burst 16 leak 2",
+    "leapsectz right/UTC",
+    "makestep 1 3",
+    "rtcsync",
+    "driftfile /var/lib/chrony/chrony.drift",
+    "cmdport 0",
+    "bindcmdaddress /run/chrony/chronyd.sock",
+  ]) {
+    assert.ok(directives.includes(line), `missing: ${line}\nin:\n${directives.join("\n")}`);
+  }
+  assert.equal(directives.filter((d) => /^server /.test(d) && !/noselect/.test(d)).length, 4, "four servers, selectable");
+  assert.ok(!directives.some((d) => /^nts/.test(d)), "NTS only with a certificate");
+});
+
+test("every directive in the generated file follows a comment that says why", () => {
+  const text = chronyConf(config({ "nts.cert": "/data/nts/cert.pem", "nts.key": "/data/nts/key.pem", "pps.sock": "off" }));
+  const rows = text.split("\n");
+  rows.forEach((row, i) => {
+    if (row === "" || row.startsWith("#")) return;
+    let j = i - 1;
+    while (j >= 0 && rows[j] !== "" && !rows[j]!.startsWith("#")) j--;
+    assert.ok(j >= 0 && rows[j]!.startsWith("# ") && rows[j]!.length > 20, `'${row}' has no explanation above it`);
+  });
+});
+
+test("set-up B, NTS, a pool, client networks and no rate limit: each parsed by chronyd as meant", () => {
+  const directives = parsedByChronyd(
+    chronyConf(
+      config({ "pps.sock": "off", "pps.sysfs": "/sys/class/pps/pps1", "nts.cert": "/data/nts/cert.pem", "nts.key": "/data/nts/key.pem", "ntp.servers": "pool:2.debian.pool.ntp.org,ntp.example.net,192.0.2.1,2001:db8::1", "ntp.allow": "192.168.0.0/16,2001:db8::/32", "ntp.ratelimit": "off" }),
+    ),
+  );
+  for (const line of [
+    "refclock PPS /dev/pps1 refid PPS lock NMEA poll 2 prefer",
+    "refclock SOCK /run/chrony/stratum1-nmea.sock refid NMEA poll 4 precision 1e-3 delay 0.2 noselect",
+    "pool 2.debian.pool.ntp.org iburst maxsources 4",
+    "server ntp.example.net iburst",
+    "server 192.0.2.1 iburst",
+    "server 2001:db8::1 iburst",
+    "allow 192.168.0.0/16",
+    "allow 2001:db8::/32",
+    "ntsservercert /data/nts/cert.pem",
+    "ntsserverkey /data/nts/key.pem",
+    "ntsdumpdir /var/lib/chrony",
+  ]) {
+    assert.ok(directives.includes(line), `missing: ${line}\nin:\n${directives.join("\n")}`);
+  }
+  assert.ok(!directives.some((d) => /SOCK .*stratum1-pps/.test(d)), "no labelled-pulse refclock in set-up B");
+  assert.ok(!directives.some((d) => /^ratelimit/.test(d)), "ratelimit off");
+});
+
+test("no pulse: NMEA is selectable; no network: no server lines; serving off: no allow", () => {
+  const directives = parsedByChronyd(chronyConf(config({ "pps.sock": "off", "pps.sysfs": "off", "ntp.servers": "off", "ntp.allow": "off" })));
+  assert.ok(directives.includes("refclock SOCK /run/chrony/stratum1-nmea.sock refid NMEA poll 4 precision 1e-3 delay 0.2"));
+  assert.ok(!directives.some((d) => /^(server|pool|allow) /.test(d) || /refid PPS/.test(d)), directives.join("\n"));
+});
+
+test("combinations chrony cannot be given are named with their fix; single keys with blanks never reach chrony", () => {
+  assert.deepEqual(chronyConfProblems(config()), []);
+  const b = chronyConfProblems(config({ "pps.sock": "off", "chrony.sock": "off" }));
+  assert.equal(b.length, 1);
+  assert.match(b[0]!, /pps\.sock = off .* chrony\.sock = off sends none; set chrony\.sock/);
+  assert.match(chronyConfProblems(config({ "nts.cert": "/data/c.pem" }))[0]!, /NTS needs both nts\.cert and nts\.key \(nts\.key is off\)/);
+  assert.match(chronyConfProblems(config({ "pps.sock": "off", "pps.sysfs": "off", "chrony.sock": "off", "ntp.servers": "off" }))[0]!, /no source of time/);
+  const problems: string[] = [];
+  applySetting(defaults(), "chrony.sock", "/run/chrony/my sock", "x", problems);
+  applySetting(defaults(), "ntp.servers", "a.example.org,b example", "y", problems);
+  applySetting(defaults(), "ntp.allow", "10.0.0.0/33", "z", problems);
+  assert.equal(problems.length, 3, problems.join("\n"));
+  assert.match(problems[0]!, /without blanks/);
+  assert.match(problems[1]!, /'b example' is not a host name or address/);
+  assert.match(problems[2]!, /'10\.0\.0\.0\/33' is not an address or network/);
+});
+
+test("a real chronyd started from the generated file shows both refclocks and the server it was given", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stratum1-chronyrun-"));
+  const stateDir = join(dir, "state");
+  mkdirSync(stateDir);
+  const cfg = config({ "chrony.sock": join(dir, "nmea.sock"), "pps.sock": join(dir, "pps.sock"), "chrony.command": join(dir, "chronyd.sock"), "ntp.servers": "127.0.0.1" });
+  // Test-local paths for what the appliance keeps in /var/lib and /run; startChronyd appends 'port 0'
+  // (no NTP port on this machine) and its own pid and log files.
+  const chronyd = await startChronyd(dir, [chronyConf(cfg, { stateDir, confDir: join(dir, "chrony.d") })]);
+  try {
+    let sources = await chronyd.sources();
+    for (let i = 0; i < 40 && sources.length < 3; i++) {
+      await sleep(50);
+      sources = await chronyd.sources();
+    }
+    const byName = new Map(sources.map((s) => [s.name, s]));
+    assert.deepEqual([...byName.keys()].sort(), ["127.0.0.1", "NMEA", "PPS"], chronyd.output());
+    assert.equal(byName.get("PPS")!.mode, "#");
+    assert.equal(byName.get("NMEA")!.mode, "#");
+    assert.equal(byName.get("127.0.0.1")!.mode, "^");
+    assert.doesNotMatch(chronyd.output(), /Could not|invalid|unknown/i);
+  } finally {
+    await chronyd.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
