@@ -4,8 +4,9 @@
  * (the receiver's processing delay after its pulse), and each frame is
  * written when its last byte would have left the UART at the baud rate
  * (10 bits per byte). Each NMEA epoch is rewritten to its new second.
- * onWrite reports the realtime at which each frame's last byte was written,
- * which is what a sample's timestamp is judged against.
+ * onWrite reports the realtime just before and just after each frame's write:
+ * the bytes reached the reader somewhere in between, which is what a
+ * sample's timestamp is judged against.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { Clock } from "../hal/clock.js";
@@ -25,7 +26,7 @@ export interface ReplayOptions {
   /** Loop the capture to fill this many epochs (default: once). */
   epochs?: number;
   clock: Clock;
-  onWrite?: (info: { epochIndex: number; utcSecond: number; frameIndex: number; lastFrameIndex: number; text?: string; writtenUs: number }) => void;
+  onWrite?: (info: { epochIndex: number; utcSecond: number; frameIndex: number; lastFrameIndex: number; text?: string; writeStartUs: number; writtenUs: number }) => void;
 }
 
 /** Resolves at targetUs (realtime µs), within microseconds: sleeps, then spins the last 2 ms. */
@@ -58,9 +59,10 @@ export async function replay(epochs: readonly CaptureEpoch[], opts: ReplayOption
         offsetUs += (bytes.length * 10 * 1e6) / opts.baud;
         await waitUntil(opts.clock, Math.round(offsetUs));
         if (signal?.aborted) return;
+        const writeStartUs = opts.clock.realtimeUs();
         writeSync(fd, bytes);
         const writtenUs = opts.clock.realtimeUs();
-        opts.onWrite?.({ epochIndex: k, utcSecond: second, frameIndex: i, lastFrameIndex: frames.length - 1, text: bytes.toString("latin1").trimEnd(), writtenUs });
+        opts.onWrite?.({ epochIndex: k, utcSecond: second, frameIndex: i, lastFrameIndex: frames.length - 1, text: bytes.toString("latin1").trimEnd(), writeStartUs, writtenUs });
       }
     }
   } finally {
