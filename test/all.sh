@@ -5,7 +5,9 @@
 # maintainer scripts under emulation; one after the other the two would not fit CI's 30. The
 # image build runs at the lowest CPU and I/O priority, so it takes only what the real-time
 # tests leave: they stamp serial bytes and judge chrony's samples to the millisecond, and
-# their time-jump checks would catch a stall.
+# their time-jump checks would catch a stall. The suites run unit, then the scenarios (judged
+# by the second), then integration (judged by the millisecond): with a warm image cache the
+# image tests (~2 minutes) are over before the millisecond judging starts.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 npm run build || exit 1

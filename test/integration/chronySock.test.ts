@@ -10,6 +10,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { replay } from "../../src/sim/replayer.js";
 import { startChronyd } from "../../src/sim/chronyd.js";
 import { native } from "../../src/hal/native.js";
+import { median } from "../support/median.js";
 import { startRig, type Rig } from "../support/rig.js";
 
 const DELAY_MS = 100;
@@ -42,14 +43,15 @@ async function replayEpochs(rig: Rig, capture: string, count: number, startSecon
  * Every raw sample chrony logged must carry the offset the replay implies for
  * its second: the sentence reached the pty inside its write window, so the
  * service's stamp, `-offset` after the second it names, can be no earlier than
- * the window's start (a stamp before the bytes existed would be invented) and
- * only a reader's wake-up later. Each sample within 5 ms of the window (a wrong
- * second is 1000 ms off; a stamp taken after parsing, tens of ms; a loaded
- * 2-CPU CI machine delays a wake-up by a millisecond or two now and then), and
- * their median within 1 ms. The window's start, not its end, is the reference:
- * under load the writer itself is sometimes resumed milliseconds after its
- * write was delivered. Precision proper is measured by the bench. Returns how
- * many samples were judged.
+ * the window's start (a stamp before the bytes existed would be invented).
+ * Late is judged twice: their median within 1 ms of the write (a stamp taken
+ * after parsing, or at the end of the epoch, is late every time), and each
+ * sample within 50 ms of it (a wrong second is 1000 ms off). The per-sample
+ * bound is loose because this is a 2-CPU virtual machine running other work:
+ * CI measured one stamp 12.3 ms late while its neighbours were within 1 ms.
+ * The window's start, not its end, is the reference: under the same load the
+ * writer itself resumed up to 6 ms after its write was delivered. Precision
+ * proper is measured by the bench. Returns how many samples were judged.
  */
 function assertSamplesMatchReplay(samples: Array<{ localS: number; rawOffsetS: number }>, windows: Map<number, WriteWindow>): number {
   const lagsMs: number[] = [];
@@ -62,11 +64,11 @@ function assertSamplesMatchReplay(samples: Array<{ localS: number; rawOffsetS: n
     const what = `second ${second}: stamped ${stampMs.toFixed(3)} ms after it, written between ${w.startMs.toFixed(3)} and ${w.endMs.toFixed(3)} ms`;
     // chrony logs offsets to the nanosecond; 10 µs covers rounding.
     assert.ok(lagMs > -0.01, `${what}: stamped before the bytes were written`);
-    assert.ok(lagMs < 5, `${what}: stamped too late`);
+    assert.ok(lagMs < 50, `${what}: stamped too late`);
     lagsMs.push(lagMs);
   }
-  const median = [...lagsMs].sort((a, b) => a - b)[Math.floor(lagsMs.length / 2)] ?? NaN;
-  assert.ok(median < 1, `median stamp lag ${median.toFixed(3)} ms after the write over ${lagsMs.length} samples`);
+  const mid = median(lagsMs);
+  assert.ok(mid < 1, `median stamp lag ${mid.toFixed(3)} ms after the write over ${lagsMs.length} samples`);
   return lagsMs.length;
 }
 
@@ -77,17 +79,19 @@ test("chrony takes the NMEA time over the SOCK refclock at the offset the replay
   });
   try {
     // neo-m8n: u-blox NEO-M8N, epochs start with GNRMC.
-    const windows = await replayEpochs(rig, "neo-m8n.log", 16);
+    // 24 seconds: chrony needs a few filtered 2 s polls before it will select; at 16 one stalled stamp on a loaded CI machine left it unselectable ('?').
+    const windows = await replayEpochs(rig, "neo-m8n.log", 24);
     const sources = await rig.chrony.sources();
     const nmea = sources.find((s) => s.name === "NMEA");
     assert.ok(nmea, `chrony lists no NMEA source: ${JSON.stringify(sources)}`);
     assert.ok(nmea.reach > 0, `reach is ${nmea.reach}`);
     assert.equal(nmea.state, "*", "chrony selected the NMEA refclock");
     const judged = assertSamplesMatchReplay(rig.chrony.refclockSamples().filter((s) => s.refid === "NMEA"), windows);
-    assert.ok(judged >= 12, `chrony logged ${judged} samples for 16 replayed epochs (3 go to settling)`);
+    assert.ok(judged >= 20, `chrony logged ${judged} samples for 24 replayed epochs (3 go to settling)`);
     const stats = (await rig.chrony.sourcestats()).find((s) => s.name === "NMEA");
     assert.ok(stats && stats.samples >= 3, `sourcestats: ${JSON.stringify(stats)}`);
-    assert.ok(stats.stdDevS < 0.001, `samples are consistent to < 1 ms (std dev ${stats.stdDevS} s)`);
+    // chrony's own spread of the filtered samples: a few ms at worst from one stalled stamp; a mislabelled or drifting source is hundreds.
+    assert.ok(stats.stdDevS < 0.005, `samples are consistent to < 5 ms (std dev ${stats.stdDevS} s)`);
     const status = JSON.parse(readFileSync(rig.paths.status, "utf8"));
     assert.equal(status.time.state, "ok");
     assert.ok(status.counts.samples >= 10, `status counts ${status.counts.samples} samples`);

@@ -13,6 +13,7 @@ import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
 import { startPulses } from "../../src/sim/pulseGenerator.js";
 import { replay } from "../../src/sim/replayer.js";
 import type { PpsStatus } from "../../src/pps/ppsService.js";
+import { median } from "../support/median.js";
 import { startRig, type Rig } from "../support/rig.js";
 
 /** The host clock, as the fake kernel stamps it, runs 1.234 µs plus a few hundred ns ahead of the true second. */
@@ -77,7 +78,10 @@ test("kernel PPS over the PPS SOCK: chrony selects it, every sample is the fake 
     // The NMEA source then carries the pulse's moment: the learned delay is taken out, with no offset in chrony.conf.
     const nmea = rig.chrony.refclockSamples().filter((s) => s.refid === "NMEA");
     assert.ok(nmea.length > 10 && Math.abs(nmea[0]!.rawOffsetS + st.delayMs! / 1000) < 0.005, `first NMEA samples are as late as the learned delay: ${nmea[0]?.rawOffsetS}`);
-    for (const s of nmea.slice(-5)) assert.ok(Math.abs(s.rawOffsetS) < 0.005, `NMEA sample after learning: ${s.rawOffsetS} s`);
+    // Each within 50 ms (a CI virtual machine stalls a stamp by ~10 ms now and then), their median within 5 ms: 350 ms is what not learning looks like.
+    const last = nmea.slice(-5).map((s) => s.rawOffsetS);
+    for (const o of last) assert.ok(Math.abs(o) < 0.05, `NMEA sample after learning: ${o} s`);
+    assert.ok(Math.abs(median(last)) < 0.005, `NMEA samples after learning: ${last.join(", ")} s`);
     assert.equal(st.sources[0]?.stamping, "kernel");
     assert.ok(rig.daemon.lines.some((l) => /pps: locked/.test(l)), "the lock is logged");
   } finally {
@@ -130,9 +134,12 @@ test("GPIO only: pulses labelled from user-space stamps reach chrony within a fe
     for (const s of pps) {
       const second = Math.round(s.localS + s.rawOffsetS);
       assert.ok(edges.has(second), `sample for ${second}, a second without an edge`);
-      // The FIFO byte is written a moment after the second and stamped when read: late by the timer and the event loop.
-      assert.ok(s.rawOffsetS < 0 && s.rawOffsetS > -0.01, `second ${second}: offset ${s.rawOffsetS} s`);
+      // The FIFO byte is written a moment after the second and stamped when read: late by the timer and the event loop,
+      // a few ms typically, and by ~10 ms now and then when the CI virtual machine stalls a process.
+      assert.ok(s.rawOffsetS < 0 && s.rawOffsetS > -0.05, `second ${second}: offset ${s.rawOffsetS} s`);
     }
+    const offsets = pps.map((s) => s.rawOffsetS);
+    assert.ok(median(offsets) > -0.005, `median offset ${median(offsets)} s: user-space stamps within a few ms of the edge`);
     const st = ppsStatus(rig);
     assert.equal(st.sources[0]?.stamping, "user");
     assert.equal(st.state, "locked", st.detail);
