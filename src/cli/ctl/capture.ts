@@ -14,12 +14,9 @@ import { CaptureFileWriter } from "../../capture/captureFile.js";
 import { CaptureParser, type CaptureHeader } from "../../capture/captureFormat.js";
 import type { StatusSnapshot } from "../../status/snapshot.js";
 import type { CtlCommand, CtlIo } from "./command.js";
-import { parseCtlOptions } from "./ctlOptions.js";
-
-function option(args: readonly string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+import { parseCtlArgs } from "./configFile.js";
+import { nowUs, parseCtlOptions } from "./ctlOptions.js";
+import { readSnapshot } from "./snapshotFile.js";
 
 const USAGE = `usage: stratum1ctl capture [--seconds N] --out FILE[.gz] [--socket PATH] [--config FILE] [--status FILE] [--note TEXT]
 Records N seconds (default 60) of what stratum1d reads: serial bytes and kernel PPS edges with
@@ -52,15 +49,6 @@ function receiverName(status: StatusSnapshot | undefined): string {
   const r = status?.receiver;
   const words = r ? [r.vendor, r.model, r.hardware && `hw ${r.hardware}`, r.firmware && `fw ${r.firmware}`].filter((w): w is string => Boolean(w)) : [];
   return words.length > 0 ? words.join(" ") : "not named: edit this line (e.g. u-blox NEO-M8T)";
-}
-
-function readStatus(path: string | null): StatusSnapshot | undefined {
-  if (!path) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as StatusSnapshot;
-  } catch {
-    return undefined;
-  }
 }
 
 export async function recordCapture(socketPath: string, out: string, seconds: number, header: CaptureHeader, io: CtlIo): Promise<number> {
@@ -135,19 +123,21 @@ export const captureCommand: CtlCommand = {
       return 2;
     }
     const { config: cfg, statusPath, rest } = parsed.value;
-    const out = option(rest, "--out");
-    const seconds = Number(option(rest, "--seconds") ?? "60");
-    if (!out || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
+    const own = parseCtlArgs(rest, { out: { type: "string" }, seconds: { type: "string" }, socket: { type: "string" }, note: { type: "string" } }, USAGE, io);
+    if (!own) return 2;
+    const { out, note } = own.values;
+    const seconds = Number(own.values.seconds ?? "60");
+    if (!out || own.positionals.length > 0 || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
       io.err(`${USAGE}\n`);
       return 2;
     }
-    const socketPath = option(rest, "--socket") ?? cfg["capture.socket"];
+    const socketPath = own.values.socket ?? cfg["capture.socket"];
     if (!socketPath) {
       io.err("stratum1ctl capture: capture.socket is off in the config; set it (stratum1ctl config set capture.socket=/run/stratum1/capture.sock) and restart stratum1d\n");
       return 1;
     }
-    const status = readStatus(statusPath);
-    const note = option(rest, "--note");
+    const snap = statusPath ? await readSnapshot(statusPath, nowUs(io)) : undefined;
+    const status = snap?.ok ? snap.snapshot : undefined;
     const header: CaptureHeader = {
       date: new Date().toISOString(),
       board: boardName(),

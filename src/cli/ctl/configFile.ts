@@ -8,8 +8,9 @@ import { chronyConfProblems } from "../../chrony/chronyConf.js";
 import { loadConfigFile } from "../../config/load.js";
 import { defaults, type Config } from "../../config/schema.js";
 import type { CtlIo } from "./command.js";
+import { DEFAULT_CONFIG_PATH } from "./ctlOptions.js";
 
-export const DEFAULT_CONFIG_PATH = "/etc/stratum1/stratum1.conf";
+export { DEFAULT_CONFIG_PATH };
 
 export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   return flag ?? env.STRATUM1_CONFIG ?? DEFAULT_CONFIG_PATH;
