@@ -11,7 +11,7 @@
  *    the UTC date and time of NAV-PVT and NAV-TIMEUTC.
  */
 import { withChecksum } from "../gnss/nmea/sentence.js";
-import { encodeUbx, ubxChecksum } from "../gnss/ubx/frame.js";
+import { encodeUbx } from "../gnss/ubx/frame.js";
 import type { CivilDate } from "../gnss/report.js";
 
 export const GPS_EPOCH_S = 315_964_800;
@@ -118,13 +118,6 @@ function writeUtc(p: Buffer, at: number, l: UtcLabel): void {
   p.writeUInt8(l.second, at + 6);
 }
 
-function withNewChecksum(frame: Buffer): Buffer {
-  const [a, b] = ubxChecksum(frame.subarray(2, frame.length - 2));
-  frame[frame.length - 2] = a;
-  frame[frame.length - 1] = b;
-  return frame;
-}
-
 /** A whole UBX frame (sync to checksum) set to `label`; messages without time are returned unchanged. */
 export function retimeUbx(frame: Buffer, label: UtcLabel): Buffer {
   const key = (frame[2]! << 8) | frame[3]!;
@@ -147,8 +140,7 @@ export function retimeUbx(frame: Buffer, label: UtcLabel): Buffer {
 /** A whole UBX frame moved by deltaS seconds, field by field, checksum recomputed. */
 export function shiftUbx(frame: Buffer, deltaS: number): Buffer {
   const key = (frame[2]! << 8) | frame[3]!;
-  const out = Buffer.from(frame);
-  const p = out.subarray(6, out.length - 2);
+  const p = Buffer.from(frame.subarray(6, frame.length - 2));
   const moveTow = (towAt: number, weekAt: number | undefined): void => {
     if (p.length < towAt + 4) return;
     const moved = p.readUInt32LE(towAt) + deltaS * 1000;
@@ -163,5 +155,5 @@ export function shiftUbx(frame: Buffer, deltaS: number): Buffer {
     const posix = Date.UTC(p.readUInt16LE(utcAt), p[utcAt + 2]! - 1, p[utcAt + 3]!, p[utcAt + 4]!, p[utcAt + 5]!, Math.min(p[utcAt + 6]!, 59)) / 1000;
     writeUtc(p, utcAt, labelForPosix(posix + deltaS));
   }
-  return withNewChecksum(out);
+  return encodeUbx(frame[2]!, frame[3]!, p);
 }

@@ -9,17 +9,15 @@
  * checksum is right are rewritten (in place: the rewrite keeps lengths);
  * noise stays noise, byte for byte.
  */
-import { checksumOf } from "../gnss/nmea/sentence.js";
+import { splitSentence } from "../gnss/nmea/sentence.js";
 import { ubxChecksum } from "../gnss/ubx/frame.js";
 import type { Capture, CaptureRecord } from "./captureFormat.js";
 import { shiftNmea, shiftUbx } from "./retime.js";
 
 const NMEA_MAX = 100;
 
-function nmeaValid(line: string): boolean {
-  const m = /^\$([^$*]*)\*([0-9A-Fa-f]{2})$/.exec(line);
-  return m !== null && checksumOf(m[1]!) === parseInt(m[2]!, 16);
-}
+/** A sentence the service would accept (the decoder's own check), and only one: a '$' inside means two run together. */
+const nmeaValid = (line: string): boolean => line.startsWith("$") && line.indexOf("$", 1) < 0 && splitSentence(line).ok;
 
 /** Rewrites every well-formed sentence and frame of `bytes` in place, moved by deltaS. */
 export function shiftStream(bytes: Buffer, deltaS: number): void {
