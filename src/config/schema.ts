@@ -20,15 +20,20 @@ const str = (doc: string, def: string): KeySpec<string> => ({
   parse: (raw) => (raw.length > 0 ? { ok: true, value: raw } : { ok: false, fix: "give a non-empty value" }),
 });
 
+/** An absolute path or off; no blanks, because chrony.conf takes paths as they are and splits its lines at them. */
+function parsePathOrOff(raw: string): ReturnType<KeySpec<string | null>["parse"]> {
+  if (raw === "" || raw === "off" || raw === "none") return { ok: true, value: null };
+  if (!raw.startsWith("/") || /\s/.test(raw)) return { ok: false, fix: "give an absolute path without blanks, or 'off'" };
+  return { ok: true, value: raw };
+}
+
 const optionalPath = (doc: string, def: string | null): KeySpec<string | null> => ({
   doc,
   default: def,
   parse: (raw) => {
-    if (raw === "" || raw === "off" || raw === "none") return { ok: true, value: null };
-    // chrony.conf takes these paths as they are, and splits its lines at blanks.
-    if (!raw.startsWith("/") || /\s/.test(raw)) return { ok: false, fix: "give an absolute path without blanks, or 'off'" };
-    if (Buffer.byteLength(raw) > 107) return { ok: false, fix: "unix socket paths are limited to 107 bytes" };
-    return { ok: true, value: raw };
+    const r = parsePathOrOff(raw);
+    if (r.ok && r.value !== null && Buffer.byteLength(r.value) > 107) return { ok: false, fix: "unix socket paths are limited to 107 bytes" };
+    return r;
   },
 });
 
@@ -131,16 +136,8 @@ const allowList = (doc: string, def: string): KeySpec<string> => ({
   },
 });
 
-/** A file chrony reads: absolute, and no blank that would split the chrony.conf line. */
-const filePath = (doc: string): KeySpec<string | null> => ({
-  doc,
-  default: null,
-  parse: (raw) => {
-    if (raw === "" || raw === "off" || raw === "none") return { ok: true, value: null };
-    if (!raw.startsWith("/") || /\s/.test(raw)) return { ok: false, fix: "give an absolute path without blanks, or 'off'" };
-    return { ok: true, value: raw };
-  },
-});
+/** A file chrony reads (no socket-length limit). */
+const filePath = (doc: string): KeySpec<string | null> => ({ doc, default: null, parse: parsePathOrOff });
 
 /** The day this firmware was released: no receiver date before it can be real. Bumped at each release. */
 export const FIRMWARE_FLOOR_DATE = "2026-11-01";
