@@ -21,6 +21,7 @@ import { serveI2cBus } from "../../src/sim/i2cBusServer.js";
 import { lcdBox } from "../../src/sim/lcdTerminal.js";
 import type { StatusSnapshot } from "../../src/status/snapshot.js";
 import type { ReplayBackend } from "./backend.js";
+import { median } from "../support/median.js";
 import { playCapture } from "./player.js";
 import type { Expectations, Range, Scenario } from "./scenario.js";
 import { SimulatedBackend } from "./simulatedBackend.js";
@@ -280,12 +281,11 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
 
   const ok = wrong.length === 0 && checks.every((c) => c.ok);
   const header = sc.capture.header;
-  const medianAbs = (xs: number[]): number => [...xs].map(Math.abs).sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const report = [
     `scenario ${sc.name}: ${sc.title}`,
     `  capture   ${sc.capturePath} (${header.receiver ?? "receiver not named"}, ${baud} baud, ${capture.records.length} records, ${edges.length} pulse edges)`,
     `  replay    ${backend.name}; ${mode === "shift" ? `moved to the current seconds (${startS - first.at.sec >= 0 ? "+" : ""}${startS - first.at.sec} s)` : `the box's clock set to the capture's dates (${boxAheadS >= 0 ? "+" : ""}${boxAheadS} s, libfaketime)`}`,
-    `  chrony    ${ppsSamples.length} PPS samples${ppsErrorsNs.length ? ` (offset error max ${Math.max(...ppsErrorsNs).toFixed(1)} ns)` : ""}, ${nmeaSamples.length} NMEA samples${nmeaOffsetsMs.length ? ` (offset median |${medianAbs(nmeaOffsetsMs).toFixed(2)}| ms)` : ""}; selected: ${sources.find((s) => s.state === "*")?.name ?? "none"}`,
+    `  chrony    ${ppsSamples.length} PPS samples${ppsErrorsNs.length ? ` (offset error max ${Math.max(...ppsErrorsNs).toFixed(1)} ns)` : ""}, ${nmeaSamples.length} NMEA samples${nmeaOffsetsMs.length ? ` (offset median |${median(nmeaOffsetsMs.map(Math.abs)).toFixed(2)}| ms)` : ""}; selected: ${sources.find((s) => s.state === "*")?.name ?? "none"}`,
     `  seconds   ${ppsSamples.length + nmeaSamples.length} labelled, ${wrong.length} wrong`,
     ...wrong.slice(0, 10).map((w) => `    WRONG ${w.refid} sample at ${w.at}: labelled ${w.labelled}, truth ${w.truth}`),
     `  alarms    ${[...alarmsSeen].join(", ") || "none"}; at the end: ${(lastStatus?.alarms ?? []).map((a) => a.id).join(", ") || "none"}`,

@@ -13,7 +13,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import { readCaptureFile } from "../../src/capture/captureFile.js";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
 import { startPulses } from "../../src/sim/pulseGenerator.js";
 import { replay } from "../../src/sim/replayer.js";
 import { startRig } from "../support/rig.js";
@@ -23,14 +22,12 @@ import { bareScenario } from "./scenario.js";
 const CTL = fileURLToPath(new URL("../../src/cli/stratum1ctl.js", import.meta.url));
 
 test("stratum1ctl capture records what the running service reads, and the recording replays into a fresh box with every second right", { timeout: 300_000 }, async () => {
-  let kernel: FakeKernelPps | undefined;
   const rig = await startRig({
+    kernelPps: true,
     chronyLines: (dir) => [`refclock SOCK ${dir}/nmea.sock refid NMEA poll 2 noselect`, `refclock SOCK ${dir}/pps.sock refid PPS poll 2 precision 1e-7`],
-    daemonArgs: (p) => {
-      kernel = new FakeKernelPps(join(p.device, "..", "pps0"));
-      return ["--serial", p.device, "--sock", p.sock, "--status", p.status, "--pps-sysfs", kernel.dir, "--pps-sock", join(p.device, "..", "pps.sock")];
-    },
+    daemonArgs: (p) => ["--serial", p.device, "--sock", p.sock, "--status", p.status],
   });
+  const kernel = rig.kernel!;
   // The recording outlives the box (rig.close removes its directory), as it would be copied off it.
   const out = join(mkdtempSync(join(tmpdir(), "stratum1-field-")), "field.cap.gz");
   const conf = join(rig.dir, "stratum1.conf");
@@ -39,7 +36,7 @@ test("stratum1ctl capture records what the running service reads, and the record
   const stamps = new Map<string, number>();
   try {
     const startSecond = rig.nextSecond();
-    const pulses = startPulses({ clock: rig.clock, kernel: kernel!, phaseNs: (s) => 1300 + (s % 5) * 10, pulse: (s) => s >= startSecond, onEdge: (_s, st) => stamps.set(`${st.sec}.${st.nsec}`, st.sec) });
+    const pulses = startPulses({ clock: rig.clock, kernel, phaseNs: (s) => 1300 + (s % 5) * 10, pulse: (s) => s >= startSecond, onEdge: (_s, st) => stamps.set(`${st.sec}.${st.nsec}`, st.sec) });
     const feeding = replay(rig.epochs("neo-m8n.log"), {
       feedPath: rig.paths.feed,
       baud: 9600,

@@ -42,17 +42,14 @@ async function replayWithPulses(rig: Rig, opts: { delayMs: number; epochs: numbe
 const ppsStatus = (rig: Rig): PpsStatus => (JSON.parse(readFileSync(rig.paths.status, "utf8")) as { pps: PpsStatus }).pps;
 
 test("kernel PPS over the PPS SOCK: chrony selects it, every sample is the fake edge's second and offset to the nanosecond", { timeout: 180_000 }, async () => {
-  let kernel: FakeKernelPps | undefined;
   const rig = await startRig({
+    kernelPps: true,
     chronyLines: (dir) => [`refclock SOCK ${dir}/nmea.sock refid NMEA poll 1 noselect`, `refclock SOCK ${dir}/pps.sock refid PPS poll 1 precision 1e-7`],
-    daemonArgs: (p) => {
-      kernel = new FakeKernelPps(join(p.device, "..", "pps0"));
-      return ["--serial", p.device, "--baud", "9600", "--sock", p.sock, "--status", p.status, "--pps-sysfs", kernel.dir, "--pps-sock", join(p.device, "..", "pps.sock")];
-    },
+    daemonArgs: (p) => ["--serial", p.device, "--baud", "9600", "--sock", p.sock, "--status", p.status],
   });
   try {
     const delayMs = 350;
-    const edges = await replayWithPulses(rig, { delayMs, epochs: 30, kernel: kernel! });
+    const edges = await replayWithPulses(rig, { delayMs, epochs: 30, kernel: rig.kernel! });
 
     const pps = rig.chrony.refclockSamples().filter((s) => s.refid === "PPS");
     assert.ok(pps.length >= 18, `chrony logged ${pps.length} PPS samples for 30 seconds (3 settle the time, 4 learn the delay)`);
@@ -90,19 +87,18 @@ test("kernel PPS over the PPS SOCK: chrony selects it, every sample is the fake 
 });
 
 test("GPIO path (user-space stamps) cross-checked against kernel PPS: paired edges, measured latency, no disagreement", { timeout: 180_000 }, async () => {
-  let kernel: FakeKernelPps | undefined;
   let fifo = "";
   const rig = await startRig({
+    kernelPps: true,
     chronyLines: (dir) => [`refclock SOCK ${dir}/nmea.sock refid NMEA poll 1 noselect`, `refclock SOCK ${dir}/pps.sock refid PPS poll 1`],
     daemonArgs: (p) => {
-      kernel = new FakeKernelPps(join(p.device, "..", "pps0"));
       fifo = join(p.device, "..", "gpio18");
       execFileSync("mkfifo", [fifo]);
-      return ["--serial", p.device, "--sock", p.sock, "--status", p.status, "--pps-sysfs", kernel.dir, "--set", `pps.gpio-fifo=${fifo}`, "--pps-sock", join(p.device, "..", "pps.sock")];
+      return ["--serial", p.device, "--sock", p.sock, "--status", p.status, "--set", `pps.gpio-fifo=${fifo}`];
     },
   });
   try {
-    await replayWithPulses(rig, { delayMs: 200, epochs: 20, kernel: kernel!, gpioFifo: fifo });
+    await replayWithPulses(rig, { delayMs: 200, epochs: 20, kernel: rig.kernel!, gpioFifo: fifo });
     const st = ppsStatus(rig);
     const cc = st.crossCheck;
     assert.ok(cc, "cross-check status present");

@@ -12,6 +12,7 @@ import { splitEpochs, type CaptureEpoch } from "../../src/sim/captureEpochs.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
 import type { Clock } from "../../src/hal/clock.js";
 import { readCapture } from "../../src/sim/captures.js";
+import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
 
 export interface Rig {
   dir: string;
@@ -20,19 +21,23 @@ export interface Rig {
   daemon: DaemonProcess;
   clock: Clock;
   paths: { device: string; feed: string; sock: string; status: string };
+  /** With `kernelPps`: the fake kernel PPS device the daemon reads; its labelled pulses go to `${dir}/pps.sock`. */
+  kernel?: FakeKernelPps;
   epochs(capture: string): CaptureEpoch[];
   /** The next whole second at least `leadMs` away, for the replay to start on. */
   nextSecond(leadMs?: number): number;
   close(): Promise<void>;
 }
 
-export async function startRig(opts: { chronyLines: (dir: string) => string[]; daemonArgs: (paths: Rig["paths"]) => string[] }): Promise<Rig> {
+export async function startRig(opts: { chronyLines: (dir: string) => string[]; daemonArgs: (paths: Rig["paths"]) => string[]; kernelPps?: boolean }): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), "stratum1-it-"));
   const paths = { device: join(dir, "gps"), feed: join(dir, "feed"), sock: join(dir, "nmea.sock"), status: join(dir, "status.json") };
   const chrony = await startChronyd(dir, opts.chronyLines(dir));
   const pty = await openPtyPair(paths.device, paths.feed);
+  const kernel = opts.kernelPps ? new FakeKernelPps(join(dir, "pps0")) : undefined;
+  const ppsArgs = kernel ? ["--pps-sysfs", kernel.dir, "--pps-sock", join(dir, "pps.sock")] : [];
   // chrony's figures come from this run's chronyd; no display unless the test brings one.
-  const daemon = spawnDaemon(["--set", `chrony.command=${chrony.cmdSocket}`, "--set", "lcd.bus=off", "--set", `capture.socket=${join(dir, "capture.sock")}`, ...opts.daemonArgs(paths)]);
+  const daemon = spawnDaemon(["--set", `chrony.command=${chrony.cmdSocket}`, "--set", "lcd.bus=off", "--set", `capture.socket=${join(dir, "capture.sock")}`, ...ppsArgs, ...opts.daemonArgs(paths)]);
   const clock = systemClock();
   await daemon.waitFor(/serial: .* open at/, 10_000);
   const rig: Rig = {
@@ -42,6 +47,7 @@ export async function startRig(opts: { chronyLines: (dir: string) => string[]; d
     daemon,
     clock,
     paths,
+    ...(kernel ? { kernel } : {}),
     epochs: (capture) => splitEpochs(readCapture(capture)),
     nextSecond: (leadMs = 500) => Math.ceil((clock.realtimeUs() / 1000 + leadMs) / 1000),
     // Tests replace pty and chrony mid-run (replug, restart): close whatever the rig holds now.
