@@ -56,6 +56,8 @@ export function syncLabel(s: StatusSnapshot, nowUs: number): string {
   const alarm = (id: string): boolean => s.alarms.some((a) => a.id === id);
   if (alarm("no-gps-data")) return "NO GPS DATA";
   if (alarm("no-fix")) return "NO FIX";
+  // Before the first epoch (or before a silent receiver is an alarm) "SYNCING" would claim progress that is not there.
+  if (s.time.state === "waiting") return "WAITING GPS";
   if (s.pps?.state === "holdover") {
     const min = s.pps.since ? Math.floor((nowUs / 1e6 - Date.parse(s.pps.since) / 1000) / 60) : 0;
     return `HOLDOVER ${min}m`;

@@ -76,7 +76,8 @@ export function alarmConditions(s: StatusSnapshot, nowUs: number): AlarmConditio
   if (!silent && BAD_DATE_STATES.has(s.time.state)) {
     out.push({ id: "receiver-date", title: "WRONG DATE", hint: "GPS fw rollover?", detail: `the receiver's time is refused: ${s.time.detail}` });
   }
-  if (s.pps?.state === "no-pulse" && !silent) {
+  // Until the receiver has said anything, no pulse is expected: the first seconds after start would raise NO PPS only to swap it for NO GPS DATA.
+  if (s.pps?.state === "no-pulse" && !silent && s.device.lastReportAt !== null) {
     const problem = s.pps.sources.find((x) => x.problem)?.problem;
     out.push({ id: "no-pps", title: "NO PPS", hint: problem ? "pps device?" : "PPS wire/GPIO?", detail: `no pulse: ${problem ?? s.pps.detail}` });
   }

@@ -4,7 +4,10 @@ import { test } from "node:test";
 import { withChecksum } from "../../src/gnss/nmea/sentence.js";
 import { encodeUbx } from "../../src/gnss/ubx/frame.js";
 import { readCapture } from "../../src/sim/captures.js";
-import { alarmConditions } from "../../src/status/alarms.js";
+import { AlarmTracker, alarmConditions } from "../../src/status/alarms.js";
+import { syncLabel } from "../../src/display/pages.js";
+import { Health } from "../../src/status/health.js";
+import { createLogger } from "../../src/log/logger.js";
 import { buildSnapshot } from "../../src/status/snapshot.js";
 import { offlinePipeline } from "../support/offline.js";
 import { healthySnapshot } from "../support/snapshot.js";
@@ -69,6 +72,27 @@ test("no alarm for 'no PPS' when the receiver itself is silent: the panel shows 
   );
   const titles = alarmConditions(healthySnapshot(now), now);
   assert.equal(titles.length, 0);
+});
+
+test("just started, nothing from the receiver yet: WAITING GPS and no alarm at first, then NO GPS DATA alone, never a passing NO PPS", () => {
+  const start = Date.UTC(2026, 10, 22, 12) * 1000;
+  const health = new Health();
+  health.device = { state: "open", detail: "open at 9600 baud", sinceUs: start };
+  const logLines: string[] = [];
+  const tracker = new AlarmTracker(createLogger((l) => logLines.push(l), "debug"));
+  const base = healthySnapshot(start);
+  const seen: string[] = [];
+  for (let t = 1; t <= 12; t++) {
+    const now = start + t * 1e6;
+    const pps = { ...base.pps!, state: "no-pulse" as const, detail: "no pulse edge seen yet" };
+    const s = buildSnapshot({ health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps: null, chrony: null, host: base.host, lcd: null, startedUs: start, statusWriteError: null }, now);
+    s.pps = pps;
+    s.alarms = tracker.update(alarmConditions(s, now), now);
+    seen.push(`${syncLabel(s, now)}|${s.alarms.map((a) => a.title).join(",")}`);
+  }
+  assert.deepEqual(seen.slice(0, 5), Array(5).fill("WAITING GPS|"), "the first seconds: waiting, not \"SYNCING\", and no alarm yet");
+  assert.equal(seen.at(-1), "NO GPS DATA|NO GPS DATA");
+  assert.deepEqual(logLines.filter((l) => /alarm/.test(l)).map((l) => l.replace(/^.*?alarm/, "alarm").split(":").slice(0, 2).join(":")), ["alarm: no gps data"], "one alarm logged, none raised and cleared on the way");
 });
 
 test("a receiver whose date is refused (the week-rollover bug) raises its own alarm, with the time core's reason", () => {
