@@ -1,7 +1,7 @@
 /* `stratum1ctl config check|set`: the two ways an operator works on stratum1.conf. */
 import type { CtlCommand } from "./command.js";
 import { checkConfig } from "./configCheck.js";
-import { configPath, parseCtlArgs } from "./configFile.js";
+import { configPath, DEFAULT_CONFIG_PATH, parseCtlArgs } from "./configFile.js";
 import { setConfig } from "./configSet.js";
 
 const usage = `usage: stratum1ctl config check [--config FILE]
@@ -10,7 +10,7 @@ check: every problem in stratum1.conf at once (line, key, fix), and the chrony c
        generated from it through 'chronyd -p' when chronyd is installed. Exit 1 on any problem.
 set:   check the values and the resulting file, replace the file atomically (comments and other
        lines kept), print what changed and which services to restart; --restart restarts them.
-FILE defaults to $STRATUM1_CONFIG, else /etc/stratum1/stratum1.conf. Keys: stratum1d --help-config.`;
+FILE defaults to $STRATUM1_CONFIG, else ${DEFAULT_CONFIG_PATH}. Keys: stratum1d --help-config.`;
 
 export const configCommand: CtlCommand = {
   name: "config",
