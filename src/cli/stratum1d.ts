@@ -8,23 +8,7 @@ import { systemClock } from "../hal/linux/systemClock.js";
 import { stdoutLogger } from "../log/logger.js";
 import { startService } from "../main.js";
 import { systemdNotifier } from "../hal/linux/systemdNotify.js";
-import { syncLabel } from "../display/pages.js";
-import type { StatusSnapshot } from "../status/snapshot.js";
-
-/** Why there is no time from the receiver yet, in the words an operator checks the wiring by. */
-function deviceWait(s: StatusSnapshot, label: string): string {
-  if (s.device.state !== "open") return s.device.detail;
-  if (label === "NO GPS DATA") return "silent";
-  return s.device.lastDataAt === null ? "nothing received yet" : "no complete epoch yet";
-}
-
-/** One line for `systemctl status`: the panel's verdict and the alarms. */
-function statusLine(s: StatusSnapshot, nowUs: number): string {
-  const alarms = s.alarms.map((a) => a.title.toLowerCase());
-  const label = syncLabel(s, nowUs);
-  const state = label === "NO GPS DATA" || label === "WAITING GPS" ? `waiting for GPS (${s.device.path}: ${deviceWait(s, label)})` : label.toLowerCase();
-  return `${state}${alarms.length > 0 ? `; alarms: ${alarms.join(", ")}` : ""}`;
-}
+import { statusLine } from "./systemdStatusLine.js";
 
 function main(): void {
   let cmd;
