@@ -9,10 +9,10 @@
  *    52  stratum              u16
  *    54  leap_status          u16    0 normal, 1 insert, 2 delete, 3 unsynchronised
  *    56  ref_time             Timespec  when the clock was last updated
- *    68  current_correction   Float  s; + means the local clock is slow ("System time")
+ *    68  current_correction   Float  s; + means the local clock is slow ("System time ... slow")
  *    72  last_offset          Float  s; offset at the last update, + local ahead
  *    76  rms_offset           Float  s
- *    80  freq_ppm             Float  + means the local clock runs slow
+ *    80  freq_ppm             Float  + means the local clock runs fast (chronyc: "ppm fast")
  *    84  resid_freq_ppm       Float
  *    88  skew_ppm             Float
  *    92  root_delay           Float  s
