@@ -18,9 +18,9 @@
  * client's command hits and last-seen ages.
  */
 import assert from "node:assert/strict";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { createSocket } from "node:dgram";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { networkInterfaces, tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -34,47 +34,9 @@ import { openUdpCommandChannel } from "../../src/hal/linux/udpCommandChannel.js"
 import { openUnixCommandChannel } from "../../src/hal/linux/unixCommandChannel.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
 import { native } from "../../src/hal/native.js";
+import { freeUdpPort, startChronydWith, type ChronydProcess } from "../../sim/chrony/chronydProcess.js";
 
 const run = promisify(execFile);
-
-interface Daemon {
-  proc: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket("udp4");
-  await new Promise<void>((resolve) => s.bind(0, "127.0.0.1", resolve));
-  const port = s.address().port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-/** chronyd -x (never touches the host's clock) in the foreground; ready when `readyPath` (its command socket) exists. */
-async function startChronyd(confPath: string, lines: string[], readyPath: string): Promise<Daemon> {
-  writeFileSync(confPath, lines.join("\n") + "\n");
-  const proc = spawn("chronyd", ["-x", "-d", "-u", "root", "-f", confPath], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-  proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));
-  proc.once("error", (e) => (out += `cannot run chronyd (${e.message}): apt-get install chrony`));
-  for (let i = 0; i < 200 && !existsSync(readyPath); i++) {
-    if (proc.exitCode !== null) break;
-    await sleep(25);
-  }
-  if (!existsSync(readyPath)) throw new Error(`chronyd did not create ${readyPath}: ${out}`);
-  return {
-    proc,
-    output: () => out,
-    async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => proc.once("exit", () => resolve()));
-      proc.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
 
 const hasIpv6Loopback = Object.values(networkInterfaces()).some((list) => list?.some((a) => a.internal && a.family === "IPv6" && a.address === "::1"));
 
@@ -83,8 +45,8 @@ interface Box {
   cmdSocket: string;
   cmdPort: number;
   ntpPort: number;
-  box: Daemon;
-  server: Daemon;
+  box: ChronydProcess;
+  server: ChronydProcess;
   stopFeed(): void;
   chronyc(...args: string[]): Promise<string>;
 }
@@ -94,13 +56,13 @@ let rig: Box;
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), "stratum1-cmdmon-"));
   const [serverPort, ntpPort, cmdPort] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
-  const server = await startChronyd(
+  const server = await startChronydWith(
     join(dir, "server.conf"),
     ["local stratum 8", `port ${serverPort}`, "bindaddress 127.0.0.1", "allow 127.0.0.1", "cmdport 0", `bindcmdaddress ${dir}/server.sock`, `pidfile ${dir}/server.pid`, `driftfile ${dir}/server.drift`],
     join(dir, "server.sock"),
   );
   const cmdSocket = join(dir, "chronyd.sock");
-  const box = await startChronyd(
+  const box = await startChronydWith(
     join(dir, "box.conf"),
     [
       `refclock SOCK ${dir}/gps.sock refid GPS poll 1 precision 1e-6`,
