@@ -106,7 +106,8 @@ export function parseTracking(csv: string): ChronyTracking | undefined {
     refId: f[0]!,
     refName: f[1]!,
     stratum: num(f[2]),
-    systemOffsetS: num(f[4]),
+    // chronyc's "System time" is the correction still to apply (+: the local clock is slow); the field means the reverse.
+    systemOffsetS: -num(f[4]),
     lastOffsetS: num(f[5]),
     rmsOffsetS: num(f[6]),
     frequencyPpm: num(f[7]),

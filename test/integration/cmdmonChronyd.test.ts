@@ -189,7 +189,7 @@ test("tracking as chronyc -c tracking prints it, over UDP and the unix socket", 
           assert.deepEqual([first.refId, first.refName, first.stratum, first.leap], [p.refId, p.refName, p.stratum, p.leap], via);
           assert.equal(first.refName, "GPS", `${via}: chronyd follows the refclock`);
           assert.equal(`${first.refTime.sec}.${String(first.refTime.nsec).padStart(9, "0")}`, f[3], `${via}: ref time`);
-          between(first.systemOffsetS, f[4], second.systemOffsetS, `${via}: system time`);
+          between(-first.systemOffsetS, f[4], -second.systemOffsetS, `${via}: system time (chronyc prints the correction: the opposite sign)`);
           printedAs(first.lastOffsetS, f[5], `${via}: last offset`);
           printedAs(first.rmsOffsetS, f[6], `${via}: rms offset`);
           printedAs(first.frequencyPpm, f[7], `${via}: frequency`);

@@ -108,7 +108,7 @@ test("tracking: chronyc's request bytes are ours, and chronyc prints from the fa
   assert.equal(ours.stratum, parsed.stratum);
   assert.equal(ours.leap, parsed.leap);
   assert.equal(`${ours.refTime.sec}.${String(ours.refTime.nsec).padStart(9, "0")}`, csv[3]);
-  printedAs(ours.systemOffsetS, csv[4]!, "system time");
+  printedAs(-ours.systemOffsetS, csv[4]!, "system time (chronyc prints the correction: the opposite sign)");
   printedAs(ours.lastOffsetS, csv[5]!, "last offset");
   printedAs(ours.rmsOffsetS, csv[6]!, "rms offset");
   printedAs(ours.frequencyPpm, csv[7]!, "frequency");

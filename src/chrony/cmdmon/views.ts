@@ -77,7 +77,8 @@ export function trackingView(r: TrackingReport): CmdmonTracking {
     // A refclock (or no reference) has no address: chronyc names it by its refid.
     refName: r.address.family === "unspec" ? refidToString(r.refId) : ipToString(r.address),
     stratum: r.stratum,
-    systemOffsetS: r.currentCorrectionS,
+    // current_correction is what the clock still needs (+: local slow); the field is the local clock's offset (+: ahead).
+    systemOffsetS: -r.currentCorrectionS,
     lastOffsetS: r.lastOffsetS,
     rmsOffsetS: r.rmsOffsetS,
     frequencyPpm: r.freqPpm,
