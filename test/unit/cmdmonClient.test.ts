@@ -7,6 +7,7 @@ import { Req } from "../../src/chrony/cmdmon/codes.js";
 import { readReplyHeader } from "../../src/chrony/cmdmon/packet.js";
 import { SOURCESTATS } from "../../src/chrony/cmdmon/sourceStats.js";
 import { countRecentNtpClients } from "../../src/chrony/cmdmon/views.js";
+import { ChronyReader } from "../../src/chrony/cmdmon/chronyReader.js";
 import { client, FakeChronyd, gpsBoxModel, refclockSource } from "../../sim/chrony/fakeChronyd.js";
 import { VirtualClock } from "../support/virtualClock.js";
 
@@ -333,4 +334,36 @@ test("the fake answers as chronyd: a request without its padding is dropped (und
   assert.equal(readReplyHeader(fake.answer(tracking(104, 5))!).status, 18);
   assert.equal(fake.answer(tracking(104, 4)), null);
   assert.equal(gpsBoxModel().sources.length, 4);
+});
+
+test("ChronyReader asks UDP for what chronyd answers there and the control socket only for serverstats and clients; without one it says so and sends nothing", async () => {
+  const clock = new VirtualClock(T0_US);
+  const udp = new FakeChronyd("udp");
+  const unix = new FakeChronyd("unix");
+  const reader = new ChronyReader({ monitoring: new CmdmonClient(udp, clock), control: new CmdmonClient(unix, clock) });
+  await Promise.all([reader.tracking(), reader.sources(), reader.sourceStats(), reader.activity(), reader.serverStats(), reader.clients()]);
+  assert.deepEqual(
+    [...new Set(udp.received.map((r) => r.command))].sort((a, b) => a - b),
+    [Req.N_SOURCES, Req.SOURCE_DATA, Req.TRACKING, Req.SOURCESTATS, Req.ACTIVITY],
+  );
+  assert.deepEqual(
+    unix.received.map((r) => r.command),
+    [Req.SERVER_STATS, Req.CLIENT_ACCESSES_BY_INDEX3],
+  );
+  assert.ok(udp.received.every((r) => r.status === 0));
+
+  const udpOnly = new FakeChronyd("udp");
+  const monitoringOnly = new ChronyReader({ monitoring: new CmdmonClient(udpOnly, clock) });
+  for (const read of [() => monitoringOnly.serverStats(), () => monitoringOnly.clients()]) {
+    const err = await rejection(read());
+    assert.equal(err.reason, "noControlSocket");
+    assert.match(err.message, /needs the control socket: .*chrony\.control is off/);
+  }
+  assert.equal(udpOnly.received.length, 0, "nothing sent that chronyd would refuse");
+  assert.equal((await monitoringOnly.tracking()).refName, "PPS");
+
+  const controlOnly = new FakeChronyd("unix");
+  const viaControl = new ChronyReader({ control: new CmdmonClient(controlOnly, clock) });
+  await Promise.all([viaControl.tracking(), viaControl.serverStats()]);
+  assert.equal(controlOnly.received.length, 2);
 });

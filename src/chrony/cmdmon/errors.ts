@@ -29,6 +29,8 @@ export const FAILURE_REASONS = [
   "timeout",
   "transport",
   "closed",
+  /** Not sent: the figure needs chronyd's control socket and none is configured. */
+  "noControlSocket",
 ] as const;
 
 export type IgnoredReason = (typeof IGNORED_REASONS)[number];
