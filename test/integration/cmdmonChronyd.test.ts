@@ -376,6 +376,14 @@ test("the unix channel's reply socket lives beside chronyd's and goes with close
   const viaUdp = new CmdmonClient(udp, systemClock());
   try {
     assert.equal((await viaUnix.tracking()).stratum, 1);
+    // Anyone who may write to the reply socket can send it an empty datagram: a read of 0 that must not end the watch.
+    const stranger = native().dgramOpen();
+    assert.equal(native().dgramSendTo(stranger, join(rig.dir, mine), Buffer.alloc(0)), 0);
+    assert.equal(native().dgramSendTo(stranger, join(rig.dir, mine), Buffer.from("not chronyd")), 11);
+    native().fdClose(stranger);
+    await sleep(100);
+    assert.equal((await viaUnix.tracking()).stratum, 1, "still reading replies after an empty datagram");
+    assert.equal(viaUnix.counts().errors.truncated, 1, "the stranger's 11 bytes are counted (shorter than a reply header)");
     rig.stopFeed();
     await rig.box.stop();
     for (const [client, pattern] of [
