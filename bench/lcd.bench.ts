@@ -22,11 +22,11 @@ import { Hd44780 } from "../src/display/hd44780.js";
 import { encodeCell } from "../src/display/frameWriter.js";
 import { PAGES, renderScreen, type PageId } from "../src/display/pages.js";
 import { COMMON_PIN_MAP } from "../src/display/pcf8574Pins.js";
-import { LcdEmulator } from "../src/hal/fake/lcdEmulator.js";
+import { LcdEmulator } from "../sim/fakes/lcdEmulator.js";
 import { createLogger } from "../src/log/logger.js";
 import type { StatusSnapshot } from "../src/status/snapshot.js";
 import { healthySnapshot } from "../test/support/snapshot.js";
-import { VirtualClock } from "../test/support/virtualClock.js";
+import { VirtualClock } from "../sim/fakes/virtualClock.js";
 
 const SECONDS = Number(process.env.BENCH_LCD_SECONDS ?? 3600);
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0) * 1000;

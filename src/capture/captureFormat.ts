@@ -35,7 +35,7 @@
  * TIME is CLOCK_REALTIME as SECONDS.NANOSECONDS (nine digits), exact.
  * A file whose name ends in .gz is gzip-compressed.
  */
-import type { Instant } from "../timing/sample.js";
+import type { Instant } from "../hal/instant.js";
 
 export const CAPTURE_MAGIC = "stratum1-capture";
 export const CAPTURE_VERSION = 1;

@@ -7,7 +7,7 @@
 import type { Clock } from "../hal/clock.js";
 import type { GpioLine } from "../hal/gpioLine.js";
 import type { PulseEvents, PulseSource } from "../hal/pulseSource.js";
-import { diffS, type Instant } from "../timing/sample.js";
+import { diffS, type Instant } from "../hal/instant.js";
 
 const CAUGHT_UP_MS = 100;
 const JITTER_WINDOW = 64;

@@ -10,7 +10,8 @@ import type { PulseEdge, PulseSource } from "../hal/pulseSource.js";
 import type { Logger } from "../log/logger.js";
 import type { RefclockSink, SinkStatus } from "../refclock/sink.js";
 import type { RecentEdge } from "../timing/recentEdges.js";
-import { instantToUs, sampleOffsetS, type TimeSample } from "../timing/sample.js";
+import { sampleOffsetS, type TimeSample } from "../timing/sample.js";
+import { instantToUs } from "../hal/instant.js";
 import { SecondAssociator, type AssociatorCounts, type EdgeMode, type PpsState } from "../timing/secondAssociator.js";
 import type { GateVerdict } from "../timing/timeGate.js";
 import { isoSecond } from "../timing/utc.js";
@@ -24,6 +25,8 @@ const USER_GRID_S = 0.02;
 export interface PpsOptions {
   edge: EdgeMode;
   holdoverS: number;
+  /** Whether someone records the service's stream (clear edges are then read too). */
+  recording: () => boolean;
 }
 
 export interface PpsSourceStatus {
@@ -106,6 +109,7 @@ export class PpsService {
         clearEdge: (e) => {
           if (isPrimary) for (const l of this.edgeListeners) l("clear", e);
         },
+        clearWanted: () => isPrimary && this.opts.recording(),
         caughtUp: (us) => {
           if (isPrimary) this.associator.caughtUp(us);
         },

@@ -6,7 +6,7 @@
  * partner's lateness is the measured cost of user-space stamping.
  */
 import type { Logger } from "../log/logger.js";
-import { diffS, instantToUs, type Instant } from "../timing/sample.js";
+import { diffS, instantToUs, type Instant } from "../hal/instant.js";
 
 /** A GPIO stamp this far after (or slightly before) a kernel stamp is the same edge. */
 const PAIR_WINDOW_S = 0.05;

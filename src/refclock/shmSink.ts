@@ -6,7 +6,7 @@
  * by convention, and a world-writable segment would let any local user feed
  * the time server.
  */
-import { errnoName, native } from "../hal/native.js";
+import type { ShmSegment, ShmSegments } from "../hal/shmSegments.js";
 import type { Logger } from "../log/logger.js";
 import type { TimeSample } from "../timing/sample.js";
 import type { RefclockSink, SinkStatus } from "./sink.js";
@@ -18,11 +18,12 @@ export const PPS_PRECISION = -20;
 
 export class ShmSink implements RefclockSink {
   readonly name: string;
-  private id = -1;
+  private segment: ShmSegment | undefined;
   private st: SinkStatus = { state: "not-sent-yet", delivered: 0, failed: 0 };
 
   constructor(
     readonly unit: number,
+    private readonly shm: ShmSegments,
     private readonly log: Logger,
     private readonly nowUs: () => number,
     private readonly precision = NMEA_PRECISION,
@@ -35,24 +36,22 @@ export class ShmSink implements RefclockSink {
   }
 
   deliver(sample: TimeSample): void {
-    const calls = native();
-    if (this.id < 0) {
-      const id = calls.shmAttach(this.key, true);
-      if (id < 0) {
+    if (!this.segment) {
+      const attached = this.shm.attach(this.key);
+      if (typeof attached === "string") {
         this.st.failed += 1;
-        this.setState(errnoName(id));
+        this.setState(attached);
         return;
       }
-      this.id = id;
+      this.segment = attached;
     }
     const { reference: r, local: l } = sample;
-    try {
-      calls.shmWrite(this.id, r.sec, r.nsec, l.sec, l.nsec, sample.leap, this.precision);
-    } catch (err) {
+    const failure = this.segment.write({ clockSec: r.sec, clockNsec: r.nsec, receiveSec: l.sec, receiveNsec: l.nsec, leap: sample.leap, precision: this.precision });
+    if (failure !== null) {
       // The segment was removed (ipcrm) under us: attach afresh next time.
-      this.id = -1;
+      this.segment = undefined;
       this.st.failed += 1;
-      this.setState(`shmat: ${(err as Error).message}`);
+      this.setState(failure);
       return;
     }
     this.st.delivered += 1;

@@ -4,7 +4,7 @@
  * needs the individual edges (is the delay steady? which reason, on which
  * edge?), not only the counters. Bounded: a ring of RECENT_EDGES records.
  */
-import type { Instant } from "./sample.js";
+import type { Instant } from "../hal/instant.js";
 import type { AssociationReject } from "./secondAssociator.js";
 
 export const RECENT_EDGES = 20;

@@ -20,7 +20,8 @@
  */
 import type { PulseEdge } from "../hal/pulseSource.js";
 import { isoInstant as iso, RecentEdges } from "./recentEdges.js";
-import { diffS, instantToUs, type Instant, type TimeSample } from "./sample.js";
+import { type TimeSample } from "./sample.js";
+import { diffS, instantToUs, type Instant } from "../hal/instant.js";
 import { isoSecond } from "./utc.js";
 
 export type EdgeMode = "auto" | "after" | "before";

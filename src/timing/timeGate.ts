@@ -17,7 +17,8 @@
  */
 import type { Epoch } from "../gnss/epoch.js";
 import { isRealFix } from "../gnss/report.js";
-import { instantFromUs, type TimeSample } from "./sample.js";
+import { type TimeSample } from "./sample.js";
+import { instantFromUs } from "../hal/instant.js";
 import { GPS_WEEK_ROLLOVER_S, isoSecond, posixSeconds } from "./utc.js";
 
 export type GateReject =

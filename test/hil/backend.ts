@@ -4,7 +4,7 @@
  * directory), the other out of a test rig's pins (a second UART and a GPIO
  * output wired to the appliance's RX and PPS pins).
  */
-import type { Instant } from "../../src/timing/sample.js";
+import type { Instant } from "../../src/hal/instant.js";
 
 export interface ReplayBackend {
   readonly name: string;

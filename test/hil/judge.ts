@@ -12,13 +12,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CaptureRecord, EdgeTruth } from "../../src/capture/captureFormat.js";
-import { shiftCapture } from "../../src/capture/shiftCapture.js";
+import { shiftCapture } from "../../sim/replay/shiftCapture.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
-import { LcdEmulator } from "../../src/hal/fake/lcdEmulator.js";
-import { startChronyd, type Chronyd, type ChronyRefclockSample } from "../../src/sim/chronyd.js";
-import { spawnDaemon } from "../../src/sim/daemonProcess.js";
-import { serveI2cBus } from "../../src/sim/i2cBusServer.js";
-import { lcdBox } from "../../src/sim/lcdTerminal.js";
+import { LcdEmulator } from "../../sim/fakes/lcdEmulator.js";
+import { startChronyd, type Chronyd, type ChronyRefclockSample } from "../../sim/run/chronyd.js";
+import { spawnDaemon } from "../../sim/run/daemonProcess.js";
+import { serveI2cBus } from "../../sim/fakes/i2cBusServer.js";
+import { lcdBox } from "../../sim/lcdTerminal.js";
 import type { StatusSnapshot } from "../../src/status/snapshot.js";
 import type { ReplayBackend } from "./backend.js";
 import { median } from "../support/median.js";
@@ -130,8 +130,8 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
   const emu = new LcdEmulator(0x27, 16, 2, () => clock.realtimeUs());
   const i2c = await serveI2cBus(join(dir, "i2c.sock"), emu);
   const status = join(dir, "status.json");
-  const settings = { "chrony.command": chrony.cmdSocket, "capture.socket": join(dir, "capture.sock"), "lcd.i2c-socket": i2c.path, "lcd.page": "2", ...(sc.service ?? {}) };
-  const args = [...backend.serviceArgs(), "--baud", String(baud), "--sock", nmeaSock, "--pps-sock", hasPulse ? ppsSock : "off", "--status", status, ...Object.entries(settings).flatMap(([k, v]) => ["--set", `${k}=${v}`])];
+  const settings = { "chrony.command": chrony.cmdSocket, "capture.socket": join(dir, "capture.sock"), "lcd.page": "2", ...(sc.service ?? {}) };
+  const args = ["--lcd-socket", i2c.path, ...backend.serviceArgs(), "--baud", String(baud), "--sock", nmeaSock, "--pps-sock", hasPulse ? ppsSock : "off", "--status", status, ...Object.entries(settings).flatMap(([k, v]) => ["--set", `${k}=${v}`])];
   const daemon = spawnDaemon(args, opts.onLog, env);
 
   const screens: string[] = [];

@@ -12,11 +12,11 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { writeCaptureFile } from "../../src/capture/captureFile.js";
 import { formatCapture, type Capture, type CaptureRecord } from "../../src/capture/captureFormat.js";
-import { convertEpochs, epochHasFix, labelTruth } from "../../src/capture/convertLog.js";
-import { labelForPosix, leapSecondLabel, type UtcLabel } from "../../src/capture/retime.js";
-import { splitEpochs, type CaptureEpoch } from "../../src/sim/captureEpochs.js";
-import { readCapture } from "../../src/sim/captures.js";
-import { coldStartEpoch, withoutFix } from "../../src/sim/receiverStory.js";
+import { convertEpochs, epochHasFix, labelTruth } from "../../sim/replay/convertLog.js";
+import { labelForPosix, leapSecondLabel, type UtcLabel } from "../../sim/replay/retime.js";
+import { splitEpochs, type CaptureEpoch } from "../../sim/replay/captureEpochs.js";
+import { readCapture } from "../../sim/replay/captures.js";
+import { coldStartEpoch, withoutFix } from "../../sim/replay/receiverStory.js";
 import { GPS_WEEK_ROLLOVER_S } from "../../src/timing/utc.js";
 
 type PartKind = "cold" | "fix" | "lost" | "silent";

@@ -12,10 +12,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
-import { convertEpochs } from "../../src/capture/convertLog.js";
-import { splitEpochs } from "../../src/sim/captureEpochs.js";
-import { readCapture } from "../../src/sim/captures.js";
-import { openPtyPair } from "../../src/sim/ptyPair.js";
+import { convertEpochs } from "../../sim/replay/convertLog.js";
+import { splitEpochs } from "../../sim/replay/captureEpochs.js";
+import { readCapture } from "../../sim/replay/captures.js";
+import { openPtyPair } from "../../sim/run/ptyPair.js";
 import { judgeScenario } from "./judge.js";
 import { openRigBackend } from "./rigBackend.js";
 import { SCENARIO_NAMES } from "./scenarioLibrary.js";
@@ -76,7 +76,7 @@ test("the scenario library, replayed into stratum1d and judged by real chronyd",
               gpioRoot: root,
               applianceSerial: wire.device,
               ppsSysfs: "off",
-              pulseArgs: ["--pps-sysfs", "off", "--set", `pps.gpio-fifo=${join(root, "gpio529", "value")}`],
+              pulseArgs: ["--pps-sysfs", "off", "--gpio-fifo", join(root, "gpio529", "value")],
               toleranceS: 0.02,
             });
             const close = rig.close.bind(rig);

@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { replay } from "../../src/sim/replayer.js";
-import { startChronyd } from "../../src/sim/chronyd.js";
-import { native } from "../../src/hal/native.js";
+import { replay } from "../../sim/replay/replayer.js";
+import { startChronyd } from "../../sim/run/chronyd.js";
+import { native } from "../../src/hal/linux/native.js";
 import { median } from "../support/median.js";
 import { startRig, type Rig } from "../support/rig.js";
 
@@ -168,7 +168,7 @@ test("receiver unplugged and plugged back: stratum1d reopens the device and samp
     await rig.pty.close(); // the pty disappears like an unplugged USB receiver
     await rig.daemon.waitFor(/serial: .*(does not exist|closed|error|EIO|Input\/output)/, 10_000);
     await sleep(1500);
-    const { openPtyPair } = await import("../../src/sim/ptyPair.js");
+    const { openPtyPair } = await import("../../sim/run/ptyPair.js");
     rig.pty = await openPtyPair(rig.paths.device, rig.paths.feed);
     const reopened = rig.daemon.lines.length;
     await rig.daemon.waitFor(/serial: .* open at/, 15_000).then(async () => {

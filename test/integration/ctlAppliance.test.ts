@@ -15,10 +15,10 @@ import { test, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Verdict } from "../../src/cli/ctl/verdict.js";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
-import { startPulses } from "../../src/sim/pulseGenerator.js";
-import { replay } from "../../src/sim/replayer.js";
-import { tellStory } from "../../src/sim/receiverStory.js";
+import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
+import { startPulses } from "../../sim/replay/pulseGenerator.js";
+import { replay } from "../../sim/replay/replayer.js";
+import { tellStory } from "../../sim/replay/receiverStory.js";
 import type { StatusSnapshot } from "../../src/status/snapshot.js";
 import { startRig } from "../support/rig.js";
 

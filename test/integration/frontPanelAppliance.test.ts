@@ -9,12 +9,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { LcdEmulator } from "../../src/hal/fake/lcdEmulator.js";
-import { serveI2cBus } from "../../src/sim/i2cBusServer.js";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
-import { startPulses } from "../../src/sim/pulseGenerator.js";
-import { replay } from "../../src/sim/replayer.js";
-import { tellStory } from "../../src/sim/receiverStory.js";
+import { LcdEmulator } from "../../sim/fakes/lcdEmulator.js";
+import { serveI2cBus } from "../../sim/fakes/i2cBusServer.js";
+import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
+import { startPulses } from "../../sim/replay/pulseGenerator.js";
+import { replay } from "../../sim/replay/replayer.js";
+import { tellStory } from "../../sim/replay/receiverStory.js";
 import type { StatusSnapshot } from "../../src/status/snapshot.js";
 import { startRig } from "../support/rig.js";
 
@@ -34,7 +34,7 @@ test("the LCD goes from 'no fix' to locked on PPS as the replay proceeds, and sh
     daemonArgs: (p) => {
       const dir = join(p.device, "..");
       kernel = new FakeKernelPps(join(dir, "pps0"));
-      return ["--serial", p.device, "--sock", p.sock, "--status", p.status, "--pps-sysfs", kernel.dir, "--pps-sock", join(dir, "pps.sock"), "--set", `lcd.i2c-socket=${join(dir, "i2c.sock")}`, "--set", "lcd.page=2"];
+      return ["--serial", p.device, "--sock", p.sock, "--status", p.status, "--pps-sysfs", kernel.dir, "--pps-sock", join(dir, "pps.sock"), "--lcd-socket", join(dir, "i2c.sock"), "--set", "lcd.page=2"];
     },
   });
   try {

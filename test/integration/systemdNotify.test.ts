@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { errnoName, native } from "../../src/hal/native.js";
-import { spawnDaemon } from "../../src/sim/daemonProcess.js";
+import { errnoName, native } from "../../src/hal/linux/native.js";
+import { spawnDaemon } from "../../sim/run/daemonProcess.js";
 
 interface Heard {
   atMs: number;

@@ -11,12 +11,12 @@ import { Framer } from "../../src/gnss/framer.js";
 import type { Frame } from "../../src/gnss/frame.js";
 import { createLogger } from "../../src/log/logger.js";
 import { TimePipeline } from "../../src/pipeline/timePipeline.js";
-import { stripComments } from "../../src/sim/captureEpochs.js";
+import { stripComments } from "../../sim/replay/captureEpochs.js";
 import { Health } from "../../src/status/health.js";
 import type { TimeSample } from "../../src/timing/sample.js";
 import type { GateVerdict } from "../../src/timing/timeGate.js";
 import { posixSeconds } from "../../src/timing/utc.js";
-import { capturesDir } from "../../src/sim/captures.js";
+import { capturesDir } from "../../sim/replay/captures.js";
 
 export { capturesDir };
 

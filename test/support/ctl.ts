@@ -10,7 +10,7 @@ import type { Health } from "../../src/status/health.js";
 import { alarmConditions } from "../../src/status/alarms.js";
 import { buildSnapshot, type StatusSnapshot } from "../../src/status/snapshot.js";
 import { readCaptureFile, replayThroughPipeline } from "./chk.js";
-import { VirtualClock } from "./virtualClock.js";
+import { VirtualClock } from "../../sim/fakes/virtualClock.js";
 
 export interface Ran {
   code: number;

@@ -11,14 +11,14 @@ import { join } from "node:path";
 import { withChecksum } from "../../src/gnss/nmea/sentence.js";
 import { createLogger } from "../../src/log/logger.js";
 import { TimePipeline } from "../../src/pipeline/timePipeline.js";
-import { KernelPpsSysfs } from "../../src/pps/kernelPpsSysfs.js";
+import { KernelPpsSysfs } from "../../src/hal/linux/kernelPpsSysfs.js";
 import { PpsService } from "../../src/pps/ppsService.js";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
+import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
 import { Health } from "../../src/status/health.js";
-import { instantFromUs, type Instant } from "../../src/timing/sample.js";
+import { instantFromUs, type Instant } from "../../src/hal/instant.js";
 import type { EdgeMode, PpsStateName } from "../../src/timing/secondAssociator.js";
 import { CollectingSink } from "./offline.js";
-import { VirtualClock } from "./virtualClock.js";
+import { VirtualClock } from "../../sim/fakes/virtualClock.js";
 
 /** What the receiver's words say for one second: a civil time (second may be 60), or silence. */
 export interface Said {
@@ -105,6 +105,7 @@ export function runScenario(seconds: ScenarioSecond[], opts: ScenarioOptions = {
     const service = new PpsService(new KernelPpsSysfs(dir, clock), undefined, [sink], clock, log, {
       edge: opts.edge ?? "auto",
       holdoverS: opts.holdoverS ?? 60,
+      recording: () => false,
     });
     const health = new Health();
     const pipeline = new TimePipeline(health, [nmeaSink], log, {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { withChecksum } from "../../src/gnss/nmea/sentence.js";
 import { encodeUbx } from "../../src/gnss/ubx/frame.js";
-import { readCapture } from "../../src/sim/captures.js";
+import { readCapture } from "../../sim/replay/captures.js";
 import { AlarmTracker, alarmConditions } from "../../src/status/alarms.js";
 import { syncLabel } from "../../src/display/pages.js";
 import { Health } from "../../src/status/health.js";

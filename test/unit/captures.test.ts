@@ -21,7 +21,7 @@ import { test } from "node:test";
 import type { TimeOfDay } from "../../src/gnss/report.js";
 import type { GateReject } from "../../src/timing/timeGate.js";
 import { GPS_WEEK_ROLLOVER_S, isoSecond } from "../../src/timing/utc.js";
-import { instantToUs } from "../../src/timing/sample.js";
+import { instantToUs } from "../../src/hal/instant.js";
 import {
   captureNames,
   capturesDir,

@@ -14,7 +14,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { chronyConf, chronyConfProblems } from "../../src/chrony/chronyConf.js";
 import { applySetting } from "../../src/config/load.js";
 import { defaults, type Config } from "../../src/config/schema.js";
-import { startChronyd } from "../../src/sim/chronyd.js";
+import { startChronyd } from "../../sim/run/chronyd.js";
 
 function config(settings: Record<string, string> = {}): Config {
   const cfg = defaults();

@@ -9,13 +9,13 @@ import { FrontPanel, type FrontPanelOptions } from "../../src/display/frontPanel
 import { GLYPH_ROWS } from "../../src/display/glyphs.js";
 import { PAGES, type PageId } from "../../src/display/pages.js";
 import { COMMON_PIN_MAP } from "../../src/display/pcf8574Pins.js";
-import { LcdEmulator } from "../../src/hal/fake/lcdEmulator.js";
+import { LcdEmulator } from "../../sim/fakes/lcdEmulator.js";
 import type { I2cBus } from "../../src/hal/i2cBus.js";
 import { createLogger } from "../../src/log/logger.js";
 import { AlarmTracker, alarmConditions } from "../../src/status/alarms.js";
 import type { StatusSnapshot } from "../../src/status/snapshot.js";
 import { healthySnapshot } from "../support/snapshot.js";
-import { VirtualClock } from "../support/virtualClock.js";
+import { VirtualClock } from "../../sim/fakes/virtualClock.js";
 
 /** 2026-11-22 12:00:00 UTC, a Sunday; a multiple of 25 s, so the 5 s pages start with the first. */
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0) * 1000;

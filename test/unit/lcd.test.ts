@@ -4,7 +4,7 @@ import { test } from "node:test";
 import { CMD, Hd44780 } from "../../src/display/hd44780.js";
 import { FrameWriter } from "../../src/display/frameWriter.js";
 import { COMMON_PIN_MAP, parsePinMap, type PinMap } from "../../src/display/pcf8574Pins.js";
-import { LcdEmulator } from "../../src/hal/fake/lcdEmulator.js";
+import { LcdEmulator } from "../../sim/fakes/lcdEmulator.js";
 
 function rig(cols = 16, rows = 2, pins: PinMap = COMMON_PIN_MAP) {
   let t = 1_000_000;

@@ -18,7 +18,7 @@ import { stat } from "node:fs/promises";
 import { LinuxBinding, type LinuxPortBinding } from "@serialport/bindings-cpp";
 import type { Clock } from "../clock.js";
 import type { ByteSink, ByteSource, DeviceState } from "../byteSource.js";
-import { errnoName, native, type ReaderHandle } from "../native.js";
+import { errnoName, native, type ReaderHandle } from "./native.js";
 
 const MAX_BACKOFF_MS = 10_000;
 const PRESENCE_CHECK_MS = 2_000;

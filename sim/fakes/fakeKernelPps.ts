@@ -5,7 +5,7 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Instant } from "../timing/sample.js";
+import type { Instant } from "../../src/hal/instant.js";
 
 export class FakeKernelPps {
   private seq = 0;

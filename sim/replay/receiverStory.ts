@@ -4,7 +4,7 @@
  * the fix lost for a while (the receiver keeps its clock, as u-blox and
  * MediaTek do, but calls its time invalid), then the capture again.
  */
-import { withChecksum } from "../gnss/nmea/sentence.js";
+import { withChecksum } from "../../src/gnss/nmea/sentence.js";
 import type { CaptureEpoch, CaptureFrame } from "./captureEpochs.js";
 
 const nmea = (body: string): CaptureFrame => {

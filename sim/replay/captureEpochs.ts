@@ -4,12 +4,12 @@
  * bytes. It uses the product's own framer and decoder, so what the replay
  * calls an epoch is what the service will.
  */
-import { Framer } from "../gnss/framer.js";
-import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
-import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
-import { encodeUbx } from "../gnss/ubx/frame.js";
-import { EpochAssembler } from "../gnss/epochAssembler.js";
-import type { Decoded } from "../gnss/report.js";
+import { Framer } from "../../src/gnss/framer.js";
+import { decodeNmea } from "../../src/gnss/nmea/decodeNmea.js";
+import { decodeUbx } from "../../src/gnss/ubx/decodeUbx.js";
+import { encodeUbx } from "../../src/gnss/ubx/frame.js";
+import { EpochAssembler } from "../../src/gnss/epochAssembler.js";
+import type { Decoded } from "../../src/gnss/report.js";
 
 export interface CaptureFrame {
   bytes: Buffer;

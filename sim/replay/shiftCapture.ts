@@ -9,9 +9,9 @@
  * checksum is right are rewritten (in place: the rewrite keeps lengths);
  * noise stays noise, byte for byte.
  */
-import { splitSentence } from "../gnss/nmea/sentence.js";
-import { ubxChecksum } from "../gnss/ubx/frame.js";
-import type { Capture, CaptureRecord } from "./captureFormat.js";
+import { splitSentence } from "../../src/gnss/nmea/sentence.js";
+import { ubxChecksum } from "../../src/gnss/ubx/frame.js";
+import type { Capture, CaptureRecord } from "../../src/capture/captureFormat.js";
 import { shiftNmea, shiftUbx } from "./retime.js";
 
 const NMEA_MAX = 100;

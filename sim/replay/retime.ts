@@ -10,9 +10,9 @@
  *    the week where the message has one (NAV-TIMEGPS, NAV-SOL, TIM-TP), and
  *    the UTC date and time of NAV-PVT and NAV-TIMEUTC.
  */
-import { withChecksum } from "../gnss/nmea/sentence.js";
-import { encodeUbx } from "../gnss/ubx/frame.js";
-import type { CivilDate } from "../gnss/report.js";
+import { withChecksum } from "../../src/gnss/nmea/sentence.js";
+import { encodeUbx } from "../../src/gnss/ubx/frame.js";
+import type { CivilDate } from "../../src/gnss/report.js";
 
 export const GPS_EPOCH_S = 315_964_800;
 const WEEK_S = 604_800;

@@ -9,9 +9,9 @@
  * "late" as time jumps every 30 s. Nothing here blocks.
  */
 import { readdir, readFile } from "node:fs/promises";
-import { networkInterfaces } from "node:os";
+import { networkInterfaces, uptime } from "node:os";
 import { join } from "node:path";
-import type { HostProbe } from "./hostMonitor.js";
+import type { HostProbe } from "../hostProbe.js";
 
 /** The interface of the default route with the lowest metric, from /proc/net/route (hex fields; destination 0 is default). */
 export function defaultRouteIface(routeTable: string): string | null {
@@ -51,4 +51,5 @@ export const procHostProbe: HostProbe = {
     return { address: state === "down" ? null : ifaceAddress(iface), iface };
   },
   cpuTempC: () => thermalZoneC(),
+  uptimeS: () => Math.floor(uptime()),
 };

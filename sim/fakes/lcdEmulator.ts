@@ -8,9 +8,9 @@
  * instructions sent while the controller was still busy (the driver's
  * timing), and can be unplugged, power-cycled or made to fail.
  */
-import type { I2cBus } from "../i2cBus.js";
-import { COMMON_PIN_MAP, readPort, type PinMap } from "../../display/pcf8574Pins.js";
-import { ROW_OFFSETS } from "../../display/hd44780.js";
+import type { I2cBus } from "../../src/hal/i2cBus.js";
+import { COMMON_PIN_MAP, readPort, type PinMap } from "../../src/display/pcf8574Pins.js";
+import { ROW_OFFSETS } from "../../src/display/hd44780.js";
 
 /** At 100 kHz each byte (8 bits + ACK) takes 90 µs on the wire. */
 const BYTE_US = 90;

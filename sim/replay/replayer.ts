@@ -9,9 +9,9 @@
  * sample's timestamp is judged against.
  */
 import { closeSync, openSync, writeSync } from "node:fs";
-import type { Clock } from "../hal/clock.js";
+import type { Clock } from "../../src/hal/clock.js";
 import type { CaptureEpoch } from "./captureEpochs.js";
-import { labelForPosix, retimeNmea } from "../capture/retime.js";
+import { labelForPosix, retimeNmea } from "./retime.js";
 
 export interface ReplayOptions {
   /** The writing end of the pty pair (or a real UART on a test rig). */

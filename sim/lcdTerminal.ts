@@ -1,5 +1,5 @@
 /* The emulated LCD drawn in a terminal, for the simulated appliance: its glyphs as look-alike characters, the backlight as a word (and dim text on a colour terminal). */
-import type { LcdEmulator } from "../hal/fake/lcdEmulator.js";
+import type { LcdEmulator } from "./fakes/lcdEmulator.js";
 
 /** Single-width stand-ins for the custom glyphs (satellite, lock, antenna, warning). */
 const GLYPH_LOOKALIKE = ["¤", "✓", "Ψ", "!"];

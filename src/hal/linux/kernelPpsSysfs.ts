@@ -8,8 +8,8 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Clock } from "../hal/clock.js";
-import type { PulseEdge, PulseEvents, PulseSource } from "../hal/pulseSource.js";
+import type { Clock } from "../clock.js";
+import type { PulseEdge, PulseEvents, PulseSource } from "../pulseSource.js";
 
 /** How often the assert file is read: bounds how late an edge is learned of, at about 10 reads a second. */
 export const SYSFS_POLL_MS = 100;
@@ -31,11 +31,9 @@ export class KernelPpsSysfs implements PulseSource {
   private stopTimer: (() => void) | undefined;
   private problem: string | undefined;
 
-  /** readClear: whether to read the clear file too, while someone records (pps-gpio stamps clear edges only with capture-clear). */
   constructor(
     readonly dir: string,
     private readonly clock: Clock,
-    private readonly readClear: () => boolean = () => false,
   ) {
     this.assertPath = join(dir, "assert");
     this.name = `kernel-pps:${dir}`;
@@ -76,7 +74,8 @@ export class KernelPpsSysfs implements PulseSource {
     // seq 0 is "no edge yet"; the value found at start belongs to a pulse before we were watching.
     if (this.lastSeq !== undefined && edge.seq !== this.lastSeq && edge.seq !== 0) events.edge(edge);
     this.lastSeq = edge.seq;
-    if (events.clearEdge && this.readClear()) this.pollClear(events.clearEdge);
+    // pps-gpio stamps clear edges only with capture-clear; they are read only while someone records.
+    if (events.clearWanted()) this.pollClear((e) => events.clearEdge(e));
     events.caughtUp(readAtUs);
   }
 

@@ -5,8 +5,8 @@
  */
 import { rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
-import type { I2cBus } from "../hal/i2cBus.js";
-import { I2C_ACK, I2C_NACK } from "../hal/fake/socketI2cBus.js";
+import type { I2cBus } from "../../src/hal/i2cBus.js";
+import { I2C_ACK, I2C_NACK } from "./socketI2cBus.js";
 
 export interface I2cBusServer {
   path: string;

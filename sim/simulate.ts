@@ -15,20 +15,20 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { systemClock } from "../hal/linux/systemClock.js";
-import { readCapture } from "../sim/captures.js";
-import { splitEpochs } from "../sim/captureEpochs.js";
-import { startChronyd } from "../sim/chronyd.js";
-import { spawnDaemon } from "../sim/daemonProcess.js";
-import { openPtyPair } from "../sim/ptyPair.js";
-import { replay } from "../sim/replayer.js";
-import { FakeKernelPps } from "../sim/fakeKernelPps.js";
-import { startPulses } from "../sim/pulseGenerator.js";
-import { DEFAULT_STORY, parseStory, tellStory } from "../sim/receiverStory.js";
-import { LcdEmulator } from "../hal/fake/lcdEmulator.js";
-import { serveI2cBus } from "../sim/i2cBusServer.js";
-import { lcdBox } from "../sim/lcdTerminal.js";
-import type { StatusSnapshot } from "../status/snapshot.js";
+import { systemClock } from "../src/hal/linux/systemClock.js";
+import { readCapture } from "./replay/captures.js";
+import { splitEpochs } from "./replay/captureEpochs.js";
+import { startChronyd } from "./run/chronyd.js";
+import { spawnDaemon } from "./run/daemonProcess.js";
+import { openPtyPair } from "./run/ptyPair.js";
+import { replay } from "./replay/replayer.js";
+import { FakeKernelPps } from "./fakes/fakeKernelPps.js";
+import { startPulses } from "./replay/pulseGenerator.js";
+import { DEFAULT_STORY, parseStory, tellStory } from "./replay/receiverStory.js";
+import { LcdEmulator } from "./fakes/lcdEmulator.js";
+import { serveI2cBus } from "./fakes/i2cBusServer.js";
+import { lcdBox } from "./lcdTerminal.js";
+import type { StatusSnapshot } from "../src/status/snapshot.js";
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   const [cols, rows] = lcdSize.split("x").map(Number) as [number, number];
   const lcd = new LcdEmulator(0x27, cols, rows, () => clock.realtimeUs());
   const i2c = await serveI2cBus(join(dir, "i2c.sock"), lcd);
-  const lcdArgs = ["--set", `capture.socket=${join(dir, "capture.sock")}`, "--set", `lcd.i2c-socket=${i2c.path}`, "--set", `lcd.size=${lcdSize}`, "--set", `chrony.command=${chrony.cmdSocket}`];
+  const lcdArgs = ["--set", `capture.socket=${join(dir, "capture.sock")}`, "--lcd-socket", i2c.path, "--set", `lcd.size=${lcdSize}`, "--set", `chrony.command=${chrony.cmdSocket}`];
   const daemon = spawnDaemon(["--serial", pty.device, "--baud", String(baud), "--sock", sock, "--status", status, ...ppsArgs, ...lcdArgs], (l) => process.stdout.write(`[stratum1d] ${l}\n`));
   say(`stratum1d reading ${pty.device}; status snapshot at ${status}; its LCD (${lcdSize}, PCF8574 at 0x27) on an emulated I2C bus at ${i2c.path}`);
   const told = story ? `the story ${story.map((p) => `${p.kind} ${p.seconds} s`).join(", ")} told with ${capture}` : capture;

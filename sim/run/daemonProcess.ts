@@ -6,7 +6,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export const DAEMON_SCRIPT = fileURLToPath(new URL("../cli/stratum1d.js", import.meta.url));
+/** The simulated box's daemon: stratum1d's command line and service, with --lcd-socket and --gpio-fifo for the emulated parts. */
+export const DAEMON_SCRIPT = fileURLToPath(new URL("../simd.js", import.meta.url));
 
 export interface DaemonProcess {
   process: ChildProcess;

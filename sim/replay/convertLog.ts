@@ -13,11 +13,11 @@
  * with retime off the receiver's own dates are kept (a week-rollover log must
  * keep its wrong date to be worth replaying).
  */
-import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
-import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
-import { isRealFix } from "../gnss/report.js";
-import type { CaptureEpoch } from "../sim/captureEpochs.js";
-import type { Capture, CaptureHeader, CaptureRecord, EdgeTruth } from "./captureFormat.js";
+import { decodeNmea } from "../../src/gnss/nmea/decodeNmea.js";
+import { decodeUbx } from "../../src/gnss/ubx/decodeUbx.js";
+import { isRealFix } from "../../src/gnss/report.js";
+import type { CaptureEpoch } from "./captureEpochs.js";
+import type { Capture, CaptureHeader, CaptureRecord, EdgeTruth } from "../../src/capture/captureFormat.js";
 import { labelForPosix, retimeNmea, retimeUbx, type UtcLabel } from "./retime.js";
 
 export type PulsePolicy = "always" | "fix" | "none";

@@ -6,9 +6,9 @@
  */
 import { constants, openSync } from "node:fs";
 import { Socket } from "node:net";
-import type { Instant } from "../../timing/sample.js";
-import type { GpioLine } from "../gpioLine.js";
-import { realtimeInstant } from "../native.js";
+import type { Instant } from "../../src/hal/instant.js";
+import type { GpioLine } from "../../src/hal/gpioLine.js";
+import { realtimeInstant } from "../../src/hal/linux/native.js";
 
 export class FifoGpioLine implements GpioLine {
   readonly name: string;

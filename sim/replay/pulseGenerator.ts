@@ -7,8 +7,8 @@
  * timestamp is taken before anyone reads it.
  */
 import { closeSync, constants, openSync, writeSync } from "node:fs";
-import type { Clock } from "../hal/clock.js";
-import type { FakeKernelPps } from "./fakeKernelPps.js";
+import type { Clock } from "../../src/hal/clock.js";
+import type { FakeKernelPps } from "../fakes/fakeKernelPps.js";
 import { waitUntil } from "./replayer.js";
 
 export interface PulseOptions {

@@ -4,7 +4,7 @@
  * drifting across it as an interval timer does. A timer that fires a little
  * early (Node's can, by up to 1 ms) is not run twice for one second.
  */
-import type { Clock } from "./clock.js";
+import type { Clock } from "../hal/clock.js";
 
 export function everySecond(clock: Clock, offsetMs: number, fn: (second: number) => void): () => void {
   let last = -1;

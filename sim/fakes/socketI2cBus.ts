@@ -7,7 +7,7 @@
  * listening is an unplugged display.
  */
 import { connect, type Socket } from "node:net";
-import type { I2cBus } from "../i2cBus.js";
+import type { I2cBus } from "../../src/hal/i2cBus.js";
 
 export const I2C_ACK = 0;
 export const I2C_NACK = 1;

@@ -58,7 +58,8 @@ let loaded: NativeCalls | undefined;
 export function native(): NativeCalls {
   if (loaded) return loaded;
   const require = createRequire(import.meta.url);
-  const candidates = ["../../native/build/Release/stratum1_native.node", "../../../native/build/Release/stratum1_native.node"];
+  // dist/src/hal/linux/ -> the package root's native/build, in the repository and under /opt/stratum1 alike.
+  const candidates = ["../../../../native/build/Release/stratum1_native.node"];
   const errors: string[] = [];
   for (const rel of candidates) {
     try {
