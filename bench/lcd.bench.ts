@@ -24,7 +24,7 @@ import { PAGES, renderScreen, type PageId } from "../src/display/pages.js";
 import { COMMON_PIN_MAP } from "../src/display/pcf8574Pins.js";
 import { LcdEmulator } from "../sim/fakes/lcdEmulator.js";
 import { createLogger } from "../src/log/logger.js";
-import type { StatusSnapshot } from "../src/status/snapshot.js";
+import type { StatusSnapshot } from "../src/status/contract.js";
 import { healthySnapshot } from "../test/support/snapshot.js";
 import { VirtualClock } from "../sim/fakes/virtualClock.js";
 

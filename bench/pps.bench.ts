@@ -26,7 +26,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemClock } from "../src/hal/linux/systemClock.js";
 import { native } from "../src/hal/linux/native.js";
-import type { PpsStatus } from "../src/pps/ppsService.js";
+import type { PpsStatus } from "../src/status/contract.js";
 import { sockLayout, unpackSockSample } from "../src/refclock/sockSample.js";
 import { readCapture } from "../sim/replay/captures.js";
 import { splitEpochs } from "../sim/replay/captureEpochs.js";

@@ -28,7 +28,7 @@ import { DEFAULT_STORY, parseStory, tellStory } from "./replay/receiverStory.js"
 import { LcdEmulator } from "./fakes/lcdEmulator.js";
 import { serveI2cBus } from "./fakes/i2cBusServer.js";
 import { lcdBox } from "./lcdTerminal.js";
-import type { StatusSnapshot } from "../src/status/snapshot.js";
+import type { StatusSnapshot } from "../src/status/contract.js";
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);

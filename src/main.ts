@@ -7,6 +7,7 @@
  */
 import type { Config } from "./config/schema.js";
 import type { Clock } from "./hal/clock.js";
+import type { DeviceState } from "./hal/byteSource.js";
 import type { Hardware } from "./hal/hardware.js";
 import type { Logger } from "./log/logger.js";
 import { ChronySockSink } from "./refclock/chronySockSink.js";
@@ -14,7 +15,9 @@ import { ShmSink } from "./refclock/shmSink.js";
 import type { RefclockSink } from "./refclock/sink.js";
 import { TimePipeline } from "./pipeline/timePipeline.js";
 import { Health } from "./status/health.js";
-import { buildSnapshot, SnapshotWriter } from "./status/snapshot.js";
+import { buildSnapshot } from "./status/snapshot.js";
+import { SnapshotWriter } from "./status/snapshotWriter.js";
+import { FaultLog } from "./status/faults.js";
 import { GpioPulses } from "./pps/gpioPulses.js";
 import { PpsService } from "./pps/ppsService.js";
 import { PPS_PRECISION } from "./refclock/shmSink.js";
@@ -26,11 +29,11 @@ import { parsePinMap } from "./display/pcf8574Pins.js";
 import { parsePages } from "./display/pages.js";
 import type { I2cBus } from "./hal/i2cBus.js";
 import { everySecond } from "./timing/secondTicker.js";
-import { AlarmTracker, alarmConditions } from "./status/alarms.js";
-import type { StatusSnapshot } from "./status/snapshot.js";
+import { AlarmTracker } from "./status/alarms.js";
+import type { StatusSnapshot } from "./status/contract.js";
 import { CaptureTap } from "./capture/captureTap.js";
 import type { CaptureHeader } from "./capture/captureFormat.js";
-import { statusLine } from "./cli/systemdStatusLine.js";
+import { statusLine } from "./status/statusLine.js";
 
 /** Without a byte for this long the epoch is closed and the device reported silent. */
 const QUIET_US = 1_500_000;
@@ -51,6 +54,7 @@ export interface Service {
 
 export function startService(cfg: Config, hardware: Hardware, clock: Clock, log: Logger): Service {
   const health = new Health();
+  const faults = new FaultLog(log, () => clock.realtimeUs());
   const sinks: RefclockSink[] = [];
   const layout = sockLayout(hardware.timeTBytes);
   const nowUs = (): number => clock.realtimeUs();
@@ -61,7 +65,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   const source = hardware.serial;
   const tap = cfg["capture.socket"] ? new CaptureTap(cfg["capture.socket"], log, () => captureHeader(cfg, hardware)) : undefined;
   void tap?.start();
-  const pps = startPps(cfg, hardware, clock, log, () => tap?.recording ?? false);
+  const pps = startPps(cfg, hardware, clock, log, faults, () => tap?.recording ?? false);
   if (pps && tap) pps.edgeListeners.push((kind, e) => tap.edge(kind, e.at, e.seq));
   const pipeline = new TimePipeline(health, sinks, log, {
     floorS: Date.parse(cfg["time.floor"] + "T00:00:00Z") / 1000,
@@ -75,15 +79,15 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   let lastFailure: string | undefined;
   let startedOpening = false;
   source.start({
-    data: (chunk, rxUs) => {
+    data: faults.guard("serial data", (chunk: Buffer, rxUs: number) => {
       tap?.serial(chunk, rxUs);
       pipeline.push(chunk, rxUs);
       if (silentReported) {
         silentReported = false;
         log.info(`serial: data flowing again on ${source.path}`);
       }
-    },
-    device: (state) => {
+    }),
+    device: faults.guard("serial device", (state: DeviceState) => {
       const since = state.state === "opening" && health.device.state !== "open" ? health.device.sinceUs : clock.realtimeUs();
       health.device = { ...state, sinceUs: since };
       if (state.state === "open") {
@@ -101,7 +105,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
         log.info(`serial: ${state.detail}`);
       }
       startedOpening = true;
-    },
+    }),
   });
 
   const chrony = hardware.chrony ? new ChronyMonitor(hardware.chrony, clock, log) : undefined;
@@ -116,7 +120,10 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
 
   const writer = cfg["status.path"] ? new SnapshotWriter(cfg["status.path"]) : undefined;
   let writeError: string | null = null;
-  const stopTick = everySecond(clock, TICK_OFFSET_MS, () => {
+  const stopTick = everySecond(
+    clock,
+    TICK_OFFSET_MS,
+    faults.guard("status tick", () => {
     const now = clock.realtimeUs();
     pipeline.idle(now, QUIET_US);
     const lastBytes = health.last.bytesUs ?? health.device.sinceUs;
@@ -124,15 +131,12 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       silentReported = true;
       log.warn(`serial: no data from ${source.path} for ${Math.round((now - lastBytes) / 1e6)} s: receiver powered? TX wired to the Pi's RX?`);
     }
-    const snap = buildSnapshot(
-      { health, device: { path: source.path, baud: cfg["serial.baud"] }, sinks, pps: pps?.status() ?? null, chrony: chrony?.status() ?? null, host: host.status(), lcd: panel?.status() ?? null, startedUs, statusWriteError: writeError },
-      now,
-    );
-    snap.alarms = alarms.update(alarmConditions(snap, now), now);
+    const parts = { health, device: { path: source.path, baud: cfg["serial.baud"] }, sinks, pps: pps?.status() ?? null, chrony: chrony?.status() ?? null, host: host.status(), lcd: panel?.status() ?? null, startedUs, statusWriteError: writeError, faults: faults.snapshot() };
+    const snap = buildSnapshot(parts, now, alarms);
     latest = snap;
     panel?.show(snap);
     manager?.watchdog();
-    manager?.status(statusLine(snap, now));
+    manager?.status(statusLine(snap));
     if (writer) {
       writer.write(snap).then(
         () => (writeError = null),
@@ -142,7 +146,8 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
         },
       );
     }
-  });
+    }),
+  );
   const stopReports = clock.every(60_000, () => pipeline.flushReports(60));
   // Up means configured and reading: the GPS may take minutes to a fix, which the status line tells.
   manager?.ready("waiting for GPS");
@@ -191,7 +196,7 @@ function startPanel(cfg: Config, bus: I2cBus, clock: Clock, log: Logger): FrontP
 }
 
 /** The pulse side: the kernel's and/or a GPIO watch, and where labelled pulses go. */
-function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, recording: () => boolean): PpsService | undefined {
+function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, faults: FaultLog, recording: () => boolean): PpsService | undefined {
   const gpio = hardware.gpioPps ? new GpioPulses(hardware.gpioPps, clock) : undefined;
   const kernel = hardware.kernelPps;
   // The kernel's stamps are labelled when there are any; a GPIO watch beside them only cross-checks.
@@ -203,7 +208,7 @@ function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, re
   if (cfg["pps.sock"]) sinks.push(new ChronySockSink(cfg["pps.sock"], hardware.datagrams, sockLayout(hardware.timeTBytes), log, nowUs));
   if (cfg["pps.shm"] !== null) sinks.push(new ShmSink(cfg["pps.shm"], hardware.shm, log, nowUs, PPS_PRECISION));
   if (sinks.length === 0) log.info("pps: no pulse output (pps.sock and pps.shm off): watching the pulse only, e.g. for chrony's 'refclock PPS /dev/pps0 lock NMEA'");
-  const service = new PpsService(primary, secondary, sinks, clock, log, { edge: cfg["pps.edge"], holdoverS: cfg["pps.holdover"], recording });
+  const service = new PpsService(primary, secondary, sinks, clock, log, { edge: cfg["pps.edge"], holdoverS: cfg["pps.holdover"], recording, guard: (where, fn) => faults.guard(where, fn) });
   service.start();
   return service;
 }

@@ -9,11 +9,13 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { parseRefclockLog, parseSources, parseSourceStats, type ChronyRefclockSample, type ChronySource, type ChronySourceStats } from "../../src/chrony/chronycCsv.js";
+import { parseRefclockLog, parseSources, parseSourceStats, type ChronyRefclockSample, type ChronySourceStats } from "../../src/chrony/chronycCsv.js";
+import { type ChronySource } from "../../src/status/contract.js";
 
 const run = promisify(execFile);
 
-export type { ChronyRefclockSample, ChronySource, ChronySourceStats } from "../../src/chrony/chronycCsv.js";
+export type { ChronyRefclockSample, ChronySourceStats } from "../../src/chrony/chronycCsv.js";
+export type { ChronySource } from "../../src/status/contract.js";
 
 export interface Chronyd {
   dir: string;

@@ -8,31 +8,14 @@
 import type { ChronyQuery } from "../hal/chronyChannel.js";
 import type { Clock } from "../hal/clock.js";
 import type { Logger } from "../log/logger.js";
-import { countRecentClients, parseServerStats, parseSources, parseTracking, type ChronySource, type ChronyTracking } from "./chronycCsv.js";
+import { countRecentClients, parseServerStats, parseSources, parseTracking } from "./chronycCsv.js";
+import { type ChronySource, type ChronyTracking } from "../status/contract.js";
+import type { ChronyStatus } from "../status/contract.js";
 
 export const POLL_MS = 5000;
 const CLIENTS_EVERY_MS = 60_000;
 /** A client counts as served if it sent a request within the last hour. */
 const CLIENT_WINDOW_S = 3600;
-
-export interface ChronyStatus {
-  reachable: boolean;
-  /** Why the last poll failed, with the fix; null while polls succeed. */
-  error: string | null;
-  updatedAt: string | null;
-  tracking: ChronyTracking | null;
-  /** The source chrony has selected ('*'), if any. */
-  selected: ChronySource | null;
-  sources: ChronySource[];
-  ntp: {
-    received: number;
-    dropped: number;
-    /** NTP requests per second over the last poll interval; null until two polls. */
-    perSecond: number | null;
-    /** Clients that sent a request in the last hour; null until the client list was read. */
-    clients: number | null;
-  } | null;
-}
 
 export class ChronyMonitor {
   private current: ChronyStatus = { reachable: false, error: null, updatedAt: null, tracking: null, selected: null, sources: [], ntp: null };

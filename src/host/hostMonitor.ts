@@ -6,16 +6,9 @@
  */
 import type { Clock } from "../hal/clock.js";
 import type { HostProbe } from "../hal/hostProbe.js";
+import type { HostStatus } from "../status/contract.js";
 
 const POLL_MS = 30_000;
-
-export interface HostStatus {
-  /** IPv4 address of the default-route interface, else its IPv6 one; null when unplugged. */
-  address: string | null;
-  iface: string | null;
-  cpuTempC: number | null;
-  uptimeS: number;
-}
 
 export class HostMonitor {
   private figures: Omit<HostStatus, "uptimeS"> = { address: null, iface: null, cpuTempC: null };

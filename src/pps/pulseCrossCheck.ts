@@ -7,6 +7,7 @@
  */
 import type { Logger } from "../log/logger.js";
 import { diffS, instantToUs, type Instant } from "../hal/instant.js";
+import type { CrossCheckStatus } from "../status/contract.js";
 
 /** A GPIO stamp this far after (or slightly before) a kernel stamp is the same edge. */
 const PAIR_WINDOW_S = 0.05;
@@ -14,16 +15,6 @@ const EXPIRE_US = 1_000_000;
 const QUIET_BEFORE_AGREE_US = 10_000_000;
 /** Lateness figures describe the recent past (about a minute), not the whole uptime. */
 const LATE_WINDOW = 64;
-
-export interface CrossCheckStatus {
-  paired: number;
-  kernelOnly: number;
-  gpioOnly: number;
-  /** GPIO stamp minus kernel stamp over the last 64 pairs, µs: mean and standard deviation. */
-  gpioLateMeanUs: number | null;
-  gpioLateJitterUs: number | null;
-  agree: boolean;
-}
 
 export class PulseCrossCheck {
   private kernel: Instant[] = [];

@@ -9,7 +9,9 @@
 import type { DatagramPort } from "../hal/datagramPort.js";
 import type { Logger } from "../log/logger.js";
 import { sampleOffsetS, type TimeSample } from "../timing/sample.js";
-import type { RefclockSink, SinkStatus } from "./sink.js";
+import type { RefclockSink } from "./sink.js";
+import { SinkHealth } from "./sinkHealth.js";
+import type { SinkStatus } from "../status/contract.js";
 import { packSockSample, toTimeval, type SockLayout } from "./sockSample.js";
 
 const HINTS: Record<string, string> = {
@@ -22,7 +24,7 @@ export class ChronySockSink implements RefclockSink {
   readonly name: string;
   /** Reused for every datagram: sendto() copies it, and a sample a second needs no fresh allocation. */
   private readonly datagram: Buffer;
-  private st: SinkStatus = { state: "not-sent-yet", delivered: 0, failed: 0 };
+  private readonly health: SinkHealth;
 
   /** layout: struct sock_sample as chronyd on this system lays it out (its time_t width). */
   constructor(
@@ -34,6 +36,10 @@ export class ChronySockSink implements RefclockSink {
   ) {
     this.name = `chrony-sock:${path}`;
     this.datagram = Buffer.alloc(this.layout.size);
+    this.health = new SinkHealth((reason, before) => {
+      if (reason === null) this.log.info(`chrony SOCK ${this.path}: delivering samples${before.state === "not-sent-yet" ? "" : ` again (was ${before.reason})`}`);
+      else this.log.warn(`chrony SOCK ${this.path}: cannot deliver (${reason}): ${HINTS[reason] ?? "see the troubleshooting guide"}; will keep trying every sample`);
+    });
   }
 
   deliver(sample: TimeSample): void {
@@ -41,27 +47,13 @@ export class ChronySockSink implements RefclockSink {
     const { sec, usec } = toTimeval(sample.local);
     const buf = packSockSample({ sec, usec, offset: sampleOffsetS(sample), pulse: sample.pulse, leap: sample.leap }, this.layout, this.datagram);
     const failure = this.port.sendTo(this.path, buf);
-    if (failure === null) {
-      this.st.delivered += 1;
-      this.st.lastDeliveredUs = this.nowUs();
-      this.setState("ok");
-    } else {
-      this.st.failed += 1;
-      this.setState(failure);
-    }
+    if (failure === null) this.health.delivered(this.nowUs());
+    else this.health.failed(failure);
   }
 
   status(): SinkStatus {
-    return { ...this.st };
+    return this.health.status();
   }
 
   close(): void {}
-
-  private setState(state: string): void {
-    if (state === this.st.state) return;
-    const before = this.st.state;
-    this.st.state = state;
-    if (state === "ok") this.log.info(`chrony SOCK ${this.path}: delivering samples${before === "not-sent-yet" ? "" : ` again (was ${before})`}`);
-    else this.log.warn(`chrony SOCK ${this.path}: cannot deliver (${state}): ${HINTS[state] ?? "see README troubleshooting"}; will keep trying every sample`);
-  }
 }

@@ -9,7 +9,9 @@
 import type { ShmSegment, ShmSegments } from "../hal/shmSegments.js";
 import type { Logger } from "../log/logger.js";
 import type { TimeSample } from "../timing/sample.js";
-import type { RefclockSink, SinkStatus } from "./sink.js";
+import type { RefclockSink } from "./sink.js";
+import { SinkHealth } from "./sinkHealth.js";
+import type { SinkStatus } from "../status/contract.js";
 
 export const SHM_KEY_BASE = 0x4e545030;
 /** log2 of the sample precision: NMEA timing is good to a few ms at best (2^-10 s ≈ 1 ms); a kernel PPS edge to about a µs (2^-20 s). */
@@ -19,7 +21,7 @@ export const PPS_PRECISION = -20;
 export class ShmSink implements RefclockSink {
   readonly name: string;
   private segment: ShmSegment | undefined;
-  private st: SinkStatus = { state: "not-sent-yet", delivered: 0, failed: 0 };
+  private readonly health: SinkHealth;
 
   constructor(
     readonly unit: number,
@@ -29,6 +31,11 @@ export class ShmSink implements RefclockSink {
     private readonly precision = NMEA_PRECISION,
   ) {
     this.name = `shm:${unit}`;
+    this.health = new SinkHealth((reason) => {
+      const seg = `SHM unit ${this.unit} (key 0x${this.key.toString(16)})`;
+      if (reason === null) this.log.info(`${seg}: writing samples`);
+      else this.log.warn(`${seg}: cannot write (${reason}); a segment created by another user with other permissions must be removed with ipcrm`);
+    });
   }
 
   get key(): number {
@@ -39,8 +46,7 @@ export class ShmSink implements RefclockSink {
     if (!this.segment) {
       const attached = this.shm.attach(this.key);
       if (typeof attached === "string") {
-        this.st.failed += 1;
-        this.setState(attached);
+        this.health.failed(attached);
         return;
       }
       this.segment = attached;
@@ -50,25 +56,15 @@ export class ShmSink implements RefclockSink {
     if (failure !== null) {
       // The segment was removed (ipcrm) under us: attach afresh next time.
       this.segment = undefined;
-      this.st.failed += 1;
-      this.setState(failure);
+      this.health.failed(failure);
       return;
     }
-    this.st.delivered += 1;
-    this.st.lastDeliveredUs = this.nowUs();
-    this.setState("ok");
+    this.health.delivered(this.nowUs());
   }
 
   status(): SinkStatus {
-    return { ...this.st };
+    return this.health.status();
   }
 
   close(): void {}
-
-  private setState(state: string): void {
-    if (state === this.st.state) return;
-    this.st.state = state;
-    if (state === "ok") this.log.info(`SHM unit ${this.unit} (key 0x${this.key.toString(16)}): writing samples`);
-    else this.log.warn(`SHM unit ${this.unit} (key 0x${this.key.toString(16)}): cannot write (${state}); a segment created by another user with other permissions must be removed with ipcrm`);
-  }
 }

@@ -113,7 +113,8 @@ export class SecondAssociator {
   private lastVerdict = { us: 0, ok: false };
   private lastLabel: { edge: Instant; utc: number; atUs: number } | undefined;
   private lastConfirmed: { utc: number; us: number } | undefined;
-  private lastEdgeUs = 0;
+  /** Realtime µs of the last edge of any kind (0: none yet). */
+  lastEdgeUs = 0;
   private everLocked = false;
   private lastReason: { reason: AssociationReject; detail: string } = { reason: "learning-delay", detail: "no epoch yet" };
 

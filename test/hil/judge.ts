@@ -19,10 +19,10 @@ import { startChronyd, type Chronyd, type ChronyRefclockSample } from "../../sim
 import { spawnDaemon } from "../../sim/run/daemonProcess.js";
 import { serveI2cBus } from "../../sim/fakes/i2cBusServer.js";
 import { lcdBox } from "../../sim/lcdTerminal.js";
-import type { StatusSnapshot } from "../../src/status/snapshot.js";
-import type { ReplayBackend } from "./backend.js";
+import type { StatusSnapshot } from "../../src/status/contract.js";
+import type { ReplayBackend } from "../../sim/replay/replayBackend.js";
 import { median } from "../support/median.js";
-import { playCapture } from "./player.js";
+import { playCapture } from "../../sim/replay/capturePlayer.js";
 import type { Expectations, Range, Scenario } from "./scenario.js";
 import { SimulatedBackend } from "./simulatedBackend.js";
 

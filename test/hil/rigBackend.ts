@@ -12,7 +12,7 @@
  * until "replug".
  */
 import { LinuxBinding, type LinuxPortBinding } from "@serialport/bindings-cpp";
-import type { ReplayBackend } from "./backend.js";
+import type { ReplayBackend } from "../../sim/replay/replayBackend.js";
 import { SysfsGpioOutput } from "./sysfsGpioOutput.js";
 
 const PULSE_MS = 100;

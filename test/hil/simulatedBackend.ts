@@ -12,7 +12,7 @@ import { UartLine } from "../../sim/replay/uartResample.js";
 import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
 import { openPtyPair, type PtyPair } from "../../sim/run/ptyPair.js";
 import type { Instant } from "../../src/hal/instant.js";
-import type { ReplayBackend } from "./backend.js";
+import type { ReplayBackend } from "../../sim/replay/replayBackend.js";
 
 export class SimulatedBackend implements ReplayBackend {
   readonly name = "simulated (pty + fake kernel PPS)";

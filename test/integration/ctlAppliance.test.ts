@@ -19,7 +19,7 @@ import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
 import { startPulses } from "../../sim/replay/pulseGenerator.js";
 import { replay } from "../../sim/replay/replayer.js";
 import { tellStory } from "../../sim/replay/receiverStory.js";
-import type { StatusSnapshot } from "../../src/status/snapshot.js";
+import type { StatusSnapshot } from "../../src/status/contract.js";
 import { startRig } from "../support/rig.js";
 
 const CTL = fileURLToPath(new URL("../../src/cli/stratum1ctl.js", import.meta.url));

@@ -12,7 +12,7 @@ import { test } from "node:test";
 import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
 import { startPulses } from "../../sim/replay/pulseGenerator.js";
 import { replay } from "../../sim/replay/replayer.js";
-import type { PpsStatus } from "../../src/pps/ppsService.js";
+import type { PpsStatus } from "../../src/status/contract.js";
 import { median } from "../support/median.js";
 import { startRig, type Rig } from "../support/rig.js";
 

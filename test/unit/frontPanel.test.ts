@@ -13,8 +13,9 @@ import { LcdEmulator } from "../../sim/fakes/lcdEmulator.js";
 import type { I2cBus } from "../../src/hal/i2cBus.js";
 import { createLogger } from "../../src/log/logger.js";
 import { AlarmTracker, alarmConditions } from "../../src/status/alarms.js";
-import type { StatusSnapshot } from "../../src/status/snapshot.js";
-import { healthySnapshot } from "../support/snapshot.js";
+import type { SnapshotFacts } from "../../src/status/contract.js";
+import { completeSnapshot } from "../../src/status/snapshot.js";
+import { healthyFacts } from "../support/snapshot.js";
 import { VirtualClock } from "../../sim/fakes/virtualClock.js";
 
 /** 2026-11-22 12:00:00 UTC, a Sunday; a multiple of 25 s, so the 5 s pages start with the first. */
@@ -55,14 +56,14 @@ function rig(size: "16x2" | "20x4" = "16x2", emuAddress = 0x27, address: FrontPa
   });
   const tracker = new AlarmTracker(log);
   /** Runs the service's once-a-second tick from now until `seconds` have passed; returns what the glass showed each second. */
-  async function run(seconds: number, snapshot: (nowUs: number) => StatusSnapshot = healthySnapshot): Promise<Array<{ at: number; screen: string[]; backlight: boolean; view: string | null }>> {
+  async function run(seconds: number, facts: (nowUs: number) => SnapshotFacts = healthyFacts): Promise<Array<{ at: number; screen: string[]; backlight: boolean; view: string | null }>> {
     const seen = [];
     for (let i = 0; i < seconds; i++) {
       const second = Math.floor(clock.nowUs / 1e6) + 1;
       clock.advanceTo(second * 1e6 + 5000);
       const now = clock.nowUs;
-      const s = snapshot(now);
-      s.alarms = tracker.update(alarmConditions(s, now), now);
+      const f = facts(now);
+      const s = completeSnapshot(f, tracker.update(alarmConditions(f, now), now), now);
       panel.show(s);
       await panel.idle();
       seen.push({ at: second, screen: emu.screen(), backlight: emu.backlight, view: panel.status().view });
@@ -101,7 +102,7 @@ test("20x4: the time stays on top, the other pages rotate below, with the offset
 });
 
 /** Each alarm from the condition that raises it, with the screen a person sees. */
-const ALARMS: Array<{ name: string; make: (s: StatusSnapshot, nowUs: number) => void; screen: [string, string] }> = [
+const ALARMS: Array<{ name: string; make: (s: SnapshotFacts, nowUs: number) => void; screen: [string, string] }> = [
   {
     name: "receiver silent",
     make: (s, now) => {
@@ -144,7 +145,10 @@ const ALARMS: Array<{ name: string; make: (s: StatusSnapshot, nowUs: number) => 
   {
     name: "no pulse",
     make: (s) => {
-      if (s.pps) s.pps.state = "no-pulse";
+      if (s.pps) {
+        s.pps.state = "no-pulse";
+        s.pps.lastPulseAt = null;
+      }
     },
     screen: ["\x03NO PPS", "PPS wire/GPIO?"],
   },
@@ -159,7 +163,7 @@ const ALARMS: Array<{ name: string; make: (s: StatusSnapshot, nowUs: number) => 
   },
   {
     name: "service degraded (chrony's SOCK socket gone)",
-    make: (s) => void (s.sinks["chrony-sock"] = { state: "ENOENT", delivered: 10, failed: 3 }),
+    make: (s) => void (s.sinks["chrony-sock"] = { state: "failing", reason: "ENOENT", delivered: 10, failed: 3 }),
     screen: ["\x03DEGRADED", "chrony-sock: ENO"],
   },
 ];
@@ -167,8 +171,8 @@ const ALARMS: Array<{ name: string; make: (s: StatusSnapshot, nowUs: number) => 
 for (const a of ALARMS) {
   test(`alarm takes over the screen and blinks the backlight: ${a.name}`, async () => {
     const { run, logLines } = rig();
-    const faulty = (now: number): StatusSnapshot => {
-      const s = healthySnapshot(now);
+    const faulty = (now: number): SnapshotFacts => {
+      const s = healthyFacts(now);
       a.make(s, now);
       return s;
     };
@@ -192,7 +196,7 @@ for (const a of ALARMS) {
 test("several alarms take turns, numbered, and the 20x4 keeps the clock above them", async () => {
   const { run } = rig("20x4");
   const seen = await run(20, (now) => {
-    const s = healthySnapshot(now);
+    const s = healthyFacts(now);
     s.fix.mode = "none";
     s.time.state = "receiver-invalid";
     s.antenna = { state: "open", source: "GNTXT", since: null };

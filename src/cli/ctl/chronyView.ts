@@ -5,9 +5,10 @@
  * it: which of its outputs feeds it and how many samples it delivered. Pure:
  * parsed chronyc records and the snapshot in, text out.
  */
-import type { ChronySource, ChronySourceStats, ChronyTracking } from "../../chrony/chronycCsv.js";
-import type { SinkStatus } from "../../refclock/sink.js";
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import type { ChronySourceStats } from "../../chrony/chronycCsv.js";
+import type { ChronySource, ChronyTracking } from "../../status/contract.js";
+import type { SinkStatus } from "../../status/contract.js";
+import type { StatusSnapshot } from "../../status/contract.js";
 import { formatOffset, ppm, section } from "./format.js";
 import type { Style } from "./style.js";
 import { renderTable } from "./table.js";

@@ -4,7 +4,7 @@
  * azimuth, C/N0, used) as cgps and gpsmon show it, sorted by constellation
  * and number. Pure: snapshot in, text out.
  */
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import type { StatusSnapshot } from "../../status/contract.js";
 import { formatAge, secondsSince, section, when } from "./format.js";
 import { fixWord } from "./statusView.js";
 import type { Style } from "./style.js";

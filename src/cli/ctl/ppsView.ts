@@ -5,8 +5,8 @@
  * to the receiver's words) as ppstest and gpsmon's PPS lines let one eyeball
  * them. Pure: snapshot in, text out.
  */
-import type { PpsStatus } from "../../pps/ppsService.js";
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import type { PpsStatus } from "../../status/contract.js";
+import type { StatusSnapshot } from "../../status/contract.js";
 import type { RecentEdge } from "../../timing/recentEdges.js";
 import { counters, formatOffset, section, when } from "./format.js";
 import type { Style } from "./style.js";

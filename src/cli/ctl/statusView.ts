@@ -4,7 +4,7 @@
  * their first thing to check, host, input health, outputs). Pure: snapshot
  * and verdict in, text out.
  */
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import type { StatusSnapshot } from "../../status/contract.js";
 import { counters, formatAge, formatDuration, formatOffset, ppm, secondsSince, section, when } from "./format.js";
 import type { Style } from "./style.js";
 import type { Verdict } from "./verdict.js";

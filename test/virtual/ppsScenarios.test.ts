@@ -9,11 +9,11 @@ import { civil, plainSeconds, runScenario, type ScenarioSecond } from "../suppor
 
 const T0 = Date.parse("2026-11-22T10:00:00Z") / 1000;
 
-const noWrongSecond = (r: ReturnType<typeof runScenario>) => assert.deepEqual(r.wrong, [], "no pulse labelled with a wrong second");
+const noWrongSecond = (r: Awaited<ReturnType<typeof runScenario>>) => assert.deepEqual(r.wrong, [], "no pulse labelled with a wrong second");
 
 for (const delayMs of [50, 500, 950]) {
-  test(`RMC ${delayMs} ms after the edge: learned, every pulse labelled with its own second, to the nanosecond`, () => {
-    const r = runScenario(plainSeconds(T0, 40, delayMs / 1000), { hostErrorUs: 137 });
+  test(`RMC ${delayMs} ms after the edge: learned, every pulse labelled with its own second, to the nanosecond`, async () => {
+    const r = await runScenario(plainSeconds(T0, 40, delayMs / 1000), { hostErrorUs: 137 });
     noWrongSecond(r);
     // 3 epochs settle the time core, 4 learn the delay; after that every second is labelled.
     assert.ok(r.samples.length >= 40 - 3 - 4 - 1, `${r.samples.length} labelled`);
@@ -24,8 +24,8 @@ for (const delayMs of [50, 500, 950]) {
   });
 }
 
-test("NMEA samples carry the moment of the pulse once the delay is learned (no hand-set offset)", () => {
-  const r = runScenario(plainSeconds(T0, 30, 0.42));
+test("NMEA samples carry the moment of the pulse once the delay is learned (no hand-set offset)", async () => {
+  const r = await runScenario(plainSeconds(T0, 30, 0.42));
   const late = r.nmeaSamples.slice(-10);
   for (const s of late) {
     const offsetMs = (s.reference.sec - s.local.sec) * 1000 + (s.reference.nsec - s.local.nsec) / 1e6;
@@ -35,9 +35,9 @@ test("NMEA samples carry the moment of the pulse once the delay is learned (no h
   assert.ok(Math.abs((first.reference.sec - first.local.sec) * 1000 + (first.reference.nsec - first.local.nsec) / 1e6 + 420) < 1, "uncorrected before the pulse is locked");
 });
 
-test("a delay near 0 or 1 s is refused as ambiguous, and nothing is labelled", () => {
+test("a delay near 0 or 1 s is refused as ambiguous, and nothing is labelled", async () => {
   for (const d of [0.005, 0.993]) {
-    const r = runScenario(plainSeconds(T0, 20, d));
+    const r = await runScenario(plainSeconds(T0, 20, d));
     assert.equal(r.samples.length, 0);
     assert.ok((r.atEnd.refused["ambiguous-delay"] ?? 0) > 0);
     assert.equal(r.atEnd.state, "pulse-without-time");
@@ -45,29 +45,29 @@ test("a delay near 0 or 1 s is refused as ambiguous, and nothing is labelled", (
   }
 });
 
-test("a delay that wanders is refused as unstable", () => {
+test("a delay that wanders is refused as unstable", async () => {
   const secs = plainSeconds(T0, 20, 0.2).map((s, i) => ({ ...s, words: s.words && { ...s.words, atUs: s.words.atUs + (i % 2) * 150_000 } }));
-  const r = runScenario(secs);
+  const r = await runScenario(secs);
   assert.equal(r.samples.length, 0);
   assert.ok((r.atEnd.refused["unstable-delay"] ?? 0) > 0);
 });
 
-test("a receiver whose time precedes its edge: refused in auto mode with the fix named, labelled right with pps.edge=before", () => {
+test("a receiver whose time precedes its edge: refused in auto mode with the fix named, labelled right with pps.edge=before", async () => {
   // The words for second U arrive 300 ms before U's edge.
   const secs = plainSeconds(T0, 30, -0.3);
-  const auto = runScenario(secs);
+  const auto = await runScenario(secs);
   assert.equal(auto.samples.length, 0, "auto mode never guesses");
   assert.ok((auto.atEnd.refused["time-precedes-pulse"] ?? 0) > 0);
   assert.match(auto.atEnd.detail, /set pps\.edge=before/);
-  const told = runScenario(secs, { edge: "before" });
+  const told = await runScenario(secs, { edge: "before" });
   noWrongSecond(told);
   assert.ok(told.samples.length >= 20, `${told.samples.length} labelled`);
   assert.equal(told.atEnd.state, "locked");
 });
 
-test("edges stop for 20 s then return: holdover named, no label without an edge, labels resume", () => {
+test("edges stop for 20 s then return: holdover named, no label without an edge, labels resume", async () => {
   const secs = plainSeconds(T0, 60, 0.3).map((s, i) => (i >= 20 && i < 40 ? { ...s, edgeAt: null } : s));
-  const r = runScenario(secs);
+  const r = await runScenario(secs);
   noWrongSecond(r);
   assert.ok(r.states.includes("holdover"), `states ${r.states.join(" > ")}`);
   assert.equal(r.atEnd.state, "locked");
@@ -77,9 +77,9 @@ test("edges stop for 20 s then return: holdover named, no label without an edge,
   assert.ok((r.atEnd.refused["no-edge"] ?? 0) >= 20);
 });
 
-test("NMEA stops while edges continue: pulses labelled by count for pps.holdover seconds, then refused", () => {
+test("NMEA stops while edges continue: pulses labelled by count for pps.holdover seconds, then refused", async () => {
   const secs = plainSeconds(T0, 60, 0.3).map((s, i) => (i >= 20 ? { ...s, words: null } : s));
-  const r = runScenario(secs, { holdoverS: 15 });
+  const r = await runScenario(secs, { holdoverS: 15 });
   noWrongSecond(r);
   const st = r.atEnd;
   assert.ok(st.counts.labelledByCount >= 13 && st.counts.labelledByCount <= 15, `${st.counts.labelledByCount} labelled by count`);
@@ -88,27 +88,27 @@ test("NMEA stops while edges continue: pulses labelled by count for pps.holdover
   assert.equal(st.state, "holdover");
 });
 
-test("holdover never counts across a UTC midnight (a leap second may sit there)", () => {
+test("holdover never counts across a UTC midnight (a leap second may sit there)", async () => {
   const start = Date.parse("2026-12-31T23:59:30Z") / 1000;
   const secs = plainSeconds(start, 45, 0.3).map((s, i) => (i >= 22 ? { ...s, words: null } : s));
-  const r = runScenario(secs);
+  const r = await runScenario(secs);
   noWrongSecond(r);
   const labels = r.samples.map((s) => s.utcSecond);
   assert.equal(Math.max(...labels), start + 29, "counted up to 23:59:59 and no further");
   assert.ok((r.atEnd.refused["holdover-midnight"] ?? 0) > 0);
 });
 
-test("a spurious extra edge mid-second is refused and labels nothing", () => {
+test("a spurious extra edge mid-second is refused and labels nothing", async () => {
   const secs = plainSeconds(T0, 40, 0.7).map((s, i) => (i === 25 || i === 30 ? { ...s, extraEdgesAt: [s.edgeAt! + 400_000] } : s));
-  const r = runScenario(secs);
+  const r = await runScenario(secs);
   noWrongSecond(r);
   assert.equal(r.atEnd.counts.spuriousEdges, 2);
   assert.ok(r.samples.length >= 30);
 });
 
-test("date rollover at midnight and at the new year: labels follow the receiver's date", () => {
+test("date rollover at midnight and at the new year: labels follow the receiver's date", async () => {
   const start = Date.parse("2026-12-31T23:59:40Z") / 1000;
-  const r = runScenario(plainSeconds(start, 40, 0.25));
+  const r = await runScenario(plainSeconds(start, 40, 0.25));
   noWrongSecond(r);
   const labels = new Set(r.samples.map((s) => s.utcSecond));
   for (const t of ["2026-12-31T23:59:59Z", "2027-01-01T00:00:00Z", "2027-01-01T00:00:01Z"]) assert.ok(labels.has(Date.parse(t) / 1000), `${t} labelled`);
@@ -135,10 +135,10 @@ function leapSeconds(): ScenarioSecond[] {
   return out;
 }
 
-test("an inserted leap second (23:59:60): never labelled, and the seconds around it are right", () => {
+test("an inserted leap second (23:59:60): never labelled, and the seconds around it are right", async () => {
   // A host that applies the leap (the kernel steps back 1 s at 23:59:60) and, told which edge the time names, one that does not.
   for (const [hostLeaps, edge] of [[true, "auto"], [false, "after"]] as const) {
-    const r = runScenario(leapSeconds(), { edge, ...(hostLeaps ? { hostStep: { atUs: (LEAP_START + 30) * 1e6, byUs: -1e6 } } : {}) });
+    const r = await runScenario(leapSeconds(), { edge, ...(hostLeaps ? { hostStep: { atUs: (LEAP_START + 30) * 1e6, byUs: -1e6 } } : {}) });
     noWrongSecond(r);
     const labels = new Set(r.samples.map((s) => s.utcSecond));
     assert.ok(labels.has(Date.parse("2026-12-31T23:59:59Z") / 1000), "23:59:59 labelled");
@@ -146,12 +146,12 @@ test("an inserted leap second (23:59:60): never labelled, and the seconds around
   }
 });
 
-test("the receiver disowns its time (fix lost) and then falls silent: no pulse is labelled by count", () => {
+test("the receiver disowns its time (fix lost) and then falls silent: no pulse is labelled by count", async () => {
   for (const edge of ["after", "before"] as const) {
     const secs = plainSeconds(T0, 50, edge === "after" ? 0.3 : -0.3).map((s, i) =>
       i >= 20 && i < 23 && s.words ? { ...s, words: { ...s.words, valid: false } } : i >= 23 ? { ...s, words: null } : s,
     );
-    const r = runScenario(secs, { edge });
+    const r = await runScenario(secs, { edge });
     noWrongSecond(r);
     assert.ok(r.atEnd.counts.labelled >= 10, `${edge}: ${r.atEnd.counts.labelled} labelled before the fix was lost`);
     assert.equal(r.atEnd.counts.labelledByCount, 0, `${edge}: pulses counted after the receiver called its time invalid`);

@@ -7,7 +7,7 @@
  */
 import type { CaptureRecord } from "../../src/capture/captureFormat.js";
 import type { Clock } from "../../src/hal/clock.js";
-import type { ReplayBackend } from "./backend.js";
+import type { ReplayBackend } from "./replayBackend.js";
 
 export interface PlayOptions {
   clock: Clock;

@@ -1,6 +1,5 @@
-/* The line `systemctl status stratum1d` shows, sent with STATUS= whenever it changes. */
-import { syncLabel } from "../display/pages.js";
-import type { StatusSnapshot } from "../status/snapshot.js";
+/* The line `systemctl status stratum1d` shows, sent with STATUS= whenever it changes: the summary and the alarms. */
+import type { StatusSnapshot } from "./contract.js";
 
 /** Why there is no time from the receiver yet, in the words an operator checks the wiring by. */
 function deviceWait(s: StatusSnapshot): string {
@@ -11,10 +10,9 @@ function deviceWait(s: StatusSnapshot): string {
   return s.device.lastDataAt === null ? "nothing received yet" : "no complete epoch yet";
 }
 
-/** One line for `systemctl status`: the panel's verdict and the alarms. */
-export function statusLine(s: StatusSnapshot, nowUs: number): string {
+export function statusLine(s: StatusSnapshot): string {
   const alarms = s.alarms.map((a) => a.title.toLowerCase());
-  const label = syncLabel(s, nowUs);
-  const state = label === "NO GPS DATA" || label === "WAITING GPS" ? `waiting for GPS (${s.device.path}: ${deviceWait(s)})` : label.toLowerCase();
+  const waiting = s.summary.label === "no-gps-data" || s.summary.label === "waiting-gps";
+  const state = waiting ? `waiting for GPS (${s.device.path}: ${deviceWait(s)})` : s.summary.text.toLowerCase();
   return `${state}${alarms.length > 0 ? `; alarms: ${alarms.join(", ")}` : ""}`;
 }
