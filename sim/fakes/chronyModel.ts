@@ -33,8 +33,7 @@ const SELECT_AFTER_POLLS = 3;
 export class ChronyModel {
   private readonly heard = new Map<string, Heard[]>();
   private reference: { refid: string; atUs: number; offsetS: number; leap: number } | undefined;
-  /** chronyd is stopped: the query face fails as chronyc would. */
-  down = false;
+  private stopped = false;
   ntp = { received: 0, dropped: 0 };
   clients = 0;
 
@@ -42,6 +41,19 @@ export class ChronyModel {
     private readonly clock: Clock,
     private readonly refclocks: readonly ModelRefclock[],
   ) {}
+
+  /** chronyd stopped (queries fail as chronyc's would) or started again: a new chronyd knows nothing of its sources yet. */
+  get down(): boolean {
+    return this.stopped;
+  }
+
+  set down(stopped: boolean) {
+    this.stopped = stopped;
+    if (stopped) {
+      this.heard.clear();
+      this.reference = undefined;
+    }
+  }
 
   listen(datagrams: CollectingDatagrams): void {
     datagrams.listeners.push((path, s) => this.sample(path, s));
@@ -75,7 +87,7 @@ export class ChronyModel {
   /** What `chronyc -c` would print, for the service's ChronyMonitor. */
   query(): ChronyQuery {
     return async (args) => {
-      if (this.down) throw new Error("chronyd not reachable on (model): is chrony running?");
+      if (this.stopped) throw new Error("chronyd not reachable on (model): is chrony running?");
       switch (args[0]) {
         case "tracking": {
           const t = this.tracking();
@@ -97,6 +109,7 @@ export class ChronyModel {
   }
 
   private sample(path: string, s: SentSample): void {
+    if (this.stopped) return;
     const list = this.heard.get(path) ?? [];
     list.push({ atUs: this.clock.realtimeUs(), offsetS: s.offset, leap: s.leap });
     // A few minutes of samples are all the reach register and the offsets look at.
