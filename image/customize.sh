@@ -138,15 +138,14 @@ chmod 0755 "$root/usr/local/bin/stratum1ctl"
 # gives the same bytes every build), so that 'man stratum1.conf' works on the box. Copied, not
 # unpacked by dpkg, so a dpkg path-exclude for /usr/share/man (the CI twin's base has one) cannot
 # drop them. Then man-db's index, for whatis and apropos, as its dpkg trigger would make it: as
-# user man. MAN_DISABLE_SECCOMP: man-db's seccomp sandbox is a kernel feature that qemu-user, which
-# runs this for arm64, may not pass on; this is only the build (on the box the sandbox is on).
+# user man.
 for page in "$src"/man/*.[1-9]; do
   section="${page##*.}"
   install -d -m 0755 "$root/usr/share/man/man$section"
   gzip -9n <"$page" >"$root/usr/share/man/man$section/$(basename "$page").gz"
   chmod 0644 "$root/usr/share/man/man$section/$(basename "$page").gz"
 done
-in_root env MAN_DISABLE_SECCOMP=1 start-stop-daemon --start --pidfile /dev/null --startas /usr/bin/mandb --oknodo --chuid man -- --quiet
+in_root start-stop-daemon --start --pidfile /dev/null --startas /usr/bin/mandb --oknodo --chuid man -- --quiet
 in_root systemd-sysusers
 # The operator: SSH keys only (from the boot partition), no password, sudo without one.
 if ! in_root id admin >/dev/null 2>&1; then in_root useradd --create-home --shell /bin/bash admin; fi

@@ -63,6 +63,8 @@ export function configManPage(schema: Readonly<Record<string, KeySpec<unknown>>>
     `.\\" Regenerate with: npm run man`,
     `.TH STRATUM1.CONF 5 ${facts.date} "stratum1 ${r(facts.version)}" "File Formats Manual"`,
     // Ragged right and no hyphenation: keys, paths and commands stay whole, and no line needs stretching.
+    // groff 1.23 (trixie) re-adjusts every paragraph to the string AD, 1.22 keeps what .ad set: both.
+    ".ds AD l",
     ".ad l",
     ".nh",
     ".SH NAME",
