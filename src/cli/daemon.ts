@@ -7,7 +7,11 @@
 import { parseCommandLine, USAGE } from "../config/args.js";
 import { ConfigError } from "../config/load.js";
 import type { Config } from "../config/schema.js";
-import { SCHEMA } from "../config/schema.js";
+import { FIRMWARE_FLOOR_DATE, SCHEMA } from "../config/schema.js";
+import { configManPage } from "../config/manPage.js";
+import { CHRONY_KEYS } from "../chrony/chronyConf.js";
+import { servicesFor } from "./ctl/configSet.js";
+import { readFileSync } from "node:fs";
 import type { Clock } from "../hal/clock.js";
 import type { Hardware } from "../hal/hardware.js";
 import { systemClock } from "../hal/linux/systemClock.js";
@@ -35,6 +39,11 @@ export function runDaemon(argv: readonly string[], buildHardware: HardwareBuilde
   }
   if (cmd.helpConfig) {
     for (const [key, spec] of Object.entries(SCHEMA)) process.stdout.write(`${key} = ${spec.default ?? "off"}\n    ${spec.doc}\n`);
+    return;
+  }
+  if (cmd.manConfig) {
+    const { version } = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
+    process.stdout.write(configManPage(SCHEMA, { version, date: FIRMWARE_FLOOR_DATE, chronyKeys: CHRONY_KEYS, restartsFor: (k) => servicesFor([k]).map((s) => s.replace(/\.service$/, "")) }));
     return;
   }
   const cfg = cmd.config;

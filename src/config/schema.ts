@@ -9,6 +9,8 @@ import { parsePages, PAGES } from "../display/pages.js";
 export interface KeySpec<T> {
   doc: string;
   default: T;
+  /** What the key accepts, in words, for stratum1.conf(5) (src/config/manPage.ts). */
+  values?: string;
   parse(raw: string): { ok: true; value: T } | { ok: false; fix: string };
 }
 
@@ -17,6 +19,7 @@ const STANDARD_BAUDS = [4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800,
 const str = (doc: string, def: string): KeySpec<string> => ({
   doc,
   default: def,
+  values: "any non-empty text",
   parse: (raw) => (raw.length > 0 ? { ok: true, value: raw } : { ok: false, fix: "give a non-empty value" }),
 });
 
@@ -30,6 +33,7 @@ function parsePathOrOff(raw: string): ReturnType<KeySpec<string | null>["parse"]
 const optionalPath = (doc: string, def: string | null): KeySpec<string | null> => ({
   doc,
   default: def,
+  values: "an absolute path without blanks, at most 107 bytes; or off",
   parse: (raw) => {
     const r = parsePathOrOff(raw);
     if (r.ok && r.value !== null && Buffer.byteLength(r.value) > 107) return { ok: false, fix: "unix socket paths are limited to 107 bytes" };
@@ -40,6 +44,7 @@ const optionalPath = (doc: string, def: string | null): KeySpec<string | null> =
 const int = (doc: string, def: number, min: number, max: number, allowed?: readonly number[]): KeySpec<number> => ({
   doc,
   default: def,
+  values: allowed ? `one of ${allowed.join(", ")}` : `a whole number from ${min} to ${max}`,
   parse: (raw) => {
     if (!/^-?\d+$/.test(raw)) return { ok: false, fix: `give a whole number${allowed ? ` (one of ${allowed.join(", ")})` : ` from ${min} to ${max}`}` };
     const n = Number(raw);
@@ -52,6 +57,7 @@ const int = (doc: string, def: number, min: number, max: number, allowed?: reado
 const optionalInt = (doc: string, min: number, max: number): KeySpec<number | null> => ({
   doc,
   default: null,
+  values: `a whole number from ${min} to ${max}, or off`,
   parse: (raw) => {
     if (raw === "off" || raw === "none" || raw === "") return { ok: true, value: null };
     const r = int(doc, 0, min, max).parse(raw);
@@ -64,6 +70,7 @@ const intOrOff = (doc: string, def: number | null, min: number, max: number): Ke
 const i2cAddress = (doc: string): KeySpec<number | "auto"> => ({
   doc,
   default: "auto",
+  values: "a 7-bit address from 0x08 to 0x77 (hexadecimal with 0x, or decimal), or auto",
   parse: (raw) => {
     if (raw === "auto") return { ok: true, value: "auto" };
     const n = /^0x[0-9a-f]{1,2}$/i.test(raw) ? parseInt(raw, 16) : /^\d+$/.test(raw) ? Number(raw) : NaN;
@@ -75,6 +82,7 @@ const i2cAddress = (doc: string): KeySpec<number | "auto"> => ({
 const pinMap = (doc: string, def: string): KeySpec<string> => ({
   doc,
   default: def,
+  values: "eight PCF8574 bits (0-7), each once, comma-separated, in the order rs,rw,en,backlight,d4,d5,d6,d7",
   parse: (raw) => {
     const m = parsePinMap(raw);
     return m ? { ok: true, value: raw } : { ok: false, fix: "give the PCF8574 bit (0-7) of rs,rw,en,backlight,d4,d5,d6,d7, each once, e.g. 0,1,2,3,4,5,6,7" };
@@ -84,12 +92,14 @@ const pinMap = (doc: string, def: string): KeySpec<string> => ({
 const oneOf = <T extends string>(doc: string, def: T, values: readonly T[]): KeySpec<T> => ({
   doc,
   default: def,
+  values: `one of ${values.join(", ")}`,
   parse: (raw) => ((values as readonly string[]).includes(raw) ? { ok: true, value: raw as T } : { ok: false, fix: `use one of ${values.join(", ")}` }),
 });
 
 const date = (doc: string, def: string): KeySpec<string> => ({
   doc,
   default: def,
+  values: "a date as YYYY-MM-DD",
   parse: (raw) => (/^\d{4}-\d\d-\d\d$/.test(raw) && !Number.isNaN(Date.parse(raw + "T00:00:00Z")) ? { ok: true, value: raw } : { ok: false, fix: "give a date as YYYY-MM-DD" }),
 });
 
@@ -108,6 +118,7 @@ function listOf(raw: string): string[] {
 const ntpServers = (doc: string, def: string): KeySpec<string> => ({
   doc,
   default: def,
+  values: "host names or IP addresses, comma-separated (pool:NAME for a pool), or off",
   parse: (raw) => {
     if (raw === "off" || raw === "none") return { ok: true, value: "off" };
     const items = listOf(raw);
@@ -121,6 +132,7 @@ const ntpServers = (doc: string, def: string): KeySpec<string> => ({
 const allowList = (doc: string, def: string): KeySpec<string> => ({
   doc,
   default: def,
+  values: "all, off, or IP addresses and networks (CIDR), comma-separated",
   parse: (raw) => {
     if (raw === "all" || raw === "off") return { ok: true, value: raw };
     const items = listOf(raw);
@@ -137,7 +149,7 @@ const allowList = (doc: string, def: string): KeySpec<string> => ({
 });
 
 /** A file chrony reads (no socket-length limit). */
-const filePath = (doc: string): KeySpec<string | null> => ({ doc, default: null, parse: parsePathOrOff });
+const filePath = (doc: string): KeySpec<string | null> => ({ doc, default: null, values: "an absolute path without blanks, or off", parse: parsePathOrOff });
 
 /** The day this firmware was released: no receiver date before it can be real. Bumped at each release. */
 export const FIRMWARE_FLOOR_DATE = "2026-11-01";
@@ -161,6 +173,7 @@ export const SCHEMA = {
   "lcd.pages": {
     doc: `the pages that take turns on the display, in order, from ${PAGES.join(",")} ('time' alone: a steady clock)`,
     default: PAGES.join(","),
+    values: `pages from ${PAGES.join(", ")}, comma-separated, each once`,
     parse: (raw: string) => (parsePages(raw) ? { ok: true, value: raw } : { ok: false, fix: `list pages from ${PAGES.join(", ")}, comma-separated, each once` }),
   } as KeySpec<string>,
   "lcd.page": int("seconds each page (and each alarm) stays on the display before the next", 10, 1, 600),

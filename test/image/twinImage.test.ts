@@ -7,11 +7,12 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { twin, Ext4Partition, fatFile, fatList, partitions, type Partition } from "../support/twin.js";
+import { gunzipSync } from "node:zlib";
+import { REPO, twin, Ext4Partition, fatFile, fatList, partitions, type Partition } from "../support/twin.js";
 
 let dir = "";
 let img = "";
@@ -111,4 +112,35 @@ test("units in the image, judged by the image's own systemd (run under qemu): ve
   const sec = spawnSync("chroot", [rootDir, "systemd-analyze", "security", "--offline=true", "stratum1d.service"], { encoding: "utf8" });
   const level = Number(/Overall exposure level for stratum1d\.service: ([\d.]+)/.exec(sec.stdout)?.[1]);
   assert.ok(level <= 2.5, `exposure ${level}\n${sec.stdout.slice(-500)}${sec.stderr}`);
+});
+
+test("root: the man pages gzip'ed in /usr/share/man, and the image's own man (run under qemu) finds, indexes and renders them", () => {
+  const rootDir = join(dir, "root");
+  const pages = [
+    ["stratum1d", "8"],
+    ["stratum1ctl", "8"],
+    ["stratum1.conf", "5"],
+  ] as const;
+  for (const [name, section] of pages) {
+    const path = `/usr/share/man/man${section}/${name}.${section}.gz`;
+    const st = root.stat(path);
+    assert.equal(st?.type, "file", `${path} on the disk`);
+    assert.deepEqual([st.mode & 0o777, st.uid], [0o644, 0], `${path}: 0644, root's`);
+    assert.equal(gunzipSync(readFileSync(join(rootDir, path))).toString(), readFileSync(join(REPO, "man", `${name}.${section}`), "utf8"), `${path} is man/${name}.${section}`);
+  }
+  // As an operator types it, at 80 columns; the image's groff is 1.23, the host's may be older.
+  const man = (...args: string[]) => spawnSync("chroot", [rootDir, "/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8", "MANWIDTH=80", ...args], { encoding: "utf8", timeout: 120_000 });
+  for (const [name, section] of pages) {
+    const where = man("man", "-w", name);
+    assert.equal(where.stdout.trim(), `/usr/share/man/man${section}/${name}.${section}.gz`, where.stderr);
+    const page = man("man", "--warnings", name);
+    assert.equal(page.status, 0, page.stderr);
+    assert.equal(page.stderr, "", "no warning from the image's groff");
+    assert.match(page.stdout, new RegExp(`^${name.toUpperCase().replace(".", "\\.")}\\(${section}\\)`), page.stdout.slice(0, 300));
+    assert.match(page.stdout, new RegExp(`^NAME\\n\\s+${name.replace(".", "\\.")} - `, "m"));
+    // whatis reads man-db's index: customize.sh made it, as the package's trigger would.
+    const whatis = man("whatis", name);
+    assert.match(whatis.stdout, new RegExp(`^${name.replace(".", "\\.")} \\(${section}\\)\\s+- `, "m"), whatis.stdout + whatis.stderr);
+  }
+  assert.match(man("man", "stratum1.conf").stdout, /^ {7}serial\.baud$/m, "the keys are in it");
 });
