@@ -88,7 +88,12 @@ async function runCase(name: string, cols: number, rows: number, pages: readonly
   const delayUs = async (us: number): Promise<void> => void (clock.nowUs += us);
   const panelGlass = new LcdEmulator(0x27, cols, rows, () => clock.nowUs, COMMON_PIN_MAP, onWire);
   const naiveGlass = new LcdEmulator(0x27, cols, rows, () => clock.nowUs, COMMON_PIN_MAP, onWire);
-  const panel = new FrontPanel(panelGlass, clock, createLogger(() => undefined), { address: 0x27, pins: COMMON_PIN_MAP, geometry: { cols, rows }, pageS, pages, delayUs });
+  const panel = new FrontPanel(
+    panelGlass,
+    clock,
+    createLogger(() => undefined),
+    { address: 0x27, pins: COMMON_PIN_MAP, geometry: { cols, rows }, pageS, pages, delayUs },
+  );
   const naive = new Hd44780(naiveGlass, 0x27, COMMON_PIN_MAP, { cols, rows }, delayUs);
   const snapshot = livelySnapshots();
   // Both start from an initialised display with the first screen on it; the hour is what is counted.

@@ -54,7 +54,10 @@ async function main(): Promise<void> {
   const say = (s: string): void => void process.stdout.write(`[sim] ${s}\n`);
 
   say(`working directory ${dir}`);
-  const chrony = await startChronyd(dir, withPps ? [`refclock SOCK ${sock} refid NMEA poll 2 noselect`, `refclock SOCK ${ppsSock} refid PPS poll 2 precision 1e-7`] : [`refclock SOCK ${sock} refid NMEA poll 2`]);
+  const chrony = await startChronyd(
+    dir,
+    withPps ? [`refclock SOCK ${sock} refid NMEA poll 2 noselect`, `refclock SOCK ${ppsSock} refid PPS poll 2 precision 1e-7`] : [`refclock SOCK ${sock} refid NMEA poll 2`],
+  );
   say(`chronyd running (conf ${chrony.confPath}); inspect with: chronyc -h ${chrony.cmdSocket} sources`);
   const pty = await openPtyPair(join(dir, "gps"), join(dir, "feed"));
   const status = join(dir, "status.json");

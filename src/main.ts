@@ -124,28 +124,39 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     clock,
     TICK_OFFSET_MS,
     faults.guard("status tick", () => {
-    const now = clock.realtimeUs();
-    pipeline.idle(now, QUIET_US);
-    const lastBytes = health.last.bytesUs ?? health.device.sinceUs;
-    if (health.device.state === "open" && !silentReported && now - lastBytes > SILENT_WARN_US) {
-      silentReported = true;
-      log.warn(`serial: no data from ${source.path} for ${Math.round((now - lastBytes) / 1e6)} s: receiver powered? TX wired to the Pi's RX?`);
-    }
-    const parts = { health, device: { path: source.path, baud: cfg["serial.baud"] }, sinks, pps: pps?.status() ?? null, chrony: chrony?.status() ?? null, host: host.status(), lcd: panel?.status() ?? null, startedUs, statusWriteError: writeError, faults: faults.snapshot() };
-    const snap = buildSnapshot(parts, now, alarms);
-    latest = snap;
-    panel?.show(snap);
-    manager?.watchdog();
-    manager?.status(statusLine(snap));
-    if (writer) {
-      writer.write(snap).then(
-        () => (writeError = null),
-        (err: Error) => {
-          if (writeError === null) log.warn(`status: cannot write ${cfg["status.path"]}: ${err.message}`);
-          writeError = err.message;
-        },
-      );
-    }
+      const now = clock.realtimeUs();
+      pipeline.idle(now, QUIET_US);
+      const lastBytes = health.last.bytesUs ?? health.device.sinceUs;
+      if (health.device.state === "open" && !silentReported && now - lastBytes > SILENT_WARN_US) {
+        silentReported = true;
+        log.warn(`serial: no data from ${source.path} for ${Math.round((now - lastBytes) / 1e6)} s: receiver powered? TX wired to the Pi's RX?`);
+      }
+      const parts = {
+        health,
+        device: { path: source.path, baud: cfg["serial.baud"] },
+        sinks,
+        pps: pps?.status() ?? null,
+        chrony: chrony?.status() ?? null,
+        host: host.status(),
+        lcd: panel?.status() ?? null,
+        startedUs,
+        statusWriteError: writeError,
+        faults: faults.snapshot(),
+      };
+      const snap = buildSnapshot(parts, now, alarms);
+      latest = snap;
+      panel?.show(snap);
+      manager?.watchdog();
+      manager?.status(statusLine(snap));
+      if (writer) {
+        writer.write(snap).then(
+          () => (writeError = null),
+          (err: Error) => {
+            if (writeError === null) log.warn(`status: cannot write ${cfg["status.path"]}: ${err.message}`);
+            writeError = err.message;
+          },
+        );
+      }
     }),
   );
   const stopReports = clock.every(60_000, () => pipeline.flushReports(60));

@@ -62,10 +62,23 @@ export class ChronyModel {
   tracking(): ChronyTracking {
     this.update();
     const r = this.reference;
-    if (!r) return { refId: "00000000", refName: "", stratum: 0, systemOffsetS: 0, lastOffsetS: 0, rmsOffsetS: 0, frequencyPpm: 0, skewPpm: 0, rootDelayS: 0, rootDispersionS: 0, leap: "unsynchronised" };
+    if (!r)
+      return { refId: "00000000", refName: "", stratum: 0, systemOffsetS: 0, lastOffsetS: 0, rmsOffsetS: 0, frequencyPpm: 0, skewPpm: 0, rootDelayS: 0, rootDispersionS: 0, leap: "unsynchronised" };
     const sinceS = (this.clock.realtimeUs() - r.atUs) / 1e6;
     const leap = r.leap === 1 ? "insert" : r.leap === 2 ? "delete" : "normal";
-    return { refId: refIdHex(r.refid), refName: r.refid, stratum: 1, systemOffsetS: -r.offsetS, lastOffsetS: -r.offsetS, rmsOffsetS: Math.abs(r.offsetS), frequencyPpm: -1.5, skewPpm: 0.02, rootDelayS: 1e-9, rootDispersionS: 1e-6 + sinceS * 2e-6, leap };
+    return {
+      refId: refIdHex(r.refid),
+      refName: r.refid,
+      stratum: 1,
+      systemOffsetS: -r.offsetS,
+      lastOffsetS: -r.offsetS,
+      rmsOffsetS: Math.abs(r.offsetS),
+      frequencyPpm: -1.5,
+      skewPpm: 0.02,
+      rootDelayS: 1e-9,
+      rootDispersionS: 1e-6 + sinceS * 2e-6,
+      leap,
+    };
   }
 
   sources(): ChronySource[] {
@@ -76,7 +89,18 @@ export class ChronyModel {
       const reach = this.reach(c);
       const state = this.reference?.refid === c.refid && reach !== 0 ? "*" : c.noselect ? "-" : reach === 0 ? "?" : "+";
       const off = last ? -last.offsetS : 0;
-      return { mode: "#", state, name: c.refid, stratum: 0, poll: Math.log2(c.pollS), reach, lastRxAgoS: last ? Math.round((this.clock.realtimeUs() - last.atUs) / 1e6) : null, lastOffsetS: off, measuredOffsetS: off, errorS: 1e-7 };
+      return {
+        mode: "#",
+        state,
+        name: c.refid,
+        stratum: 0,
+        poll: Math.log2(c.pollS),
+        reach,
+        lastRxAgoS: last ? Math.round((this.clock.realtimeUs() - last.atUs) / 1e6) : null,
+        lastOffsetS: off,
+        measuredOffsetS: off,
+        errorS: 1e-7,
+      };
     });
   }
 
@@ -150,7 +174,4 @@ export class ChronyModel {
 }
 
 /** chrony's reference ID of a refclock: its refid's ASCII, in hex, padded to 4 bytes. */
-const refIdHex = (refid: string): string =>
-  Buffer.from(refid.padEnd(4, "\0").slice(0, 4), "latin1")
-    .toString("hex")
-    .toUpperCase();
+const refIdHex = (refid: string): string => Buffer.from(refid.padEnd(4, "\0").slice(0, 4), "latin1").toString("hex").toUpperCase();

@@ -29,14 +29,7 @@ function gsv(n: number): CaptureFrame[] {
 export function coldStartEpoch(k: number): CaptureEpoch {
   const seen = Math.min(12, Math.floor(k / 2));
   return {
-    frames: [
-      nmea("$GNRMC,,V,,,,,,,,,,N"),
-      nmea("$GNVTG,,,,,,,,,N"),
-      nmea("$GNGGA,,,,,,0,00,99.99,,,,,,"),
-      nmea("$GNGSA,A,1,,,,,,,,,,,,,99.99,99.99,99.99"),
-      ...gsv(seen),
-      nmea("$GNGLL,,,,,,V,N"),
-    ],
+    frames: [nmea("$GNRMC,,V,,,,,,,,,,N"), nmea("$GNVTG,,,,,,,,,N"), nmea("$GNGGA,,,,,,0,00,99.99,,,,,,"), nmea("$GNGSA,A,1,,,,,,,,,,,,,99.99,99.99,99.99"), ...gsv(seen), nmea("$GNGLL,,,,,,V,N")],
   };
 }
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import { parseRefclockLog, parseSources, parseSourceStats, type ChronyRefclockSample, type ChronySourceStats } from "../../src/chrony/chronycCsv.js";
-import { type ChronySource } from "../../src/status/contract.js";
+import type { ChronySource } from "../../src/status/contract.js";
 
 const run = promisify(execFile);
 

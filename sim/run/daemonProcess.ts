@@ -43,7 +43,13 @@ export function spawnDaemon(args: readonly string[], echo?: (line: string) => vo
       const found = lines.find((l) => re.test(l));
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const w = { re, resolve: (l: string) => (clearTimeout(t), resolve(l)) };
+        const w = {
+          re,
+          resolve: (l: string) => {
+            clearTimeout(t);
+            resolve(l);
+          },
+        };
         const t = setTimeout(() => {
           waiters.splice(waiters.indexOf(w), 1);
           reject(new Error(`no log line matching ${re} within ${timeoutMs} ms; log so far:\n${lines.join("\n")}`));

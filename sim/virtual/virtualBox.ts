@@ -97,7 +97,12 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
   if (lcd) hardware.i2c = lcd;
   if (chrony) hardware.chrony = chrony.query();
   const log: string[] = [];
-  const service = startService(cfg, hardware, clock, createLogger((l) => log.push(l), cfg["log.level"]));
+  const service = startService(
+    cfg,
+    hardware,
+    clock,
+    createLogger((l) => log.push(l), cfg["log.level"]),
+  );
   return {
     cfg,
     clock,

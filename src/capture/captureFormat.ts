@@ -160,7 +160,10 @@ export class CaptureParser {
     const where = `${this.name}:${this.lineNo}`;
     if (!this.sawMagic) {
       const m = new RegExp(`^${CAPTURE_MAGIC} (\\d+)$`).exec(text.trim());
-      if (!m) throw new CaptureFormatError(`${where}: not a stratum1 capture (the first line must be '${CAPTURE_MAGIC} ${CAPTURE_VERSION}'); an untimed log is turned into one with 'npm run hil -- convert'`);
+      if (!m)
+        throw new CaptureFormatError(
+          `${where}: not a stratum1 capture (the first line must be '${CAPTURE_MAGIC} ${CAPTURE_VERSION}'); an untimed log is turned into one with 'npm run hil -- convert'`,
+        );
       if (Number(m[1]) !== CAPTURE_VERSION) throw new CaptureFormatError(`${where}: capture format version ${m[1]}; this build reads version ${CAPTURE_VERSION}`);
       this.sawMagic = true;
       return undefined;

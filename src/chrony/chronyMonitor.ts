@@ -9,7 +9,6 @@ import type { ChronyQuery } from "../hal/chronyChannel.js";
 import type { Clock } from "../hal/clock.js";
 import type { Logger } from "../log/logger.js";
 import { countRecentClients, parseServerStats, parseSources, parseTracking } from "./chronycCsv.js";
-import { type ChronySource, type ChronyTracking } from "../status/contract.js";
 import type { ChronyStatus } from "../status/contract.js";
 
 export const POLL_MS = 5000;

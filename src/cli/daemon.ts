@@ -4,7 +4,7 @@
  * builds the Linux hardware; the simulator's daemon (sim/simd.ts) builds its
  * fakes and runs exactly this.
  */
-import { parseCommandLine, USAGE } from "../config/args.js";
+import { type CommandLine, parseCommandLine, USAGE } from "../config/args.js";
 import { ConfigError } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { FIRMWARE_FLOOR_DATE, SCHEMA } from "../config/schema.js";
@@ -22,7 +22,7 @@ import { EXIT } from "./exitCodes.js";
 export type HardwareBuilder = (cfg: Config, clock: Clock, log: Logger) => Hardware;
 
 export function runDaemon(argv: readonly string[], buildHardware: HardwareBuilder): void {
-  let cmd;
+  let cmd: CommandLine;
   try {
     cmd = parseCommandLine(argv, process.env.STRATUM1_CONFIG);
   } catch (err) {

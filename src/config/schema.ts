@@ -111,7 +111,10 @@ const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
 const isHost = (h: string): boolean => HOST.test(h) || IPV6.test(h);
 
 function listOf(raw: string): string[] {
-  return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
 /** NTP servers: host names or addresses, 'pool:NAME' for a pool name (several servers from one name). */
@@ -123,7 +126,8 @@ const ntpServers = (doc: string, def: string): KeySpec<string> => ({
     if (raw === "off" || raw === "none") return { ok: true, value: "off" };
     const items = listOf(raw);
     const bad = items.filter((i) => !isHost(i.startsWith("pool:") ? i.slice(5) : i));
-    if (items.length === 0 || bad.length > 0) return { ok: false, fix: `${bad.length ? `'${bad[0]}' is not a host name or address; ` : ""}list host names or addresses, comma-separated (pool:NAME for a pool), or 'off'` };
+    if (items.length === 0 || bad.length > 0)
+      return { ok: false, fix: `${bad.length ? `'${bad[0]}' is not a host name or address; ` : ""}list host names or addresses, comma-separated (pool:NAME for a pool), or 'off'` };
     return { ok: true, value: items.join(",") };
   },
 });
@@ -143,7 +147,8 @@ const allowList = (doc: string, def: string): KeySpec<string> => ({
       return max > 0 && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max));
     };
     const bad = items.find((i) => !valid(i));
-    if (items.length === 0 || bad !== undefined) return { ok: false, fix: `${bad ? `'${bad}' is not an address or network; ` : ""}give 'all', 'off', or addresses and networks like 192.168.1.0/24, 2001:db8::/32, comma-separated` };
+    if (items.length === 0 || bad !== undefined)
+      return { ok: false, fix: `${bad ? `'${bad}' is not an address or network; ` : ""}give 'all', 'off', or addresses and networks like 192.168.1.0/24, 2001:db8::/32, comma-separated` };
     return { ok: true, value: items.join(",") };
   },
 });
@@ -161,11 +166,21 @@ export const SCHEMA = {
   "shm.unit": optionalInt("ntpd/ntpsec SHM unit to write samples to (key 0x4e545030+unit, mode 0600), or 'off'", 0, 255),
   "pps.sysfs": optionalPath("kernel PPS device directory holding 'assert' (pps-gpio overlay: /sys/class/pps/pps0), or 'off'", "/sys/class/pps/pps0"),
   "pps.gpio": optionalInt("BCM pin watched for the pulse in user space (onoff), for boards without the pps-gpio overlay; less precise; or 'off'", 0, 53),
-  "pps.sock": optionalPath("chrony SOCK refclock socket for the labelled pulse samples ('refclock SOCK <path> refid PPS'), or 'off' when chrony reads /dev/pps0 itself", "/run/chrony/stratum1-pps.sock"),
+  "pps.sock": optionalPath(
+    "chrony SOCK refclock socket for the labelled pulse samples ('refclock SOCK <path> refid PPS'), or 'off' when chrony reads /dev/pps0 itself",
+    "/run/chrony/stratum1-pps.sock",
+  ),
   "pps.shm": optionalInt("ntpd/ntpsec SHM unit for the labelled pulse samples (precision 2^-20 s), or 'off'", 0, 255),
-  "pps.edge": oneOf("which pulse the receiver's time names: 'after' (the time follows its pulse: u-blox, MediaTek, SiRF), 'before' (the time announces the next pulse), 'auto' (after, refused when the host clock says otherwise)", "auto", ["auto", "after", "before"] as const),
+  "pps.edge": oneOf(
+    "which pulse the receiver's time names: 'after' (the time follows its pulse: u-blox, MediaTek, SiRF), 'before' (the time announces the next pulse), 'auto' (after, refused when the host clock says otherwise)",
+    "auto",
+    ["auto", "after", "before"] as const,
+  ),
   "pps.holdover": int("seconds to keep labelling pulses by count when the receiver's time stops (never across a UTC midnight); 0 stops at once", 60, 0, 3600),
-  "chrony.command": optionalPath("chronyd's command socket, read with 'chronyc -c' for the figures on the panel and in the status (an unprivileged user needs chrony's stratum1 drop-in), or 'off'", "/run/chrony/chronyd.sock"),
+  "chrony.command": optionalPath(
+    "chronyd's command socket, read with 'chronyc -c' for the figures on the panel and in the status (an unprivileged user needs chrony's stratum1 drop-in), or 'off'",
+    "/run/chrony/chronyd.sock",
+  ),
   "lcd.bus": intOrOff("I2C bus of the LCD backpack (/dev/i2c-N; the Pi header's is 1, after dtparam=i2c_arm=on), or 'off' for a box without display", 1, 0, 31),
   "lcd.address": i2cAddress("the backpack's I2C address: 'auto' tries 0x27 (PCF8574) then 0x3f (PCF8574A)"),
   "lcd.size": oneOf("the display: 16 columns x 2 rows or 20 x 4", "16x2", ["16x2", "20x4"] as const),
@@ -181,9 +196,15 @@ export const SCHEMA = {
   "status.path": optionalPath("where the status snapshot (JSON) is written every second, or 'off'", "/run/stratum1/status.json"),
   "time.floor": date("no receiver date before this is believed (catches the GPS week-rollover bug); default: firmware release date", FIRMWARE_FLOOR_DATE),
   "time.settle": int("consecutive consistent epochs required before samples flow (after start, a jump, or a reconnect)", 3, 1, 60),
-  "ntp.servers": ntpServers("network NTP servers chrony also uses (selectable, so they outvote a GPS gone wrong and take over when it fails; see README), comma-separated; 'pool:NAME' for a pool; or 'off' for a box without network time", "0.pool.ntp.org,1.pool.ntp.org,2.pool.ntp.org,3.pool.ntp.org"),
+  "ntp.servers": ntpServers(
+    "network NTP servers chrony also uses (selectable, so they outvote a GPS gone wrong and take over when it fails; see README), comma-separated; 'pool:NAME' for a pool; or 'off' for a box without network time",
+    "0.pool.ntp.org,1.pool.ntp.org,2.pool.ntp.org,3.pool.ntp.org",
+  ),
   "ntp.allow": allowList("who chrony serves time to: 'all', addresses and networks (192.168.0.0/16,2001:db8::/32), or 'off' to serve no one", "all"),
-  "ntp.ratelimit": oneOf("answer about one request every 2 s per client address on average, with bursts of 16 (chrony 'ratelimit'); keep on for a server on the internet", "on", ["on", "off"] as const),
+  "ntp.ratelimit": oneOf("answer about one request every 2 s per client address on average, with bursts of 16 (chrony 'ratelimit'); keep on for a server on the internet", "on", [
+    "on",
+    "off",
+  ] as const),
   "nts.cert": filePath("NTS: the server's certificate chain (PEM) for 'ntsservercert', readable by group _chrony; with nts.key it turns NTS-KE on (TCP 4460); or 'off'"),
   "nts.key": filePath("NTS: the certificate's private key (PEM) for 'ntsserverkey', readable by group _chrony; or 'off'"),
   "log.level": oneOf("least important log level printed", "info", ["error", "warning", "notice", "info", "debug"] as const),

@@ -125,7 +125,9 @@ export class FrontPanel {
       this.view = screen.view;
       if (initialising) this.inits += 1;
       if (this.state !== "ok") {
-        this.log.info(`lcd: ${this.state === "absent" ? "display back" : "display found"} at ${hex(lcd.address)} on ${this.bus.name} (${this.opts.geometry.cols}x${this.opts.geometry.rows})${this.state === "absent" ? ", redrawn" : ""}`);
+        this.log.info(
+          `lcd: ${this.state === "absent" ? "display back" : "display found"} at ${hex(lcd.address)} on ${this.bus.name} (${this.opts.geometry.cols}x${this.opts.geometry.rows})${this.state === "absent" ? ", redrawn" : ""}`,
+        );
       }
       this.state = "ok";
       this.detail = `drawing at ${hex(lcd.address)}`;

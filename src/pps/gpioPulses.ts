@@ -20,7 +20,10 @@ export class GpioPulses implements PulseSource {
   private readonly deviations: number[] = [];
   private stopTimer: (() => void) | undefined;
 
-  constructor(private readonly line: GpioLine, private readonly clock: Clock) {
+  constructor(
+    private readonly line: GpioLine,
+    private readonly clock: Clock,
+  ) {
     this.name = line.name;
   }
 

@@ -78,7 +78,7 @@ export class PpsService {
             for (const l of this.edgeListeners) l("assert", e);
             this.associator.edge(e);
           }
-          if (this.crossCheck) (isPrimary ? this.crossCheck.kernelEdge(e.at) : this.crossCheck.gpioEdge(e.at));
+          if (this.crossCheck) isPrimary ? this.crossCheck.kernelEdge(e.at) : this.crossCheck.gpioEdge(e.at);
         }),
         clearEdge: (e) => {
           if (isPrimary) for (const l of this.edgeListeners) l("clear", e);

@@ -48,7 +48,9 @@ export class PulseCrossCheck {
       this.lastMismatchUs = nowUs;
       if (this.st.agree) {
         this.st.agree = false;
-        this.log.warn(`pps: the kernel and GPIO pulse paths disagree: ${k ? `${k} kernel edge(s) without a GPIO partner` : ""}${k && g ? ", " : ""}${g ? `${g} GPIO edge(s) without a kernel partner` : ""}: a missed interrupt, noise on the line, or the two watch different pins`);
+        this.log.warn(
+          `pps: the kernel and GPIO pulse paths disagree: ${k ? `${k} kernel edge(s) without a GPIO partner` : ""}${k && g ? ", " : ""}${g ? `${g} GPIO edge(s) without a kernel partner` : ""}: a missed interrupt, noise on the line, or the two watch different pins`,
+        );
       }
     } else if (!this.st.agree && nowUs - this.lastMismatchUs > QUIET_BEFORE_AGREE_US) {
       this.st.agree = true;

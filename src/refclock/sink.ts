@@ -8,4 +8,3 @@ export interface RefclockSink {
   status(): SinkStatus;
   close(): void;
 }
-

@@ -28,9 +28,19 @@ function receiverSilent(s: SnapshotFacts, nowUs: number): AlarmCondition | undef
   const sinceOpen = ageS(s.device.since, nowUs);
   if (ageS(s.device.lastReportAt, nowUs) <= NO_DATA_S || sinceOpen <= NO_DATA_S) return undefined;
   if (ageS(s.device.lastDataAt, nowUs) <= NO_DATA_S) {
-    return { id: "no-gps-data", title: "GPS GARBLED", hint: "check baud rate", detail: `bytes arrive on ${s.device.path} but no sentence decodes: wrong baud rate (serial.baud is ${s.device.baud}) or a noisy line` };
+    return {
+      id: "no-gps-data",
+      title: "GPS GARBLED",
+      hint: "check baud rate",
+      detail: `bytes arrive on ${s.device.path} but no sentence decodes: wrong baud rate (serial.baud is ${s.device.baud}) or a noisy line`,
+    };
   }
-  return { id: "no-gps-data", title: "NO GPS DATA", hint: "GPS TX to Pi RX?", detail: `nothing from ${s.device.path} for ${Math.round(Math.min(ageS(s.device.lastDataAt, nowUs), sinceOpen))} s: receiver powered, TX wired to the Pi's RX?` };
+  return {
+    id: "no-gps-data",
+    title: "NO GPS DATA",
+    hint: "GPS TX to Pi RX?",
+    detail: `nothing from ${s.device.path} for ${Math.round(Math.min(ageS(s.device.lastDataAt, nowUs), sinceOpen))} s: receiver powered, TX wired to the Pi's RX?`,
+  };
 }
 
 function degradedCauses(s: SnapshotFacts, nowUs: number): string[] {
@@ -48,11 +58,23 @@ export function alarmConditions(s: SnapshotFacts, nowUs: number): AlarmCondition
   const out: AlarmCondition[] = [];
   const silent = receiverSilent(s, nowUs);
   if (silent) out.push(silent);
-  if (s.antenna?.state === "short") out.push({ id: "antenna-short", title: "ANT SHORT", hint: "antenna cable", detail: `the receiver reports a short circuit on the antenna supply (${s.antenna.source}): damaged cable or connector` });
-  if (s.antenna?.state === "open") out.push({ id: "antenna-open", title: "ANT OPEN", hint: "antenna cable", detail: `the receiver reports no antenna drawing current (${s.antenna.source}): cable unplugged or cut` });
+  if (s.antenna?.state === "short")
+    out.push({
+      id: "antenna-short",
+      title: "ANT SHORT",
+      hint: "antenna cable",
+      detail: `the receiver reports a short circuit on the antenna supply (${s.antenna.source}): damaged cable or connector`,
+    });
+  if (s.antenna?.state === "open")
+    out.push({ id: "antenna-open", title: "ANT OPEN", hint: "antenna cable", detail: `the receiver reports no antenna drawing current (${s.antenna.source}): cable unplugged or cut` });
   const refusedByReceiver = s.time.state === "receiver-invalid" || s.time.state === "no-fix";
   if (!silent && (refusedByReceiver || s.fix.mode === "none" || s.fix.mode === "dead-reckoning")) {
-    out.push({ id: "no-fix", title: "NO FIX", hint: "antenna/sky view", detail: `the receiver has no fix (${s.fix.mode}, ${s.fix.satellitesUsed ?? 0} satellites used, ${s.fix.satellitesSeen} seen): ${s.time.detail}` });
+    out.push({
+      id: "no-fix",
+      title: "NO FIX",
+      hint: "antenna/sky view",
+      detail: `the receiver has no fix (${s.fix.mode}, ${s.fix.satellitesUsed ?? 0} satellites used, ${s.fix.satellitesSeen} seen): ${s.time.detail}`,
+    });
   }
   // A receiver with a fix and a pulse whose date is refused (the week-rollover bug) would otherwise only show as "not synced".
   if (!silent && BAD_DATE_STATES.has(s.time.state)) {
@@ -64,15 +86,26 @@ export function alarmConditions(s: SnapshotFacts, nowUs: number): AlarmCondition
   if (s.pps && !silent && !fixLost && s.device.lastReportAt !== null && pulseGoneS > NO_PULSE_S) {
     const problem = s.pps.sources.find((x) => x.problem)?.problem;
     const what = s.pps.lastPulseAt === null ? "no pulse edge seen yet" : `no pulse edge for ${Math.round(pulseGoneS)} s while the receiver has a fix`;
-    out.push({ id: "no-pps", title: "NO PPS", hint: problem ? "pps device?" : "PPS wire/GPIO?", detail: `${what}: ${problem ?? "is the PPS wire on the configured pin, and the receiver's time pulse on?"}` });
+    out.push({
+      id: "no-pps",
+      title: "NO PPS",
+      hint: problem ? "pps device?" : "PPS wire/GPIO?",
+      detail: `${what}: ${problem ?? "is the PPS wire on the configured pin, and the receiver's time pulse on?"}`,
+    });
   }
   if (s.chrony && !s.chrony.reachable && s.chrony.error) out.push({ id: "chrony-unreachable", title: "CHRONY DOWN", hint: "systemctl chrony", detail: s.chrony.error });
-  if (s.chrony?.tracking?.leap === "unsynchronised") out.push({ id: "chrony-unsynchronised", title: "NOT SYNCED", hint: "chrony no source", detail: "chrony is not synchronised to any source: clients get no time from this box (stratum 16)" });
+  if (s.chrony?.tracking?.leap === "unsynchronised")
+    out.push({ id: "chrony-unsynchronised", title: "NOT SYNCED", hint: "chrony no source", detail: "chrony is not synchronised to any source: clients get no time from this box (stratum 16)" });
   const causes = degradedCauses(s, nowUs);
   if (causes.length > 0) out.push({ id: "degraded", title: "DEGRADED", hint: causes[0]!.slice(0, 16), detail: causes.join("; ") });
   const leap = s.chrony?.tracking?.leap;
   if (leap === "insert" || leap === "delete") {
-    out.push({ id: "leap-pending", title: "LEAP SECOND", hint: leap === "insert" ? "+1s at 23:59:60" : "-1s at 23:59:59", detail: `a leap second will be ${leap === "insert" ? "inserted" : "deleted"} at the end of this UTC day` });
+    out.push({
+      id: "leap-pending",
+      title: "LEAP SECOND",
+      hint: leap === "insert" ? "+1s at 23:59:60" : "-1s at 23:59:59",
+      detail: `a leap second will be ${leap === "insert" ? "inserted" : "deleted"} at the end of this UTC day`,
+    });
   }
   return out;
 }

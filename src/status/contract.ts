@@ -19,7 +19,23 @@ import type { GateReject } from "../timing/timeGate.js";
 import type { EdgeOutcome, RecentEdge } from "../timing/recentEdges.js";
 import type { SatelliteView } from "../gnss/skyView.js";
 
-export type { AntennaState, AssociationReject, DecodeReject, DeviceStateName, Dop, EdgeMode, EdgeOutcome, FixMode, FramingReject, GateReject, GnssSystem, PpsStateName, ReceiverIdentity, RecentEdge, SatelliteView };
+export type {
+  AntennaState,
+  AssociationReject,
+  DecodeReject,
+  DeviceStateName,
+  Dop,
+  EdgeMode,
+  EdgeOutcome,
+  FixMode,
+  FramingReject,
+  GateReject,
+  GnssSystem,
+  PpsStateName,
+  ReceiverIdentity,
+  RecentEdge,
+  SatelliteView,
+};
 
 export const STATUS_VERSION = 2;
 
@@ -152,7 +168,6 @@ export interface CrossCheckStatus {
   agree: boolean;
 }
 
-
 export interface PpsStatus {
   state: PpsStateName;
   detail: string;
@@ -271,17 +286,7 @@ export interface Fault {
   message: string;
 }
 
-export type AlarmId =
-  | "no-gps-data"
-  | "antenna-short"
-  | "antenna-open"
-  | "no-fix"
-  | "receiver-date"
-  | "no-pps"
-  | "chrony-unreachable"
-  | "chrony-unsynchronised"
-  | "degraded"
-  | "leap-pending";
+export type AlarmId = "no-gps-data" | "antenna-short" | "antenna-open" | "no-fix" | "receiver-date" | "no-pps" | "chrony-unreachable" | "chrony-unsynchronised" | "degraded" | "leap-pending";
 
 export interface AlarmCondition {
   id: AlarmId;

@@ -56,7 +56,9 @@ export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
       satellitesSeen: seen,
       seenBySystem: h.fix.satellitesSeen,
       dop: h.dop ? { ...h.dop } : null,
-      position: h.position ? { latDeg: round(h.position.latDeg, POSITION_DECIMALS), lonDeg: round(h.position.lonDeg, POSITION_DECIMALS), altM: h.position.altM !== undefined ? Math.round(h.position.altM) : null } : null,
+      position: h.position
+        ? { latDeg: round(h.position.latDeg, POSITION_DECIMALS), lonDeg: round(h.position.lonDeg, POSITION_DECIMALS), altM: h.position.altM !== undefined ? Math.round(h.position.altM) : null }
+        : null,
     },
     sky: h.sky ? { updatedAt: iso(h.sky.atUs) ?? new Date(nowUs / 1000).toISOString(), source: h.sky.source, satellites: skyView(h.sky.satellites, h.sky.used) } : null,
     receiver: h.receiver ? { ...h.receiver } : null,

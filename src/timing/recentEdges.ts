@@ -61,7 +61,7 @@ export class RecentEdges {
   /** The first reason given for an edge stands: later epochs weighed against it are about other seconds. */
   refused(us: number, reason: AssociationReject, detail: string): void {
     const r = this.find(us);
-    if (!r || r.outcome !== "pending") return;
+    if (r?.outcome !== "pending") return;
     r.outcome = reason;
     r.detail = detail;
   }

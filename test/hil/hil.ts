@@ -53,7 +53,8 @@ async function replayCommand(): Promise<number> {
     const uart = option("--uart");
     const gpio = option("--gpio");
     if (!uart || !gpio) throw new Error("--rig needs --uart PATH (the rig's transmitting UART) and --gpio PIN (the BCM pin wired to the appliance's PPS input)");
-    opts.backend = (_dir, baud) => openRigBackend({ uart, baud, gpioPin: Number(gpio), ppsSysfs: option("--pps-sysfs") ?? "/sys/class/pps/pps0", applianceSerial: option("--serial") ?? "/dev/serial0" });
+    opts.backend = (_dir, baud) =>
+      openRigBackend({ uart, baud, gpioPin: Number(gpio), ppsSysfs: option("--pps-sysfs") ?? "/sys/class/pps/pps0", applianceSerial: option("--serial") ?? "/dev/serial0" });
   }
   const v = await judgeScenario(sc, opts);
   process.stdout.write(v.report + "\n");

@@ -64,7 +64,6 @@ function sampleTimes(s: ChronyRefclockSample): { labelled: number; stampS: numbe
   return { labelled: Math.round(reference), stampS: reference - s.rawOffsetS };
 }
 
-
 export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Promise<Verdict> {
   const clock = systemClock();
   const baud = Number(sc.capture.header.baud ?? "9600");
@@ -92,7 +91,20 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
   const i2c = await serveI2cBus(join(dir, "i2c.sock"), emu);
   const status = join(dir, "status.json");
   const settings = { "chrony.command": chrony.cmdSocket, "capture.socket": join(dir, "capture.sock"), "lcd.page": "2", ...(sc.service ?? {}) };
-  const args = ["--lcd-socket", i2c.path, ...backend.serviceArgs(), "--baud", String(baud), "--sock", nmeaSock, "--pps-sock", hasPulse ? ppsSock : "off", "--status", status, ...Object.entries(settings).flatMap(([k, v]) => ["--set", `${k}=${v}`])];
+  const args = [
+    "--lcd-socket",
+    i2c.path,
+    ...backend.serviceArgs(),
+    "--baud",
+    String(baud),
+    "--sock",
+    nmeaSock,
+    "--pps-sock",
+    hasPulse ? ppsSock : "off",
+    "--status",
+    status,
+    ...Object.entries(settings).flatMap(([k, v]) => ["--set", `${k}=${v}`]),
+  ];
   const daemon = spawnDaemon(args, opts.onLog, env);
 
   const screens: string[] = [];

@@ -37,7 +37,19 @@ export interface RigOptions {
 export async function openRigBackend(opts: RigOptions): Promise<RigBackend> {
   const gpio = new SysfsGpioOutput(opts.gpioPin, opts.gpioRoot);
   await gpio.open();
-  const port = await LinuxBinding.open({ path: opts.uart, baudRate: opts.baud, dataBits: 8, stopBits: 1, parity: "none", rtscts: false, xon: false, xoff: false, xany: false, hupcl: false, lock: true });
+  const port = await LinuxBinding.open({
+    path: opts.uart,
+    baudRate: opts.baud,
+    dataBits: 8,
+    stopBits: 1,
+    parity: "none",
+    rtscts: false,
+    xon: false,
+    xoff: false,
+    xany: false,
+    hupcl: false,
+    lock: true,
+  });
   return new RigBackend(opts, port, gpio);
 }
 

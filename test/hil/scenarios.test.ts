@@ -74,7 +74,14 @@ test("scenarios whose point is a real component, replayed into stratum1d and jud
       const startS = Date.UTC(2026, 10, 20, 12) / 1000;
       const capture = convertEpochs(splitEpochs(readCapture("neo-m8n.log")), { baud: 9600, delayMs: 150, startS, epochs: 50, pulses: "fix", header: { receiver: "u-blox NEO-M8N" } });
       const verdict = await judgeScenario(
-        { name: "rig-loopback", title: "rig back end, loopback", story: "", capturePath: "(built in the test)", capture, expect: { ppsSamples: [20, 50], nmeaSamples: [30, 50], log: ["pps: locked"], selected: "PPS" } },
+        {
+          name: "rig-loopback",
+          title: "rig back end, loopback",
+          story: "",
+          capturePath: "(built in the test)",
+          capture,
+          expect: { ppsSamples: [20, 50], nmeaSamples: [30, 50], log: ["pps: locked"], selected: "PPS" },
+        },
         {
           backend: async (dir, baud) => {
             // /sys/class/gpio as a Pi 4 with kernel >= 6.6 has it: BCM 17 is gpio529.

@@ -50,7 +50,10 @@ test("noise, a 1 MB line and a wrong-baud burst are counted, memory stays bounde
     assert.ok(rss < 100 * 1024, `daemon peak RSS ${rss} kB after a 1 MB line`);
     const labelled = rig.chrony.refclockSamples().map((s) => Math.round(s.localS + s.rawOffsetS));
     for (const second of [...sent].slice(-4)) assert.ok(labelled.includes(second), `the good epoch ${second} after the bad input reached chrony`);
-    assert.ok(rig.daemon.lines.some((l) => /input: line-too-long: .*wrong baud rate/.test(l)), "the long line was logged with its likely cause");
+    assert.ok(
+      rig.daemon.lines.some((l) => /input: line-too-long: .*wrong baud rate/.test(l)),
+      "the long line was logged with its likely cause",
+    );
     assert.equal(rig.daemon.process.exitCode, null, "the daemon is still running");
   } finally {
     await rig.close();

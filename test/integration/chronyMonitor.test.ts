@@ -30,7 +30,12 @@ test("chrony's tracking, sources and served clients come from chronyc -c; a stop
   const port = 20000 + (process.pid % 20000);
   const chrony = await startChronyd(dir, [`refclock SOCK ${dir}/nmea.sock refid NMEA poll 2`], { ntpPort: port });
   const logLines: string[] = [];
-  const monitor = new ChronyMonitor(chronycQuery(chrony.cmdSocket), systemClock(), createLogger((l) => logLines.push(l)), 0);
+  const monitor = new ChronyMonitor(
+    chronycQuery(chrony.cmdSocket),
+    systemClock(),
+    createLogger((l) => logLines.push(l)),
+    0,
+  );
   try {
     await monitor.poll();
     let st = monitor.status();

@@ -107,7 +107,10 @@ test("stratum1ctl on the simulated appliance: LOCKED PPS once chrony selects the
     const locked = JSON.parse(json.out) as { verdict: Verdict; snapshot: StatusSnapshot };
     assert.equal(locked.snapshot.chrony?.selected?.name, "PPS");
     assert.equal(locked.verdict.state, "serving");
-    assert.ok(seen.some((v) => / exit 1 /.test(v)), `degraded (exit 1) before the lock:\n${seen.join("\n")}`);
+    assert.ok(
+      seen.some((v) => / exit 1 /.test(v)),
+      `degraded (exit 1) before the lock:\n${seen.join("\n")}`,
+    );
 
     const status = await pollUntil(["status"], (r) => r.code === 0);
     assert.ok(status, `status (text) exit 0; saw:\n${seen.join("\n")}`);

@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
+import type { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
 import { startPulses } from "../../sim/replay/pulseGenerator.js";
 import { replay } from "../../sim/replay/replayer.js";
 import type { PpsStatus } from "../../src/status/contract.js";
@@ -80,7 +80,10 @@ test("kernel PPS over the PPS SOCK: chrony selects it, every sample is the fake 
     for (const o of last) assert.ok(Math.abs(o) < 0.05, `NMEA sample after learning: ${o} s`);
     assert.ok(Math.abs(median(last)) < 0.005, `NMEA samples after learning: ${last.join(", ")} s`);
     assert.equal(st.sources[0]?.stamping, "kernel");
-    assert.ok(rig.daemon.lines.some((l) => /pps: locked/.test(l)), "the lock is logged");
+    assert.ok(
+      rig.daemon.lines.some((l) => /pps: locked/.test(l)),
+      "the lock is logged",
+    );
   } finally {
     await rig.close();
   }

@@ -24,11 +24,16 @@ export function offlinePipeline(floor = "2010-01-01", settleEpochs = 3, nowUs: (
   const sink = new CollectingSink();
   const logLines: string[] = [];
   const verdicts: GateVerdict[] = [];
-  const pipeline = new TimePipeline(health, [sink], createLogger((l) => logLines.push(l), "debug"), {
-    floorS: Date.parse(floor + "T00:00:00Z") / 1000,
-    settleEpochs,
-    nowUs,
-  });
+  const pipeline = new TimePipeline(
+    health,
+    [sink],
+    createLogger((l) => logLines.push(l), "debug"),
+    {
+      floorS: Date.parse(floor + "T00:00:00Z") / 1000,
+      settleEpochs,
+      nowUs,
+    },
+  );
   pipeline.verdictListeners.push((v) => verdicts.push(v));
   return { health, sink, logLines, verdicts, pipeline };
 }

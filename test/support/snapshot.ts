@@ -33,7 +33,19 @@ export function chronyOnPps(nowUs: number): ChronyStatus {
     reachable: true,
     error: null,
     updatedAt: iso(nowUs),
-    tracking: { refId: "50505300", refName: "PPS", stratum: 1, systemOffsetS: 2e-8, lastOffsetS: 1.23e-7, rmsOffsetS: 4.56e-7, frequencyPpm: -12.3, skewPpm: 0.01, rootDelayS: 1e-9, rootDispersionS: 1.2e-5, leap: "normal" },
+    tracking: {
+      refId: "50505300",
+      refName: "PPS",
+      stratum: 1,
+      systemOffsetS: 2e-8,
+      lastOffsetS: 1.23e-7,
+      rmsOffsetS: 4.56e-7,
+      frequencyPpm: -12.3,
+      skewPpm: 0.01,
+      rootDelayS: 1e-9,
+      rootDispersionS: 1.2e-5,
+      leap: "normal",
+    },
     selected: pps,
     sources: [pps],
     ntp: { received: 123456, dropped: 0, perSecond: 42.5, clients: 317 },
@@ -43,7 +55,11 @@ export function chronyOnPps(nowUs: number): ChronyStatus {
 /** The snapshot of these facts with every alarm their conditions raise active, as if held for a minute. */
 export function withHeldAlarms(facts: SnapshotFacts, nowUs: number): StatusSnapshot {
   const since = new Date(nowUs / 1000 - 60_000).toISOString();
-  return completeSnapshot(facts, alarmConditions(facts, nowUs).map((c) => ({ ...c, since })), nowUs);
+  return completeSnapshot(
+    facts,
+    alarmConditions(facts, nowUs).map((c) => ({ ...c, since })),
+    nowUs,
+  );
 }
 
 /** A healthy box: receiver talking with a 3D fix, pulse labelled, chrony on PPS at stratum 1. */

@@ -55,7 +55,10 @@ test("a snapshot built from the pipeline's health raises the antenna alarm; a he
   const o = offlinePipeline();
   o.pipeline.push(line("$GPTXT,01,01,01,ANTSTATUS=SHORT"), now);
   const base = healthySnapshot(now);
-  const s = snapshotFacts({ health: o.health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps: base.pps, chrony: base.chrony, host: base.host, lcd: null, startedUs: now, statusWriteError: null, faults: {} }, now);
+  const s = snapshotFacts(
+    { health: o.health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps: base.pps, chrony: base.chrony, host: base.host, lcd: null, startedUs: now, statusWriteError: null, faults: {} },
+    now,
+  );
   assert.ok(alarmConditions(s, now).some((a) => a.id === "antenna-short"));
 });
 
@@ -84,10 +87,14 @@ test("just started, nothing from the receiver yet: WAITING GPS and no alarm at f
   const seen: string[] = [];
   for (let t = 1; t <= 12; t++) {
     const now = start + t * 1e6;
-    const s = buildSnapshot({ health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps, chrony: null, host: null, lcd: null, startedUs: start, statusWriteError: null, faults: {} }, now, tracker);
+    const s = buildSnapshot(
+      { health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps, chrony: null, host: null, lcd: null, startedUs: start, statusWriteError: null, faults: {} },
+      now,
+      tracker,
+    );
     seen.push(`${s.summary.text}|${s.alarms.map((a) => a.title).join(",")}`);
   }
-  assert.deepEqual(seen.slice(0, 5), Array(5).fill("WAITING GPS|"), "the first seconds: waiting, not \"SYNCING\", and no alarm yet");
+  assert.deepEqual(seen.slice(0, 5), Array(5).fill("WAITING GPS|"), 'the first seconds: waiting, not "SYNCING", and no alarm yet');
   assert.equal(seen.at(-1), "NO GPS DATA|NO GPS DATA");
   const alarmLines = logLines.filter((l) => /alarm/.test(l));
   assert.equal(alarmLines.length, 1, `one alarm logged, none raised and cleared on the way: ${alarmLines.join(" | ")}`);
@@ -103,7 +110,21 @@ test("a receiver whose date is refused (the week-rollover bug) raises its own al
   assert.equal(pipeline.health.time.state, "gps-week-rollover");
   pipeline.health.device = { state: "open", detail: "open", sinceUs: now - 60e6 };
   const base = healthySnapshot(now);
-  const s = snapshotFacts({ health: pipeline.health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps: base.pps, chrony: base.chrony, host: base.host, lcd: null, startedUs: now, statusWriteError: null, faults: {} }, now);
+  const s = snapshotFacts(
+    {
+      health: pipeline.health,
+      device: { path: "/dev/serial0", baud: 9600 },
+      sinks: [],
+      pps: base.pps,
+      chrony: base.chrony,
+      host: base.host,
+      lcd: null,
+      startedUs: now,
+      statusWriteError: null,
+      faults: {},
+    },
+    now,
+  );
   const alarm = alarmConditions(s, now).find((a) => a.id === "receiver-date");
   assert.ok(alarm, JSON.stringify(alarmConditions(s, now)));
   assert.equal(alarm.title, "WRONG DATE");
@@ -117,7 +138,11 @@ test("NO PPS when the pulse is missing while the receiver has a fix, whether it 
     change(f);
     return alarmConditions(f, now).map((a) => a.id);
   };
-  assert.deepEqual(ids(() => undefined), [], "a pulse a second ago");
+  assert.deepEqual(
+    ids(() => undefined),
+    [],
+    "a pulse a second ago",
+  );
   const never = alarmConditions(
     (() => {
       const f = healthyFacts(now);
@@ -126,7 +151,10 @@ test("NO PPS when the pulse is missing while the receiver has a fix, whether it 
     })(),
     now,
   );
-  assert.deepEqual(never.map((a) => a.id), ["no-pps"]);
+  assert.deepEqual(
+    never.map((a) => a.id),
+    ["no-pps"],
+  );
   assert.match(never[0]!.detail, /no pulse edge seen yet/);
   const stopped = (f: ReturnType<typeof healthyFacts>): void => {
     f.pps!.lastPulseAt = new Date(now / 1000 - 40_000).toISOString();

@@ -73,7 +73,15 @@ test("every directive in the generated file follows a comment that says why", ()
 test("set-up B, NTS, a pool, client networks and no rate limit: each parsed by chronyd as meant", () => {
   const directives = parsedByChronyd(
     chronyConf(
-      config({ "pps.sock": "off", "pps.sysfs": "/sys/class/pps/pps1", "nts.cert": "/data/nts/cert.pem", "nts.key": "/data/nts/key.pem", "ntp.servers": "pool:2.debian.pool.ntp.org,ntp.example.net,192.0.2.1,2001:db8::1", "ntp.allow": "192.168.0.0/16,2001:db8::/32", "ntp.ratelimit": "off" }),
+      config({
+        "pps.sock": "off",
+        "pps.sysfs": "/sys/class/pps/pps1",
+        "nts.cert": "/data/nts/cert.pem",
+        "nts.key": "/data/nts/key.pem",
+        "ntp.servers": "pool:2.debian.pool.ntp.org,ntp.example.net,192.0.2.1,2001:db8::1",
+        "ntp.allow": "192.168.0.0/16,2001:db8::/32",
+        "ntp.ratelimit": "off",
+      }),
     ),
   );
   for (const line of [

@@ -40,7 +40,14 @@ class CountingBus implements I2cBus {
 function rig(size: "16x2" | "20x4" = "16x2", emuAddress = 0x27, address: FrontPanelOptions["address"] = "auto", pages: readonly PageId[] = PAGES) {
   const [cols, rows] = size === "16x2" ? [16, 2] : [20, 4];
   const clock = new VirtualClock(T0);
-  const emu = new LcdEmulator(emuAddress, cols, rows, () => clock.nowUs, COMMON_PIN_MAP, (us) => (clock.nowUs += us));
+  const emu = new LcdEmulator(
+    emuAddress,
+    cols,
+    rows,
+    () => clock.nowUs,
+    COMMON_PIN_MAP,
+    (us) => (clock.nowUs += us),
+  );
   const bus = new CountingBus(emu);
   const logLines: string[] = [];
   const log = createLogger((l) => logLines.push(l), "debug");
@@ -86,8 +93,15 @@ test("16x2: time, sync, GPS, host and NTP pages rotate every 5 s, each as a pers
   assert.deepEqual(pages.get("gps"), ["\x00 9/14 3D    \x02OK", "PPS OK          "]);
   assert.deepEqual(pages.get("host"), ["192.168.1.50    ", "48°C    up 3d04h"]);
   assert.deepEqual(pages.get("ntp"), ["NTP clients  317", "requests/s  42.5"]);
-  assert.deepEqual([0, 1, 2, 3].map((i) => emu.glyph(i)), GLYPH_ROWS, "satellite, lock, antenna and warning glyphs are in CGRAM");
-  assert.ok(seen.every((x) => x.backlight), "no alarm: the backlight stays on");
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => emu.glyph(i)),
+    GLYPH_ROWS,
+    "satellite, lock, antenna and warning glyphs are in CGRAM",
+  );
+  assert.ok(
+    seen.every((x) => x.backlight),
+    "no alarm: the backlight stays on",
+  );
   assert.deepEqual(emu.busyViolations, [], "no instruction reached the controller while it was busy");
 });
 
@@ -180,7 +194,10 @@ for (const a of ALARMS) {
     assert.ok(!seen[0]!.view?.startsWith("alarm:"), "a condition is not an alarm before it has held 3 s");
     const shown = seen.filter((x) => x.view?.startsWith("alarm:"));
     assert.ok(shown.length >= 6, `alarm shown from the 4th second on (${shown.length} s)`);
-    assert.deepEqual(shown.at(-1)!.screen, a.screen.map((l) => l.padEnd(16)));
+    assert.deepEqual(
+      shown.at(-1)!.screen,
+      a.screen.map((l) => l.padEnd(16)),
+    );
     assert.deepEqual(
       shown.map((x) => x.backlight),
       shown.map((x) => x.at % 2 === 0),
@@ -188,7 +205,10 @@ for (const a of ALARMS) {
     );
     assert.equal(logLines.filter((l) => l.includes("alarm:")).length, 1, "raised once in the log");
     const after = await run(6);
-    assert.ok(after.every((x) => !x.view?.startsWith("alarm:") && x.backlight), "cleared: pages again, backlight steady");
+    assert.ok(
+      after.every((x) => !x.view?.startsWith("alarm:") && x.backlight),
+      "cleared: pages again, backlight steady",
+    );
     assert.equal(logLines.filter((l) => l.includes("alarm cleared")).length, 1);
   });
 }
@@ -220,7 +240,10 @@ test("no display at start: one log line, retries backing off to a minute, found 
   assert.equal(panel.status().state, "absent");
   emu.plugIn();
   const seen = await run(61);
-  assert.ok(seen.some((x) => x.view === "time" || x.view === "sync"), "drawn once the display answers");
+  assert.ok(
+    seen.some((x) => x.view === "time" || x.view === "sync"),
+    "drawn once the display answers",
+  );
   assert.ok(logLines.some((l) => /lcd: display back at 0x27/.test(l)));
   assert.equal(panel.status().state, "ok");
 });

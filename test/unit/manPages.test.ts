@@ -99,7 +99,8 @@ test("stratum1.conf(5): every key of the schema, with its doc, what it accepts, 
   for (const line of keys.split("\n")) {
     const tag = /^ {7}(\S+)$/.exec(line);
     if (tag) entries.set((current = tag[1]!), "");
-    else if (/^ {3}\S/.test(line)) current = undefined; // a group heading
+    else if (/^ {3}\S/.test(line))
+      current = undefined; // a group heading
     else if (current) entries.set(current, `${entries.get(current)!} ${line}`);
   }
   assert.deepEqual([...entries.keys()].sort(), Object.keys(SCHEMA).sort(), "the keys of the page are the schema's");
@@ -109,7 +110,14 @@ test("stratum1.conf(5): every key of the schema, with its doc, what it accepts, 
     assert.ok(spec.values, `${key}: the schema says what it accepts`);
     assert.ok(entry.includes(`Accepts: ${flat(spec.values)}.`), `${key}: what it accepts\n${entry}`);
     assert.ok(entry.includes(`Default: ${spec.default ?? "off"}`), `${key}: its default\n${entry}`);
-    assert.ok(entry.includes(`Applied by restarting: ${servicesFor([key]).map((s) => s.replace(/\.service$/, "")).join(", then ")}.`), `${key}: what to restart\n${entry}`);
+    assert.ok(
+      entry.includes(
+        `Applied by restarting: ${servicesFor([key])
+          .map((s) => s.replace(/\.service$/, ""))
+          .join(", then ")}.`,
+      ),
+      `${key}: what to restart\n${entry}`,
+    );
   }
   const chrony = flat(section(render("stratum1.conf.5"), "CHRONY"));
   for (const key of CHRONY_KEYS) assert.ok(chrony.includes(key), `CHRONY names ${key}`);

@@ -25,7 +25,11 @@ test("a locked pulse: the last 20 edges, each labelled with the second its stamp
     assert.ok(Math.abs(e.delayMs! - 300) < 0.01, `${e.delayMs} ms`);
   }
   const seqs = edges.map((e) => e.seq);
-  assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i), "consecutive kernel sequence numbers, oldest first");
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => seqs[0]! + i),
+    "consecutive kernel sequence numbers, oldest first",
+  );
 });
 
 test("while the delay is learned the first edges say so; a spurious edge is named as such", async () => {

@@ -23,7 +23,10 @@ const justOpened = (s: SnapshotFacts): void => {
 };
 
 test("a healthy box: the panel's verdict, no alarms", () => {
-  assert.equal(line(() => {}), "locked pps");
+  assert.equal(
+    line(() => {}),
+    "locked pps",
+  );
 });
 
 test("the first seconds after start: waiting for GPS, and whether anything has arrived", () => {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { civil, plainSeconds, runScenario, type ScenarioSecond } from "../support/ppsScenario.js";
+import { civil, plainSeconds, runScenario, type Said, type ScenarioSecond } from "../support/ppsScenario.js";
 
 const T0 = Date.parse("2026-11-22T10:00:00Z") / 1000;
 
@@ -124,7 +124,7 @@ function leapSeconds(): ScenarioSecond[] {
     const elapsed = start + i; // seconds of real time since the start, in pre-leap POSIX terms
     const leapIndex = 30; // 23:59:60
     let truth: number | null;
-    let said;
+    let said: Said;
     if (i < leapIndex) [truth, said] = [elapsed, civil(elapsed)];
     else if (i === leapIndex) [truth, said] = [null, { ...civil(elapsed - 1), s: 60 }];
     else [truth, said] = [elapsed - 1, civil(elapsed - 1)];
@@ -137,7 +137,10 @@ function leapSeconds(): ScenarioSecond[] {
 
 test("an inserted leap second (23:59:60): never labelled, and the seconds around it are right", async () => {
   // A host that applies the leap (the kernel steps back 1 s at 23:59:60) and, told which edge the time names, one that does not.
-  for (const [hostLeaps, edge] of [[true, "auto"], [false, "after"]] as const) {
+  for (const [hostLeaps, edge] of [
+    [true, "auto"],
+    [false, "after"],
+  ] as const) {
     const r = await runScenario(leapSeconds(), { edge, ...(hostLeaps ? { hostStep: { atUs: (LEAP_START + 30) * 1e6, byUs: -1e6 } } : {}) });
     noWrongSecond(r);
     const labels = new Set(r.samples.map((s) => s.utcSecond));

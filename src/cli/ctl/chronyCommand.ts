@@ -59,7 +59,13 @@ export async function runChrony(args: readonly string[], io: CtlIo, runnerFor: (
   }
   const snap = opts.statusPath ? await readSnapshot(opts.statusPath, nowUs(io)) : undefined;
   const snapshot = snap?.ok ? snap.snapshot : undefined;
-  const note = !snap ? "status.path is off: no delivery counts" : !snap.ok ? `no counts: ${snap.message}` : snap.stale ? `counts from a snapshot ${Math.round(snap.ageS)} s old: stratum1d is not running` : null;
+  const note = !snap
+    ? "status.path is off: no delivery counts"
+    : !snap.ok
+      ? `no counts: ${snap.message}`
+      : snap.stale
+        ? `counts from a snapshot ${Math.round(snap.ageS)} s old: stratum1d is not running`
+        : null;
   const own = ownRefclocks({ nmeaSock: opts.config["chrony.sock"], ppsSock: opts.config["pps.sock"] }, snapshot);
   if (opts.json) io.out(JSON.stringify({ socket, ...readings, stratum1d: own }, null, 2) + "\n");
   else io.out(renderChrony(readings, own, { socket, snapshotNote: note }, styleFor(io)));

@@ -102,7 +102,10 @@ export function renderChrony(r: ChronyReadings, own: readonly OwnRefclock[], ctx
       : "  chronyd has no sources\n";
   const missing = own.filter((o) => !r.sources.some((src) => src.mode === "#" && src.name === o.refid));
   const ownLines = own.map((o) => `  ${o.refid}: ${o.what} → ${o.sink}${o.status ? `: ${o.status.delivered} delivered, ${o.status.failed} failed, ${o.status.state}` : ""}`);
-  const hints = missing.map((o) => `  ${style.warn(`chrony has no refclock with refid ${o.refid}`)}: add 'refclock SOCK ${o.sink.slice("chrony-sock:".length)} refid ${o.refid} …' to chrony's config (README: "Installing on a Pi") and restart chrony`);
+  const hints = missing.map(
+    (o) =>
+      `  ${style.warn(`chrony has no refclock with refid ${o.refid}`)}: add 'refclock SOCK ${o.sink.slice("chrony-sock:".length)} refid ${o.refid} …' to chrony's config (README: "Installing on a Pi") and restart chrony`,
+  );
   return [
     head,
     `\n${style.bold("Sources")} (chronyc -c sources + sourcestats; last sample: + means the local clock is ahead)\n`,

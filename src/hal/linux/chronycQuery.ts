@@ -11,7 +11,11 @@ export function chronycQuery(socket: string): ChronyQuery {
         if (e.code === "ENOENT") return reject(new Error("chronyc not found: apt-get install chrony"));
         const said = (stderr || stdout).trim().split("\n")[0] ?? "";
         if (/Could not open connection|Connection refused|No such file/i.test(said)) {
-          return reject(new Error(`chronyd not reachable on ${socket}: is chrony running (systemctl status chrony), and may this user open its socket (chrony's stratum1 drop-in: /run/chrony 0770, the socket group stratum1)?`));
+          return reject(
+            new Error(
+              `chronyd not reachable on ${socket}: is chrony running (systemctl status chrony), and may this user open its socket (chrony's stratum1 drop-in: /run/chrony 0770, the socket group stratum1)?`,
+            ),
+          );
         }
         reject(new Error(`chronyc ${args.join(" ")}: ${said || e.message}`));
       });

@@ -74,7 +74,22 @@ export function native(): NativeCalls {
 
 /** errno names for the negative returns of the addon. */
 export function errnoName(negErrno: number): string {
-  const names: Record<number, string> = { 1: "EPERM", 2: "ENOENT", 5: "EIO", 9: "EBADF", 19: "ENODEV", 11: "EAGAIN", 13: "EACCES", 17: "EEXIST", 22: "EINVAL", 98: "EADDRINUSE", 105: "ENOBUFS", 107: "ENOTCONN", 111: "ECONNREFUSED", 28: "ENOSPC" };
+  const names: Record<number, string> = {
+    1: "EPERM",
+    2: "ENOENT",
+    5: "EIO",
+    9: "EBADF",
+    19: "ENODEV",
+    11: "EAGAIN",
+    13: "EACCES",
+    17: "EEXIST",
+    22: "EINVAL",
+    98: "EADDRINUSE",
+    105: "ENOBUFS",
+    107: "ENOTCONN",
+    111: "ECONNREFUSED",
+    28: "ENOSPC",
+  };
   const code = -negErrno;
   return names[code] ?? `errno ${code}`;
 }
