@@ -20,7 +20,7 @@ import { CmdmonClient } from "../src/chrony/cmdmon/client.js";
 import { openUdpCommandChannel } from "../src/hal/linux/udpCommandChannel.js";
 import { openUnixCommandChannel } from "../src/hal/linux/unixCommandChannel.js";
 import { systemClock } from "../src/hal/linux/systemClock.js";
-import { native } from "../src/hal/native.js";
+import { native } from "../src/hal/linux/native.js";
 import { freeUdpPort, startChronydWith } from "../sim/chrony/chronydProcess.js";
 
 const run = promisify(execFile);
@@ -70,11 +70,23 @@ async function measure(way: string, chronydPid: number, round: () => Promise<unk
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "stratum1-cmdmon-bench-"));
   const [serverPort, cmdPort] = [await freeUdpPort(), await freeUdpPort()];
-  const server = await startChronydWith(join(dir, "server.conf"), ["local stratum 8", `port ${serverPort}`, "bindaddress 127.0.0.1", "allow 127.0.0.1", "cmdport 0", `bindcmdaddress ${dir}/server.sock`, `pidfile ${dir}/server.pid`], join(dir, "server.sock"));
+  const server = await startChronydWith(
+    join(dir, "server.conf"),
+    ["local stratum 8", `port ${serverPort}`, "bindaddress 127.0.0.1", "allow 127.0.0.1", "cmdport 0", `bindcmdaddress ${dir}/server.sock`, `pidfile ${dir}/server.pid`],
+    join(dir, "server.sock"),
+  );
   const sock = join(dir, "chronyd.sock");
   const box = await startChronydWith(
     join(dir, "box.conf"),
-    [`refclock SOCK ${dir}/gps.sock refid GPS poll 1`, `server 127.0.0.1 port ${serverPort} iburst`, "port 0", `cmdport ${cmdPort}`, "bindcmdaddress 127.0.0.1", `bindcmdaddress ${sock}`, `pidfile ${dir}/box.pid`],
+    [
+      `refclock SOCK ${dir}/gps.sock refid GPS poll 1`,
+      `server 127.0.0.1 port ${serverPort} iburst`,
+      "port 0",
+      `cmdport ${cmdPort}`,
+      "bindcmdaddress 127.0.0.1",
+      `bindcmdaddress ${sock}`,
+      `pidfile ${dir}/box.pid`,
+    ],
     sock,
   );
   const calls = native();
@@ -100,7 +112,9 @@ async function main(): Promise<void> {
     console.log("way                                   | stratum1d ms | chronyc ms | total ms | chronyd ms | wall ms | total per s at 5 s polls");
     for (const c of costs) {
       const total = c.selfMs + c.childrenMs;
-      console.log(`${c.way.padEnd(38)}| ${c.selfMs.toFixed(3).padStart(12)} | ${c.childrenMs.toFixed(3).padStart(10)} | ${total.toFixed(3).padStart(8)} | ${c.chronydMs.toFixed(3).padStart(10)} | ${c.wallMs.toFixed(2).padStart(7)} | ${(total / POLL_S).toFixed(3)} ms/s`);
+      console.log(
+        `${c.way.padEnd(38)}| ${c.selfMs.toFixed(3).padStart(12)} | ${c.childrenMs.toFixed(3).padStart(10)} | ${total.toFixed(3).padStart(8)} | ${c.chronydMs.toFixed(3).padStart(10)} | ${c.wallMs.toFixed(2).padStart(7)} | ${(total / POLL_S).toFixed(3)} ms/s`,
+      );
     }
   } finally {
     feed();

@@ -28,7 +28,18 @@ import type { CommandChannel } from "../../src/hal/commandChannel.js";
 import { ACTIVITY, type ChronyActivity } from "../../src/chrony/cmdmon/activity.js";
 import { CLIENT_ACCESSES, CLIENTS_PER_PAGE, type ClientAccessesPage, type ClientAccessesRequest, type ClientAccessReport } from "../../src/chrony/cmdmon/clientAccesses.js";
 import { LAST_REQUEST_CODE, MONITORING_REQUESTS, Req, Rpy, Stt } from "../../src/chrony/cmdmon/codes.js";
-import { buildReply, PKT_TYPE_REQUEST, PROTO_VERSION, readRequestHeader, REPLY_HEADER_LENGTH, replyData, requestData, requestLength, type Exchange, type RequestHeader } from "../../src/chrony/cmdmon/packet.js";
+import {
+  buildReply,
+  PKT_TYPE_REQUEST,
+  PROTO_VERSION,
+  readRequestHeader,
+  REPLY_HEADER_LENGTH,
+  replyData,
+  requestData,
+  requestLength,
+  type Exchange,
+  type RequestHeader,
+} from "../../src/chrony/cmdmon/packet.js";
 import { SERVER_STATS, type ServerStatsReport } from "../../src/chrony/cmdmon/serverStats.js";
 import { N_SOURCES, NO_SAMPLE, SOURCE_DATA, SOURCE_MODE, SOURCE_STATE, type SourceReport } from "../../src/chrony/cmdmon/sources.js";
 import { SOURCESTATS, type SourceStatsReport } from "../../src/chrony/cmdmon/sourceStats.js";
@@ -205,7 +216,22 @@ export interface SourceFigures {
   stdDevS: number;
 }
 
-const DEFAULT_FIGURES: SourceFigures = { state: "selectable", stratum: 0, poll: 4, reach: 0o377, lastRxAgoS: 3, offsetS: 0, measuredOffsetS: 0, errorS: 1e-6, samples: 8, runs: 5, spanS: 120, frequencyPpm: 0, skewPpm: 0.01, stdDevS: 1e-6 };
+const DEFAULT_FIGURES: SourceFigures = {
+  state: "selectable",
+  stratum: 0,
+  poll: 4,
+  reach: 0o377,
+  lastRxAgoS: 3,
+  offsetS: 0,
+  measuredOffsetS: 0,
+  errorS: 1e-6,
+  samples: 8,
+  runs: 5,
+  spanS: 120,
+  frequencyPpm: 0,
+  skewPpm: 0.01,
+  stdDevS: 1e-6,
+};
 
 function source(mode: number, dataAddress: IpAddr, statsRefId: number, statsAddress: IpAddr, f: SourceFigures): FakeSource {
   return {
@@ -222,7 +248,18 @@ function source(mode: number, dataAddress: IpAddr, statsRefId: number, statsAddr
       latestMeasS: f.offsetS,
       latestMeasErrS: f.errorS,
     },
-    stats: { refId: statsRefId, address: statsAddress, samples: f.samples, runs: f.runs, spanS: f.spanS, sdS: f.stdDevS, residFreqPpm: f.frequencyPpm, skewPpm: f.skewPpm, estOffsetS: f.offsetS, estOffsetErrS: f.errorS },
+    stats: {
+      refId: statsRefId,
+      address: statsAddress,
+      samples: f.samples,
+      runs: f.runs,
+      spanS: f.spanS,
+      sdS: f.stdDevS,
+      residFreqPpm: f.frequencyPpm,
+      skewPpm: f.skewPpm,
+      estOffsetS: f.offsetS,
+      estOffsetErrS: f.errorS,
+    },
   };
 }
 

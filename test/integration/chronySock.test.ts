@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { replay } from "../../src/sim/replayer.js";
-import { startChronyd } from "../../src/sim/chronyd.js";
-import { native } from "../../src/hal/native.js";
+import { replay } from "../../sim/replay/replayer.js";
+import { startChronyd } from "../../sim/run/chronyd.js";
+import { native } from "../../src/hal/linux/native.js";
 import { median } from "../support/median.js";
 import { startRig, type Rig } from "../support/rig.js";
 
@@ -86,7 +86,10 @@ test("chrony takes the NMEA time over the SOCK refclock at the offset the replay
     assert.ok(nmea, `chrony lists no NMEA source: ${JSON.stringify(sources)}`);
     assert.ok(nmea.reach > 0, `reach is ${nmea.reach}`);
     assert.equal(nmea.state, "*", "chrony selected the NMEA refclock");
-    const judged = assertSamplesMatchReplay(rig.chrony.refclockSamples().filter((s) => s.refid === "NMEA"), windows);
+    const judged = assertSamplesMatchReplay(
+      rig.chrony.refclockSamples().filter((s) => s.refid === "NMEA"),
+      windows,
+    );
     assert.ok(judged >= 20, `chrony logged ${judged} samples for 24 replayed epochs (3 go to settling)`);
     const stats = (await rig.chrony.sourcestats()).find((s) => s.name === "NMEA");
     assert.ok(stats && stats.samples >= 3, `sourcestats: ${JSON.stringify(stats)}`);
@@ -114,7 +117,10 @@ test("chrony takes the time through SHM, the segment is 0600 and holds the label
     const windows = await replayEpochs(rig, "mt3339.log", 14);
     const shm = (await rig.chrony.sources()).find((s) => s.name === "SHM");
     assert.ok(shm && shm.reach > 0, `chrony SHM source: ${JSON.stringify(shm)}`);
-    const judged = assertSamplesMatchReplay(rig.chrony.refclockSamples().filter((s) => s.refid === "SHM"), windows);
+    const judged = assertSamplesMatchReplay(
+      rig.chrony.refclockSamples().filter((s) => s.refid === "SHM"),
+      windows,
+    );
     assert.ok(judged >= 8, `chrony logged ${judged} SHM samples for 14 replayed epochs`);
     const id = native().shmAttach(key, false);
     assert.ok(id >= 0, "segment exists");
@@ -168,14 +174,17 @@ test("receiver unplugged and plugged back: stratum1d reopens the device and samp
     await rig.pty.close(); // the pty disappears like an unplugged USB receiver
     await rig.daemon.waitFor(/serial: .*(does not exist|closed|error|EIO|Input\/output)/, 10_000);
     await sleep(1500);
-    const { openPtyPair } = await import("../../src/sim/ptyPair.js");
+    const { openPtyPair } = await import("../../sim/run/ptyPair.js");
     rig.pty = await openPtyPair(rig.paths.device, rig.paths.feed);
     const reopened = rig.daemon.lines.length;
     await rig.daemon.waitFor(/serial: .* open at/, 15_000).then(async () => {
       // waitFor also sees the first "open" line; wait for one logged after the replug.
       for (let i = 0; i < 150 && !rig.daemon.lines.slice(reopened).some((l) => /open at/.test(l)); i++) await sleep(100);
     });
-    assert.ok(rig.daemon.lines.slice(reopened).some((l) => /open at/.test(l)), `reopened after replug:\n${rig.daemon.lines.join("\n")}`);
+    assert.ok(
+      rig.daemon.lines.slice(reopened).some((l) => /open at/.test(l)),
+      `reopened after replug:\n${rig.daemon.lines.join("\n")}`,
+    );
     await replayEpochs(rig, "neo-m8n.log", 7);
     await sleep(1200);
     const after = JSON.parse(readFileSync(rig.paths.status, "utf8")).counts.samples as number;

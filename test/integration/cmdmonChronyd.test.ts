@@ -26,14 +26,15 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { parseServerStats, parseSources, parseSourceStats, parseTracking, type ChronySource, type ChronySourceStats } from "../../src/chrony/chronycCsv.js";
+import { parseServerStats, parseSources, parseSourceStats, parseTracking, type ChronySourceStats } from "../../src/chrony/chronycCsv.js";
+import type { ChronySource } from "../../src/status/contract.js";
 import { CmdmonClient } from "../../src/chrony/cmdmon/client.js";
 import { CmdmonError } from "../../src/chrony/cmdmon/errors.js";
 import type { CommandChannel } from "../../src/hal/commandChannel.js";
 import { openUdpCommandChannel } from "../../src/hal/linux/udpCommandChannel.js";
 import { openUnixCommandChannel } from "../../src/hal/linux/unixCommandChannel.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
-import { native } from "../../src/hal/native.js";
+import { native } from "../../src/hal/linux/native.js";
 import { freeUdpPort, startChronydWith, type ChronydProcess } from "../../sim/chrony/chronydProcess.js";
 
 const run = promisify(execFile);
@@ -58,7 +59,16 @@ before(async () => {
   const [serverPort, ntpPort, cmdPort] = [await freeUdpPort(), await freeUdpPort(), await freeUdpPort()];
   const server = await startChronydWith(
     join(dir, "server.conf"),
-    ["local stratum 8", `port ${serverPort}`, "bindaddress 127.0.0.1", "allow 127.0.0.1", "cmdport 0", `bindcmdaddress ${dir}/server.sock`, `pidfile ${dir}/server.pid`, `driftfile ${dir}/server.drift`],
+    [
+      "local stratum 8",
+      `port ${serverPort}`,
+      "bindaddress 127.0.0.1",
+      "allow 127.0.0.1",
+      "cmdport 0",
+      `bindcmdaddress ${dir}/server.sock`,
+      `pidfile ${dir}/server.pid`,
+      `driftfile ${dir}/server.drift`,
+    ],
     join(dir, "server.sock"),
   );
   const cmdSocket = join(dir, "chronyd.sock");

@@ -129,7 +129,7 @@ test("sources and sourcestats: chronyc's N_SOURCES and per-index requests are ou
     const run = await chronycAgainst(fake, [command]);
     assert.equal(run.requests.length, 1 + n);
     sameBytes(run.requests[0]!, N_SOURCES, undefined, `${command}: N_SOURCES`);
-    run.requests.slice(1).forEach((r, i) => sameBytes(r, ex, i, `${command}: index ${i}`));
+    for (const [i, r] of run.requests.slice(1).entries()) sameBytes(r, ex, i, `${command}: index ${i}`);
 
     const cmdmon = new CmdmonClient(fake, systemClock());
     if (command === "sources") {

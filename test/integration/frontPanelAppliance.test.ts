@@ -9,13 +9,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { LcdEmulator } from "../../src/hal/fake/lcdEmulator.js";
-import { serveI2cBus } from "../../src/sim/i2cBusServer.js";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
-import { startPulses } from "../../src/sim/pulseGenerator.js";
-import { replay } from "../../src/sim/replayer.js";
-import { tellStory } from "../../src/sim/receiverStory.js";
-import type { StatusSnapshot } from "../../src/status/snapshot.js";
+import { LcdEmulator } from "../../sim/fakes/lcdEmulator.js";
+import { serveI2cBus } from "../../sim/fakes/i2cBusServer.js";
+import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
+import { startPulses } from "../../sim/replay/pulseGenerator.js";
+import { replay } from "../../sim/replay/replayer.js";
+import { tellStory } from "../../sim/replay/receiverStory.js";
+import type { StatusSnapshot } from "../../src/status/contract.js";
 import { startRig } from "../support/rig.js";
 
 interface Seen {
@@ -34,7 +34,22 @@ test("the LCD goes from 'no fix' to locked on PPS as the replay proceeds, and sh
     daemonArgs: (p) => {
       const dir = join(p.device, "..");
       kernel = new FakeKernelPps(join(dir, "pps0"));
-      return ["--serial", p.device, "--sock", p.sock, "--status", p.status, "--pps-sysfs", kernel.dir, "--pps-sock", join(dir, "pps.sock"), "--set", `lcd.i2c-socket=${join(dir, "i2c.sock")}`, "--set", "lcd.page=2"];
+      return [
+        "--serial",
+        p.device,
+        "--sock",
+        p.sock,
+        "--status",
+        p.status,
+        "--pps-sysfs",
+        kernel.dir,
+        "--pps-sock",
+        join(dir, "pps.sock"),
+        "--lcd-socket",
+        join(dir, "i2c.sock"),
+        "--set",
+        "lcd.page=2",
+      ];
     },
   });
   try {
@@ -74,7 +89,10 @@ test("the LCD goes from 'no fix' to locked on PPS as the replay proceeds, and sh
     const fix = during("fix");
     const locked = fix.findIndex((x) => x.screen[0] === "LOCKED PPS    S1");
     assert.ok(locked >= 0, `with a fix, the sync page says LOCKED PPS at stratum 1. Screens:\n${show(fix)}`);
-    assert.ok(fix.slice(locked).every((x) => !x.screen[0]!.startsWith("\x03")), "no alarm once locked");
+    assert.ok(
+      fix.slice(locked).every((x) => !x.screen[0]!.startsWith("\x03")),
+      "no alarm once locked",
+    );
     const clocks = fix.filter((x) => /^\d\d:\d\d:\d\d UTC/.test(x.screen[0]!));
     assert.ok(clocks.length > 10);
     for (const c of clocks) {
@@ -84,14 +102,14 @@ test("the LCD goes from 'no fix' to locked on PPS as the replay proceeds, and sh
       // Sampled every 250 ms against a tick 5 ms after the second: at most one second behind.
       assert.ok(truth - shown === 0 || truth - shown === 1, `clock shows ${c.screen[0]} at ${new Date(c.atUs / 1000).toISOString()}`);
     }
-    assert.ok(fix.slice(locked).some((x) => x.screen[0]!.endsWith("\x01S1")), "the time page carries the lock glyph");
+    assert.ok(
+      fix.slice(locked).some((x) => x.screen[0]!.endsWith("\x01S1")),
+      "the time page carries the lock glyph",
+    );
 
     const lost = during("lost").filter((x) => x.screen[0]!.startsWith("\x03NO FIX"));
     assert.ok(lost.length > 0, `fix lost: the alarm takes over. Screens:\n${show(during("lost"))}`);
-    assert.ok(
-      lost.some((x) => x.backlight) && lost.some((x) => !x.backlight),
-      "and the backlight blinks",
-    );
+    assert.ok(lost.some((x) => x.backlight) && lost.some((x) => !x.backlight), "and the backlight blinks");
 
     const st = JSON.parse(readFileSync(rig.paths.status, "utf8")) as StatusSnapshot;
     assert.equal(st.lcd?.state, "ok");

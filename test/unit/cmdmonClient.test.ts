@@ -9,7 +9,7 @@ import { SOURCESTATS } from "../../src/chrony/cmdmon/sourceStats.js";
 import { countRecentNtpClients } from "../../src/chrony/cmdmon/views.js";
 import { ChronyReader } from "../../src/chrony/cmdmon/chronyReader.js";
 import { client, FakeChronyd, gpsBoxModel, refclockSource } from "../../sim/chrony/fakeChronyd.js";
-import { VirtualClock } from "../support/virtualClock.js";
+import { VirtualClock } from "../../sim/fakes/virtualClock.js";
 
 const T0_US = 1_767_225_600_000_000;
 const close = (actual: number, expected: number, what: string): void => assert.ok(Math.abs(actual - expected) <= Math.abs(expected) * 2 ** -23 + 1e-15, `${what}: ${actual} is not ${expected}`);
@@ -90,7 +90,10 @@ test("the box's figures come back through the fake chronyd as the model has them
   );
   assert.equal(countRecentNtpClients(clients, 3600), 2, "the client last seen two hours ago is not counted");
   assert.equal(cmdmon.counts().answered, 1 + 5 + 5 + 1 + 1 + 1);
-  assert.ok(Object.values(cmdmon.counts().errors).every((n) => n === 0), JSON.stringify(cmdmon.counts().errors));
+  assert.ok(
+    Object.values(cmdmon.counts().errors).every((n) => n === 0),
+    JSON.stringify(cmdmon.counts().errors),
+  );
 });
 
 test("a source with no sample yet has no 'last rx' (null), not chronyc -c's 4294967295", async () => {
@@ -178,12 +181,20 @@ test("a slow answer to the first try is taken after the resend; the answer to th
 
 /** Damages a good reply (for the request in `request`) one way. */
 type Damage = (reply: Buffer, request: Buffer) => Buffer;
+/** A copy of the reply with one change made to it. */
+const edited =
+  (edit: (r: Buffer) => void): Damage =>
+  (reply) => {
+    const r = Buffer.from(reply);
+    edit(r);
+    return r;
+  };
 const damaged: Record<string, { damage: Damage; counted: string }> = {
   truncated: { damage: (r) => r.subarray(0, 20), counted: "truncated" },
-  "wrong version": { damage: (r) => (((r = Buffer.from(r))[0] = 5), r), counted: "badVersion" },
-  "a request, not a reply": { damage: (r) => (((r = Buffer.from(r))[1] = 1), r), counted: "notReply" },
-  "wrong sequence": { damage: (r) => ((r = Buffer.from(r)).writeUInt32BE((r.readUInt32BE(16) + 1) >>> 0, 16), r), counted: "wrongSequence" },
-  "wrong command echoed": { damage: (r) => ((r = Buffer.from(r)).writeUInt16BE(Req.SOURCESTATS, 4), r), counted: "wrongCommand" },
+  "wrong version": { damage: edited((r) => r.writeUInt8(5, 0)), counted: "badVersion" },
+  "a request, not a reply": { damage: edited((r) => r.writeUInt8(1, 1)), counted: "notReply" },
+  "wrong sequence": { damage: edited((r) => r.writeUInt32BE((r.readUInt32BE(16) + 1) >>> 0, 16)), counted: "wrongSequence" },
+  "wrong command echoed": { damage: edited((r) => r.writeUInt16BE(Req.SOURCESTATS, 4)), counted: "wrongCommand" },
   garbage: { damage: () => Buffer.from("GET / HTTP/1.1\r\nHost: chronyd\r\n\r\n"), counted: "notReply" },
 };
 
@@ -236,7 +247,7 @@ const failures: Array<[string, Damage, string, RegExp]> = [
   ["BADPKTVERSION from a version-5 chronyd", statusReply(18, 5), "badPacketVersion", /chronyd speaks command protocol version 5/],
   ["a byte too many", (r) => Buffer.concat([r, Buffer.alloc(1)]), "wrongLength", /105 bytes, chrony 4\.x's is 104/],
   ["a byte too few", (r) => r.subarray(0, r.length - 1), "wrongLength", /103 bytes/],
-  ["another reply type", (r) => ((r = Buffer.from(r)).writeUInt16BE(6, 6), r), "unexpectedReply", /reply type 6, not 5/],
+  ["another reply type", edited((r) => r.writeUInt16BE(6, 6)), "unexpectedReply", /reply type 6, not 5/],
 ];
 
 for (const [what, damage, reason, message] of failures) {
@@ -284,7 +295,10 @@ test("the client list is read page by page (8 a page) from the index chronyd say
   );
   const pages = fake.received.filter((r) => r.command === Req.CLIENT_ACCESSES_BY_INDEX3);
   assert.equal(pages.length, 3);
-  assert.ok(pages.every((p) => p.length === 520), "each request padded to the 520-byte reply");
+  assert.ok(
+    pages.every((p) => p.length === 520),
+    "each request padded to the 520-byte reply",
+  );
   assert.equal(countRecentNtpClients(list, 3600), 13, "last seen 0..3600 s ago: the first 13");
 
   fake.model.clients = null;

@@ -1,7 +1,20 @@
 /* chrony's wire primitives: the 32-bit Float, 64-bit-safe timespecs, addresses as chronyc prints them, refids. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { floatFromWire, floatToWire, ipv6FromString, ipv6ToString, readIpAddr, readTimespec, refidFromString, refidToHex, refidToString, writeIpAddr, writeTimespec, type IpAddr } from "../../src/chrony/cmdmon/wire.js";
+import {
+  floatFromWire,
+  floatToWire,
+  ipv6FromString,
+  ipv6ToString,
+  readIpAddr,
+  readTimespec,
+  refidFromString,
+  refidToHex,
+  refidToString,
+  writeIpAddr,
+  writeTimespec,
+  type IpAddr,
+} from "../../src/chrony/cmdmon/wire.js";
 
 test("Float: 0.5, 1 and −1 encode as chrony's exponent/coefficient words (worked by hand from util.c) and decode back", () => {
   // 0.5: exp = trunc(log2 0.5 + 1) = 0, coef = 0.5·2^25 = 2^24 > max, so one shift: coef 2^23, exp 1.

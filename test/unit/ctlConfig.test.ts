@@ -59,14 +59,28 @@ test("config set: changes only the lines it must, keeps comments, says what chan
   const before = readFileSync(file, "utf8");
   const r = await ctl("config", "set", "--config", file, "serial.baud=38400", "time.floor=2026-12-01", "ntp.allow=192.168.1.0/24");
   assert.equal(r.code, 0, r.err);
-  assert.equal(r.out, [`${file}: changed`, "  serial.baud: 9600 -> 38400", "  time.floor: (not set: default 2026-11-01) -> 2026-12-01", "  ntp.allow: (not set: default all) -> 192.168.1.0/24", "to apply: sudo systemctl restart chrony stratum1d   (or run this again with --restart)", ""].join("\n"));
+  assert.equal(
+    r.out,
+    [
+      `${file}: changed`,
+      "  serial.baud: 9600 -> 38400",
+      "  time.floor: (not set: default 2026-11-01) -> 2026-12-01",
+      "  ntp.allow: (not set: default all) -> 192.168.1.0/24",
+      "to apply: sudo systemctl restart chrony stratum1d   (or run this again with --restart)",
+      "",
+    ].join("\n"),
+  );
   const after = readFileSync(file, "utf8").split("\n");
   const old = before.split("\n");
   assert.equal(after.length, old.length + 2);
   assert.equal(after[old.indexOf("serial.baud = 9600")], "serial.baud = 38400");
   assert.equal(after[after.indexOf("# time.floor = 2026-11-01") + 1], "time.floor = 2026-12-01", "under its commented example");
   assert.equal(after[after.indexOf("# ntp.allow = all") + 1], "ntp.allow = 192.168.1.0/24", "under its commented example");
-  assert.deepEqual(after.filter((l) => l.startsWith("#")), old.filter((l) => l.startsWith("#")), "every comment kept");
+  assert.deepEqual(
+    after.filter((l) => l.startsWith("#")),
+    old.filter((l) => l.startsWith("#")),
+    "every comment kept",
+  );
   assert.equal(statSync(file).mode & 0o777, 0o640, "the file's mode kept");
   assert.deepEqual(readdirSync(join(file, "..")), ["stratum1.conf"], "no temporary file left");
   const check = await ctl("config", "check", "--config", file);

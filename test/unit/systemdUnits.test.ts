@@ -11,7 +11,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { native } from "../../src/hal/native.js";
+import { native } from "../../src/hal/linux/native.js";
 
 const SYSTEMD_DIR = new URL("../../../systemd/", import.meta.url).pathname;
 

@@ -32,6 +32,8 @@ export const ACTIVITY: Exchange<void, ChronyActivity> = {
   replyDataLength: 4 * FIELDS.length,
   writeRequest: () => undefined,
   readRequest: () => undefined,
-  writeReply: (d, r) => FIELDS.forEach((f, i) => d.writeInt32BE(r[f], 4 * i)),
+  writeReply(d, r) {
+    for (const [i, f] of FIELDS.entries()) d.writeInt32BE(r[f], 4 * i);
+  },
   readReply: (d) => Object.fromEntries(FIELDS.map((f, i) => [f, d.readInt32BE(4 * i)])) as unknown as ChronyActivity,
 };

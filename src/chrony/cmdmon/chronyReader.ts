@@ -7,7 +7,8 @@
  * status can say what is needed, and chronyd is not sent requests it would
  * refuse. With only a control socket, everything goes through it.
  */
-import type { ChronySource, ChronySourceStats } from "../chronycCsv.js";
+import type { ChronySource } from "../../status/contract.js";
+import type { ChronySourceStats } from "../chronycCsv.js";
 import type { ChronyActivity } from "./activity.js";
 import type { CmdmonClient } from "./client.js";
 import { CmdmonError } from "./errors.js";

@@ -45,7 +45,8 @@
 import { randomBytes } from "node:crypto";
 import type { Clock } from "../../hal/clock.js";
 import type { CommandChannel } from "../../hal/commandChannel.js";
-import type { ChronySource, ChronySourceStats } from "../chronycCsv.js";
+import type { ChronySource } from "../../status/contract.js";
+import type { ChronySourceStats } from "../chronycCsv.js";
 import { ACTIVITY, type ChronyActivity } from "./activity.js";
 import { CLIENT_ACCESSES, CLIENTS_PER_PAGE } from "./clientAccesses.js";
 import { Stt, statusOf } from "./codes.js";
@@ -91,6 +92,12 @@ interface Pending {
   /** The last datagram ignored while waiting, for the timeout's message. */
   lastIgnored: IgnoredReason | undefined;
 }
+
+type Verdict =
+  | { kind: "ignore"; reason: IgnoredReason }
+  | { kind: "status"; p: Pending; status: number }
+  | { kind: "fail"; p: Pending; reason: FailureReason; message: string }
+  | { kind: "answer"; p: Pending };
 
 const randomU32 = (): number => randomBytes(4).readUInt32BE(0);
 
@@ -155,7 +162,14 @@ export class CmdmonClient {
       // chronyc skips unspec records ("could not be found in the daemon's tables").
       out.push(...page.clients.filter((c) => c.address.family !== "unspec").map(clientView));
       if (page.nextIndex >= page.nIndices || page.clients.length < CLIENTS_PER_PAGE) return out;
-      if (page.nextIndex <= first) throw this.count1(new CmdmonError("malformed", CLIENT_ACCESSES.name, `chronyd's client list does not advance (next index ${page.nextIndex} after ${first} of ${page.nIndices}): not chrony 4.x's CLIENT_ACCESSES_BY_INDEX3 layout?`));
+      if (page.nextIndex <= first)
+        throw this.count1(
+          new CmdmonError(
+            "malformed",
+            CLIENT_ACCESSES.name,
+            `chronyd's client list does not advance (next index ${page.nextIndex} after ${first} of ${page.nIndices}): not chrony 4.x's CLIENT_ACCESSES_BY_INDEX3 layout?`,
+          ),
+        );
       first = page.nextIndex;
     }
   }
@@ -209,7 +223,8 @@ export class CmdmonClient {
     if (p.attempt > this.retries) {
       const waited = (this.timeoutMs * (2 ** p.attempt - 1)) / 1000;
       const saw = p.lastIgnored ? `; the last datagram that came was ignored (${p.lastIgnored})` : "";
-      return this.fail(p, "timeout", `no reply from chronyd to ${p.ex.name} on ${this.channel.name} within ${waited} s (${p.attempt} tries)${saw}: is chronyd running, and may it answer us there?`);
+      this.fail(p, "timeout", `no reply from chronyd to ${p.ex.name} on ${this.channel.name} within ${waited} s (${p.attempt} tries)${saw}: is chronyd running, and may it answer us there?`);
+      return;
     }
     const sequence = this.randomSequence() >>> 0;
     p.sequences.push(sequence);
@@ -236,29 +251,46 @@ export class CmdmonClient {
   }
 
   private accept(buf: Buffer): void {
-    if (buf.length < REPLY_HEADER_LENGTH) return this.ignore("truncated");
+    const v = this.judge(buf);
+    if (v.kind === "ignore") this.ignore(v.reason);
+    else if (v.kind === "status") this.failStatus(v.p, v.status);
+    else if (v.kind === "fail") this.fail(v.p, v.reason, v.message);
+    else {
+      const result = v.p.ex.readReply(replyData(buf));
+      this.count.answered += 1;
+      this.finish(v.p);
+      v.p.resolve(result);
+    }
+  }
+
+  /** What a datagram is to the request in flight, in chronyc's order of checks. */
+  private judge(buf: Buffer): Verdict {
+    if (buf.length < REPLY_HEADER_LENGTH) return { kind: "ignore", reason: "truncated" };
     const h = readReplyHeader(buf);
-    if (h.pktType !== PKT_TYPE_REPLY || h.reserved !== 0) return this.ignore("notReply");
+    if (h.pktType !== PKT_TYPE_REPLY || h.reserved !== 0) return { kind: "ignore", reason: "notReply" };
     const p = this.current;
-    const ours = p !== undefined && p.sequences.includes(h.sequence) && h.command === p.ex.command;
     if (h.version !== PROTO_VERSION) {
       // chronyd answers a version it cannot serve with its own version and BADPKTVERSION (client.c accepts that from version 4 on).
-      if (ours && h.version >= 4 && h.status === Stt.BADPKTVERSION) {
-        return this.fail(p, "badPacketVersion", `chronyd speaks command protocol version ${h.version}, this box version ${PROTO_VERSION} (chrony 4.x): install chrony 4.x`);
+      const ours = p?.sequences.includes(h.sequence) && h.command === p.ex.command;
+      if (p && ours && h.version >= 4 && h.status === Stt.BADPKTVERSION) {
+        return { kind: "fail", p, reason: "badPacketVersion", message: `chronyd speaks command protocol version ${h.version}, this box version ${PROTO_VERSION} (chrony 4.x): install chrony 4.x` };
       }
-      return this.ignore("badVersion");
+      return { kind: "ignore", reason: "badVersion" };
     }
-    if (!p || !p.sequences.includes(h.sequence)) return this.ignore(this.previous.includes(h.sequence) ? "late" : "wrongSequence");
-    if (h.command !== p.ex.command) return this.ignore("wrongCommand");
-    if (h.status !== Stt.SUCCESS) return this.failStatus(p, h.status);
-    if (h.reply !== p.ex.reply) return this.fail(p, "unexpectedReply", `chronyd answered ${p.ex.name} with reply type ${h.reply}, not ${p.ex.reply}: a chrony version other than 4.x?`);
+    if (!p?.sequences.includes(h.sequence)) return { kind: "ignore", reason: this.previous.includes(h.sequence) ? "late" : "wrongSequence" };
+    if (h.command !== p.ex.command) return { kind: "ignore", reason: "wrongCommand" };
+    if (h.status !== Stt.SUCCESS) return { kind: "status", p, status: h.status };
+    if (h.reply !== p.ex.reply)
+      return { kind: "fail", p, reason: "unexpectedReply", message: `chronyd answered ${p.ex.name} with reply type ${h.reply}, not ${p.ex.reply}: a chrony version other than 4.x?` };
     if (buf.length !== replyLength(p.ex)) {
-      return this.fail(p, "wrongLength", `chronyd's ${p.ex.name} reply is ${buf.length} bytes, chrony 4.x's is ${replyLength(p.ex)}: a chrony version other than 4.x, or a damaged datagram`);
+      return {
+        kind: "fail",
+        p,
+        reason: "wrongLength",
+        message: `chronyd's ${p.ex.name} reply is ${buf.length} bytes, chrony 4.x's is ${replyLength(p.ex)}: a chrony version other than 4.x, or a damaged datagram`,
+      };
     }
-    const result = p.ex.readReply(replyData(buf));
-    this.count.answered += 1;
-    this.finish(p);
-    p.resolve(result);
+    return { kind: "answer", p };
   }
 
   private failStatus(p: Pending, status: number): void {

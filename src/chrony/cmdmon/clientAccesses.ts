@@ -83,16 +83,16 @@ const AT_AGES = AT_INTERVALS + INTERVALS.length;
 
 function writeClient(d: Buffer, at: number, c: ClientAccessReport): void {
   writeIpAddr(d, at, c.address);
-  COUNTERS.forEach((f, i) => d.writeUInt32BE(c[f] >>> 0, at + AT_COUNTERS + 4 * i));
-  INTERVALS.forEach((f, i) => d.writeInt8(c[f], at + AT_INTERVALS + i));
-  AGES.forEach((f, i) => d.writeUInt32BE(c[f] >>> 0, at + AT_AGES + 4 * i));
+  for (const [i, f] of COUNTERS.entries()) d.writeUInt32BE(c[f] >>> 0, at + AT_COUNTERS + 4 * i);
+  for (const [i, f] of INTERVALS.entries()) d.writeInt8(c[f], at + AT_INTERVALS + i);
+  for (const [i, f] of AGES.entries()) d.writeUInt32BE(c[f] >>> 0, at + AT_AGES + 4 * i);
 }
 
 function readClient(d: Buffer, at: number): ClientAccessReport {
   const out: Record<string, unknown> = { address: readIpAddr(d, at) };
-  COUNTERS.forEach((f, i) => (out[f] = d.readUInt32BE(at + AT_COUNTERS + 4 * i)));
-  INTERVALS.forEach((f, i) => (out[f] = d.readInt8(at + AT_INTERVALS + i)));
-  AGES.forEach((f, i) => (out[f] = d.readUInt32BE(at + AT_AGES + 4 * i)));
+  for (const [i, f] of COUNTERS.entries()) out[f] = d.readUInt32BE(at + AT_COUNTERS + 4 * i);
+  for (const [i, f] of INTERVALS.entries()) out[f] = d.readInt8(at + AT_INTERVALS + i);
+  for (const [i, f] of AGES.entries()) out[f] = d.readUInt32BE(at + AT_AGES + 4 * i);
   return out as unknown as ClientAccessReport;
 }
 
@@ -113,7 +113,7 @@ export const CLIENT_ACCESSES: Exchange<ClientAccessesRequest, ClientAccessesPage
     d.writeUInt32BE(page.nIndices, 0);
     d.writeUInt32BE(page.nextIndex, 4);
     d.writeUInt32BE(page.clients.length, 8);
-    page.clients.slice(0, CLIENTS_PER_PAGE).forEach((c, i) => writeClient(d, RECORDS + RECORD * i, c));
+    for (const [i, c] of page.clients.slice(0, CLIENTS_PER_PAGE).entries()) writeClient(d, RECORDS + RECORD * i, c);
   },
   readReply(d) {
     // A count above 8 is read as 8, as chronyc does: the rest would be past the packet.

@@ -47,6 +47,8 @@ export const SERVER_STATS: Exchange<void, ServerStatsReport> = {
   replyDataLength: 4 * FIELDS.length,
   writeRequest: () => undefined,
   readRequest: () => undefined,
-  writeReply: (d, r) => FIELDS.forEach((f, i) => d.writeUInt32BE(r[f] >>> 0, 4 * i)),
+  writeReply(d, r) {
+    for (const [i, f] of FIELDS.entries()) d.writeUInt32BE(r[f] >>> 0, 4 * i);
+  },
   readReply: (d) => Object.fromEntries(FIELDS.map((f, i) => [f, d.readUInt32BE(4 * i)])) as unknown as ServerStatsReport,
 };

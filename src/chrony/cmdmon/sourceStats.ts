@@ -56,7 +56,7 @@ export const SOURCESTATS: Exchange<number, SourceStatsReport> = {
     d.writeUInt32BE(r.samples, SAMPLES);
     d.writeUInt32BE(r.runs, RUNS);
     d.writeUInt32BE(r.spanS, SPAN);
-    FLOAT_FIELDS.forEach((f, i) => writeFloat(d, FLOATS + 4 * i, r[f]));
+    for (const [i, f] of FLOAT_FIELDS.entries()) writeFloat(d, FLOATS + 4 * i, r[f]);
   },
   readReply(d) {
     const floats = Object.fromEntries(FLOAT_FIELDS.map((f, i) => [f, readFloat(d, FLOATS + 4 * i)])) as Record<(typeof FLOAT_FIELDS)[number], number>;

@@ -20,7 +20,7 @@
  *   100  last_update_interval Float  s
  *   104  (end)
  */
-import type { Instant } from "../../timing/sample.js";
+import type { Instant } from "../../hal/instant.js";
 import { Req, Rpy } from "./codes.js";
 import type { Exchange } from "./packet.js";
 import { IPADDR_LENGTH, readFloat, readIpAddr, readTimespec, writeFloat, writeIpAddr, writeTimespec, type IpAddr } from "./wire.js";
@@ -65,7 +65,7 @@ export const TRACKING: Exchange<void, TrackingReport> = {
     d.writeUInt16BE(r.stratum, STRATUM);
     d.writeUInt16BE(r.leapStatus, LEAP);
     writeTimespec(d, REF_TIME, r.refTime);
-    FLOAT_FIELDS.forEach((f, i) => writeFloat(d, FLOATS + 4 * i, r[f]));
+    for (const [i, f] of FLOAT_FIELDS.entries()) writeFloat(d, FLOATS + 4 * i, r[f]);
   },
   readReply(d) {
     const floats = Object.fromEntries(FLOAT_FIELDS.map((f, i) => [f, readFloat(d, FLOATS + 4 * i)])) as Record<(typeof FLOAT_FIELDS)[number], number>;

@@ -9,8 +9,9 @@
  * Where the wire carries more than the CSV types hold (tracking's reference
  * time, the client list), the extra fields are added beside them.
  */
-import type { Instant } from "../../timing/sample.js";
-import type { ChronyLeap, ChronyServerStats, ChronySource, ChronySourceStats, ChronyTracking } from "../chronycCsv.js";
+import type { Instant } from "../../hal/instant.js";
+import type { ChronyLeap, ChronySource, ChronyTracking } from "../../status/contract.js";
+import type { ChronyServerStats, ChronySourceStats } from "../chronycCsv.js";
 import type { ClientAccessReport } from "./clientAccesses.js";
 import type { ServerStatsReport } from "./serverStats.js";
 import { NO_SAMPLE, SOURCE_MODE, type SourceReport } from "./sources.js";

@@ -33,7 +33,7 @@
  *   in a source report chronyd puts its refid in in4 (family inet4), in
  *   tracking and sourcestats it sends family unspec beside the refid.
  */
-import type { Instant } from "../../timing/sample.js";
+import type { Instant } from "../../hal/instant.js";
 
 export type IpAddr =
   | { family: "unspec" }
@@ -115,7 +115,7 @@ export function readTimespec(buf: Buffer, at: number): Instant {
 
 export function writeTimespec(buf: Buffer, at: number, t: Instant): void {
   buf.writeUInt32BE(Math.floor(t.sec / 2 ** 32) >>> 0, at);
-  buf.writeUInt32BE(t.sec % 2 ** 32 >>> 0, at + 4);
+  buf.writeUInt32BE((t.sec % 2 ** 32) >>> 0, at + 4);
   buf.writeUInt32BE(t.nsec, at + 8);
 }
 
@@ -148,7 +148,7 @@ export const ipv4ToString = (in4: number): string => [24, 16, 8, 0].map((s) => (
 export function ipv4FromString(text: string): number {
   const parts = text.split(".").map(Number);
   if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) throw new RangeError(`not an IPv4 address: ${JSON.stringify(text)}`);
-  return (((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0);
+  return ((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0;
 }
 
 /** inet_ntop(AF_INET6) as glibc writes it, which is what chronyc prints: the longest run of two or more zero groups as "::", IPv4-mapped and -compatible tails dotted. */
@@ -199,7 +199,7 @@ export function ipv6FromString(text: string): Buffer {
   const rest = halves.length === 2 ? groups(halves[1]!) : [];
   const fill = 8 - head.length - rest.length - tail.length;
   if ((halves.length === 2 ? fill < 1 : fill !== 0) || [...head, ...rest].some(Number.isNaN)) throw new RangeError(`not an IPv6 address: ${JSON.stringify(text)}`);
-  [...head, ...Array<number>(halves.length === 2 ? fill : 0).fill(0), ...rest, ...tail].forEach((w, i) => out.writeUInt16BE(w, i * 2));
+  for (const [i, w] of [...head, ...Array<number>(halves.length === 2 ? fill : 0).fill(0), ...rest, ...tail].entries()) out.writeUInt16BE(w, i * 2);
   return out;
 }
 

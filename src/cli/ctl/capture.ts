@@ -12,7 +12,7 @@ import { connect } from "node:net";
 import { hostname } from "node:os";
 import { CaptureFileWriter } from "../../capture/captureFile.js";
 import { CaptureParser, type CaptureHeader } from "../../capture/captureFormat.js";
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import type { StatusSnapshot } from "../../status/contract.js";
 import type { CtlCommand, CtlIo } from "./command.js";
 import { parseCtlArgs } from "./configFile.js";
 import { nowUs, parseCtlOptions } from "./ctlOptions.js";

@@ -3,7 +3,8 @@
  * (chrony.command) with `chronyc -c` — the CSV machine format, never the
  * human tables — and annotated from the status snapshot when there is one.
  */
-import { chronycRunner, type ChronycRunner } from "../../chrony/chronyMonitor.js";
+import type { ChronyQuery } from "../../hal/chronyChannel.js";
+import { chronycQuery } from "../../hal/linux/chronycQuery.js";
 import { parseSources, parseSourceStats, parseTracking } from "../../chrony/chronycCsv.js";
 import type { CtlCommand, CtlIo } from "./command.js";
 import { nowUs, parseCtlOptions } from "./ctlOptions.js";
@@ -22,11 +23,11 @@ export const chronyCommand: CtlCommand = {
   name: "chrony",
   summary: "chrony's sources, sourcestats and tracking, stratum1d's refclocks marked",
   usage: USAGE,
-  run: (args, io) => runChrony(args, io, chronycRunner),
+  run: (args, io) => runChrony(args, io, chronycQuery),
 };
 
 /** The runner factory is a parameter so the same code runs against any command socket. */
-export async function runChrony(args: readonly string[], io: CtlIo, runnerFor: (socket: string) => ChronycRunner): Promise<number> {
+export async function runChrony(args: readonly string[], io: CtlIo, runnerFor: (socket: string) => ChronyQuery): Promise<number> {
   const parsed = parseCtlOptions(args, io);
   if (!parsed.ok) {
     io.err(`stratum1ctl: ${parsed.message}\n`);
@@ -58,7 +59,13 @@ export async function runChrony(args: readonly string[], io: CtlIo, runnerFor: (
   }
   const snap = opts.statusPath ? await readSnapshot(opts.statusPath, nowUs(io)) : undefined;
   const snapshot = snap?.ok ? snap.snapshot : undefined;
-  const note = !snap ? "status.path is off: no delivery counts" : !snap.ok ? `no counts: ${snap.message}` : snap.stale ? `counts from a snapshot ${Math.round(snap.ageS)} s old: stratum1d is not running` : null;
+  const note = !snap
+    ? "status.path is off: no delivery counts"
+    : !snap.ok
+      ? `no counts: ${snap.message}`
+      : snap.stale
+        ? `counts from a snapshot ${Math.round(snap.ageS)} s old: stratum1d is not running`
+        : null;
   const own = ownRefclocks({ nmeaSock: opts.config["chrony.sock"], ppsSock: opts.config["pps.sock"] }, snapshot);
   if (opts.json) io.out(JSON.stringify({ socket, ...readings, stratum1d: own }, null, 2) + "\n");
   else io.out(renderChrony(readings, own, { socket, snapshotNote: note }, styleFor(io)));

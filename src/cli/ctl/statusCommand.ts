@@ -33,7 +33,7 @@ export const statusCommand: CtlCommand = {
       // A usage or config problem is not a verdict on the service: 3, "unknown" to monitoring.
       return view.failure ? 2 : 3;
     }
-    const verdict = view.stale ? NOT_RUNNING(staleMessage(view.path, view.ageS)) : judge(view.snapshot, view.nowUs);
+    const verdict = view.stale ? NOT_RUNNING(staleMessage(view.path, view.ageS)) : judge(view.snapshot);
     if (view.opts.json) {
       io.out(JSON.stringify({ verdict, snapshotAgeS: Math.round(view.ageS * 10) / 10, stale: view.stale, snapshot: view.snapshot }, null, 2) + "\n");
     } else {

@@ -4,7 +4,7 @@
  * running. A view of a stale snapshot is still printed (it is the last thing
  * the service knew) under the warning, and exits 2.
  */
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import type { StatusSnapshot } from "../../status/contract.js";
 import type { CtlCommand, CtlIo } from "./command.js";
 import { nowUs, parseCtlOptions, type CtlOptions } from "./ctlOptions.js";
 import { readSnapshot, staleMessage, type SnapshotRead } from "./snapshotFile.js";

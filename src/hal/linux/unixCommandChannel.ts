@@ -17,7 +17,7 @@
 import { chmod, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { CommandChannel } from "../commandChannel.js";
-import { errnoName, native, type ReaderHandle } from "../native.js";
+import { errnoName, native, type ReaderHandle } from "./native.js";
 
 /** Larger than any reply chronyd sends (520 bytes): a longer datagram would arrive cut, and be refused for its length. */
 const RECEIVE_BUFFER = 2048;
