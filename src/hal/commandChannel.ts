@@ -8,7 +8,7 @@
  * Implementations: UDP to chronyd's command port (src/hal/linux/
  * udpCommandChannel.ts: monitoring requests only), chronyd's unix control
  * socket (src/hal/linux/unixCommandChannel.ts: every request), and the fake
- * chronyd for tests (sim/chrony/fakeChronyd.ts).
+ * chronyd for tests (sim/fakes/fakeChronyd.ts).
  */
 export interface CommandChannel {
   /** Where the requests go, for messages: "udp 127.0.0.1:323", "unix /run/chrony/chronyd.sock". */

@@ -35,7 +35,7 @@ import { openUdpCommandChannel } from "../../src/hal/linux/udpCommandChannel.js"
 import { openUnixCommandChannel } from "../../src/hal/linux/unixCommandChannel.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
 import { native } from "../../src/hal/linux/native.js";
-import { freeUdpPort, startChronydWith, type ChronydProcess } from "../../sim/chrony/chronydProcess.js";
+import { freeUdpPort, startChronydWith, type ChronydProcess } from "../../sim/run/chronydProcess.js";
 
 const run = promisify(execFile);
 

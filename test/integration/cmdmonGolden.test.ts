@@ -23,7 +23,7 @@ import { SOURCESTATS } from "../../src/chrony/cmdmon/sourceStats.js";
 import { TRACKING } from "../../src/chrony/cmdmon/tracking.js";
 import { parseServerStats, parseSources, parseSourceStats, parseTracking } from "../../src/chrony/chronycCsv.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
-import { client, FakeChronyd, gpsBoxModel, refclockSource, serverSource } from "../../sim/chrony/fakeChronyd.js";
+import { client, FakeChronyd, gpsBoxModel, refclockSource, serverSource } from "../../sim/fakes/fakeChronyd.js";
 
 interface ChronycRun {
   requests: Buffer[];

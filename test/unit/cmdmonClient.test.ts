@@ -8,7 +8,7 @@ import { readReplyHeader } from "../../src/chrony/cmdmon/packet.js";
 import { SOURCESTATS } from "../../src/chrony/cmdmon/sourceStats.js";
 import { countRecentNtpClients } from "../../src/chrony/cmdmon/views.js";
 import { ChronyReader } from "../../src/chrony/cmdmon/chronyReader.js";
-import { client, FakeChronyd, gpsBoxModel, refclockSource } from "../../sim/chrony/fakeChronyd.js";
+import { client, FakeChronyd, gpsBoxModel, refclockSource } from "../../sim/fakes/fakeChronyd.js";
 import { VirtualClock } from "../../sim/fakes/virtualClock.js";
 
 const T0_US = 1_767_225_600_000_000;

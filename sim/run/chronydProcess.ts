@@ -2,7 +2,7 @@
  * A real chronyd with a configuration of the caller's choosing, for the
  * cmdmon tests and bench: -x (never touches the host's clock), -d (in the
  * foreground, its log collected), -u root (no privilege drop, so it can use
- * the test's temporary directory). Unlike src/sim/chronyd.ts, which fixes
+ * the test's temporary directory). Unlike sim/run/chronyd.ts, which fixes
  * 'cmdport 0', the caller writes every line, so a UDP command port can be
  * opened beside the unix socket. The directory holding a unix command socket
  * must not be world-accessible (chronyd refuses it): mkdtemp's 0700 is right.
