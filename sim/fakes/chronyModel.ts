@@ -116,7 +116,8 @@ export class ChronyModel {
         case "tracking": {
           const t = this.tracking();
           const leap = { normal: "Normal", insert: "Insert second", delete: "Delete second", unsynchronised: "Not synchronised" }[t.leap];
-          return `${t.refId},${t.refName},${t.stratum},0.0,${t.systemOffsetS},${t.lastOffsetS},${t.rmsOffsetS},${t.frequencyPpm},0.0,${t.skewPpm},${t.rootDelayS},${t.rootDispersionS},16.0,${leap}\n`;
+          // chronyc's "System time" column is the correction still to apply: the opposite of the local clock's offset.
+          return `${t.refId},${t.refName},${t.stratum},0.0,${-t.systemOffsetS},${t.lastOffsetS},${t.rmsOffsetS},${t.frequencyPpm},0.0,${t.skewPpm},${t.rootDelayS},${t.rootDispersionS},16.0,${leap}\n`;
         }
         case "sources":
           return this.sources()
