@@ -122,5 +122,6 @@ test("an hour of the service in virtual time: status, alarms and the LCD at each
     const stampNs = Math.round((named - s.sec - s.offset) * 1e9);
     assert.equal(truths.get(`${s.sec}.${stampNs}`), named, `pulse stamped ${s.sec}.${stampNs} labelled ${named}`);
   }
+  assert.deepEqual(box.lcd?.busyViolations, [], "the LCD driver never wrote to a busy controller");
   await box.close();
 });
