@@ -10,6 +10,7 @@
  */
 import { parseCommandLine } from "../config/args.js";
 import { ConfigError } from "../config/load.js";
+import type { Config } from "../config/schema.js";
 import { FrontPanel } from "../display/frontPanel.js";
 import { panelOptions } from "../display/panelOptions.js";
 import { I2cBusDevice } from "../hal/linux/i2cBusDevice.js";
@@ -21,7 +22,7 @@ import { noticeFor } from "./serviceNotice.js";
 async function main(): Promise<number> {
   const lines = noticeFor(process.env);
   if (!lines) return EXIT.ok;
-  let cfg;
+  let cfg: Config;
   try {
     cfg = parseCommandLine(process.argv.slice(2), process.env.STRATUM1_CONFIG).config;
   } catch (err) {
