@@ -6,9 +6,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readFileSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
 import { replay } from "../../sim/replay/replayer.js";
-import { startChronyd } from "../../sim/run/chronyd.js";
 import { native } from "../../src/hal/linux/native.js";
 import { median } from "../support/median.js";
 import { startRig, type Rig } from "../support/rig.js";
