@@ -25,9 +25,7 @@ import { sockLayout } from "./refclock/sockSample.js";
 import { ChronyMonitor } from "./chrony/chronyMonitor.js";
 import { HostMonitor } from "./host/hostMonitor.js";
 import { FrontPanel } from "./display/frontPanel.js";
-import { parsePinMap } from "./display/pcf8574Pins.js";
-import { parsePages } from "./display/pages.js";
-import type { I2cBus } from "./hal/i2cBus.js";
+import { panelOptions } from "./display/panelOptions.js";
 import { everySecond } from "./timing/secondTicker.js";
 import { AlarmTracker } from "./status/alarms.js";
 import type { StatusSnapshot } from "./status/contract.js";
@@ -112,7 +110,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   chrony?.start();
   const host = new HostMonitor(clock, hardware.host);
   host.start();
-  const panel = hardware.i2c ? startPanel(cfg, hardware.i2c, clock, log) : undefined;
+  const panel = hardware.i2c ? new FrontPanel(hardware.i2c, clock, log, panelOptions(cfg, clock)) : undefined;
   const alarms = new AlarmTracker(log);
   const startedUs = clock.realtimeUs();
   let latest: StatusSnapshot | undefined;
@@ -191,19 +189,6 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
 function captureHeader(cfg: Config, hardware: Hardware): CaptureHeader {
   const pulse = hardware.kernelPps?.name ?? (hardware.gpioPps ? `${hardware.gpioPps.name} (user-space stamps)` : "none");
   return { baud: String(cfg["serial.baud"]), serial: hardware.serial.path, pps: pulse, "pps-edge": cfg["pps.edge"] };
-}
-
-/** The front panel on the bus the hardware has, drawn as the config says. */
-function startPanel(cfg: Config, bus: I2cBus, clock: Clock, log: Logger): FrontPanel {
-  const [cols, rows] = cfg["lcd.size"].split("x").map(Number) as [number, number];
-  return new FrontPanel(bus, clock, log, {
-    address: cfg["lcd.address"],
-    pins: parsePinMap(cfg["lcd.pins"])!,
-    geometry: { cols, rows },
-    pageS: cfg["lcd.page"],
-    pages: parsePages(cfg["lcd.pages"])!,
-    delayUs: (us) => new Promise((resolve) => clock.after(us / 1000, resolve)),
-  });
 }
 
 /** The pulse side: the kernel's and/or a GPIO watch, and where labelled pulses go. */

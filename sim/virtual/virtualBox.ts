@@ -89,7 +89,8 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
   const shm = new MemoryShm();
   const kernel = opts.kernelPps === false ? undefined : new FakeKernelPps(join(dir, "pps0"));
   const [cols, rows] = cfg["lcd.size"].split("x").map(Number) as [number, number];
-  const lcd = opts.lcd === false ? undefined : new LcdEmulator(cfg["lcd.address"] === "auto" ? 0x27 : cfg["lcd.address"], cols, rows, nowUs);
+  // A write takes its time on the wire, as the real i2c-dev write blocks the loop that long.
+  const lcd = opts.lcd === false ? undefined : new LcdEmulator(cfg["lcd.address"] === "auto" ? 0x27 : cfg["lcd.address"], cols, rows, nowUs, undefined, (us) => void (clock.nowUs += us));
   const chrony = opts.chrony === false ? undefined : new ChronyModel(clock, refclocksFor(cfg));
   chrony?.listen(datagrams);
   const hardware: Hardware = { serial, datagrams, timeTBytes: 8, shm, host: fixedHostProbe(clock) };

@@ -98,12 +98,21 @@ export class FrontPanel {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.idle();
-    if (this.state === "ok" && this.frames && this.lcd) {
-      const { cols, rows } = this.opts.geometry;
-      await this.lcd.setBacklight(true).catch(() => undefined);
-      await this.frames.render(["stratum1d".padEnd(cols), "stopped", ...new Array<string>(Math.max(0, rows - 2)).fill("")]).catch(() => undefined);
-    }
+    if (this.state === "ok") await this.showText(["stratum1d", "stopped"]).catch(() => undefined);
     await this.bus.close().catch(() => undefined);
+  }
+
+  /**
+   * Puts fixed lines on the glass, backlight on, finding the display first if
+   * need be: the service's last words at a stop, and the service manager's
+   * notice (cli/panelNotice.ts) when the service is down. Rejects when no
+   * display answers.
+   */
+  async showText(lines: readonly string[]): Promise<void> {
+    if (!this.lcd) await this.attach();
+    const { rows } = this.opts.geometry;
+    await this.lcd!.setBacklight(true);
+    await this.frames!.render(Array.from({ length: rows }, (_, r) => lines[r] ?? ""));
   }
 
   private counters(): { bytes: number; writes: number } {

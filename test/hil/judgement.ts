@@ -137,6 +137,10 @@ export function judgeObservations(sc: Scenario, o: Observations): Verdict {
     const hit = lines.find((l) => new RegExp(pattern).test(l));
     check(`log never: /${pattern}/`, hit === undefined, hit ?? "none");
   }
+  for (const [pattern, range] of Object.entries(e.logCounts ?? {})) {
+    const n = lines.filter((l) => new RegExp(pattern).test(l)).length;
+    check(`log lines /${pattern}/ ${rangeText(range)}`, inRange(n, range), `${n}`);
+  }
   if (e.alarms) for (const id of e.alarms) check(`alarm raised: ${id}`, alarmsSeen.has(id), [...alarmsSeen].join(", ") || "none");
   if (e.alarmsAtEnd) {
     const atEnd = (lastStatus?.alarms ?? []).map((a) => a.id).sort();

@@ -76,6 +76,9 @@ test("root: the app with its production modules, native addons built for aarch64
   assert.match(root.cat("/opt/stratum1/BUILD"), /^stratum1 \S+\nbuilt \d{4}-/);
   assert.ok(root.stat("/opt/stratum1/dist/src/cli/stratum1d.js")?.type === "file");
   assert.equal(root.stat("/opt/stratum1/dist/test"), null, "no tests in the image");
+  assert.equal(root.stat("/opt/stratum1/dist/sim"), null, "no simulator and no fakes in the image");
+  assert.deepEqual(root.ls("/opt/stratum1/dist"), ["src"], "only the product's modules");
+  assert.ok(root.stat("/opt/stratum1/dist/src/cli/panelNotice.js")?.type === "file", "the unit's ExecStopPost notice is there");
   const modules = root.ls("/opt/stratum1/node_modules");
   for (const m of ["@serialport", "i2c-bus", "onoff", "epoll", "nmea-simple"]) assert.ok(modules.includes(m), `${m} in ${modules.join(" ")}`);
   for (const dev of ["typescript", "node-gyp", "@types"]) assert.ok(!modules.includes(dev), `no dev dependency ${dev}`);

@@ -103,7 +103,7 @@ test("colours only on a terminal, and never with NO_COLOR", async () => {
   assert.doesNotMatch((await ctl(["gps", "--status", path], { nowUs: END_US })).out, esc);
 });
 
-test("the config file says where the snapshot is: --config, then STRATUM1_CONFIG; a bad file is reported, exit 3", async () => {
+test("the config file says where the snapshot is: --config, then STRATUM1_CONFIG; a bad file is reported, exit 3 (unknown to monitoring); a bad option is a usage error, not 'not running'", async () => {
   const dir = tmp();
   const path = writeSnapshot(dir, await lockedBox(), "elsewhere.json");
   const conf = join(dir, "stratum1.conf");
@@ -116,7 +116,7 @@ test("the config file says where the snapshot is: --config, then STRATUM1_CONFIG
   assert.equal(r.code, 3);
   assert.match(r.err, /bad\.conf:1: unknown key 'status\.pth'; did you mean 'status\.path'\?/);
   assert.match(r.err, /bad\.conf:2: serial\.baud = '9601' is not valid/);
-  assert.equal((await ctl(["status", "--bogus"], { nowUs: END_US })).code, 3);
+  assert.equal((await ctl(["status", "--bogus"], { nowUs: END_US })).code, 64);
 });
 
 test("pps: state, delay, jitter, and the last 20 edges each with the second it was labelled with", async () => {
@@ -155,7 +155,7 @@ test("chrony: an unreachable chronyd is named with the fix, exit 1; chrony.comma
   const conf = join(dir, "c.conf");
   writeFileSync(conf, "chrony.command = off\n");
   const off = await ctl(["chrony", "--config", conf], { nowUs: END_US });
-  assert.equal(off.code, 2);
+  assert.equal(off.code, 78, "a config problem (EX_CONFIG)");
   assert.match(off.err, /chrony\.command is off in .*c\.conf; give chronyd's command socket with --socket PATH/);
 });
 
@@ -172,7 +172,7 @@ test("logs: journalctl -u stratum1d with the operator's options; without journal
   assert.deepEqual(await args(["-b", "-1", "-n", "20", "--with-chrony"]), ["[-u]", "[stratum1d]", "[-b]", "[-1]", "[-n]", "[20]", "[-u]", "[chrony]"]);
   assert.deepEqual(await args(["--boot", "-r"]), ["[-u]", "[stratum1d]", "[--boot]", "[-r]"]);
   const bad = await ctl(["logs", "--rotate"], { nowUs: END_US, env });
-  assert.equal(bad.code, 2);
+  assert.equal(bad.code, 64);
   assert.match(bad.err, /'--rotate' is not an option stratum1ctl logs passes to journalctl/);
   const none = await ctl(["logs"], { nowUs: END_US, env: { PATH: join(bin, "empty") } });
   assert.equal(none.code, 1);

@@ -90,6 +90,12 @@ test("an hour of the service in virtual time: status, alarms and the LCD at each
   assert.ok(alarms().includes("no-fix"), `fix lost: ${alarms().join(",")}`);
   assert.equal(box.status().pps?.state, "holdover");
   assert.match(look(), /NO FIX/);
+  const blink: boolean[] = [];
+  for (let k = 1831; k <= 1834; k++) {
+    await at(k);
+    blink.push(box.lcd!.backlight);
+  }
+  assert.deepEqual(blink, [false, true, false, true], "the backlight blinks while an alarm is up: on in even seconds");
 
   await at(2200);
   assert.deepEqual(alarms(), [], "fix back: alarms cleared");
@@ -122,5 +128,6 @@ test("an hour of the service in virtual time: status, alarms and the LCD at each
     const stampNs = Math.round((named - s.sec - s.offset) * 1e9);
     assert.equal(truths.get(`${s.sec}.${stampNs}`), named, `pulse stamped ${s.sec}.${stampNs} labelled ${named}`);
   }
+  assert.deepEqual(box.lcd?.busyViolations, [], "the LCD driver never wrote to a busy controller");
   await box.close();
 });

@@ -4,6 +4,7 @@
  * human tables — and annotated from the status snapshot when there is one.
  */
 import type { ChronyQuery } from "../../hal/chronyChannel.js";
+import { EXIT } from "../exitCodes.js";
 import { chronycQuery } from "../../hal/linux/chronycQuery.js";
 import { parseSources, parseSourceStats, parseTracking } from "../../chrony/chronycCsv.js";
 import type { CtlCommand, CtlIo } from "./command.js";
@@ -17,7 +18,7 @@ chronyd's view: tracking (reference, offsets, frequency, leap status) and
 every source with its statistics, stratum1d's refclocks marked with the
 samples it delivered to each. Asked with 'chronyc -c' on chrony.command
 (or --socket PATH).
-Exit status: 0 shown, 1 chronyd unreachable, 2 usage or config error.`;
+Exit status: 0 shown, 1 chronyd unreachable, 64 usage error, 78 config error.`;
 
 export const chronyCommand: CtlCommand = {
   name: "chrony",
@@ -31,7 +32,7 @@ export async function runChrony(args: readonly string[], io: CtlIo, runnerFor: (
   const parsed = parseCtlOptions(args, io);
   if (!parsed.ok) {
     io.err(`stratum1ctl: ${parsed.message}\n`);
-    return 2;
+    return parsed.exit;
   }
   const opts = parsed.value;
   let socket = opts.config["chrony.command"];
@@ -41,12 +42,12 @@ export async function runChrony(args: readonly string[], io: CtlIo, runnerFor: (
     else if (a.startsWith("--socket=")) socket = a.slice("--socket=".length);
     else {
       io.err(`stratum1ctl: unknown option '${a}'\n${USAGE}\n`);
-      return 2;
+      return EXIT.usage;
     }
   }
   if (!socket) {
     io.err(`stratum1ctl: chrony.command is off in ${opts.configSource}; give chronyd's command socket with --socket PATH (Debian: /run/chrony/chronyd.sock)\n`);
-    return 2;
+    return EXIT.config;
   }
   const run = runnerFor(socket);
   let readings: ChronyReadings;
@@ -55,7 +56,7 @@ export async function runChrony(args: readonly string[], io: CtlIo, runnerFor: (
     readings = { tracking: parseTracking(tracking), sources: parseSources(sources), stats: parseSourceStats(stats) };
   } catch (err) {
     io.err(`${styleFor(io).bad("stratum1ctl chrony:")} ${(err as Error).message}\n`);
-    return 1;
+    return EXIT.failed;
   }
   const snap = opts.statusPath ? await readSnapshot(opts.statusPath, nowUs(io)) : undefined;
   const snapshot = snap?.ok ? snap.snapshot : undefined;
@@ -69,5 +70,5 @@ export async function runChrony(args: readonly string[], io: CtlIo, runnerFor: (
   const own = ownRefclocks({ nmeaSock: opts.config["chrony.sock"], ppsSock: opts.config["pps.sock"] }, snapshot);
   if (opts.json) io.out(JSON.stringify({ socket, ...readings, stratum1d: own }, null, 2) + "\n");
   else io.out(renderChrony(readings, own, { socket, snapshotNote: note }, styleFor(io)));
-  return 0;
+  return EXIT.ok;
 }

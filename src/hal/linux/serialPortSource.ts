@@ -60,6 +60,8 @@ export class SerialPortSource implements ByteSource {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    // The reader's last callback (EBADF as its fd closes) belongs to no open port any more: not an unplug.
+    this.generation++;
     this.cancelRetry?.();
     this.cancelPresence?.();
     await this.closePort();
