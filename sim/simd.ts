@@ -29,8 +29,8 @@ function takeSimFlags(argv: readonly string[]): { sim: Partial<Record<(typeof SI
 }
 
 const { sim, rest } = takeSimFlags(process.argv.slice(2));
-runDaemon(rest, (cfg, clock, log) => {
-  const hw = linuxHardware(cfg, clock, (m) => log.warn(m));
+runDaemon(rest, async (cfg, clock, log) => {
+  const hw = await linuxHardware(cfg, clock, (m) => log.warn(m));
   // No /dev/i2c-N or sysfs GPIO on a test machine: the emulated ones, or none.
   delete hw.i2c;
   delete hw.gpioPps;

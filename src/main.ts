@@ -23,6 +23,8 @@ import { PpsService } from "./pps/ppsService.js";
 import { PPS_PRECISION } from "./refclock/shmSink.js";
 import { sockLayout } from "./refclock/sockSample.js";
 import { ChronyMonitor } from "./chrony/chronyMonitor.js";
+import { ChronyReader } from "./chrony/cmdmon/chronyReader.js";
+import { CmdmonClient } from "./chrony/cmdmon/client.js";
 import { HostMonitor } from "./host/hostMonitor.js";
 import { FrontPanel } from "./display/frontPanel.js";
 import { panelOptions } from "./display/panelOptions.js";
@@ -61,7 +63,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   if (sinks.length === 0) log.warn("no output configured (chrony.sock and shm.unit are off): samples are computed and shown in the status only");
 
   const source = hardware.serial;
-  const tap = cfg["capture.socket"] ? new CaptureTap(cfg["capture.socket"], log, () => captureHeader(cfg, hardware)) : undefined;
+  const tap = cfg["capture.socket"] ? new CaptureTap(cfg["capture.socket"], log, () => captureHeader(cfg, hardware), clock) : undefined;
   void tap?.start();
   const pps = startPps(cfg, hardware, clock, log, faults, () => tap?.recording ?? false);
   if (pps && tap) pps.edgeListeners.push((kind, e) => tap.edge(kind, e.at, e.seq));
@@ -106,7 +108,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     }),
   });
 
-  const chrony = hardware.chrony ? new ChronyMonitor(hardware.chrony, clock, log) : undefined;
+  const chrony = chronyMonitor(hardware, clock, log);
   chrony?.start();
   const host = new HostMonitor(clock, hardware.host);
   host.start();
@@ -181,6 +183,8 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       await source.stop();
       for (const s of sinks) s.close();
       hardware.datagrams.close();
+      hardware.chrony?.monitoring?.close();
+      hardware.chrony?.control?.close();
     },
   };
 }
@@ -189,6 +193,17 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
 function captureHeader(cfg: Config, hardware: Hardware): CaptureHeader {
   const pulse = hardware.kernelPps?.name ?? (hardware.gpioPps ? `${hardware.gpioPps.name} (user-space stamps)` : "none");
   return { baud: String(cfg["serial.baud"]), serial: hardware.serial.path, pps: pulse, "pps-edge": cfg["pps.edge"] };
+}
+
+/** chrony's figures over the command sockets the hardware holds: monitoring requests over UDP, the rest over the control socket. */
+function chronyMonitor(hardware: Hardware, clock: Clock, log: Logger): ChronyMonitor | undefined {
+  const { monitoring, control } = hardware.chrony ?? {};
+  if (!monitoring && !control) return undefined;
+  const reader = new ChronyReader({
+    ...(monitoring ? { monitoring: new CmdmonClient(monitoring, clock) } : {}),
+    ...(control ? { control: new CmdmonClient(control, clock) } : {}),
+  });
+  return new ChronyMonitor(reader, clock, log);
 }
 
 /** The pulse side: the kernel's and/or a GPIO watch, and where labelled pulses go. */

@@ -8,11 +8,14 @@
  * filters: offsets are the median of the last poll's samples, the root
  * dispersion grows at 1 ppm plus 1 µs/s from the last update.
  */
-import type { ChronyServerStats } from "../../src/chrony/chronycCsv.js";
+import type { ChronyServerStats } from "../../src/chrony/cmdmon/views.js";
 import type { ChronySource, ChronyTracking } from "../../src/status/contract.js";
-import type { ChronyQuery } from "../../src/hal/chronyChannel.js";
+import type { SOURCE_STATE } from "../../src/chrony/cmdmon/sources.js";
+import { refidFromString } from "../../src/chrony/cmdmon/wire.js";
+import type { CommandChannel } from "../../src/hal/commandChannel.js";
 import type { Clock } from "../../src/hal/clock.js";
 import type { CollectingDatagrams, SentSample } from "./collectingDatagrams.js";
+import { client, FakeChronyd, type FakeChronydModel, refclockSource } from "./fakeChronyd.js";
 
 export interface ModelRefclock {
   refid: string;
@@ -108,28 +111,70 @@ export class ChronyModel {
     return { ntpReceived: this.ntp.received, ntpDropped: this.ntp.dropped, commandReceived: 0, commandDropped: 0 };
   }
 
-  /** What `chronyc -c` would print, for the service's ChronyMonitor. */
-  query(): ChronyQuery {
-    return async (args) => {
-      if (this.stopped) throw new Error("chronyd not reachable on (model): is chrony running?");
-      switch (args[0]) {
-        case "tracking": {
-          const t = this.tracking();
-          const leap = { normal: "Normal", insert: "Insert second", delete: "Delete second", unsynchronised: "Not synchronised" }[t.leap];
-          // chronyc's "System time" column is the correction still to apply: the opposite of the local clock's offset.
-          return `${t.refId},${t.refName},${t.stratum},0.0,${-t.systemOffsetS},${t.lastOffsetS},${t.rmsOffsetS},${t.frequencyPpm},0.0,${t.skewPpm},${t.rootDelayS},${t.rootDispersionS},16.0,${leap}\n`;
-        }
-        case "sources":
-          return this.sources()
-            .map((s) => `${s.mode},${s.state},${s.name},${s.stratum},${s.poll},${s.reach.toString(8)},${s.lastRxAgoS ?? "-"},${s.lastOffsetS},${s.measuredOffsetS},${s.errorS}`)
-            .join("\n");
-        case "serverstats":
-          return `${this.ntp.received},${this.ntp.dropped},0,0,0,0,0,0,0\n`;
-        case "clients":
-          return Array.from({ length: this.clients }, (_, i) => `192.0.2.${i + 1},10,0,6,-,30,0,0,-,-`).join("\n");
-        default:
-          throw new Error(`chronyc ${args.join(" ")}: unknown command`);
-      }
+  /**
+   * chronyd's two command sockets, answering from this model at the byte
+   * level: the UDP face (monitoring requests only) and the unix control
+   * socket. A stopped model's sockets refuse as a stopped chronyd's do.
+   */
+  channels(): { monitoring: CommandChannel; control: CommandChannel } {
+    const face = (kind: "udp" | "unix"): CommandChannel => {
+      const fake = new FakeChronyd(kind, this.cmdmonModel());
+      return {
+        name: fake.name,
+        send: (request) => {
+          fake.model = this.cmdmonModel();
+          fake.running = !this.stopped;
+          fake.send(request);
+        },
+        onReply: (cb) => fake.onReply(cb),
+        onError: (cb) => fake.onError(cb),
+        close: () => fake.close(),
+      };
+    };
+    return { monitoring: face("udp"), control: face("unix") };
+  }
+
+  /** The model as chronyd's reports hold it. */
+  private cmdmonModel(): FakeChronydModel {
+    const t = this.tracking();
+    const refTimeUs = this.reference?.atUs ?? 0;
+    const leapStatus = { normal: 0, insert: 1, delete: 2, unsynchronised: 3 }[t.leap];
+    const state = (s: string): keyof typeof SOURCE_STATE => (s === "*" ? "selected" : s === "-" ? "nonselectable" : s === "+" ? "selectable" : "unselected");
+    return {
+      tracking: {
+        refId: t.refName ? refidFromString(t.refName) : 0,
+        address: { family: "unspec" },
+        stratum: t.stratum,
+        leapStatus,
+        refTime: { sec: Math.floor(refTimeUs / 1e6), nsec: Math.round((refTimeUs % 1e6) * 1000) },
+        currentCorrectionS: -t.systemOffsetS,
+        lastOffsetS: t.lastOffsetS,
+        rmsOffsetS: t.rmsOffsetS,
+        freqPpm: t.frequencyPpm,
+        residFreqPpm: 0,
+        skewPpm: t.skewPpm,
+        rootDelayS: t.rootDelayS,
+        rootDispersionS: t.rootDispersionS,
+        lastUpdateIntervalS: 4,
+      },
+      sources: this.sources().map((x) =>
+        refclockSource(x.name, { state: state(x.state), poll: x.poll, reach: x.reach, lastRxAgoS: x.lastRxAgoS, offsetS: x.lastOffsetS, measuredOffsetS: x.measuredOffsetS, errorS: x.errorS }),
+      ),
+      activity: { online: 0, offline: 0, burstOnline: 0, burstOffline: 0, unresolved: 0 },
+      serverStats: {
+        ntpHits: this.ntp.received,
+        nkeHits: 0,
+        cmdHits: 0,
+        ntpDrops: this.ntp.dropped,
+        nkeDrops: 0,
+        cmdDrops: 0,
+        logDrops: 0,
+        ntpAuthHits: 0,
+        ntpInterleavedHits: 0,
+        ntpTimestamps: 0,
+        ntpSpanS: 0,
+      },
+      clients: Array.from({ length: this.clients }, (_, i) => client(`192.0.2.${i + 1}`, { ntpHits: 10, lastNtpAgoS: 30 })),
     };
   }
 

@@ -9,18 +9,25 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
-import { parseRefclockLog, parseSources, parseSourceStats, type ChronyRefclockSample, type ChronySourceStats } from "../../src/chrony/chronycCsv.js";
+import { freeUdpPort } from "./chronydProcess.js";
+import { parseRefclockLog, parseSources, parseSourceStats, type ChronyRefclockSample } from "./chronycCsv.js";
+import type { ChronySourceStats } from "../../src/chrony/cmdmon/views.js";
 import type { ChronySource } from "../../src/status/contract.js";
 
 const run = promisify(execFile);
 
-export type { ChronyRefclockSample, ChronySourceStats } from "../../src/chrony/chronycCsv.js";
+export type { ChronySourceStats } from "../../src/chrony/cmdmon/views.js";
+export type { ChronyRefclockSample } from "./chronycCsv.js";
 export type { ChronySource } from "../../src/status/contract.js";
 
 export interface Chronyd {
   dir: string;
   confPath: string;
   cmdSocket: string;
+  /** chronyd's UDP command port, for chrony.monitor. */
+  monitor: string;
+  /** stratum1d flags that point it at this chronyd (chrony.monitor and chrony.control). */
+  serviceSettings(): string[];
   process: ChildProcess;
   output(): string;
   chronyc(...args: string[]): Promise<string>;
@@ -40,6 +47,7 @@ export interface ChronydOptions {
 
 export async function startChronyd(dir: string, refclockLines: readonly string[], opts: ChronydOptions = {}): Promise<Chronyd> {
   const cmdSocket = join(dir, "chronyd.sock");
+  const cmdPort = await freeUdpPort();
   const confPath = join(dir, "chrony.conf");
   writeFileSync(
     confPath,
@@ -47,7 +55,9 @@ export async function startChronyd(dir: string, refclockLines: readonly string[]
       "# generated for a test or simulation run",
       ...refclockLines,
       `bindcmdaddress ${cmdSocket}`,
-      "cmdport 0",
+      // The monitoring face stratum1d reads (chrony.monitor), on loopback as the box's chrony.conf has it.
+      `cmdport ${cmdPort}`,
+      "bindcmdaddress 127.0.0.1",
       ...(opts.ntpPort ? [`port ${opts.ntpPort}`, "bindaddress 127.0.0.1", "allow 127.0.0.1"] : ["port 0"]),
       `pidfile ${join(dir, "chronyd.pid")}`,
       `driftfile ${join(dir, "drift")}`,
@@ -71,6 +81,8 @@ export async function startChronyd(dir: string, refclockLines: readonly string[]
     dir,
     confPath,
     cmdSocket,
+    monitor: `127.0.0.1:${cmdPort}`,
+    serviceSettings: () => ["--set", `chrony.monitor=127.0.0.1:${cmdPort}`, "--set", `chrony.control=${cmdSocket}`],
     process: proc,
     output: () => out,
     chronyc,

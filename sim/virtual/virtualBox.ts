@@ -96,7 +96,7 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
   const hardware: Hardware = { serial, datagrams, timeTBytes: 8, shm, host: fixedHostProbe(clock) };
   if (kernel) hardware.kernelPps = new KernelPpsSysfs(kernel.dir, clock);
   if (lcd) hardware.i2c = lcd;
-  if (chrony) hardware.chrony = chrony.query();
+  if (chrony) hardware.chrony = chrony.channels();
   const log: string[] = [];
   const service = startService(
     cfg,

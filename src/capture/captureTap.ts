@@ -9,23 +9,40 @@
  * Nothing is formatted while no one listens. A client that cannot keep up
  * (more than MAX_BUFFERED bytes queued) is dropped with an error line rather
  * than let the service's memory grow.
+ *
+ * The format wants records in time order, and they do not arrive so: serial
+ * chunks are stamped as they are read, but the service learns of a kernel
+ * PPS edge only at its next sysfs poll (100 ms later, more on a loaded
+ * machine), after chunks stamped later than the edge. Records are held for
+ * HOLD_US and go out sorted; one that arrives later still than that (the
+ * service stalled longer) is noted in a comment line, never written out of
+ * order.
  */
 import { chmodSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "../log/logger.js";
-import { instantFromUs, type Instant } from "../hal/instant.js";
+import type { Clock } from "../hal/clock.js";
+import { instantFromUs, instantToUs, type Instant } from "../hal/instant.js";
 import { formatHeader, formatRecord, type CaptureEventName, type CaptureHeader, type CaptureRecord } from "./captureFormat.js";
 
 const MAX_BUFFERED = 1 << 20;
+/** How long records wait for a late one stamped before them. */
+const HOLD_US = 2_000_000;
+const FLUSH_MS = 500;
 
 export class CaptureTap {
   private server: Server | undefined;
   private readonly clients = new Set<Socket>();
+  /** Records held for reordering, sorted by time. */
+  private held: CaptureRecord[] = [];
+  private lastSentUs = -Infinity;
+  private stopFlush: (() => void) | undefined;
 
   constructor(
     readonly path: string,
     private readonly log: Logger,
     private readonly header: () => CaptureHeader,
+    private readonly clock: Clock,
   ) {}
 
   /** Whether anyone is recording (sources may skip work that only a recording needs). */
@@ -46,6 +63,7 @@ export class CaptureTap {
     // Root and the service's group (operators added to it) may record; nobody else.
     chmodSync(this.path, 0o660);
     this.server = server;
+    this.stopFlush = this.clock.every(FLUSH_MS, () => this.flush(this.clock.realtimeUs() - HOLD_US));
   }
 
   serial(chunk: Buffer, rxUs: number): void {
@@ -61,7 +79,10 @@ export class CaptureTap {
   }
 
   async close(): Promise<void> {
-    for (const c of this.clients) c.destroy();
+    this.stopFlush?.();
+    this.flush(Infinity);
+    // end(), not destroy(): what was just flushed still reaches the recorder.
+    for (const c of this.clients) c.end();
     this.clients.clear();
     const server = this.server;
     this.server = undefined;
@@ -78,7 +99,28 @@ export class CaptureTap {
   }
 
   private send(record: CaptureRecord): void {
-    const line = formatRecord(record) + "\n";
+    const us = instantToUs(record.at);
+    if (us < this.lastSentUs) {
+      // Later than the hold allows: written out of order it would break the file, so it is only noted.
+      this.write(`# late: a ${record.kind} record stamped ${instantToUs(record.at) / 1e6} s reached the tap after later records were written\n`);
+      return;
+    }
+    let i = this.held.length;
+    while (i > 0 && instantToUs(this.held[i - 1]!.at) > us) i--;
+    this.held.splice(i, 0, record);
+  }
+
+  /** Writes out the held records stamped up to `untilUs`, in time order. */
+  private flush(untilUs: number): void {
+    let n = 0;
+    while (n < this.held.length && instantToUs(this.held[n]!.at) <= untilUs) n++;
+    if (n === 0) return;
+    const out = this.held.splice(0, n);
+    this.lastSentUs = instantToUs(out[out.length - 1]!.at);
+    if (this.clients.size > 0) this.write(out.map((r) => formatRecord(r) + "\n").join(""));
+  }
+
+  private write(text: string): void {
     for (const c of this.clients) {
       if (c.writableLength > MAX_BUFFERED) {
         c.end(`# dropped: the recorder fell more than ${MAX_BUFFERED} bytes behind\n`);
@@ -86,7 +128,7 @@ export class CaptureTap {
         this.log.warn("capture: a recorder fell too far behind and was dropped");
         continue;
       }
-      c.write(line, "latin1");
+      c.write(text, "latin1");
     }
   }
 }

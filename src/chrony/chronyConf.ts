@@ -6,7 +6,10 @@
  * carries the reason it is there, because an operator reading the generated
  * file (`stratum1ctl chrony-config`) should not need this source to judge it.
  */
-import type { Config, ConfigKey } from "../config/schema.js";
+import { parseLoopbackPort, type Config, type ConfigKey } from "../config/schema.js";
+
+/** Debian's (and chrony's) own place for the unix command socket. */
+export const DEFAULT_CONTROL_SOCKET = "/run/chrony/chronyd.sock";
 
 /** Where chronyd keeps its state and where operators add lines; the appliance's defaults, overridable for tests. */
 export interface ChronyPaths {
@@ -19,7 +22,7 @@ export interface ChronyPaths {
 export const APPLIANCE_CHRONY_PATHS: ChronyPaths = { stateDir: "/var/lib/chrony", confDir: "/etc/stratum1/chrony.d" };
 
 /** The stratum1.conf keys this generator reads: changing one needs a chrony restart. */
-export const CHRONY_KEYS: readonly ConfigKey[] = ["chrony.sock", "pps.sock", "pps.sysfs", "chrony.command", "ntp.servers", "ntp.allow", "ntp.ratelimit", "nts.cert", "nts.key"];
+export const CHRONY_KEYS: readonly ConfigKey[] = ["chrony.sock", "pps.sock", "pps.sysfs", "chrony.monitor", "chrony.control", "ntp.servers", "ntp.allow", "ntp.ratelimit", "nts.cert", "nts.key"];
 
 /** How the pulse reaches chrony, derived from stratum1.conf (README: "Two ways to give chrony the pulse"). */
 export type PulseSetup = { kind: "sock"; socket: string } | { kind: "kernel"; device: string } | { kind: "none" };
@@ -130,7 +133,9 @@ function serving(cfg: Config, paths: ChronyPaths): string {
 }
 
 function local(cfg: Config, paths: ChronyPaths): string {
-  const cmd = cfg["chrony.command"];
+  const monitor = cfg["chrony.monitor"] ? parseLoopbackPort(cfg["chrony.monitor"]) : undefined;
+  // The operator's chronyc on the box uses the unix socket whether or not stratum1d may.
+  const control = cfg["chrony.control"] ?? DEFAULT_CONTROL_SOCKET;
   return lines(
     "# --- The clock and chrony itself ---",
     "# Leap seconds from the system's time zone data (NMEA does not announce them).",
@@ -142,9 +147,18 @@ function local(cfg: Config, paths: ChronyPaths): string {
     "rtcsync",
     "# The measured frequency error of the crystal, for a good start after a reboot (persistent storage).",
     `driftfile ${paths.stateDir}/chrony.drift`,
-    "# Commands only over the local unix socket (chronyc, stratum1d): no UDP command port.",
-    "cmdport 0",
-    ...(cmd !== null ? [`bindcmdaddress ${cmd}`] : []),
+    ...(monitor
+      ? [
+          "# chronyd's command port on loopback only: it answers monitoring requests (tracking, sources),",
+          "# which is all stratum1d needs for the panel and the status (chrony.monitor); every other",
+          "# command is refused there. Commands that change chrony go over the unix socket alone.",
+          `cmdport ${monitor.port}`,
+          "bindcmdaddress 127.0.0.1",
+          "bindcmdaddress ::1",
+        ]
+      : ["# chrony.monitor = off: no UDP command port; chronyc on this box uses the unix socket.", "cmdport 0"]),
+    "# The control socket (root, and the groups chrony's stratum1 drop-in lets in).",
+    `bindcmdaddress ${control}`,
     "# Directives added by hand, kept across image updates (*.conf).",
     `confdir ${paths.confDir}`,
   );

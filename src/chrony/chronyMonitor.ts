@@ -1,15 +1,19 @@
 /*
  * What chrony makes of the box's time, for the front panel, the status and
- * the alarms: polled from chronyd's command socket with `chronyc -c` (tracking,
- * sources and serverstats every few seconds, the client list once a minute,
- * since on a pool server it can run to thousands of rows). chronyc's -n keeps
- * it from ever waiting on DNS. A poll still in flight is never doubled.
+ * the alarms: read with chrony's own command protocol (cmdmon/), no chronyc
+ * process. Tracking and sources every few seconds over chronyd's UDP command
+ * port, which answers monitoring requests only; the server statistics (NTP
+ * requests served and dropped) and, once a minute, the client list over the
+ * unix control socket when chrony.control allows it. Without it those two
+ * are null with the reason, and the rest reads on. A poll still in flight is
+ * never doubled; a chronyd that does not answer is reported once.
  */
-import type { ChronyQuery } from "../hal/chronyChannel.js";
 import type { Clock } from "../hal/clock.js";
 import type { Logger } from "../log/logger.js";
-import { countRecentClients, parseServerStats, parseSources, parseTracking } from "./chronycCsv.js";
 import type { ChronyStatus } from "../status/contract.js";
+import type { ChronyReader } from "./cmdmon/chronyReader.js";
+import { CmdmonError } from "./cmdmon/errors.js";
+import { countRecentNtpClients } from "./cmdmon/views.js";
 
 export const POLL_MS = 5000;
 const CLIENTS_EVERY_MS = 60_000;
@@ -17,7 +21,7 @@ const CLIENTS_EVERY_MS = 60_000;
 const CLIENT_WINDOW_S = 3600;
 
 export class ChronyMonitor {
-  private current: ChronyStatus = { reachable: false, error: null, updatedAt: null, tracking: null, selected: null, sources: [], ntp: null };
+  private current: ChronyStatus = { reachable: false, error: null, updatedAt: null, tracking: null, selected: null, sources: [], ntp: null, ntpUnavailable: null };
   private polling = false;
   private clientsReadMs = -Infinity;
   private lastNtp: { received: number; atMs: number } | undefined;
@@ -25,7 +29,7 @@ export class ChronyMonitor {
   private stopTimer: (() => void) | undefined;
 
   constructor(
-    private readonly run: ChronyQuery,
+    private readonly reader: ChronyReader,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly clientsEveryMs = CLIENTS_EVERY_MS,
@@ -49,38 +53,50 @@ export class ChronyMonitor {
     if (this.polling) return;
     this.polling = true;
     try {
-      const [tracking, sources, stats] = await Promise.all([this.run(["tracking"]), this.run(["sources"]), this.run(["serverstats"])]);
-      if (this.clock.monotonicMs() - this.clientsReadMs >= this.clientsEveryMs) {
-        this.clients = countRecentClients(await this.run(["clients"]), CLIENT_WINDOW_S);
-        this.clientsReadMs = this.clock.monotonicMs();
-      }
-      const t = parseTracking(tracking);
-      if (!t) throw new Error(`chronyc tracking: unexpected output ${JSON.stringify(tracking.slice(0, 80))}`);
-      const list = parseSources(sources);
-      const s = parseServerStats(stats);
-      const nowMs = this.clock.monotonicMs();
-      let perSecond: number | null = null;
-      if (s && this.lastNtp && s.ntpReceived >= this.lastNtp.received && nowMs > this.lastNtp.atMs) perSecond = ((s.ntpReceived - this.lastNtp.received) * 1000) / (nowMs - this.lastNtp.atMs);
-      if (s) this.lastNtp = { received: s.ntpReceived, atMs: nowMs };
+      const tracking = await this.reader.tracking();
+      const sources = await this.reader.sources();
+      const { ntp, ntpUnavailable } = await this.ntpFigures();
       if (this.current.error) this.log.info("chrony: reachable again");
       this.current = {
         reachable: true,
         error: null,
         updatedAt: new Date(this.clock.realtimeUs() / 1000).toISOString(),
-        tracking: t,
-        selected: list.find((x) => x.state === "*") ?? null,
-        sources: list,
-        ntp: s ? { received: s.ntpReceived, dropped: s.ntpDropped, perSecond, clients: this.clients } : null,
+        tracking,
+        selected: sources.find((x) => x.state === "*") ?? null,
+        sources,
+        ntp,
+        ntpUnavailable,
       };
     } catch (err) {
       const message = (err as Error).message;
       if (message !== this.current.error) this.log.warn(`chrony: ${message}`);
       // The figures of a chronyd that no longer answers are not shown as if current.
-      this.current = { reachable: false, error: message, updatedAt: this.current.updatedAt, tracking: null, selected: null, sources: [], ntp: null };
+      this.current = { reachable: false, error: message, updatedAt: this.current.updatedAt, tracking: null, selected: null, sources: [], ntp: null, ntpUnavailable: null };
       this.lastNtp = undefined;
       this.clientsReadMs = -Infinity;
     } finally {
       this.polling = false;
     }
+  }
+
+  /** NTP requests served and clients, from the control socket; null with the reason where chrony.control does not allow them. */
+  private async ntpFigures(): Promise<Pick<ChronyStatus, "ntp" | "ntpUnavailable">> {
+    let stats: Awaited<ReturnType<ChronyReader["serverStats"]>>;
+    try {
+      stats = await this.reader.serverStats();
+    } catch (err) {
+      // A refusal (no control socket, 501) is a setting, not an outage: the rest of the figures stand.
+      if (err instanceof CmdmonError && (err.reason === "noControlSocket" || err.reason === "unauthorised")) return { ntp: null, ntpUnavailable: err.message };
+      throw err;
+    }
+    if (this.clock.monotonicMs() - this.clientsReadMs >= this.clientsEveryMs) {
+      this.clients = countRecentNtpClients(await this.reader.clients(), CLIENT_WINDOW_S);
+      this.clientsReadMs = this.clock.monotonicMs();
+    }
+    const nowMs = this.clock.monotonicMs();
+    let perSecond: number | null = null;
+    if (this.lastNtp && stats.ntpReceived >= this.lastNtp.received && nowMs > this.lastNtp.atMs) perSecond = ((stats.ntpReceived - this.lastNtp.received) * 1000) / (nowMs - this.lastNtp.atMs);
+    this.lastNtp = { received: stats.ntpReceived, atMs: nowMs };
+    return { ntp: { received: stats.ntpReceived, dropped: stats.ntpDropped, perSecond, clients: this.clients }, ntpUnavailable: null };
   }
 }

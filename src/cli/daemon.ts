@@ -16,10 +16,10 @@ import type { Clock } from "../hal/clock.js";
 import type { Hardware } from "../hal/hardware.js";
 import { systemClock } from "../hal/linux/systemClock.js";
 import { stdoutLogger, type Logger } from "../log/logger.js";
-import { startService } from "../main.js";
+import { startService, type Service } from "../main.js";
 import { EXIT } from "./exitCodes.js";
 
-export type HardwareBuilder = (cfg: Config, clock: Clock, log: Logger) => Hardware;
+export type HardwareBuilder = (cfg: Config, clock: Clock, log: Logger) => Promise<Hardware>;
 
 export function runDaemon(argv: readonly string[], buildHardware: HardwareBuilder): void {
   let cmd: CommandLine;
@@ -52,14 +52,14 @@ export function runDaemon(argv: readonly string[], buildHardware: HardwareBuilde
   log.info(
     `stratum1d starting: serial ${cfg["serial.path"]} @ ${cfg["serial.baud"]}, chrony SOCK ${cfg["chrony.sock"] ?? "off"}, SHM ${cfg["shm.unit"] ?? "off"}; pulse: kernel ${cfg["pps.sysfs"] ?? "off"}, GPIO ${cfg["pps.gpio"] ?? "off"}, PPS SOCK ${cfg["pps.sock"] ?? "off"}, PPS SHM ${cfg["pps.shm"] ?? "off"}, edge ${cfg["pps.edge"]}`,
   );
-  const service = startService(cfg, buildHardware(cfg, clock, log), clock, log);
+  let service: Service | undefined;
   let stopping = false;
   const shutdown = (sig: string): void => {
     // A second signal (Ctrl-C twice, or a terminal's SIGINT after the manager's SIGTERM) changes nothing.
     if (stopping) return;
     stopping = true;
     log.info(`stratum1d stopping (${sig})`);
-    service.stop().then(
+    (service ? service.stop() : Promise.resolve()).then(
       () => process.exit(EXIT.ok),
       (err: Error) => {
         log.error(`stratum1d: stop failed: ${err.message}`);
@@ -69,4 +69,13 @@ export function runDaemon(argv: readonly string[], buildHardware: HardwareBuilde
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));
+  buildHardware(cfg, clock, log).then(
+    (hardware) => {
+      if (!stopping) service = startService(cfg, hardware, clock, log);
+    },
+    (err: Error) => {
+      log.error(`stratum1d: cannot set up its hardware: ${err.message}`);
+      process.exit(EXIT.software);
+    },
+  );
 }

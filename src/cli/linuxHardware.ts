@@ -3,12 +3,12 @@
  * node-serialport's binding and the native reader, the kernel's PPS device in
  * sysfs, a GPIO pin through onoff, /dev/i2c-N, unix datagrams and SysV SHM
  * through the native addon, the host's figures from /proc and /sys, chrony
- * through chronyc. Nothing here is used by the simulator or the tests' fakes.
+ * over its UDP command port and, where allowed, its unix control socket.
  */
-import type { Config } from "../config/schema.js";
+import { parseLoopbackPort, type Config } from "../config/schema.js";
 import type { Clock } from "../hal/clock.js";
+import type { CommandChannel } from "../hal/commandChannel.js";
 import type { Hardware } from "../hal/hardware.js";
-import { chronycQuery } from "../hal/linux/chronycQuery.js";
 import { I2cBusDevice } from "../hal/linux/i2cBusDevice.js";
 import { KernelPpsSysfs } from "../hal/linux/kernelPpsSysfs.js";
 import { native } from "../hal/linux/native.js";
@@ -17,9 +17,11 @@ import { procHostProbe } from "../hal/linux/procHostProbe.js";
 import { SerialPortSource } from "../hal/linux/serialPortSource.js";
 import { systemdNotifier } from "../hal/linux/systemdNotify.js";
 import { sysvShm } from "../hal/linux/sysvShm.js";
+import { openUdpCommandChannel } from "../hal/linux/udpCommandChannel.js";
+import { openUnixCommandChannel } from "../hal/linux/unixCommandChannel.js";
 import { unixDatagramPort } from "../hal/linux/unixDatagramPort.js";
 
-export function linuxHardware(cfg: Config, clock: Clock, onError: (message: string) => void): Hardware {
+export async function linuxHardware(cfg: Config, clock: Clock, onError: (message: string) => void): Promise<Hardware> {
   const hw: Hardware = {
     serial: new SerialPortSource(cfg["serial.path"], cfg["serial.baud"], clock),
     datagrams: unixDatagramPort(),
@@ -30,8 +32,30 @@ export function linuxHardware(cfg: Config, clock: Clock, onError: (message: stri
   if (cfg["pps.sysfs"]) hw.kernelPps = new KernelPpsSysfs(cfg["pps.sysfs"], clock);
   if (cfg["pps.gpio"] !== null) hw.gpioPps = new OnoffGpioLine(cfg["pps.gpio"]);
   if (cfg["lcd.bus"] !== null) hw.i2c = new I2cBusDevice(cfg["lcd.bus"]);
-  if (cfg["chrony.command"]) hw.chrony = chronycQuery(cfg["chrony.command"]);
+  const chrony = await chronyChannels(cfg, onError);
+  if (chrony.monitoring || chrony.control) hw.chrony = chrony;
   const manager = systemdNotifier(process.env, onError);
   if (manager) hw.serviceManager = manager;
   return hw;
+}
+
+/** chronyd's command sockets the config allows; one that cannot be opened is reported, and the service runs on without its figures. */
+async function chronyChannels(cfg: Config, onError: (message: string) => void): Promise<{ monitoring?: CommandChannel; control?: CommandChannel }> {
+  const out: { monitoring?: CommandChannel; control?: CommandChannel } = {};
+  const monitor = cfg["chrony.monitor"] ? parseLoopbackPort(cfg["chrony.monitor"]) : undefined;
+  if (monitor) {
+    try {
+      out.monitoring = await openUdpCommandChannel(monitor.host, monitor.port);
+    } catch (err) {
+      onError(`chrony: ${(err as Error).message}`);
+    }
+  }
+  if (cfg["chrony.control"]) {
+    try {
+      out.control = await openUnixCommandChannel(cfg["chrony.control"]);
+    } catch (err) {
+      onError(`chrony: ${(err as Error).message}; the NTP request counts and the client list are not read (set chrony.control = off to stop trying)`);
+    }
+  }
+  return out;
 }

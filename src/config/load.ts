@@ -16,6 +16,14 @@ export class ConfigError extends Error {
 
 const isKey = (k: string): k is ConfigKey => Object.hasOwn(SCHEMA, k);
 
+/**
+ * Keys renamed since a release, read under their new name so a box's
+ * stratum1.conf keeps working after an update. chrony.command named chronyd's
+ * unix command socket, which is chrony.control now that the figures are read
+ * over the monitoring port (chrony.monitor).
+ */
+const RENAMED: Readonly<Record<string, ConfigKey>> = { "chrony.command": "chrony.control" };
+
 function closest(key: string): string | undefined {
   let best: string | undefined;
   let bestD = 3;
@@ -41,7 +49,8 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Applies one key=value, pushing a problem (with where) instead of throwing. */
-export function applySetting(cfg: Config, key: string, raw: string, where: string, problems: string[]): void {
+export function applySetting(cfg: Config, given: string, raw: string, where: string, problems: string[]): void {
+  const key = RENAMED[given] ?? given;
   if (!isKey(key)) {
     const hint = closest(key);
     problems.push(`${where}: unknown key '${key}'${hint ? `; did you mean '${hint}'?` : ""}`);

@@ -153,6 +153,29 @@ const allowList = (doc: string, def: string): KeySpec<string> => ({
   },
 });
 
+/**
+ * ADDRESS:PORT on loopback, or off: chronyd's UDP command port must never be
+ * reachable from the network, so only 127.0.0.1 and [::1] are accepted. Kept
+ * as the text; parseLoopbackPort reads it.
+ */
+const loopbackPort = (doc: string, def: string | null): KeySpec<string | null> => ({
+  doc,
+  default: def,
+  values: "127.0.0.1:PORT or [::1]:PORT (PORT from 1 to 65535), or off",
+  parse: (raw) => {
+    if (raw === "off" || raw === "none" || raw === "") return { ok: true, value: null };
+    return parseLoopbackPort(raw) ? { ok: true, value: raw } : { ok: false, fix: "give 127.0.0.1:PORT or [::1]:PORT (chronyd's command port is loopback only; Debian's is 323), or 'off'" };
+  },
+});
+
+/** The host and port of a chrony.monitor value (validated by the schema). */
+export function parseLoopbackPort(raw: string): { host: "127.0.0.1" | "::1"; port: number } | undefined {
+  const m = /^(127\.0\.0\.1|\[::1\]):(\d{1,5})$/.exec(raw);
+  const port = Number(m?.[2]);
+  if (!m || port < 1 || port > 65535) return undefined;
+  return { host: m[1] === "127.0.0.1" ? "127.0.0.1" : "::1", port };
+}
+
 /** A file chrony reads (no socket-length limit). */
 const filePath = (doc: string): KeySpec<string | null> => ({ doc, default: null, values: "an absolute path without blanks, or off", parse: parsePathOrOff });
 
@@ -177,8 +200,12 @@ export const SCHEMA = {
     ["auto", "after", "before"] as const,
   ),
   "pps.holdover": int("seconds to keep labelling pulses by count when the receiver's time stops (never across a UTC midnight); 0 stops at once", 60, 0, 3600),
-  "chrony.command": optionalPath(
-    "chronyd's command socket, read with 'chronyc -c' for the figures on the panel and in the status (an unprivileged user needs chrony's stratum1 drop-in), or 'off'",
+  "chrony.monitor": loopbackPort(
+    "chronyd's UDP command port, where chronyd answers monitoring requests only (tracking, sources): the figures on the panel and in the status are read there, as ADDRESS:PORT on loopback; or 'off'",
+    "127.0.0.1:323",
+  ),
+  "chrony.control": optionalPath(
+    "chronyd's unix control socket, which answers every command: stratum1d reads only the NTP request counts and the client list there (chronyd answers those nowhere else), and only with this set; 'off' keeps the service to the monitoring port (see the chrony guide for what control access would allow)",
     "/run/chrony/chronyd.sock",
   ),
   "lcd.bus": intOrOff("I2C bus of the LCD backpack (/dev/i2c-N; the Pi header's is 1, after dtparam=i2c_arm=on), or 'off' for a box without display", 1, 0, 31),

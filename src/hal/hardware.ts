@@ -9,7 +9,7 @@
  * are features the box does without (no display, no pulse wire).
  */
 import type { ByteSource } from "./byteSource.js";
-import type { ChronyQuery } from "./chronyChannel.js";
+import type { CommandChannel } from "./commandChannel.js";
 import type { DatagramPort } from "./datagramPort.js";
 import type { GpioLine } from "./gpioLine.js";
 import type { HostProbe } from "./hostProbe.js";
@@ -34,8 +34,12 @@ export interface Hardware {
   /** The SHM refclock segments of ntpd/ntpsec (and chrony's refclock SHM). */
   shm: ShmSegments;
   host: HostProbe;
-  /** chrony's figures; absent when the service does not read them. */
-  chrony?: ChronyQuery;
+  /**
+   * chronyd's command sockets: its UDP port, which answers monitoring
+   * requests only, and its unix control socket, held only where the config
+   * allows it (chrony.control). Absent when the service does not read chrony.
+   */
+  chrony?: { monitoring?: CommandChannel; control?: CommandChannel };
   /** systemd's notify socket, when run by systemd. */
   serviceManager?: ServiceManager;
 }

@@ -244,6 +244,8 @@ export interface ChronyStatus {
     /** Clients that sent a request in the last hour; null until the client list was read. */
     clients: number | null;
   } | null;
+  /** Why ntp is null while chrony answers: chronyd gives those figures only on its control socket (chrony.control). */
+  ntpUnavailable: string | null;
 }
 
 export interface HostStatus {

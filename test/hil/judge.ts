@@ -90,7 +90,7 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
   const emu = new LcdEmulator(0x27, 16, 2, () => clock.realtimeUs());
   const i2c = await serveI2cBus(join(dir, "i2c.sock"), emu);
   const status = join(dir, "status.json");
-  const settings = { "chrony.command": chrony.cmdSocket, "capture.socket": join(dir, "capture.sock"), "lcd.page": "2", ...(sc.service ?? {}) };
+  const settings = { "chrony.monitor": chrony.monitor, "chrony.control": chrony.cmdSocket, "capture.socket": join(dir, "capture.sock"), "lcd.page": "2", ...(sc.service ?? {}) };
   const args = [
     "--lcd-socket",
     i2c.path,

@@ -27,7 +27,6 @@ import { buildScenarioCaptures } from "./scenarioLibrary.js";
 import { judgeScenarioVirtual } from "./virtualJudge.js";
 
 const HIL = fileURLToPath(new URL("./hil.js", import.meta.url));
-const JOBS = 4;
 /** Judged against real chronyd too: what only the real components can show. */
 const REAL_TIME: readonly string[] = ["chrony-restart", "unplug-replug", "leap-second"];
 /** Not yet in virtual time: the leap announcement reaches the chronyd model only through the samples' leap flag. */
@@ -55,13 +54,10 @@ test("the scenario library in virtual time: the whole service on the fakes, ever
   }
 });
 
-test("scenarios whose point is a real component, replayed into stratum1d and judged by real chronyd", { concurrency: JOBS, timeout: 1_200_000 }, async (t) => {
-  let started = 0;
+// One at a time: each is judged against real time, and boxes side by side on two CPUs starve each other.
+test("scenarios whose point is a real component, replayed into stratum1d and judged by real chronyd", { concurrency: 1, timeout: 1_200_000 }, async (t) => {
   const runs = REAL_TIME.map((name) =>
     t.test(name, async () => {
-      // Starting a box is a burst of CPU: the first few start seconds apart.
-      const slot = started++;
-      if (slot < JOBS) await new Promise((r) => setTimeout(r, slot * 4000));
       const { code, out } = await judgeInChild(name);
       assert.equal(code, 0, out);
       assert.match(out, / 0 wrong/, out);
@@ -69,8 +65,6 @@ test("scenarios whose point is a real component, replayed into stratum1d and jud
   );
   runs.push(
     t.test("the rig back end through its pins: a pty as the rig's UART, a sysfs GPIO whose value the service reads as its pulse", async () => {
-      const slot = started++;
-      if (slot < JOBS) await new Promise((r) => setTimeout(r, slot * 4000));
       const startS = Date.UTC(2026, 10, 20, 12) / 1000;
       const capture = convertEpochs(splitEpochs(readCapture("neo-m8n.log")), { baud: 9600, delayMs: 150, startS, epochs: 50, pulses: "fix", header: { receiver: "u-blox NEO-M8N" } });
       const verdict = await judgeScenario(
@@ -102,7 +96,8 @@ test("scenarios whose point is a real component, replayed into stratum1d and jud
               applianceSerial: wire.device,
               ppsSysfs: "off",
               pulseArgs: ["--pps-sysfs", "off", "--gpio-fifo", join(root, "gpio529", "value")],
-              toleranceS: 0.02,
+              // User-space stamps carry the event loop's latency, tens of ms on a loaded machine; a wrong second is a whole one.
+              toleranceS: 0.2,
             });
             const close = rig.close.bind(rig);
             rig.close = async () => {

@@ -1,4 +1,10 @@
-/* chrony's figures for the panel and the status, read from a real chronyd with chronyc -c: tracking, sources, NTP clients served, and a chronyd that goes away. */
+/*
+ * chrony's figures for the panel and the status, read from a real chronyd
+ * with chrony's command protocol: tracking and sources over its UDP command
+ * port, the NTP requests and clients served over its control socket (and,
+ * without the control socket, everything else still read); a chronyd that
+ * goes away is reported once and its figures are no longer shown.
+ */
 import assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -7,7 +13,11 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { ChronyMonitor } from "../../src/chrony/chronyMonitor.js";
-import { chronycQuery } from "../../src/hal/linux/chronycQuery.js";
+import { ChronyReader } from "../../src/chrony/cmdmon/chronyReader.js";
+import { CmdmonClient } from "../../src/chrony/cmdmon/client.js";
+import { parseLoopbackPort } from "../../src/config/schema.js";
+import { openUdpCommandChannel } from "../../src/hal/linux/udpCommandChannel.js";
+import { openUnixCommandChannel } from "../../src/hal/linux/unixCommandChannel.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
 import { createLogger } from "../../src/log/logger.js";
 import { startChronyd } from "../../sim/run/chronyd.js";
@@ -25,15 +35,27 @@ async function ntpRequests(port: number, n: number): Promise<number> {
   return replies;
 }
 
-test("chrony's tracking, sources and served clients come from chronyc -c; a stopped chronyd is reported once, not shown as current", { timeout: 30_000 }, async () => {
+test("chrony's tracking and sources over the monitoring port, served clients over the control socket; a stopped chronyd is reported once, not shown as current", { timeout: 30_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "stratum1-chronymon-"));
   const port = 20000 + (process.pid % 20000);
   const chrony = await startChronyd(dir, [`refclock SOCK ${dir}/nmea.sock refid NMEA poll 2`], { ntpPort: port });
   const logLines: string[] = [];
+  const clock = systemClock();
+  const { host, port: cmdPort } = parseLoopbackPort(chrony.monitor)!;
+  const udp = await openUdpCommandChannel(host, cmdPort);
+  const unix = await openUnixCommandChannel(chrony.cmdSocket);
   const monitor = new ChronyMonitor(
-    chronycQuery(chrony.cmdSocket),
-    systemClock(),
+    new ChronyReader({ monitoring: new CmdmonClient(udp, clock), control: new CmdmonClient(unix, clock) }),
+    clock,
     createLogger((l) => logLines.push(l)),
+    0,
+  );
+  // chrony.control = off: the monitoring port alone.
+  const udpOnly = await openUdpCommandChannel(host, cmdPort);
+  const leastPrivilege = new ChronyMonitor(
+    new ChronyReader({ monitoring: new CmdmonClient(udpOnly, clock) }),
+    clock,
+    createLogger(() => undefined),
     0,
   );
   try {
@@ -55,15 +77,27 @@ test("chrony's tracking, sources and served clients come from chronyc -c; a stop
     assert.ok(st.ntp?.perSecond !== null && st.ntp!.perSecond! > 0, `rate ${st.ntp?.perSecond}`);
     assert.equal(st.ntp?.clients, 1, "one client (127.0.0.1) served in the last hour");
 
+    await leastPrivilege.poll();
+    const lp = leastPrivilege.status();
+    assert.equal(lp.reachable, true, lp.error ?? "");
+    assert.deepEqual(
+      lp.sources.map((s) => s.name),
+      ["NMEA"],
+      "tracking and sources come over the monitoring port alone",
+    );
+    assert.equal(lp.ntp, null);
+    assert.match(lp.ntpUnavailable ?? "", /needs the control socket.*chrony\.control is off/);
+
     await chrony.stop();
     await monitor.poll();
     await monitor.poll();
     st = monitor.status();
     assert.equal(st.reachable, false);
     assert.equal(st.tracking, null, "no stale figures from a chronyd that no longer answers");
-    assert.match(st.error ?? "", /chronyd not reachable on .*chronyd\.sock/);
+    assert.match(st.error ?? "", /^tracking: nothing answers on udp 127\.0\.0\.1:\d+ \(ECONNREFUSED\): is chronyd running/);
     assert.equal(logLines.filter((l) => l.includes("chrony:")).length, 1, "logged once");
   } finally {
+    for (const c of [udp, unix, udpOnly]) c.close();
     await chrony.stop();
     rmSync(dir, { recursive: true, force: true });
   }

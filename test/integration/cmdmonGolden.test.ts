@@ -21,7 +21,7 @@ import { SERVER_STATS } from "../../src/chrony/cmdmon/serverStats.js";
 import { N_SOURCES, SOURCE_DATA } from "../../src/chrony/cmdmon/sources.js";
 import { SOURCESTATS } from "../../src/chrony/cmdmon/sourceStats.js";
 import { TRACKING } from "../../src/chrony/cmdmon/tracking.js";
-import { parseServerStats, parseSources, parseSourceStats, parseTracking } from "../../src/chrony/chronycCsv.js";
+import { parseServerStats, parseSources, parseSourceStats, parseTracking } from "../../sim/run/chronycCsv.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
 import { client, FakeChronyd, gpsBoxModel, refclockSource, serverSource } from "../../sim/fakes/fakeChronyd.js";
 

@@ -49,7 +49,7 @@ test("stratum1ctl on the simulated appliance: LOCKED PPS once chrony selects the
   let stopFeeding = async (): Promise<void> => undefined;
   const rig = await startRig({
     chronyLines: (dir) => [`refclock SOCK ${dir}/nmea.sock refid NMEA poll 1 noselect`, `refclock SOCK ${dir}/pps.sock refid PPS poll 1 precision 1e-7`],
-    daemonArgs: (p) => {
+    daemonArgs: (p, chrony) => {
       const dir = dirname(p.device);
       kernel = new FakeKernelPps(join(dir, "pps0"));
       conf = join(dir, "stratum1.conf");
@@ -62,7 +62,9 @@ test("stratum1ctl on the simulated appliance: LOCKED PPS once chrony selects the
           `pps.sysfs = ${kernel.dir}`,
           `pps.sock = ${join(dir, "pps.sock")}`,
           `status.path = ${p.status}`,
+          // chrony.command is the name older boxes' files use for the control socket: still read.
           `chrony.command = ${join(dir, "chronyd.sock")}`,
+          `chrony.monitor = ${chrony.monitor}`,
           "lcd.bus = off",
           "",
         ].join("\n"),

@@ -44,7 +44,24 @@ for (const where of ["path", "abstract"] as const) {
     const path = where === "path" ? join(dir, "notify") : `@stratum1-test-notify-${process.pid}`;
     const sock = listen(path);
     const daemon = spawnDaemon(
-      ["--serial", join(dir, "no-such-tty"), "--sock", "off", "--status", "off", "--pps-sysfs", "off", "--set", "lcd.bus=off", "--set", "chrony.command=off", "--set", "capture.socket=off"],
+      [
+        "--serial",
+        join(dir, "no-such-tty"),
+        "--sock",
+        "off",
+        "--status",
+        "off",
+        "--pps-sysfs",
+        "off",
+        "--set",
+        "lcd.bus=off",
+        "--set",
+        "chrony.monitor=off",
+        "--set",
+        "chrony.control=off",
+        "--set",
+        "capture.socket=off",
+      ],
       undefined,
       {
         ...process.env,

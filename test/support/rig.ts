@@ -29,7 +29,7 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(opts: { chronyLines: (dir: string) => string[]; daemonArgs: (paths: Rig["paths"]) => string[]; kernelPps?: boolean }): Promise<Rig> {
+export async function startRig(opts: { chronyLines: (dir: string) => string[]; daemonArgs: (paths: Rig["paths"], chrony: Chronyd) => string[]; kernelPps?: boolean }): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), "stratum1-it-"));
   const paths = { device: join(dir, "gps"), feed: join(dir, "feed"), sock: join(dir, "nmea.sock"), status: join(dir, "status.json") };
   const chrony = await startChronyd(dir, opts.chronyLines(dir));
@@ -37,7 +37,7 @@ export async function startRig(opts: { chronyLines: (dir: string) => string[]; d
   const kernel = opts.kernelPps ? new FakeKernelPps(join(dir, "pps0")) : undefined;
   const ppsArgs = kernel ? ["--pps-sysfs", kernel.dir, "--pps-sock", join(dir, "pps.sock")] : [];
   // chrony's figures come from this run's chronyd; no display unless the test brings one.
-  const daemon = spawnDaemon(["--set", `chrony.command=${chrony.cmdSocket}`, "--set", "lcd.bus=off", "--set", `capture.socket=${join(dir, "capture.sock")}`, ...ppsArgs, ...opts.daemonArgs(paths)]);
+  const daemon = spawnDaemon([...chrony.serviceSettings(), "--set", "lcd.bus=off", "--set", `capture.socket=${join(dir, "capture.sock")}`, ...ppsArgs, ...opts.daemonArgs(paths, chrony)]);
   const clock = systemClock();
   await daemon.waitFor(/serial: .* open at/, 10_000);
   const rig: Rig = {

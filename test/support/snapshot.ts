@@ -49,6 +49,7 @@ export function chronyOnPps(nowUs: number): ChronyStatus {
     selected: pps,
     sources: [pps],
     ntp: { received: 123456, dropped: 0, perSecond: 42.5, clients: 317 },
+    ntpUnavailable: null,
   };
 }
 

@@ -50,7 +50,9 @@ test("the default config: chronyd parses it, with the labelled pulse preferred, 
     "makestep 1 3",
     "rtcsync",
     "driftfile /var/lib/chrony/chrony.drift",
-    "cmdport 0",
+    "cmdport 323",
+    "bindcmdaddress 127.0.0.1",
+    "bindcmdaddress ::1",
     "bindcmdaddress /run/chrony/chronyd.sock",
   ]) {
     assert.ok(directives.includes(line), `missing: ${line}\nin:\n${directives.join("\n")}`);
@@ -130,7 +132,7 @@ test("a real chronyd started from the generated file shows both refclocks and th
   const dir = mkdtempSync(join(tmpdir(), "stratum1-chronyrun-"));
   const stateDir = join(dir, "state");
   mkdirSync(stateDir);
-  const cfg = config({ "chrony.sock": join(dir, "nmea.sock"), "pps.sock": join(dir, "pps.sock"), "chrony.command": join(dir, "chronyd.sock"), "ntp.servers": "127.0.0.1" });
+  const cfg = config({ "chrony.sock": join(dir, "nmea.sock"), "pps.sock": join(dir, "pps.sock"), "chrony.control": join(dir, "chronyd.sock"), "ntp.servers": "127.0.0.1" });
   // Test-local paths for what the appliance keeps in /var/lib and /run; startChronyd appends 'port 0'
   // (no NTP port on this machine) and its own pid and log files.
   const chronyd = await startChronyd(dir, [chronyConf(cfg, { stateDir, confDir: join(dir, "chrony.d") })]);
@@ -150,4 +152,24 @@ test("a real chronyd started from the generated file shows both refclocks and th
     await chronyd.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("chronyd's command port: on loopback for the monitoring figures (chrony.monitor), closed with it off; the unix socket always there for the operator's chronyc", () => {
+  const on = parsedByChronyd(chronyConf(config({ "chrony.monitor": "[::1]:4323", "chrony.control": "off" })));
+  for (const line of ["cmdport 4323", "bindcmdaddress 127.0.0.1", "bindcmdaddress ::1", "bindcmdaddress /run/chrony/chronyd.sock"]) assert.ok(on.includes(line), `missing: ${line}`);
+  const off = parsedByChronyd(chronyConf(config({ "chrony.monitor": "off" })));
+  assert.ok(off.includes("cmdport 0") && off.includes("bindcmdaddress /run/chrony/chronyd.sock"), off.join("\n"));
+  assert.ok(!off.some((d) => d === "bindcmdaddress 127.0.0.1"));
+  const problems: string[] = [];
+  for (const bad of ["0.0.0.0:323", "192.0.2.1:323", "127.0.0.1", "127.0.0.1:70000"]) applySetting(defaults(), "chrony.monitor", bad, "test", problems);
+  assert.equal(problems.length, 4, problems.join("\n"));
+  assert.match(problems[0]!, /loopback only/);
+});
+
+test("a stratum1.conf from before chrony.control still works: chrony.command names the control socket", () => {
+  const cfg = defaults();
+  const problems: string[] = [];
+  applySetting(cfg, "chrony.command", "/run/chrony/other.sock", "stratum1.conf:12", problems);
+  assert.deepEqual(problems, []);
+  assert.equal(cfg["chrony.control"], "/run/chrony/other.sock");
 });

@@ -147,16 +147,15 @@ test("pps: state, delay, jitter, and the last 20 edges each with the second it w
   assert.match(r.out, /latest refusal: spurious-edge: edge at .* is off the one-second grid/);
 });
 
-test("chrony: an unreachable chronyd is named with the fix, exit 1; chrony.command off says how to point at it", async () => {
+test("chrony: an unreachable chronyd is named with the fix, exit 1, on the unix socket and on the monitoring port; a bad --monitor is a usage error", async () => {
   const dir = tmp();
   const r = await ctl(["chrony", "--socket", join(dir, "no-chronyd.sock"), "--status", join(dir, "none.json")], { nowUs: END_US });
   assert.equal(r.code, 1);
-  assert.match(r.err, /chronyd not reachable on .*no-chronyd\.sock: is chrony running \(systemctl status chrony\)/);
-  const conf = join(dir, "c.conf");
-  writeFileSync(conf, "chrony.command = off\n");
-  const off = await ctl(["chrony", "--config", conf], { nowUs: END_US });
-  assert.equal(off.code, 78, "a config problem (EX_CONFIG)");
-  assert.match(off.err, /chrony\.command is off in .*c\.conf; give chronyd's command socket with --socket PATH/);
+  assert.match(r.err, /no socket .*no-chronyd\.sock \(ENOENT\): is chronyd running, with 'bindcmdaddress .*no-chronyd\.sock' in chrony\.conf\?/);
+  const udp = await ctl(["chrony", "--monitor", "127.0.0.1:9", "--status", join(dir, "none.json")], { nowUs: END_US });
+  assert.equal(udp.code, 1);
+  assert.match(udp.err, /nothing answers on udp 127\.0\.0\.1:9 \(ECONNREFUSED\): is chronyd running/);
+  assert.equal((await ctl(["chrony", "--monitor", "0.0.0.0:323"], { nowUs: END_US })).code, 64);
 });
 
 test("logs: journalctl -u stratum1d with the operator's options; without journalctl, where to look instead", async () => {

@@ -172,7 +172,8 @@ const ALARMS: Array<{ name: string; make: (s: SnapshotFacts, nowUs: number) => v
   { name: "chrony not synchronised", make: (s) => void (s.chrony!.tracking!.leap = "unsynchronised"), screen: ["\x03NOT SYNCED", "chrony no source"] },
   {
     name: "chrony down",
-    make: (s) => void (s.chrony = { reachable: false, error: "chronyd not reachable on /run/chrony/chronyd.sock", updatedAt: null, tracking: null, selected: null, sources: [], ntp: null }),
+    make: (s) =>
+      void (s.chrony = { reachable: false, error: "chronyd not reachable on /run/chrony/chronyd.sock", updatedAt: null, tracking: null, selected: null, sources: [], ntp: null, ntpUnavailable: null }),
     screen: ["\x03CHRONY DOWN", "systemctl chrony"],
   },
   {

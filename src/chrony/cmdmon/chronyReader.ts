@@ -1,14 +1,14 @@
 /*
  * The figures the box shows, each asked where chronyd answers it and no
  * further: tracking, sources, sourcestats and activity over the monitoring
- * channel (chronyd's UDP command port, chrony.command), serverstats and the
+ * channel (chronyd's UDP command port, chrony.monitor), serverstats and the
  * client list over the control socket (chrony.control) only. Without a
  * control socket those two fail at once with reason "noControlSocket": the
  * status can say what is needed, and chronyd is not sent requests it would
  * refuse. With only a control socket, everything goes through it.
  */
 import type { ChronySource } from "../../status/contract.js";
-import type { ChronySourceStats } from "../chronycCsv.js";
+import type { ChronySourceStats } from "./views.js";
 import type { ChronyActivity } from "./activity.js";
 import type { CmdmonClient } from "./client.js";
 import { CmdmonError } from "./errors.js";

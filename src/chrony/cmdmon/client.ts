@@ -46,7 +46,7 @@ import { randomBytes } from "node:crypto";
 import type { Clock } from "../../hal/clock.js";
 import type { CommandChannel } from "../../hal/commandChannel.js";
 import type { ChronySource } from "../../status/contract.js";
-import type { ChronySourceStats } from "../chronycCsv.js";
+import type { ChronySourceStats } from "./views.js";
 import { ACTIVITY, type ChronyActivity } from "./activity.js";
 import { CLIENT_ACCESSES, CLIENTS_PER_PAGE } from "./clientAccesses.js";
 import { Stt, statusOf } from "./codes.js";

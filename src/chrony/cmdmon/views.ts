@@ -11,13 +11,32 @@
  */
 import type { Instant } from "../../hal/instant.js";
 import type { ChronyLeap, ChronySource, ChronyTracking } from "../../status/contract.js";
-import type { ChronyServerStats, ChronySourceStats } from "../chronycCsv.js";
 import type { ClientAccessReport } from "./clientAccesses.js";
 import type { ServerStatsReport } from "./serverStats.js";
 import { NO_SAMPLE, SOURCE_MODE, type SourceReport } from "./sources.js";
 import type { SourceStatsReport } from "./sourceStats.js";
 import type { TrackingReport } from "./tracking.js";
 import { ipv4FromString, refidToHex, refidToString, type IpAddr } from "./wire.js";
+
+/** One row of `chronyc sourcestats`. */
+export interface ChronySourceStats {
+  name: string;
+  samples: number;
+  runs: number;
+  spanS: number;
+  frequencyPpm: number;
+  freqSkewPpm: number;
+  offsetS: number;
+  stdDevS: number;
+}
+
+/** `chronyc serverstats`: the NTP and command requests chronyd received and dropped. */
+export interface ChronyServerStats {
+  ntpReceived: number;
+  ntpDropped: number;
+  commandReceived: number;
+  commandDropped: number;
+}
 
 export interface CmdmonTracking extends ChronyTracking {
   /** When chrony last updated the clock ("Ref time"); 0 before the first update. */
@@ -153,7 +172,7 @@ export function clientView(r: ClientAccessReport): ChronyClientRecord {
   };
 }
 
-/** Clients that sent an NTP request within `withinS` seconds: the figure the panel shows (as countRecentClients does from chronyc's CSV). */
+/** Clients that sent an NTP request within `withinS` seconds: the figure the panel shows. */
 export function countRecentNtpClients(clients: readonly ChronyClientRecord[], withinS: number): number {
   return clients.filter((c) => c.ntpHits > 0 && c.lastNtpAgoS !== null && c.lastNtpAgoS <= withinS).length;
 }

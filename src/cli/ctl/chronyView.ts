@@ -5,7 +5,7 @@
  * it: which of its outputs feeds it and how many samples it delivered. Pure:
  * parsed chronyc records and the snapshot in, text out.
  */
-import type { ChronySourceStats } from "../../chrony/chronycCsv.js";
+import type { ChronySourceStats } from "../../chrony/cmdmon/views.js";
 import type { ChronySource, ChronyTracking } from "../../status/contract.js";
 import type { SinkStatus } from "../../status/contract.js";
 import type { StatusSnapshot } from "../../status/contract.js";
@@ -108,7 +108,7 @@ export function renderChrony(r: ChronyReadings, own: readonly OwnRefclock[], ctx
   );
   return [
     head,
-    `\n${style.bold("Sources")} (chronyc -c sources + sourcestats; last sample: + means the local clock is ahead)\n`,
+    `\n${style.bold("Sources")} (sources and sourcestats; last sample: + means the local clock is ahead)\n`,
     table,
     `\n${style.bold("stratum1d's refclocks")}${ctx.snapshotNote ? ` (${ctx.snapshotNote})` : ""}\n`,
     ownLines.length > 0 ? ownLines.join("\n") + "\n" : "  none configured (chrony.sock and pps.sock are off)\n",

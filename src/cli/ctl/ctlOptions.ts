@@ -2,7 +2,7 @@
  * Where stratum1ctl finds the service: the same config file the service
  * reads (--config FILE, else $STRATUM1_CONFIG, else /etc/stratum1/stratum1.conf
  * when it exists), loaded with the service's own loader, for status.path and
- * chrony.command; --status FILE points at a snapshot directly (tests,
+ * chrony.monitor; --status FILE points at a snapshot directly (tests,
  * debugging a copied file). Flags every view command shares are parsed here.
  */
 import { existsSync } from "node:fs";

@@ -47,7 +47,7 @@ function timeRows(s: StatusSnapshot, nowUs: number): Array<[string, string]> {
 
 function chronyRows(s: StatusSnapshot, nowUs: number): Array<[string, string]> {
   const c = s.chrony;
-  if (!c) return [["chrony", "not read (chrony.command is off)"]];
+  if (!c) return [["chrony", "not read (chrony.monitor and chrony.control are off)"]];
   if (!c.reachable) return [["chrony", `UNREACHABLE: ${c.error ?? "no answer yet"}`]];
   const t = c.tracking;
   const rows: Array<[string, string]> = [];

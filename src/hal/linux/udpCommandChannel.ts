@@ -52,7 +52,7 @@ class UdpCommandChannel implements CommandChannel {
   private describe(err: Error): string {
     const code = (err as NodeJS.ErrnoException).code ?? err.message;
     if (code === "ECONNREFUSED") {
-      return `nothing answers on ${this.name} (ECONNREFUSED): is chronyd running, with 'cmdport ${this.name.split(":").pop()}' in chrony.conf (stratum1's generated chrony.conf has 'cmdport 0')?`;
+      return `nothing answers on ${this.name} (ECONNREFUSED): is chronyd running (systemctl status chrony), with its command port open ('cmdport ${this.name.split(":").pop()}' in chrony.conf, which stratum1ctl chrony-config writes while chrony.monitor is set)?`;
     }
     return `${this.name}: ${code}`;
   }
@@ -65,7 +65,7 @@ export function openUdpCommandChannel(host = "127.0.0.1", port = DEFAULT_CMDPORT
     const socket = createSocket({ type: isIPv6(host) ? "udp6" : "udp4" });
     const failed = (err: Error): void => {
       socket.close();
-      reject(new Error(`cannot open a UDP socket to chronyd's command port ${name} (${(err as NodeJS.ErrnoException).code ?? err.message}): is the address right (chrony.command)?`));
+      reject(new Error(`cannot open a UDP socket to chronyd's command port ${name} (${(err as NodeJS.ErrnoException).code ?? err.message}): is the address right (chrony.monitor)?`));
     };
     socket.once("error", failed);
     socket.connect(port, host, () => {

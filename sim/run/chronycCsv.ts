@@ -1,28 +1,11 @@
 /*
- * chronyc's machine-readable output (`chronyc -c`, one CSV row per record),
+ * For the tests and the simulator (not shipped): chronyc's machine-readable output (`chronyc -c`, one CSV row per record),
  * parsed into named fields. The human tables change between chrony versions
  * and are never read. Field orders are chrony 4.x's (Debian 12 ships 4.3;
  * later versions only append fields).
  */
-import type { ChronyLeap, ChronySource, ChronyTracking } from "../status/contract.js";
-
-export interface ChronySourceStats {
-  name: string;
-  samples: number;
-  runs: number;
-  spanS: number;
-  frequencyPpm: number;
-  freqSkewPpm: number;
-  offsetS: number;
-  stdDevS: number;
-}
-
-export interface ChronyServerStats {
-  ntpReceived: number;
-  ntpDropped: number;
-  commandReceived: number;
-  commandDropped: number;
-}
+import type { ChronyServerStats, ChronySourceStats } from "../../src/chrony/cmdmon/views.js";
+import type { ChronyLeap, ChronySource, ChronyTracking } from "../../src/status/contract.js";
 
 const num = (s: string | undefined): number => Number(s ?? "NaN");
 
@@ -89,11 +72,6 @@ export function parseServerStats(csv: string): ChronyServerStats | undefined {
   const f = csvRows(csv)[0];
   if (!f || f.length < 4) return undefined;
   return { ntpReceived: num(f[0]), ntpDropped: num(f[1]), commandReceived: num(f[2]), commandDropped: num(f[3]) };
-}
-
-/** `chronyc -c clients`: host,ntp packets,ntp dropped,int,intl,last rx ago (s),...; how many sent NTP within `withinS`. */
-export function countRecentClients(csv: string, withinS: number): number {
-  return csvRows(csv).filter((f) => num(f[1]) > 0 && num(f[5]) <= withinS).length;
 }
 
 /** refclocks.log rows: "YYYY-MM-DD hh:mm:ss.ffffff REFID DP L P raw cooked disp"; filter rows (DP "-") are skipped. */
