@@ -9,10 +9,10 @@ import type { Frame, FramingReject } from "../gnss/frame.js";
 import type { Epoch } from "../gnss/epoch.js";
 import { EpochAssembler, MAX_EPOCH_SATELLITES } from "../gnss/epochAssembler.js";
 import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
-import type { AntennaState, Decoded, SatelliteReport } from "../gnss/report.js";
+import type { AntennaState, Decoded, SatelliteReport, TimeOfDay } from "../gnss/report.js";
 import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
 import type { Logger } from "../log/logger.js";
-import { ReasonReporter } from "../log/reasonReporter.js";
+import { ReasonReporter, TransitionReporter } from "../log/reasonReporter.js";
 import type { RefclockSink } from "../refclock/sink.js";
 import { bump, type Health } from "../status/health.js";
 import type { TimeSample } from "../timing/sample.js";
@@ -35,6 +35,21 @@ const INPUT_HINTS: Record<string, string> = {
   "ubx-bad-length": "impossible UBX length: false sync in noise",
   "ubx-bad-payload": "UBX message of an unexpected size: receiver firmware too old or too new for this decoder",
 };
+
+/**
+ * A receiver reporting several times a second (5 Hz, 10 Hz) is labelled from
+ * its whole-second epoch. It is known by epochs less than FAST_GAP_US apart in
+ * its own time (2 Hz is 500 ms; a 1 Hz Telit dating epochs .099 and .42
+ * alternately is 680 ms); once seen so, for FAST_KEEP_US, an epoch farther than
+ * SUB_SECOND_US from a whole second is one of its sub-second epochs (u-blox's
+ * 23.999807 for second 24 is not). A 1 Hz receiver whose epochs carry a
+ * fraction (a Telit's 00:02:31.42) keeps every epoch.
+ */
+const SUB_SECOND_US = 50_000;
+const FAST_GAP_US = 600_000;
+const FAST_KEEP_US = 10_000_000;
+const DAY_US = 86_400e6;
+const todUs = (t: TimeOfDay): number => ((t.hour * 60 + t.minute) * 60 + t.second) * 1e6 + t.micros;
 
 /** A constellation not listed for this long is gone from the sky table (antenna lost, constellation disabled). */
 const SKY_KEEP_US = 10_000_000;
@@ -62,6 +77,10 @@ export class TimePipeline {
   private readonly assembler: EpochAssembler;
   private readonly gate: TimeGate;
   private readonly reporter: ReasonReporter;
+  private readonly transitions: TransitionReporter;
+  /** The last epoch's time of day (µs), and until when the receiver counts as reporting faster than once a second. */
+  private lastTod: number | undefined;
+  private fastUntilUs = -Infinity;
   private readonly arrivalDelayUs: () => number | undefined;
   /** Observers of each verdict (tests, the bench, the PPS associator). */
   readonly verdictListeners: Array<(v: GateVerdict, epoch: Epoch) => void> = [];
@@ -73,6 +92,7 @@ export class TimePipeline {
     opts: PipelineOptions,
   ) {
     this.reporter = new ReasonReporter(log, INPUT_HINTS);
+    this.transitions = new TransitionReporter(log, opts.nowUs);
     this.arrivalDelayUs = opts.arrivalDelayUs ?? (() => undefined);
     this.gate = new TimeGate({ floorS: opts.floorS, settleEpochs: opts.settleEpochs, nowUs: opts.nowUs });
     this.framer = new Framer({
@@ -109,6 +129,7 @@ export class TimePipeline {
 
   flushReports(intervalS: number): void {
     this.reporter.flush(intervalS);
+    this.transitions.flush(intervalS);
   }
 
   private onFrame(f: Frame): void {
@@ -192,6 +213,11 @@ export class TimePipeline {
   }
 
   private decide(e: Epoch): void {
+    // A receiver reporting several times a second is labelled from its whole-second epoch; the others only tell its health.
+    if (e.timeOfDay && this.isSubSecondEpoch(e.timeOfDay, e.startRxUs)) {
+      this.health.counts.subSecondEpochs += 1;
+      return;
+    }
     const verdict = this.gate.judge(e);
     if (verdict.ok) {
       this.deliver(verdict.sample);
@@ -202,6 +228,17 @@ export class TimePipeline {
       this.setTimeState(verdict.reason, verdict.detail, e.startRxUs);
     }
     for (const l of this.verdictListeners) l(verdict, e);
+  }
+
+  private isSubSecondEpoch(t: TimeOfDay, rxUs: number): boolean {
+    const tod = todUs(t);
+    const prev = this.lastTod;
+    this.lastTod = tod;
+    if (prev !== undefined) {
+      const gap = Math.abs(tod - prev);
+      if (Math.min(gap, DAY_US - gap) < FAST_GAP_US) this.fastUntilUs = rxUs + FAST_KEEP_US;
+    }
+    return rxUs < this.fastUntilUs && Math.min(t.micros, 1e6 - t.micros) > SUB_SECOND_US;
   }
 
   private deliver(gated: TimeSample): void {
@@ -216,8 +253,6 @@ export class TimePipeline {
     const t = this.health.time;
     if (t.state === state) return;
     this.health.time = { state, detail, sinceUs: atUs };
-    const line = `time: ${state}: ${detail}`;
-    if (state === "ok" || state === "settling") this.log.info(line);
-    else this.log.warn(line);
+    this.transitions.report(state, `time: ${state}: ${detail}`, state === "ok" || state === "settling" ? "info" : "warning", atUs - t.sinceUs);
   }
 }

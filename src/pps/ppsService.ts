@@ -106,7 +106,9 @@ export class PpsService {
 
   /** The time core's verdict on an epoch: the words that label the pulses. */
   verdict(v: GateVerdict, e: Epoch): void {
+    // The pulses judge the receiver's progress themselves: an epoch refused only for its read time still names its second.
     if (v.ok) this.associator.epoch(e.startRxUs, { ok: true, utc: v.sample.utcSecond, leap: v.sample.leap });
+    else if (v.trusted) this.associator.epoch(e.startRxUs, { ok: true, utc: v.trusted.utc, leap: v.trusted.leap });
     else this.associator.epoch(e.startRxUs, { ok: false, reason: v.reason, detail: v.detail });
   }
 

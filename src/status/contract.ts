@@ -129,6 +129,8 @@ export interface Counts {
   reports: number;
   epochs: number;
   samples: number;
+  /** Epochs of a receiver reporting several times a second, other than its whole-second one: used for health only. */
+  subSecondEpochs: number;
 }
 
 export interface SinkStatus {

@@ -2,21 +2,34 @@
  * Second association: which UTC second does each pulse edge mark?
  *
  * The receiver says the time in words (NMEA/UBX) some time after or before
- * the edge it belongs to. Hand-tuned `offset 0.35` lines break when the baud
- * rate or sentence set changes; here the delay from edge to the first byte of
- * the epoch is measured on every second, learned, and checked:
- *   - an epoch is paired with the one edge whose delay matches the learned
- *     one; no match, or two, and the edge stays unlabelled;
- *   - a delay near 0 or 1 s is refused: stamping jitter could put the data on
- *     either side of an edge, and the label would be a second off;
- *   - a delay that wanders is refused until it has been steady again;
+ * the edge it belongs to, and when depends on the receiver: u-blox sends its
+ * first sentence a steady 100-500 ms after the pulse, SiRF, some MediaTek
+ * firmware and USB receivers anywhere from tens to hundreds of milliseconds,
+ * different every second. Jitter is not ambiguity, so the words are placed by
+ * their position in the second, not by a learned delay:
+ *   - an epoch names the one edge whose distance to its first byte lies
+ *     inside the second (after: the last edge before the words; before: the
+ *     first edge after them); nothing there, and the edge is not labelled;
+ *   - words within AMBIGUITY_MARGIN_S of an edge are refused: stamping
+ *     latency could put them on either side of it, and the label would be a
+ *     second off;
+ *   - the receiver's count of seconds must agree with the pulse's: between
+ *     two epochs the receiver's time moves by exactly the number of edges
+ *     between the edges they name (an inserted leap second, 23:59:60, which
+ *     is never labelled, accounted for). A contradiction is refused and
+ *     counting starts again; SETTLE_EPOCHS agreeing epochs in a row are needed
+ *     before the first label, so one misplaced epoch (a read held up by a busy
+ *     host) can never label an edge;
  *   - receivers that send the time *before* their edge are configured
  *     (pps.edge before) or caught: in auto mode an edge whose label is a
  *     whole second away from the host clock is refused, not guessed at.
- * When the words stop but the pulse goes on, edges on the one-second grid
- * keep their count for a bounded holdover, never across a UTC midnight
- * (where a leap second could sit). Only epochs the time gate accepted are
- * used, so the date checks of the time core apply to every label.
+ * The delay from edge to words is still measured (its mean and jitter are
+ * shown, and the mean takes the serial delay out of the NMEA samples), but it
+ * decides nothing. When the words stop but the pulse goes on, edges on the
+ * one-second grid keep their count for a bounded holdover, never across a
+ * UTC midnight (where a leap second could sit). Only epochs whose time the
+ * time gate trusts are used, so the date checks of the time core apply to
+ * every label.
  */
 import type { PulseEdge } from "../hal/pulseSource.js";
 import { isoInstant as iso, RecentEdges } from "./recentEdges.js";
@@ -28,17 +41,7 @@ export type EdgeMode = "auto" | "after" | "before";
 
 export type PpsStateName = "no-pulse" | "pulse-without-time" | "locked" | "holdover";
 
-export type AssociationReject =
-  | "learning-delay"
-  | "ambiguous-delay"
-  | "unstable-delay"
-  | "delay-changed"
-  | "no-edge"
-  | "time-refused"
-  | "time-precedes-pulse"
-  | "spurious-edge"
-  | "holdover-expired"
-  | "holdover-midnight";
+export type AssociationReject = "settling" | "contradiction" | "ambiguous-delay" | "no-edge" | "time-refused" | "time-precedes-pulse" | "spurious-edge" | "holdover-expired" | "holdover-midnight";
 
 export interface PpsState {
   state: PpsStateName;
@@ -55,14 +58,16 @@ export interface AssociatorOptions {
   gridToleranceS: number;
 }
 
-/** Delays are learned from this many epochs in a row before the first label. */
-export const LEARN_EPOCHS = 4;
-/** Learned delays match within this; also the largest spread that counts as steady. */
-export const DELAY_TOLERANCE_S = 0.03;
-/** A delay closer than this to 0 or 1 s cannot say which edge it follows. */
-export const AMBIGUITY_MARGIN_S = 0.03;
-/** Epochs in a row that miss the learned delay before it is learned again. */
-const RELEARN_AFTER = 3;
+/** Epochs in a row whose seconds agree with the pulses between them before the first label (and after a contradiction). */
+export const SETTLE_EPOCHS = 3;
+/**
+ * Words closer than this to an edge cannot say which second they follow: a
+ * serial read is stamped when the loop gets to it, a USB receiver's bytes
+ * wait for the next poll of the bus (up to 16 ms).
+ */
+export const AMBIGUITY_MARGIN_S = 0.04;
+/** The delay's mean and jitter follow the last few epochs (weight 1/DELAY_SMOOTHING each). */
+const DELAY_SMOOTHING = 8;
 /** Without an edge or a label for this long, the pulse or the lock is gone. */
 const LOST_AFTER_US = 2_500_000;
 /** How long the words may lag before an edge is labelled by count. */
@@ -81,6 +86,8 @@ interface PendingEpoch {
   utc: number;
   rxUs: number;
   leap: 0 | 1 | 2;
+  /** An inserted leap second (23:59:60) passed just before this epoch. */
+  afterLeapSecond: boolean;
 }
 
 export interface AssociatorCounts {
@@ -95,7 +102,7 @@ export class SecondAssociator {
   readonly counts: AssociatorCounts = { edges: 0, labelled: 0, labelledByCount: 0, missedEdges: 0, spuriousEdges: 0 };
   readonly refused: Partial<Record<AssociationReject, number>> = {};
   state: PpsState = { state: "no-pulse", detail: "no pulse edge seen yet", sinceUs: 0 };
-  /** Learned edge-to-data delay (after) or data-to-edge lead (before), s. */
+  /** Measured edge-to-data delay (after) or data-to-edge lead (before), s: mean and mean deviation over the last epochs. */
   delay: { meanS: number; jitterS: number } | undefined;
   lastSample: TimeSample | undefined;
   /** The last edges and what became of each, for the status and `stratum1ctl pps`. */
@@ -107,8 +114,9 @@ export class SecondAssociator {
   private gridEdge: Instant | undefined;
   private lastSeq: number | undefined;
   private pending: PendingEpoch[] = [];
-  private learning: number[] = [];
-  private misses = 0;
+  /** The last epoch paired with an edge, and how many in a row agreed with the pulses between them. */
+  private chain: { edge: Instant; utc: number; streak: number } | undefined;
+  private leapSecondPassed = false;
   /** The receiver's last word: when, and whether the time gate accepted it. Counting starts only from silence after an accepted one. */
   private lastVerdict = { us: 0, ok: false };
   private lastLabel: { edge: Instant; utc: number; atUs: number } | undefined;
@@ -116,7 +124,7 @@ export class SecondAssociator {
   /** Realtime µs of the last edge of any kind (0: none yet). */
   lastEdgeUs = 0;
   private everLocked = false;
-  private lastReason: { reason: AssociationReject; detail: string } = { reason: "learning-delay", detail: "no epoch yet" };
+  private lastReason: { reason: AssociationReject; detail: string } = { reason: "settling", detail: "no epoch yet" };
 
   constructor(
     private readonly opts: AssociatorOptions,
@@ -126,7 +134,7 @@ export class SecondAssociator {
     this.orientation = opts.edge === "before" ? "before" : "after";
   }
 
-  /** The learned delay as the NMEA sample should be corrected by: local time of the edge = first byte − this (µs). */
+  /** The measured delay as the NMEA sample should be corrected by: local time of the edge = first byte − this (µs). */
   arrivalDelayUs(): number | undefined {
     if (!this.delay || this.state.state !== "locked") return undefined;
     return (this.orientation === "after" ? this.delay.meanS : -this.delay.meanS) * 1e6;
@@ -148,13 +156,21 @@ export class SecondAssociator {
     this.edges = this.edges.filter((h) => us - h.us < KEEP_US);
   }
 
-  /** An epoch the time gate judged: accepted epochs name a second; a refused one stops any counting until an accepted one. */
+  /**
+   * An epoch the time gate judged: one whose time it trusts names a second
+   * (whatever the gate made of its progress against the host clock: the
+   * pulses judge that here); a refused one stops any counting until a
+   * trusted one.
+   */
   epoch(rxUs: number, verdict: { ok: true; utc: number; leap: 0 | 1 | 2 } | { ok: false; reason: string; detail: string }): void {
     this.lastVerdict = { us: rxUs, ok: verdict.ok };
     if (verdict.ok) {
-      this.pending.push({ utc: verdict.utc, rxUs, leap: verdict.leap });
+      this.pending.push({ utc: verdict.utc, rxUs, leap: verdict.leap, afterLeapSecond: this.leapSecondPassed });
+      this.leapSecondPassed = false;
       return;
     }
+    // 23:59:60 names an edge no POSIX second may label; the seconds after it count one edge more.
+    if (verdict.reason === "leap-second") this.leapSecondPassed = true;
     const heard = this.edges.filter((h) => this.inWindow(h.us, rxUs)).map((h) => h.us);
     this.refuse("time-refused", `the time core refused the epoch (${verdict.reason}: ${verdict.detail})`, heard);
   }
@@ -204,61 +220,52 @@ export class SecondAssociator {
       this.refuse("no-edge", `no pulse edge ${this.orientation === "after" ? "in the second before" : "in the second after"} the epoch of ${isoSecond(p.utc)}`);
       return;
     }
-    if (!this.delay) {
-      this.learn(Math.min(...delays.map((x) => x.d)), weighed);
-      if (!this.delay) return;
-    }
-    const { meanS } = this.delay;
-    const matches = delays.filter((x) => Math.abs(x.d - meanS) <= DELAY_TOLERANCE_S);
-    if (matches.length !== 1) {
-      this.misses += 1;
-      const seen = delays.map((x) => `${(x.d * 1000).toFixed(1)} ms`).join(", ");
-      if (this.misses >= RELEARN_AFTER) {
-        this.delay = undefined;
-        this.learning = [];
-      }
+    // Edges on the grid are a second apart: two inside one second means the words sit on an edge.
+    const { h, d } = delays.reduce((a, b) => (a.d < b.d ? a : b));
+    // The pairing so far stands: these words only cannot be placed, and the next are judged against it.
+    if (delays.length > 1 || d < AMBIGUITY_MARGIN_S || d > 1 - AMBIGUITY_MARGIN_S) {
       this.refuse(
-        "delay-changed",
-        `epoch of ${isoSecond(p.utc)} came ${seen} from the pulse, not the learned ${(meanS * 1000).toFixed(1)} ms${this.misses >= RELEARN_AFTER ? "; learning again" : ""}`,
+        "ambiguous-delay",
+        `the time of ${isoSecond(p.utc)} arrives ${(d * 1000).toFixed(1)} ms ${this.orientation === "after" ? "after" : "before"} an edge, too close to a pulse to tell which second it names: change the receiver's output (sentence set, baud rate) so it arrives at least ${AMBIGUITY_MARGIN_S * 1000} ms away from the pulse`,
         weighed,
       );
       return;
     }
-    const m = matches[0]!;
-    this.misses = 0;
-    const err = Math.abs(m.d - meanS);
-    this.delay = { meanS: meanS + (m.d - meanS) / 8, jitterS: this.delay.jitterS + (err - this.delay.jitterS) / 8 };
-    this.label(m.h, p.utc, p.leap, "words");
+    this.measure(d);
+    const prev = this.chain;
+    if (prev) {
+      const pulses = Math.round(diffS(h.at, prev.edge));
+      const said = p.utc - prev.utc;
+      if (said !== pulses && !(p.afterLeapSecond && said === pulses - 1)) {
+        this.chain = { edge: h.at, utc: p.utc, streak: 1 };
+        this.refuse(
+          "contradiction",
+          `the receiver's time moved ${said} s (${isoSecond(prev.utc)} -> ${isoSecond(p.utc)}) while ${pulses} pulse${pulses === 1 ? "" : "s"} passed: a receiver whose time jumped, or words that reached the service late; counting again`,
+          weighed,
+        );
+        return;
+      }
+    }
+    const streak = (prev?.streak ?? 0) + 1;
+    this.chain = { edge: h.at, utc: p.utc, streak };
+    if (streak < SETTLE_EPOCHS) {
+      this.refuse(
+        "settling",
+        `checking the receiver's seconds against the pulses (${streak}/${SETTLE_EPOCHS} epochs agree, the time ${(d * 1000).toFixed(1)} ms ${this.orientation === "after" ? "after" : "before"} its edge)`,
+        weighed,
+      );
+      return;
+    }
+    this.label(h, p.utc, p.leap, "words");
   }
 
-  private learn(d: number, edges: readonly number[]): void {
-    this.learning.push(d);
-    if (this.learning.length > LEARN_EPOCHS) this.learning.shift();
-    const lo = Math.min(...this.learning);
-    const hi = Math.max(...this.learning);
-    if (d < AMBIGUITY_MARGIN_S || d > 1 - AMBIGUITY_MARGIN_S) {
-      this.learning = [];
-      this.refuse(
-        "ambiguous-delay",
-        `the time arrives ${(d * 1000).toFixed(1)} ms ${this.orientation === "after" ? "after" : "before"} an edge, too close to a pulse to tell which second it names: change the receiver's output (sentence set, baud rate) so it arrives at least ${AMBIGUITY_MARGIN_S * 1000} ms away from the pulse`,
-        edges,
-      );
+  private measure(d: number): void {
+    if (!this.delay) {
+      this.delay = { meanS: d, jitterS: 0 };
       return;
     }
-    if (hi - lo > DELAY_TOLERANCE_S) {
-      this.refuse(
-        "unstable-delay",
-        `the delay from pulse to time wanders (${(lo * 1000).toFixed(1)} to ${(hi * 1000).toFixed(1)} ms): a receiver with an irregular output, or a sentence set that changes per second`,
-        edges,
-      );
-      return;
-    }
-    if (this.learning.length < LEARN_EPOCHS) {
-      this.refuse("learning-delay", `measuring the delay from pulse to time (${this.learning.length}/${LEARN_EPOCHS} epochs, ${(d * 1000).toFixed(1)} ms)`, edges);
-      return;
-    }
-    const sorted = [...this.learning].sort((a, b) => a - b);
-    this.delay = { meanS: sorted[Math.floor(sorted.length / 2)]!, jitterS: (hi - lo) / 2 };
+    const { meanS, jitterS } = this.delay;
+    this.delay = { meanS: meanS + (d - meanS) / DELAY_SMOOTHING, jitterS: jitterS + (Math.abs(d - meanS) - jitterS) / DELAY_SMOOTHING };
   }
 
   private label(h: HeldEdge, utc: number, leap: 0 | 1 | 2, how: "words" | "count"): void {

@@ -9,10 +9,16 @@
  *   5. the date is plausible: not before this firmware's release date (the
  *      GPS week-rollover bug shows up as a date 1024 weeks in the past) and
  *      not past the 1024-week horizon after it;
- *   6. it moves forward by exactly the seconds the local clock saw elapse
- *      since the previous good epoch, and that has held for SETTLE epochs
- *      in a row (a receiver that jumps, repeats or reorders is not believed
- *      until it has behaved again).
+ *   6. it moves forward by the seconds the local clock saw elapse since the
+ *      previous good epoch, and that has held for SETTLE epochs in a row (a
+ *      receiver that jumps, repeats or reorders is not believed until it has
+ *      behaved again).
+ * Checks 1-5 are about the receiver's word; check 6 compares it with when
+ * the service read it, which a busy host can delay (a read held up by half a
+ * second or more: `stalled-read`, the sample dropped, the receiver not
+ * blamed). An epoch that passes 1-5 but not 6 is still `trusted`: the pulse
+ * associator judges its progress against the pulses, which a busy host
+ * cannot delay (the kernel stamps them).
  * Each refusal is a named reason, counted and shown in the status.
  */
 import type { Epoch } from "../gnss/epoch.js";
@@ -21,9 +27,31 @@ import type { TimeSample } from "./sample.js";
 import { instantFromUs } from "../hal/instant.js";
 import { GPS_WEEK_ROLLOVER_S, isoSecond, posixSeconds } from "./utc.js";
 
-export type GateReject = "no-date" | "receiver-invalid" | "no-fix" | "leap-second" | "gps-week-rollover" | "date-before-floor" | "date-beyond-horizon" | "duplicate-second" | "time-jump" | "settling";
+export type GateReject =
+  | "no-date"
+  | "receiver-invalid"
+  | "no-fix"
+  | "leap-second"
+  | "gps-week-rollover"
+  | "date-before-floor"
+  | "date-beyond-horizon"
+  | "duplicate-second"
+  | "time-jump"
+  | "stalled-read"
+  | "settling";
 
-export type GateVerdict = { ok: true; sample: TimeSample } | { ok: false; reason: GateReject; detail: string; utcSecond?: number };
+/** The receiver's time passed the checks of its word; only its progress against the host's reads was refused. */
+export interface TrustedTime {
+  utc: number;
+  leap: 0 | 1 | 2;
+}
+
+export type GateVerdict = { ok: true; sample: TimeSample } | { ok: false; reason: GateReject; detail: string; utcSecond?: number; trusted?: TrustedTime };
+
+/** A read held up this much longer than the receiver's seconds say is the host's delay, not the receiver's jump. */
+const STALL_S = 0.5;
+/** Stalled reads in a row after which the receiver, not the host, is taken to have fallen behind. */
+const STALLS_BEFORE_JUMP = 2;
 
 export interface TimeGateOptions {
   /** No real date can be earlier than this (POSIX s): the firmware's release date. */
@@ -37,6 +65,7 @@ export interface TimeGateOptions {
 export class TimeGate {
   private last: { utc: number; rxUs: number } | undefined;
   private streak = 0;
+  private stalls = 0;
 
   constructor(private readonly opts: TimeGateOptions) {}
 
@@ -44,6 +73,7 @@ export class TimeGate {
   reset(): void {
     this.last = undefined;
     this.streak = 0;
+    this.stalls = 0;
   }
 
   judge(e: Epoch): GateVerdict {
@@ -61,7 +91,7 @@ export class TimeGate {
     const plausibility = this.checkDate(utc);
     if (plausibility) return { ...plausibility, utcSecond: utc };
     const verdict = this.checkProgress(utc, e.startRxUs);
-    if (verdict) return { ...verdict, utcSecond: utc };
+    if (verdict) return { ...verdict, utcSecond: utc, trusted: { utc, leap: 0 } };
     return {
       ok: true,
       sample: { local: instantFromUs(e.startRxUs), reference: instantFromUs(referenceUs), leap: 0, pulse: 0, utcSecond: utc },
@@ -96,16 +126,29 @@ export class TimeGate {
   private checkProgress(utc: number, rxUs: number): { ok: false; reason: GateReject; detail: string } | undefined {
     const prev = this.last;
     if (prev && utc === prev.utc) return { ok: false, reason: "duplicate-second", detail: `${isoSecond(utc)} was already labelled` };
-    this.last = { utc, rxUs };
-    if (!prev) {
-      this.streak = 1;
-    } else {
-      const elapsed = Math.round((rxUs - prev.rxUs) / 1e6);
-      if (utc - prev.utc !== elapsed) {
+    if (prev) {
+      const said = utc - prev.utc;
+      const lateS = (rxUs - prev.rxUs) / 1e6 - said;
+      if (said > 0 && lateS >= STALL_S && this.stalls + 1 < STALLS_BEFORE_JUMP) {
+        // The previous epoch stays the reference: the next one, read on time, is judged against it.
+        this.stalls += 1;
+        return {
+          ok: false,
+          reason: "stalled-read",
+          detail: `the epoch of ${isoSecond(utc)} was read ${(lateS * 1000).toFixed(0)} ms later than the receiver's seconds allow: the service was held up (a busy host); its sample is dropped`,
+        };
+      }
+      this.stalls = 0;
+      this.last = { utc, rxUs };
+      if (Math.abs(lateS) >= STALL_S) {
         this.streak = 1;
-        return { ok: false, reason: "time-jump", detail: `receiver time moved ${utc - prev.utc} s while the local clock moved ${elapsed} s (${isoSecond(prev.utc)} -> ${isoSecond(utc)})` };
+        const elapsed = Math.round((rxUs - prev.rxUs) / 1e6);
+        return { ok: false, reason: "time-jump", detail: `receiver time moved ${said} s while the local clock moved ${elapsed} s (${isoSecond(prev.utc)} -> ${isoSecond(utc)})` };
       }
       this.streak += 1;
+    } else {
+      this.last = { utc, rxUs };
+      this.streak = 1;
     }
     if (this.streak < this.opts.settleEpochs) {
       return { ok: false, reason: "settling", detail: `waiting for ${this.opts.settleEpochs} consecutive consistent epochs (${this.streak} so far)` };

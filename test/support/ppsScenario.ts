@@ -24,6 +24,8 @@ export interface Said {
   h: number;
   mi: number;
   s: number;
+  /** Hundredths of a second, for receivers that report several times a second. */
+  cs?: number;
 }
 
 export interface ScenarioSecond {
@@ -35,6 +37,8 @@ export interface ScenarioSecond {
   extraEdgesAt?: number[];
   /** True-time µs at which the words for this second arrive, and what they say; null: silence. */
   words: { atUs: number; said: Said; valid?: boolean } | null;
+  /** More epochs within the second (a receiver reporting at 5 or 10 Hz). */
+  extraWords?: Array<{ atUs: number; said: Said }>;
 }
 
 export interface ScenarioResult {
@@ -57,7 +61,7 @@ export interface ScenarioResult {
 const pad = (n: number, w = 2) => String(n).padStart(w, "0");
 
 export function sentencesFor(said: Said, valid = true): string {
-  const hms = `${pad(said.h)}${pad(said.mi)}${pad(said.s)}.00`;
+  const hms = `${pad(said.h)}${pad(said.mi)}${pad(said.s)}.${pad(said.cs ?? 0)}`;
   const dmy = `${pad(said.d)}${pad(said.mo)}${pad(said.y % 100)}`;
   const rmc = withChecksum(`$GPRMC,${hms},${valid ? "A" : "V"},4807.03800,N,01131.00000,E,0.012,,${dmy},,,${valid ? "A" : "N"}`);
   const gga = withChecksum(`$GPGGA,${hms},4807.03800,N,01131.00000,E,${valid ? 1 : 0},08,0.9,545.4,M,46.9,M,,`);
@@ -141,6 +145,7 @@ export async function runScenario(seconds: ScenarioSecond[], opts: ScenarioOptio
       for (const x of s.extraEdgesAt ?? []) edge(x, "spurious");
       const w = s.words;
       if (w) events.push({ at: w.atUs, run: () => box.serial.feed(Buffer.from(sentencesFor(w.said, w.valid ?? true))) });
+      for (const x of s.extraWords ?? []) events.push({ at: x.atUs, run: () => box.serial.feed(Buffer.from(sentencesFor(x.said))) });
     }
     const step = opts.hostStep;
     if (step) events.push({ at: step.atUs, run: () => (clock.hostOffsetUs += step.byUs) });

@@ -41,7 +41,9 @@ type GpsdOnlyWhy =
   /** gpsd took the time from a NAV-SOL (GPS week + iTOW) whose epoch has no NAV-PVT/TIMEUTC/TIMEGPS, the product's UTC sources. */
   | "nav-sol-only"
   /** gpsd converted a NAV-SOL with its default leap seconds before the receiver's own count arrived; ours uses the receiver's. */
-  | "gpsd-assumed-leap";
+  | "gpsd-assumed-leap"
+  /** gpsd times every epoch; the product labels a receiver reporting several times a second from its whole-second epochs only. */
+  | "sub-second-epoch";
 
 interface CaptureException {
   /** A protocol the product does not decode: the pipeline must find no epoch and no sample in it. */
@@ -51,7 +53,13 @@ interface CaptureException {
   gpsdOnly?: Array<{ time: string; why: GpsdOnlyWhy; reason: string }>;
 }
 
+const FUZZY_SUB_SECOND =
+  "the Trimble reports several times a second (13:28:20.60 then .70): its epochs at 21.50, 22.10, … are sub-second epochs, used for health only; gpsd times them, the product labels a fast receiver from its whole-second epochs";
+
 const EXCEPTIONS: Record<string, CaptureException> = {
+  "nmea-fuzzy-cases.log": {
+    gpsdOnly: ["13:28:21", "13:28:22", "13:28:23", "13:28:26", "13:28:27", "13:28:29"].map((t) => ({ time: `2020-03-18T${t}Z`, why: "sub-second-epoch" as const, reason: FUZZY_SUB_SECOND })),
+  },
   "bu303-nofix.log": { unsupported: "SiRF binary protocol (gpsd's sirf driver); the product reads NMEA and UBX only" },
   "trimble-res720.log": { unsupported: "Trimble TSIP v1 binary after three gpsd JSON lines; the product reads NMEA and UBX only" },
   "neo-m8n.log": {
@@ -174,6 +182,13 @@ function checkGpsdOnly(c: Loaded, s: number, why: GpsdOnlyWhy): void {
       }
       return;
     }
+    case "sub-second-epoch": {
+      const hhmmss = at.slice(11, 19).replace(/:/g, "");
+      assert.ok(new RegExp(`,${hhmmss}\\.(?!0+,)\\d+,`).test(c.capture.toString("latin1")), `${at}: the capture has no epoch at a fraction of that second`);
+      assert.ok(c.replay.health.counts.subSecondEpochs > 0, `${at}: the pipeline saw no sub-second epoch in this capture`);
+      assert.ok(!c.ours.has(s), `${at}: judged after all`);
+      return;
+    }
   }
 }
 
@@ -279,7 +294,9 @@ for (const name of captureNames()) {
           assert.ok(DATE_REASONS.includes(reason as GateReject), `${iso(secondOfUs(j.utcUs))} refused as ${reason}, not for its date`);
         }
       }
-      const fixedBeforeFloor = [...c.gpsd].filter(([s, mode]) => mode >= 2 && s < c.floorS);
+      // A fast receiver's sub-second epochs are not judged at all (see the exceptions): nothing to name there.
+      const subSecond = new Set((exception.gpsdOnly ?? []).filter((e) => e.why === "sub-second-epoch").map((e) => Date.parse(e.time) / 1000));
+      const fixedBeforeFloor = [...c.gpsd].filter(([s, mode]) => mode >= 2 && s < c.floorS && !subSecond.has(s));
       if (fixedBeforeFloor.length > 0) {
         // gpsd saw fixes dated before the floor (week rollover): we must name the date as the reason.
         const counted = DATE_REASONS.reduce((n, reason) => n + (r.health.gate[reason] ?? 0), 0);
