@@ -30,6 +30,8 @@ export interface ConvertOptions {
   startS: number;
   /** Number of epochs to lay out (the log is looped); default: the log once. */
   epochs?: number;
+  /** Epochs the receiver reports each second (a 5 Hz receiver: 5), laid 1/n s apart, the pulse with the first; default 1. */
+  perSecond?: number;
   /** Retime each epoch to its second (default), to a label of the caller's (leap seconds), or keep the receiver's own time (false). */
   retime?: boolean | ((k: number) => UtcLabel);
   pulses: PulsePolicy;
@@ -71,11 +73,15 @@ export function convertEpochs(epochs: readonly CaptureEpoch[], opts: ConvertOpti
   const label = typeof opts.retime === "function" ? opts.retime : opts.retime === false ? undefined : (k: number) => labelForPosix(opts.startS + k);
   const records: CaptureRecord[] = [];
   let seq = 0;
-  for (let k = 0; k < total; k++) {
-    const epoch = epochs[k % epochs.length]!;
+  const perSecond = opts.perSecond ?? 1;
+  for (let i = 0; i < total; i++) {
+    const epoch = epochs[i % epochs.length]!;
+    const k = Math.floor(i / perSecond);
+    const sub = i % perSecond;
     const second = opts.startS + k;
+    // A sub-second epoch keeps its own fraction: retiming sets the whole second only.
     const l = label?.(k);
-    const pulse = opts.pulseAt ? opts.pulseAt(k, epoch) : opts.pulses === "always" || (opts.pulses === "fix" && epochHasFix(epoch));
+    const pulse = sub === 0 && (opts.pulseAt ? opts.pulseAt(k, epoch) : opts.pulses === "always" || (opts.pulses === "fix" && epochHasFix(epoch)));
     if (pulse) {
       seq += 1;
       const truth = opts.truthAt?.(k);
@@ -83,7 +89,7 @@ export function convertEpochs(epochs: readonly CaptureEpoch[], opts: ConvertOpti
       records.push({ kind: "assert", at: { sec: second, nsec }, seq, ...(truth !== undefined && truth !== second ? { truth } : {}) });
     }
     const nsPerByte = (10 * 1e9) / (opts.baudAt?.(k) ?? opts.baud);
-    let ns = opts.delayMs * 1e6;
+    let ns = opts.delayMs * 1e6 + (sub * 1e9) / perSecond;
     for (const f of epoch.frames) {
       const bytes = !l ? f.bytes : f.text !== undefined ? Buffer.from(retimeNmea(f.text, l) + "\r\n", "latin1") : retimeUbx(f.bytes, l);
       ns += bytes.length * nsPerByte;
