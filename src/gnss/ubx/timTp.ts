@@ -29,3 +29,23 @@ export function decodeTimTp(p: Buffer): Decoded {
     },
   });
 }
+
+const GPS_EPOCH_S = 315_964_800;
+const WEEK_S = 604_800;
+
+/**
+ * The UTC second (Unix time) of the pulse a TIM-TP announces: the key that
+ * pairs it with the kernel's edge of that second. With the UTC time base the
+ * week and time of week already count UTC; with a GNSS (GPS) time base the
+ * leap seconds must be taken off (GPS assumed: the box puts the pulse on
+ * the UTC grid, so this only matters for receivers configured by hand),
+ * and without them there is no answer.
+ * Undefined too when the announced time is not on a whole second (a pulse
+ * of another period, or a receiver not yet aligned).
+ */
+export function timePulseUtcSecond(tp: { towMs: number; towSubMs: number; week: number; timeBase: "gnss" | "utc" }, leapSeconds: number | undefined): number | undefined {
+  if (tp.towMs % 1000 !== 0 || tp.towSubMs !== 0) return undefined;
+  const second = GPS_EPOCH_S + tp.week * WEEK_S + tp.towMs / 1000;
+  if (tp.timeBase === "utc") return second;
+  return leapSeconds === undefined ? undefined : second - leapSeconds;
+}
