@@ -205,8 +205,8 @@ export class SimulatedUblox implements SimulatedReceiver {
       return;
     }
     if (cls !== 0x06) return; // polls of other messages are not modelled
-    this.cfgFramesSeen += 1;
     if (this.hung) return;
+    this.cfgFramesSeen += 1;
     const m: UbxMessageId = { msgClass: cls, msgId: id, name: ubxMessageName(cls, id) };
     const legacy = this.model.legacyCfg;
     switch (id) {

@@ -37,6 +37,8 @@ export interface OutputExpectation {
 export interface ConfigPlan {
   steps: ConfigStep[];
   output: OutputExpectation;
+  /** Every output the plan sets, whatever its rate (what `--show` reports on). */
+  outputNames: string[];
   /** Settings this receiver cannot take, and other things the owner should know (one sentence each). */
   notes: string[];
   /** Serial load of the configured output: bytes per second on average, and in the heaviest second. */

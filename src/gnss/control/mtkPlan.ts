@@ -21,7 +21,15 @@ const MAX_PMTK_EVERY = 5;
 export function planMediatek(s: ReceiverSettings): ConfigPlan {
   const notes: string[] = [];
   const rates: Partial<Record<PmtkSentence, number>> = {};
+  // Without UBX, RMC (time, date, validity) and GGA (fix quality) are the box's only source: they stay on whatever the list says.
+  for (const needed of ["RMC", "GGA"] as const) {
+    if (!s.nmea.some((n) => n.sentence === needed && n.every === 1)) {
+      rates[needed] = 1;
+      notes.push(`MediaTek: ${needed} kept on every fix although gps.nmea leaves it out; the box reads its time from RMC and GGA`);
+    }
+  }
   for (const n of s.nmea) {
+    if (rates[n.sentence as PmtkSentence] !== undefined) continue;
     if (!(n.sentence in PMTK314_FIELDS)) {
       notes.push(`MediaTek PMTK314 cannot turn on ${n.sentence}; it stays off`);
       continue;
@@ -47,6 +55,7 @@ export function planMediatek(s: ReceiverSettings): ConfigPlan {
       everyEpoch: sentences.filter((n) => everyOf(n) === 1).map(frameNameOf),
       absent: sentences.filter((n) => everyOf(n) === 0).map(frameNameOf),
     },
+    outputNames: sentences.map(frameNameOf),
     notes,
     load: outputLoad(sentences.map((n) => ({ name: n, every: everyOf(n) }))),
   };

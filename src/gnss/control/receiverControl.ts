@@ -157,6 +157,11 @@ export class ReceiverControl implements ReceiverTraffic {
   // ---- traffic from the pipeline -------------------------------------------------------------
 
   frame(frame: Frame, decoded: Decoded): void {
+    // A "$" and a newline in noise make a line, not a sentence: without a good checksum it is noise.
+    if (!decoded.ok && (decoded.reason === "missing-checksum" || decoded.reason === "bad-checksum")) {
+      this.tally.dropped(frame.kind === "nmea" ? frame.text.length : frame.payload.length + 8);
+      return;
+    }
     const name = frameName(frame);
     this.tally.add(name);
     const report = decoded.ok ? decoded.report : undefined;
@@ -236,7 +241,7 @@ export class ReceiverControl implements ReceiverTraffic {
   /** `--show`: the settings as the receiver reports them. */
   async readBack(): Promise<ReadBackItem[]> {
     if (!this.receiver) return [{ name: "settings", value: undefined, detail: "no receiver identified yet" }];
-    const outputs = this.plan ? [...this.plan.output.everyEpoch, ...this.plan.output.absent] : [];
+    const outputs = this.plan ? this.plan.outputNames : [];
     return readBack(this.receiver, this.link, this.waiter, outputs, this.timing.replyTimeoutMs);
   }
 
@@ -409,7 +414,11 @@ export class ReceiverControl implements ReceiverTraffic {
       if (!c.matches) {
         this.counts.mismatches += 1;
         this.counts.reconfigurations += 1;
-        const detail = `${c.detail}: the receiver lost its settings (reset or power cycle?); configuring again`;
+        // Noise beside the missing messages says the settings went with the rate: a reset to the default baud.
+        const noisy = this.tally.garbageBytes > 100;
+        const detail = noisy
+          ? `${c.detail}, and ${this.tally.garbageBytes} bytes that do not decode at ${this.link.baud} baud: the receiver was reset to its default settings and rate; finding it again`
+          : `${c.detail}: the receiver lost its settings (reset or power cycle?); configuring again`;
         this.emit({ kind: "mismatch", detail });
         this.stopMonitor();
         this.restart(detail);

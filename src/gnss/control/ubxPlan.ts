@@ -103,7 +103,8 @@ function legacySteps(rx: UbloxReceiver, s: ReceiverSettings, outputs: Output[], 
   });
   if (rx.timeMode === "tmode2") {
     const { mode, position } = timeModeSettings(s);
-    const cm = position ? ecefCmHp(position).cm : { x: 0, y: 0, z: 0 };
+    // TMODE2 has no 0.1 mm part: the nearest cm, not the cm part of cm + HP.
+    const cm = position ? { x: Math.round(position.ecefM.x * 100), y: Math.round(position.ecefM.y * 100), z: Math.round(position.ecefM.z * 100) } : { x: 0, y: 0, z: 0 };
     steps.push({
       name: "CFG-TMODE2",
       bytes: cfgTmode2({
@@ -220,6 +221,7 @@ export function planUblox(rx: UbloxReceiver, s: ReceiverSettings): ConfigPlan {
   return {
     steps,
     output: { everyEpoch: all.filter((o) => o.every === 1).map((o) => o.name), absent: all.filter((o) => o.every === 0).map((o) => o.name) },
+    outputNames: all.map((o) => o.name),
     notes,
     load: outputLoad(all),
   };
