@@ -314,3 +314,12 @@ test("--show on a Gen9 receiver reads the RAM layer with CFG-VALGET", async () =
   assert.equal(byName["time mode"], "fixed at ECEF 4278387.12, 645324.46, 4672399.79 m");
   assert.match(byName["outputs"] ?? "", /NAV-PVT 1.*MON-RF 5, NAV-SVIN 0/);
 });
+
+test("a port that fails under a write is a state with the cause and a retry, not a crash", async () => {
+  const rx = new SimulatedUblox(NEO_M8N);
+  const b = bench(rx, 9600);
+  b.port.write = () => Promise.reject(new Error("write /dev/serial0: EIO"));
+  b.control.start();
+  await untilState(b, "no-receiver", 10_000);
+  assert.match(b.control.status().detail, /^receiver control failed: write \/dev\/serial0: EIO; retrying in 30 s/);
+});

@@ -42,7 +42,7 @@ async function answersAt(link: ReceiverLink, waiter: ReplyWaiter, rx: Identified
   const [probe, source] = rx.family === "mediatek" ? [pmtk605(), "PMTK705"] : [ubxPoll(UBX.MON_VER), "UBX-MON-VER"];
   for (let i = 0; i < 2; i++) {
     const heard = waiter.waitFor((h) => (h.report?.source === source ? true : undefined), timeoutMs);
-    await link.write(probe).catch(() => undefined);
+    await link.write(probe);
     if (await heard) return true;
   }
   return false;
@@ -51,7 +51,7 @@ async function answersAt(link: ReceiverLink, waiter: ReplyWaiter, rx: Identified
 async function currentPort(link: ReceiverLink, waiter: ReplyWaiter, timeoutMs: number): Promise<PortSettings | undefined> {
   for (let i = 0; i < 2; i++) {
     const reply = waiter.waitFor((h) => (h.report?.control?.kind === "cfg-prt" ? h.report.control.settings : undefined), timeoutMs);
-    await link.write(encodeUbx(UBX.CFG_PRT.msgClass, UBX.CFG_PRT.msgId, Buffer.alloc(0))).catch(() => undefined);
+    await link.write(encodeUbx(UBX.CFG_PRT.msgClass, UBX.CFG_PRT.msgId, Buffer.alloc(0)));
     const s = await reply;
     if (s) return s;
   }

@@ -45,7 +45,7 @@ export async function huntBaud(link: ReceiverLink, tally: OutputTally, waiter: R
   for (const baud of order) {
     await link.setBaud(baud);
     tally.reset();
-    for (const p of o.probes) await link.write(p).catch(() => undefined);
+    for (const p of o.probes) await link.write(p);
     await waiter.sleep(o.listenMs);
     trials.push({ baud, frames: tally.frames, garbageBytes: tally.garbageBytes });
     if (tally.frames >= 2) {

@@ -23,7 +23,7 @@ export interface Identification {
 async function ask(link: ReceiverLink, waiter: ReplyWaiter, bytes: Buffer, source: string, timeoutMs: number, tries: number): Promise<ReceiverIdentity | undefined> {
   for (let i = 0; i < tries; i++) {
     const reply = waiter.waitFor((h: Heard) => (h.report?.source === source ? h.report.receiver : undefined), timeoutMs);
-    await link.write(bytes).catch(() => undefined);
+    await link.write(bytes);
     const id = await reply;
     if (id) return id;
   }

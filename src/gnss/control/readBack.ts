@@ -47,7 +47,7 @@ async function poll<T>(link: ReceiverLink, waiter: ReplyWaiter, bytes: Buffer, o
       if (c.kind === "ubx-ack" && !c.accepted && c.of.msgClass === of.msgClass && c.of.msgId === of.msgId) return "refused";
       return pick(c);
     }, timeoutMs);
-    await link.write(bytes).catch(() => undefined);
+    await link.write(bytes);
     const r = await reply;
     if (r !== undefined) return r;
   }

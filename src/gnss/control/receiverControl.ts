@@ -252,8 +252,8 @@ export class ReceiverControl implements ReceiverTraffic {
     try {
       await this.run(reason);
     } catch (err) {
-      // A bug here must not take the time service down; it is a state the owner can see.
-      this.setState("no-receiver", `receiver control failed (${(err as Error).message}); retrying in ${this.timing.retryMs / 1000} s`);
+      // The port failing under a write (EIO: unplugged) or a bug here must not take the time service down: a state, then a retry.
+      this.setState("no-receiver", `receiver control failed: ${(err as Error).message}; retrying in ${this.timing.retryMs / 1000} s (the device is reopened on its own when it returns)`);
       this.scheduleRetry();
     } finally {
       this.running = false;
