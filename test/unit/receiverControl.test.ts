@@ -323,3 +323,37 @@ test("a port that fails under a write is a state with the cause and a retry, not
   await untilState(b, "no-receiver", 10_000);
   assert.match(b.control.status().detail, /^receiver control failed: write \/dev\/serial0: EIO; retrying in 30 s/);
 });
+
+test("a receiver that acknowledges everything but never changes its output is configured three times, then left alone", async () => {
+  const inner = new SimulatedUblox(NEO_M8N);
+  // Its epochs stay the factory NMEA whatever it acknowledged.
+  const stubborn: SimulatedReceiver = {
+    get baud() {
+      return inner.baud;
+    },
+    write: (bytes) => inner.write(bytes),
+    epoch: (s, sky) => new SimulatedUblox(NEO_M8N).epoch(s, sky),
+    pulse: (s, sky) => inner.pulse(s, sky),
+    powerCycle: () => inner.powerCycle(),
+  };
+  const b = bench(stubborn, 9600);
+  b.control.start();
+  await untilState(b, "ready", 120_000);
+  assert.match(b.control.status().detail, /configured 3 times without effect: the output is no longer checked/);
+  await b.run(30_000);
+  assert.equal(b.control.status().counts.configurations, 3);
+  assert.equal(b.control.status().state, "ready");
+});
+
+test("stop() during configuration: the cycle under way changes nothing more and nothing restarts", async () => {
+  const rx = new SimulatedUblox(NEO_M8N);
+  const b = bench(rx, 9600);
+  b.control.start();
+  await b.runUntil(() => b.control.status().state === "configuring", 30_000);
+  b.control.stop();
+  const acksAtStop = rx.counts.acks;
+  await b.run(60_000);
+  assert.equal(b.control.status().state, "stopped");
+  assert.ok(rx.counts.acks <= acksAtStop + 1, "at most the frame in flight is answered");
+  await b.control.settled();
+});

@@ -138,6 +138,8 @@ export class ReceiverControl implements ReceiverTraffic {
   private surveyed: SurveyedPosition | undefined;
   private lastConfiguration: ReceiverControlStatus["lastConfiguration"];
   private running = false;
+  /** stop() was called: a cycle still under way finishes its current wait and changes nothing more. */
+  private halted = false;
   private again: string | undefined;
   private quickRetries = 0;
   private stopMonitor: () => void = () => undefined;
@@ -182,6 +184,7 @@ export class ReceiverControl implements ReceiverTraffic {
 
   /** Start over: the device was reopened or replugged, or something no longer matches. */
   restart(reason: string): void {
+    this.halted = false;
     if (this.running) {
       this.again = reason;
       return;
@@ -196,6 +199,7 @@ export class ReceiverControl implements ReceiverTraffic {
     this.stopRetry();
     this.again = undefined;
     this.setState("stopped", "stopped");
+    this.halted = true;
   }
 
   /** Resolves when the current cycle has reached a resting state (ready, listening, surveying, no-receiver, …). */
@@ -259,7 +263,7 @@ export class ReceiverControl implements ReceiverTraffic {
       this.running = false;
       const again = this.again;
       this.again = undefined;
-      if (again !== undefined && this.state !== "stopped") this.restart(again);
+      if (again !== undefined && !this.halted) this.restart(again);
       else for (const f of this.idle.splice(0)) f();
     }
   }
@@ -322,6 +326,7 @@ export class ReceiverControl implements ReceiverTraffic {
     const results = await runSteps(plan.steps, this.link, this.waiter, this.runOptions(), (r) => {
       this.count(r);
       this.emit({ kind: "step", result: r });
+      if (this.halted) throw new Error("stopped while configuring");
     });
     this.lastConfiguration = { atMs: this.clock.monotonicMs(), results, notes };
     this.expected = withoutRefused(plan.output, plan.steps, new Set(results.filter((r) => r.outcome === "refused").map((r) => r.step)));
@@ -349,7 +354,10 @@ export class ReceiverControl implements ReceiverTraffic {
         this.again ??= "the output did not match right after configuring";
         return;
       }
-      this.setState("ready", `${comparison.detail}; configured ${MAX_QUICK_RETRIES + 1} times without effect, serving time as the receiver gives it`);
+      // Configuring again would only loop: stop judging the output (silence and noise are still watched).
+      this.quickRetries = 0;
+      this.expected = undefined;
+      this.setState("ready", `${comparison.detail}; configured ${MAX_QUICK_RETRIES + 1} times without effect: the output is no longer checked, and the box serves time as the receiver gives it`);
       this.startMonitor();
       return;
     }
@@ -383,6 +391,7 @@ export class ReceiverControl implements ReceiverTraffic {
 
   private startMonitor(): void {
     this.stopMonitor();
+    if (this.halted) return;
     this.tally.reset();
     this.stopMonitor = this.clock.every(this.timing.monitorWindowMs, () => this.check());
   }
@@ -432,6 +441,7 @@ export class ReceiverControl implements ReceiverTraffic {
 
   private scheduleRetry(): void {
     this.stopRetry();
+    if (this.halted) return;
     this.stopRetry = this.clock.after(this.timing.retryMs, () => this.restart("retrying"));
   }
 
@@ -448,6 +458,7 @@ export class ReceiverControl implements ReceiverTraffic {
   }
 
   private setState(state: ControlState, detail: string): void {
+    if (this.halted) return;
     this.state = state;
     this.detail = detail;
     this.sinceMs = this.clock.monotonicMs();
