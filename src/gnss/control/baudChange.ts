@@ -9,17 +9,18 @@
  * asks the receiver who it is. No answer there means the change did not
  * happen: the box goes back and says so.
  *
- * u-blox legacy: CFG-PRT needs the port, so the current port's settings
- * are polled first (an empty CFG-PRT poll answers for the port it arrives
- * on) and sent back with only the rate changed; a USB port has no rate.
- * Gen9: CFG-UART1-BAUDRATE; the box assumes UART1 (the Pi header).
+ * u-blox legacy: CFG-PRT carries the whole port configuration, so UART1's
+ * is polled first (poll by portID) and sent back with only the rate
+ * changed, leaving its protocol masks as the owner set them.
+ * Gen9: CFG-UART1-BAUDRATE. Both assume UART1, the one wired to the Pi
+ * header on NEO/LEA/ZED modules; a receiver on USB has no rate to change
+ * (the integrator skips the change for /dev/ttyACM*).
  */
 import { pmtk251, pmtk605, PMTK_BAUD_RATES } from "../nmea/pmtkCommands.js";
 import type { PortSettings } from "../ubx/cfgPrt.js";
-import { cfgPrt } from "../ubx/cfgPrt.js";
+import { cfgPrt, cfgPrtPoll } from "../ubx/cfgPrt.js";
 import { KEYS } from "../ubx/cfgKeys.js";
 import { cfgValSet } from "../ubx/cfgVal.js";
-import { encodeUbx } from "../ubx/frame.js";
 import { UBX } from "../ubx/messageIds.js";
 import { ubxPoll } from "../ubx/poll.js";
 import type { IdentifiedReceiver } from "./identity.js";
@@ -48,10 +49,10 @@ async function answersAt(link: ReceiverLink, waiter: ReplyWaiter, rx: Identified
   return false;
 }
 
-async function currentPort(link: ReceiverLink, waiter: ReplyWaiter, timeoutMs: number): Promise<PortSettings | undefined> {
+async function uart1Port(link: ReceiverLink, waiter: ReplyWaiter, timeoutMs: number): Promise<PortSettings | undefined> {
   for (let i = 0; i < 2; i++) {
-    const reply = waiter.waitFor((h) => (h.report?.control?.kind === "cfg-prt" ? h.report.control.settings : undefined), timeoutMs);
-    await link.write(encodeUbx(UBX.CFG_PRT.msgClass, UBX.CFG_PRT.msgId, Buffer.alloc(0)));
+    const reply = waiter.waitFor((h) => (h.report?.control?.kind === "cfg-prt" && h.report.control.settings.portId === 1 ? h.report.control.settings : undefined), timeoutMs);
+    await link.write(cfgPrtPoll(1));
     const s = await reply;
     if (s) return s;
   }
@@ -69,9 +70,8 @@ export async function changeBaud(rx: IdentifiedReceiver, link: ReceiverLink, wai
   } else if (rx.family === "u-blox" && rx.configInterface === "valset") {
     command = cfgValSet({ ram: true, bbr: persist, flash: persist }, [{ key: KEYS.UART1_BAUDRATE, value: to }]);
   } else if (rx.family === "u-blox") {
-    const port = await currentPort(link, waiter, timeoutMs);
-    if (!port) return fail(`no answer to the CFG-PRT poll at ${from} baud: staying at ${from}`);
-    if (port.portId !== 1 && port.portId !== 2) return fail(`the receiver is on port ${port.portId} (not a UART), which has no baud rate: staying at ${from}`);
+    const port = await uart1Port(link, waiter, timeoutMs);
+    if (!port) return fail(`no answer to the CFG-PRT poll for UART1 at ${from} baud: staying at ${from}`);
     command = cfgPrt({ ...port, baud: to });
   } else {
     return fail("an NMEA-only receiver cannot be told to change rate: set serial.baud to its rate");

@@ -8,6 +8,7 @@
  */
 import { KEYS, MSGOUT_UART1, type ConfigKey, type MsgOutName } from "../ubx/cfgKeys.js";
 import { cfgMsgPoll } from "../ubx/cfgMsg.js";
+import { cfgPrtPoll } from "../ubx/cfgPrt.js";
 import { cfgTp5Poll, type Tp5Settings } from "../ubx/cfgTp5.js";
 import { cfgValGet, MAX_KEYS_PER_MESSAGE, type ConfigValue } from "../ubx/cfgVal.js";
 import { encodeUbx } from "../ubx/frame.js";
@@ -60,7 +61,7 @@ const item = <T>(name: string, r: T | "refused" | undefined, show: (v: T) => str
 async function legacy(rx: UbloxReceiver, link: ReceiverLink, waiter: ReplyWaiter, outputs: readonly string[], timeoutMs: number): Promise<ReadBackItem[]> {
   const items: ReadBackItem[] = [];
   const emptyPoll = (m: UbxMessageId): Buffer => encodeUbx(m.msgClass, m.msgId, Buffer.alloc(0));
-  items.push(item("port", await poll(link, waiter, emptyPoll(UBX.CFG_PRT), UBX.CFG_PRT, (c) => (c.kind === "cfg-prt" ? c.settings : undefined), timeoutMs), (p) => `port ${p.portId}, ${p.baud} baud, out ${[p.output.ubx && "UBX", p.output.nmea && "NMEA"].filter(Boolean).join("+") || "nothing"}`));
+  items.push(item("port", await poll(link, waiter, cfgPrtPoll(1), UBX.CFG_PRT, (c) => (c.kind === "cfg-prt" && c.settings.portId === 1 ? c.settings : undefined), timeoutMs), (p) => `port ${p.portId}, ${p.baud} baud, out ${[p.output.ubx && "UBX", p.output.nmea && "NMEA"].filter(Boolean).join("+") || "nothing"}`));
   items.push(item("rate", await poll(link, waiter, emptyPoll(UBX.CFG_RATE), UBX.CFG_RATE, (c) => (c.kind === "cfg-rate" ? c.settings : undefined), timeoutMs), (r) => `${r.measRateMs} ms × ${r.navRate}, aligned to ${GRIDS[r.timeRef] ?? r.timeRef}`));
   items.push(item("time pulse", await poll(link, waiter, cfgTp5Poll(0), UBX.CFG_TP5, (c) => (c.kind === "cfg-tp5" ? c.settings : undefined), timeoutMs), describeTp5));
   if (rx.timeMode === "tmode2") {
