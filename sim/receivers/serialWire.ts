@@ -11,7 +11,7 @@
  * under test drives it exactly as it would drive /dev/serial0.
  */
 import type { Clock } from "../../src/hal/clock.js";
-import type { ReceiverLink } from "../../src/gnss/control/receiverLink.js";
+import type { ReceiverLink } from "../../src/hal/receiverLink.js";
 import type { SimulatedReceiver, Transmission } from "./simulatedReceiver.js";
 import type { SkyState } from "./skyState.js";
 

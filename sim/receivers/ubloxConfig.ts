@@ -23,7 +23,19 @@ export type Value = number | boolean;
 type Layer = Map<number, Value>;
 
 const ALL_MSGOUT = Object.entries(MSGOUT_UART1) as [MsgOutName, ConfigKey][];
-const TMODE_KEYS: readonly ConfigKey[] = [KEYS.TMODE_MODE, KEYS.TMODE_POS_TYPE, KEYS.TMODE_ECEF_X, KEYS.TMODE_ECEF_Y, KEYS.TMODE_ECEF_Z, KEYS.TMODE_ECEF_X_HP, KEYS.TMODE_ECEF_Y_HP, KEYS.TMODE_ECEF_Z_HP, KEYS.TMODE_FIXED_POS_ACC, KEYS.TMODE_SVIN_MIN_DUR, KEYS.TMODE_SVIN_ACC_LIMIT];
+const TMODE_KEYS: readonly ConfigKey[] = [
+  KEYS.TMODE_MODE,
+  KEYS.TMODE_POS_TYPE,
+  KEYS.TMODE_ECEF_X,
+  KEYS.TMODE_ECEF_Y,
+  KEYS.TMODE_ECEF_Z,
+  KEYS.TMODE_ECEF_X_HP,
+  KEYS.TMODE_ECEF_Y_HP,
+  KEYS.TMODE_ECEF_Z_HP,
+  KEYS.TMODE_FIXED_POS_ACC,
+  KEYS.TMODE_SVIN_MIN_DUR,
+  KEYS.TMODE_SVIN_ACC_LIMIT,
+];
 const ALL_KEYS: readonly ConfigKey[] = [...Object.values(KEYS), ...Object.values(MSGOUT_UART1)];
 
 function defaultsFor(model: UbloxModel): Layer {

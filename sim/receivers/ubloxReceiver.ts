@@ -147,6 +147,31 @@ export class SimulatedUblox implements SimulatedReceiver {
     this.send(ok ? UBX.ACK_ACK : UBX.ACK_NAK, Buffer.from([of.msgClass, of.msgId]));
   }
 
+  /** Whether this firmware takes a CFG message at all: legacy ones before M10, time modes on timing receivers, VAL* on Gen9. */
+  private accepts(id: number): boolean {
+    const legacy = this.model.legacyCfg;
+    switch (id) {
+      case UBX.CFG_PRT.msgId:
+      case UBX.CFG_MSG.msgId:
+      case UBX.CFG_RATE.msgId:
+      case UBX.CFG_TP5.msgId:
+      case UBX.CFG_NAV5.msgId:
+        return legacy;
+      case UBX.CFG_TMODE2.msgId:
+        return legacy && this.model.timeMode === "tmode2";
+      case UBX.CFG_TMODE3.msgId:
+        return legacy && this.model.timeMode === "tmode3";
+      case UBX.CFG_CFG.msgId:
+      case UBX.CFG_RST.msgId:
+        return true;
+      case UBX.CFG_VALSET.msgId:
+      case UBX.CFG_VALGET.msgId:
+        return this.model.valset;
+      default:
+        return false;
+    }
+  }
+
   private onUbx(cls: number, id: number, p: Buffer): void {
     if (this.get(KEYS.UART1INPROT_UBX) === false) return;
     if (cls === UBX.MON_VER.msgClass && id === UBX.MON_VER.msgId && p.length === 0) {
@@ -154,50 +179,90 @@ export class SimulatedUblox implements SimulatedReceiver {
       this.send(UBX.MON_VER, monVer(this.model.swVersion, this.model.hwVersion, this.model.extensions));
       return;
     }
-    if (cls !== 0x06) return;
-    if (this.hung) return;
+    if (cls !== 0x06 || this.hung) return;
     this.cfgFramesSeen += 1;
     const m: UbxMessageId = { msgClass: cls, msgId: id, name: ubxMessageName(cls, id) };
+    if (!this.accepts(id)) {
+      this.ack(m, false);
+      return;
+    }
     const c = this.config;
-    const legacy = this.model.legacyCfg;
     switch (id) {
       case UBX.CFG_PRT.msgId:
         // Empty or portID 1: UART1, the only port modelled.
-        return legacy ? this.pollOrSet(m, p, p.length <= 1 && (p.length === 0 || p[0] === 1), () => cfgPrtPayload(c.port()), () => this.setPort(p)) : this.ack(m, false);
+        this.pollOrSet(
+          m,
+          p.length === 0 || (p.length === 1 && p[0] === 1),
+          () => cfgPrtPayload(c.port()),
+          () => this.setPort(p),
+        );
+        break;
       case UBX.CFG_MSG.msgId:
-        return legacy ? this.cfgMsg(m, p) : this.ack(m, false);
+        this.cfgMsg(m, p);
+        break;
       case UBX.CFG_RATE.msgId:
-        return legacy ? this.pollOrSet(m, p, p.length === 0, () => cfgRatePayload(c.rate()), () => this.setRate(p)) : this.ack(m, false);
+        this.pollOrSet(
+          m,
+          p.length === 0,
+          () => cfgRatePayload(c.rate()),
+          () => this.setRate(p),
+        );
+        break;
       case UBX.CFG_TP5.msgId:
         // TIMEPULSE2 is not modelled.
-        return legacy ? this.pollOrSet(m, p, p.length === 0 || (p.length === 1 && p[0] === 0), () => cfgTp5Payload(c.tp5()), () => this.setTp5(p)) : this.ack(m, false);
+        this.pollOrSet(
+          m,
+          p.length === 0 || (p.length === 1 && p[0] === 0),
+          () => cfgTp5Payload(c.tp5()),
+          () => this.setTp5(p),
+        );
+        break;
       case UBX.CFG_NAV5.msgId:
-        return legacy ? this.pollOrSet(m, p, p.length === 0, () => this.nav5Payload(), () => this.setNav5(p)) : this.ack(m, false);
+        this.pollOrSet(
+          m,
+          p.length === 0,
+          () => this.nav5Payload(),
+          () => this.setNav5(p),
+        );
+        break;
       case UBX.CFG_TMODE2.msgId:
-        return legacy && this.model.timeMode === "tmode2" ? this.pollOrSet(m, p, p.length === 0, () => cfgTmode2Payload(c.tmode2()), () => this.setTmode(parseCfgTmode2(p), (s) => c.setTmode2(s))) : this.ack(m, false);
+        this.pollOrSet(
+          m,
+          p.length === 0,
+          () => cfgTmode2Payload(c.tmode2()),
+          () => this.setTmode(parseCfgTmode2(p), (s) => c.setTmode2(s)),
+        );
+        break;
       case UBX.CFG_TMODE3.msgId:
-        return legacy && this.model.timeMode === "tmode3" ? this.pollOrSet(m, p, p.length === 0, () => cfgTmode3Payload(c.tmode3()), () => this.setTmode(parseCfgTmode3(p), (s) => c.setTmode3(s))) : this.ack(m, false);
+        this.pollOrSet(
+          m,
+          p.length === 0,
+          () => cfgTmode3Payload(c.tmode3()),
+          () => this.setTmode(parseCfgTmode3(p), (s) => c.setTmode3(s)),
+        );
+        break;
       case UBX.CFG_CFG.msgId:
-        return this.ack(m, this.cfgCfg(p));
+        this.ack(m, this.cfgCfg(p));
+        break;
       case UBX.CFG_RST.msgId:
-        return this.cfgRst(p);
+        this.cfgRst(p);
+        break;
       case UBX.CFG_VALSET.msgId:
-        return this.ack(m, this.model.valset && this.valSet(p));
+        this.ack(m, this.valSet(p));
+        break;
       case UBX.CFG_VALGET.msgId:
-        return this.model.valset ? this.valGet(m, p) : this.ack(m, false);
-      default:
-        return this.ack(m, false);
+        this.valGet(m, p);
+        break;
     }
   }
 
   /** A poll is answered with the message and ACK-ACK; anything else is a set, applied (ACK) or refused (NAK). */
-  private pollOrSet(m: UbxMessageId, p: Buffer, isPoll: boolean, payload: () => Buffer, set: () => boolean): void {
+  private pollOrSet(m: UbxMessageId, isPoll: boolean, payload: () => Buffer, set: () => boolean): void {
     if (isPoll) {
       this.counts.polls += 1;
       this.send(m, payload());
-      return this.ack(m, true);
     }
-    this.ack(m, set());
+    this.ack(m, isPoll || set());
   }
 
   private setPort(p: Buffer): boolean {
@@ -214,16 +279,23 @@ export class SimulatedUblox implements SimulatedReceiver {
 
   private cfgMsg(m: UbxMessageId, p: Buffer): void {
     const r = parseCfgMsg(p);
-    if (typeof r === "string") return this.ack(m, false);
     if (r === undefined) {
+      // A 2-byte poll: answered for a message this firmware has, refused for any other.
       const target: UbxMessageId = { msgClass: p[0]!, msgId: p[1]!, name: ubxMessageName(p[0]!, p[1]!) };
       const name = this.msgOutName(target);
-      return this.pollOrSet(m, p, name !== undefined, () => cfgMsgAllPortsPayload(target, { ddc: 0, uart1: Number(this.get(MSGOUT_UART1[name!])), uart2: 0, usb: 0, spi: 0 }), () => false);
+      if (!name) this.ack(m, false);
+      else
+        this.pollOrSet(
+          m,
+          true,
+          () => cfgMsgAllPortsPayload(target, { ddc: 0, uart1: Number(this.get(MSGOUT_UART1[name])), uart2: 0, usb: 0, spi: 0 }),
+          () => false,
+        );
+      return;
     }
-    const name = this.msgOutName(r.message);
-    if (!name) return this.ack(m, false);
-    this.config.set([[MSGOUT_UART1[name], r.currentPort ?? r.ports?.uart1 ?? 0]]);
-    this.ack(m, true);
+    const name = typeof r === "string" ? undefined : this.msgOutName(r.message);
+    if (name && typeof r !== "string") this.config.set([[MSGOUT_UART1[name], r.currentPort ?? r.ports?.uart1 ?? 0]]);
+    this.ack(m, name !== undefined);
   }
 
   private setRate(p: Buffer): boolean {
@@ -287,7 +359,10 @@ export class SimulatedUblox implements SimulatedReceiver {
 
   private valGet(m: UbxMessageId, p: Buffer): void {
     const r = parseValGetRequest(p);
-    if (typeof r === "string" || !r.keyIds.every((id) => this.config.knows(id))) return this.ack(m, false);
+    if (typeof r === "string" || !r.keyIds.every((id) => this.config.knows(id))) {
+      this.ack(m, false);
+      return;
+    }
     this.counts.polls += 1;
     this.send(m, valGetReplyPayload(r.layer, r.position, this.config.read(r.layer, r.keyIds).slice(r.position)));
     this.ack(m, true);
@@ -358,7 +433,9 @@ export class SimulatedUblox implements SimulatedReceiver {
       }
     }
     if (this.get(KEYS.UART1OUTPROT_NMEA) === true) {
-      const nmea = NMEA_ORDER.filter(due).map((name) => nmeaSentence(name, "GN", utcSecond, sky)).join("");
+      const nmea = NMEA_ORDER.filter(due)
+        .map((name) => nmeaSentence(name, "GN", utcSecond, sky))
+        .join("");
       parts.unshift(Buffer.from(nmea, "latin1"));
     }
     return Buffer.concat(parts);
@@ -407,4 +484,3 @@ export class SimulatedUblox implements SimulatedReceiver {
     }
   }
 }
-

@@ -32,7 +32,15 @@ function timePulses(bytes: Buffer): TimePulseReport[] {
 
 test("an edge gets the qErr announced for its own second, once, and never the one announced for the next", () => {
   const book = new QErrBook();
-  const tp = (second: number, qErrPs: number): TimePulseReport => ({ towMs: ((second - 315_964_800) % 604_800) * 1000, towSubMs: 0, qErrPs, week: Math.floor((second - 315_964_800) / 604_800), timeBase: "utc", utcAvailable: true, raim: 2 });
+  const tp = (second: number, qErrPs: number): TimePulseReport => ({
+    towMs: ((second - 315_964_800) % 604_800) * 1000,
+    towSubMs: 0,
+    qErrPs,
+    week: Math.floor((second - 315_964_800) / 604_800),
+    timeBase: "utc",
+    utcAvailable: true,
+    raim: 2,
+  });
   assert.equal(book.announce(tp(T0 + 1, -4331), undefined), true);
   assert.equal(book.take(T0), undefined, "the edge of T0 came before its announcement: no correction rather than T0+1's");
   assert.equal(book.take(T0 + 1), -4331);

@@ -17,7 +17,7 @@ import type { SimulatedReceiver, Transmission } from "../../sim/receivers/simula
 import { nmeaSentence } from "../../sim/receivers/nmeaSentences.js";
 import { MAX_M10S, NEO_M8N, NEO_M8T, ZED_F9T } from "../../sim/receivers/ubloxModels.js";
 import { SimulatedUblox } from "../../sim/receivers/ubloxReceiver.js";
-import { VirtualClock } from "../support/virtualClock.js";
+import { VirtualClock } from "../../sim/fakes/virtualClock.js";
 
 const START_US = Date.UTC(2026, 11, 1, 12, 0, 0) * 1000;
 
@@ -105,7 +105,10 @@ test("ZED-F9T: configured by CFG-VALSET only (it would take the legacy messages 
   b.control.start();
   await untilState(b, "ready", 60_000);
   const results = b.control.status().lastConfiguration!.results;
-  assert.deepEqual(results.map((r) => r.step), ["CFG-VALSET rate", "CFG-VALSET outputs", "CFG-VALSET time pulse", "CFG-VALSET time mode"]);
+  assert.deepEqual(
+    results.map((r) => r.step),
+    ["CFG-VALSET rate", "CFG-VALSET outputs", "CFG-VALSET time pulse", "CFG-VALSET time mode"],
+  );
   assert.deepEqual(notAcknowledged(b), []);
   assert.equal(rx.timeMode(), "fixed");
   const held = rx.heldPosition()!;
@@ -132,12 +135,10 @@ test("MAX-M10S: VALSET only (its firmware refuses legacy CFG), stationary model,
   const b = bench(rx, 38400);
   b.control.start();
   await untilState(b, "ready", 60_000);
-  assert.deepEqual(b.control.status().lastConfiguration!.results.map((r) => `${r.step}: ${r.outcome}`), [
-    "CFG-VALSET rate: acknowledged",
-    "CFG-VALSET outputs: acknowledged",
-    "CFG-VALSET time pulse: acknowledged",
-    "CFG-VALSET navigation: acknowledged",
-  ]);
+  assert.deepEqual(
+    b.control.status().lastConfiguration!.results.map((r) => `${r.step}: ${r.outcome}`),
+    ["CFG-VALSET rate: acknowledged", "CFG-VALSET outputs: acknowledged", "CFG-VALSET time pulse: acknowledged", "CFG-VALSET navigation: acknowledged"],
+  );
   assert.equal(rx.get(KEYS.NAVSPG_DYNMODEL), 2);
   assert.deepEqual([rx.outputRate("NAV-PVT"), rx.outputRate("MON-RF"), rx.outputRate("GSV")], [1, 5, 0]);
   assert.equal(rx.counts.naks, 0);
@@ -151,9 +152,18 @@ test("MT3339: MON-VER unanswered, PMTK605 answered; PMTK314/255/285 each acknowl
   await untilState(b, "ready", 60_000);
   assert.match(b.control.status().description ?? "", /MediaTek PA6H, firmware AXN_2\.31_3339_13101700 \(build 5632\)/);
   const r = b.control.status().lastConfiguration!;
-  assert.deepEqual(r.results.map((x) => `${x.step}: ${x.outcome}`), ["PMTK314: acknowledged", "PMTK255: acknowledged", "PMTK285: acknowledged"]);
-  assert.ok(r.notes.some((n) => /no cable-delay setting/.test(n)), r.notes.join(" | "));
-  assert.ok(r.notes.some((n) => /GGA kept on/.test(n)), r.notes.join(" | "));
+  assert.deepEqual(
+    r.results.map((x) => `${x.step}: ${x.outcome}`),
+    ["PMTK314: acknowledged", "PMTK255: acknowledged", "PMTK285: acknowledged"],
+  );
+  assert.ok(
+    r.notes.some((n) => /no cable-delay setting/.test(n)),
+    r.notes.join(" | "),
+  );
+  assert.ok(
+    r.notes.some((n) => /GGA kept on/.test(n)),
+    r.notes.join(" | "),
+  );
   assert.deepEqual(rx.ppsConfig(), { type: "2d-3d-fix", widthMs: 100, syncNmeaToPps: true });
   assert.deepEqual([rx.outputRate("RMC"), rx.outputRate("GGA"), rx.outputRate("GSV"), rx.outputRate("VTG")], [1, 1, 0, 0]);
 });
@@ -190,7 +200,10 @@ test("a receiver that goes silent mid-configuration is named at the frame it sto
   b.control.start();
   await b.runUntil(() => b.eventsOf("configured").length > 0, 60_000);
   const results = b.eventsOf("configured")[0]!.results;
-  assert.deepEqual(results.slice(0, 5).map((r) => r.outcome), ["acknowledged", "acknowledged", "acknowledged", "acknowledged", "acknowledged"]);
+  assert.deepEqual(
+    results.slice(0, 5).map((r) => r.outcome),
+    ["acknowledged", "acknowledged", "acknowledged", "acknowledged", "acknowledged"],
+  );
   const silent = results[5]!;
   assert.equal(silent.outcome, "no-answer");
   assert.equal(silent.attempts, 2);
@@ -247,7 +260,13 @@ test("serial.baud = auto with a target: the receiver is moved to 115200; after a
   await untilState(b, "ready", 60_000);
   assert.deepEqual([rx.baud, b.port.baud], [115200, 115200]);
   assert.ok(b.eventsOf("baud-search").some((s) => s.result.found === 9600));
-  assert.ok(b.eventsOf("mismatch").some((m) => /do not decode at 115200 baud|nothing decodes/.test(m.detail)), b.eventsOf("mismatch").map((m) => m.detail).join(" | "));
+  assert.ok(
+    b.eventsOf("mismatch").some((m) => /do not decode at 115200 baud|nothing decodes/.test(m.detail)),
+    b
+      .eventsOf("mismatch")
+      .map((m) => m.detail)
+      .join(" | "),
+  );
 });
 
 test("configuration off: the receiver is identified and listened to, nothing is sent but the identification poll", async () => {
@@ -293,7 +312,7 @@ test("--save writes BBR and flash, so a power cycle keeps the configuration; --s
   const byName = Object.fromEntries(items.map((i) => [i.name, i.value]));
   assert.equal(byName["time pulse"], "on, period 1000000 µs locked, 200000 µs long (0 µs unlocked), UTC grid, rising edge, cable delay 60 ns");
   assert.equal(byName["navigation model"], "stationary");
-  assert.match(byName["outputs"] ?? "", /NAV-PVT 1.*TIM-TP 1.*RMC 1.*VTG 0/);
+  assert.match(byName.outputs ?? "", /NAV-PVT 1.*TIM-TP 1.*RMC 1.*VTG 0/);
   const save = b.control.saveToFlash();
   await b.run(2000);
   assert.equal((await save).outcome, "acknowledged");
@@ -310,9 +329,9 @@ test("--show on a Gen9 receiver reads the RAM layer with CFG-VALGET", async () =
   const show = b.control.readBack();
   await b.run(5000);
   const byName = Object.fromEntries((await show).map((i) => [i.name, i.value]));
-  assert.equal(byName["port"], "UART1 38400 baud");
+  assert.equal(byName.port, "UART1 38400 baud");
   assert.equal(byName["time mode"], "fixed at ECEF 4278387.12, 645324.46, 4672399.79 m");
-  assert.match(byName["outputs"] ?? "", /NAV-PVT 1.*MON-RF 5, NAV-SVIN 0/);
+  assert.match(byName.outputs ?? "", /NAV-PVT 1.*MON-RF 5, NAV-SVIN 0/);
 });
 
 test("a port that fails under a write is a state with the cause and a retry, not a crash", async () => {

@@ -26,7 +26,16 @@ test("ACK-ACK and ACK-NAK from the LEA-M8F capture name the CFG message they ans
 
 test("MON-VER of the LEA-M8F (protocol 16, 'KEY value' extensions) gives protocol, module and firmware", () => {
   const pad = (s: string, n: number): string => Buffer.concat([Buffer.from(s, "latin1"), Buffer.alloc(n - s.length)]).toString("hex");
-  const payload = [pad("2.20 (81289)", 30), pad("00080000", 10), pad("2.01 (75331)", 30), pad("PROTVER 16.00", 30), pad("FIS 0xEF4015 (79189)", 30), pad("MOD LEA-M8F-0", 30), pad("FTS 1.01", 30), pad("GPS;SBAS;GLO;BDS;QZSS", 30)].join("");
+  const payload = [
+    pad("2.20 (81289)", 30),
+    pad("00080000", 10),
+    pad("2.01 (75331)", 30),
+    pad("PROTVER 16.00", 30),
+    pad("FIS 0xEF4015 (79189)", 30),
+    pad("MOD LEA-M8F-0", 30),
+    pad("FTS 1.01", 30),
+    pad("GPS;SBAS;GLO;BDS;QZSS", 30),
+  ].join("");
   assert.deepEqual(report(0x0a, 0x04, payload).receiver, { vendor: "u-blox", firmware: "FTS 1.01", hardware: "00080000", protocol: "16.00", model: "LEA-M8F-0" });
 });
 
@@ -51,16 +60,28 @@ test("NAV-TIMELS from the M8T: 18 s now; GLONASS says no change, its event alrea
   assert.equal(r.leapSeconds, 18);
   assert.deepEqual(r.leapSecond, { currentLs: 18, currentSource: "unknown", change: 0, changeSource: "glonass", secondsToEvent: -151513, eventGpsWeek: 2146, eventGpsDay: 1 });
   const early = report(0x01, 0x26, "f80c2e0e 00 000000 01 12 00 00 00000000 0000 0000 000000 01");
-  assert.deepEqual(early.leapSecond, { currentLs: 18, currentSource: "gps-glonass-difference", change: undefined, changeSource: "none", secondsToEvent: undefined, eventGpsWeek: undefined, eventGpsDay: undefined });
+  assert.deepEqual(early.leapSecond, {
+    currentLs: 18,
+    currentSource: "gps-glonass-difference",
+    change: undefined,
+    changeSource: "none",
+    secondsToEvent: undefined,
+    eventGpsWeek: undefined,
+    eventGpsDay: undefined,
+  });
 });
 
 test("NAV-TIMELS announcing an insertion from GPS, 2 days ahead", () => {
-  const r = report(0x01, 0x26, `00000000 00 000000
+  const r = report(
+    0x01,
+    0x26,
+    `00000000 00 000000
     02 12                 # srcOfCurrLs GPS, currLs 18
     02 01                 # srcOfLsChange GPS, lsChange +1
     00a30200              # timeToLsEvent 172800 s
     1d09 0700             # week 2333, day 7
-    000000 03`);
+    000000 03`,
+  );
   assert.deepEqual(r.leapSecond, { currentLs: 18, currentSource: "gps", change: 1, changeSource: "gps", secondsToEvent: 172800, eventGpsWeek: 2333, eventGpsDay: 7 });
 });
 
@@ -101,20 +122,28 @@ test("NAV-STATUS of the M8T says no spoofing; spoofDetState 2 is 'indicated'", (
 });
 
 test("TIM-SVIN: mean in cm, accuracy from the variance in mm²", () => {
-  const r = report(0x0d, 0x04, `580e0000             # 3672 s
+  const r = report(
+    0x0d,
+    0x04,
+    `580e0000             # 3672 s
     1e140218 b383d401 e385521d                     # 4027894.06, 307045.63, 4919474.91 m
     40420f00                                       # meanV 1 000 000 mm² -> 1 m
-    e70e0000 01 00 0000                            # 3815 observations, valid, not active`);
+    e70e0000 01 00 0000                            # 3815 observations, valid, not active`,
+  );
   assert.deepEqual(r.surveyIn, { durationS: 3672, ecefM: { x: 4027894.06, y: 307045.63, z: 4919474.91 }, accuracyM: 1, observations: 3815, valid: true, active: false });
   // The real M8T capture, surveyed in long ago: nothing running, nothing valid.
   assert.deepEqual(report(0x0d, 0x04, "00".repeat(28)).surveyIn?.active, false);
 });
 
 test("NAV-SVIN: cm plus the 0.1 mm parts, meanAcc in 0.1 mm", () => {
-  const r = report(0x01, 0x3b, `00 000000 a0860100    # version, reserved, iTOW 100000
+  const r = report(
+    0x01,
+    0x3b,
+    `00 000000 a0860100    # version, reserved, iTOW 100000
     2c010000                                       # dur 300 s
     1e140218 b383d401 e385521d  0c f9 00 00        # mean cm, HP +1.2/-0.7/0 mm
-    b80b0000 2c010000 00 01 0000                  # meanAcc 0.3 m, 300 obs, not valid, active`);
+    b80b0000 2c010000 00 01 0000                  # meanAcc 0.3 m, 300 obs, not valid, active`,
+  );
   assert.equal(r.gpsTowMs, 100000);
   const s = r.surveyIn!;
   assert.deepEqual([s.durationS, s.accuracyM, s.observations, s.valid, s.active], [300, 0.3, 300, false, true]);
@@ -122,11 +151,15 @@ test("NAV-SVIN: cm plus the 0.1 mm parts, meanAcc in 0.1 mm", () => {
 });
 
 test("CFG-VALGET reply: typed values by key, unknown keys kept by ID; a poll (version 0) from the receiver is refused", () => {
-  const r = report(0x06, 0x8b, `01 00 0000           # version 1 (reply), layer RAM, position 0
+  const r = report(
+    0x06,
+    0x8b,
+    `01 00 0000           # version 1 (reply), layer RAM, position 0
     01005240 00960000                              # CFG-UART1-BAUDRATE = 38400
     09000510 01                                    # CFG-TP-USE_LOCKED_TP1 = true
     01000530 fbff                                  # CFG-TP-ANT_CABLEDELAY = -5 ns
-    99990920 07                                    # an unlisted one-byte key`);
+    99990920 07                                    # an unlisted one-byte key`,
+  );
   assert.ok(r.control?.kind === "config-values");
   assert.equal(r.control.layer, "ram");
   assert.deepEqual(
@@ -150,7 +183,15 @@ test("polled CFG-PRT from the LEA-M8F capture (USB port) and a CFG-TP5 poll repl
   const tp5 = report(0x06, 0x31, "00 01 0000 3200 0000 40420f00 40420f00 00000000 a0860100 00000000 77000000").control;
   assert.ok(tp5?.kind === "cfg-tp5");
   assert.deepEqual(
-    [tp5.settings.antCableDelayNs, tp5.settings.freqPeriodLock, tp5.settings.pulseLenRatio, tp5.settings.pulseLenRatioLock, tp5.settings.lockedOtherSet, tp5.settings.polarityRising, tp5.settings.grid],
+    [
+      tp5.settings.antCableDelayNs,
+      tp5.settings.freqPeriodLock,
+      tp5.settings.pulseLenRatio,
+      tp5.settings.pulseLenRatioLock,
+      tp5.settings.lockedOtherSet,
+      tp5.settings.polarityRising,
+      tp5.settings.grid,
+    ],
     [50, 1_000_000, 0, 100_000, true, true, 0],
   );
 });

@@ -33,7 +33,10 @@ test("identity: protocol and module decide the interface and the time mode", () 
     const r = classifyUblox(id);
     assert.deepEqual([r.generation, r.configInterface, r.timeMode], [generation, configInterface, timeMode], JSON.stringify(id));
   }
-  assert.equal(describeReceiver(classifyUblox({ protocol: "22.00", model: "NEO-M8T-0", firmware: "TIM 1.10", hardware: "00080000" })), "u-blox NEO-M8T-0, TIM 1.10, protocol 22.00, hardware 00080000 (timing receiver, configured by legacy CFG messages)");
+  assert.equal(
+    describeReceiver(classifyUblox({ protocol: "22.00", model: "NEO-M8T-0", firmware: "TIM 1.10", hardware: "00080000" })),
+    "u-blox NEO-M8T-0, TIM 1.10, protocol 22.00, hardware 00080000 (timing receiver, configured by legacy CFG messages)",
+  );
 });
 
 test("a legacy plan for a navigation receiver: rate, one CFG-MSG per output, CFG-TP5, CFG-NAV5; no CFG-CFG unless saving", () => {
@@ -57,10 +60,19 @@ test("protocol 16 has no NAV-TIMELS: the plan leaves it out and says why", () =>
 test("a Gen9 plan: one VALSET per concern, in the layers asked for", () => {
   const rx = classifyUblox({ protocol: "29.25", model: "ZED-F9T-20B", firmware: "TIM 2.25" });
   const ram = planUblox(rx, DEFAULT_SETTINGS);
-  assert.deepEqual(ram.steps.map((s) => s.name), ["CFG-VALSET rate", "CFG-VALSET outputs", "CFG-VALSET time pulse", "CFG-VALSET time mode"]);
+  assert.deepEqual(
+    ram.steps.map((s) => s.name),
+    ["CFG-VALSET rate", "CFG-VALSET outputs", "CFG-VALSET time pulse", "CFG-VALSET time mode"],
+  );
   // Payload byte 1 is the layer mask: RAM only, or RAM | BBR | flash when saving.
-  assert.deepEqual(ram.steps.map((s) => s.bytes[6 + 1]), [1, 1, 1, 1]);
-  assert.deepEqual(planUblox(rx, { ...DEFAULT_SETTINGS, persist: "bbr-flash" }).steps.map((s) => s.bytes[6 + 1]), [7, 7, 7, 7]);
+  assert.deepEqual(
+    ram.steps.map((s) => s.bytes[6 + 1]),
+    [1, 1, 1, 1],
+  );
+  assert.deepEqual(
+    planUblox(rx, { ...DEFAULT_SETTINGS, persist: "bbr-flash" }).steps.map((s) => s.bytes[6 + 1]),
+    [7, 7, 7, 7],
+  );
   assert.ok(ram.outputNames.includes("NAV-SVIN") && ram.outputNames.includes("MON-RF") && !ram.outputNames.includes("MON-HW"));
 });
 
@@ -71,7 +83,9 @@ test("the survey-in limits and a saved position reach the frames in each receive
   assert.ok(t2.ok && t2.report.control?.kind === "cfg-tmode2");
   assert.deepEqual([t2.report.control.settings.mode, t2.report.control.settings.svinMinDurS, t2.report.control.settings.svinAccLimitMm], ["survey-in", 7200, 2500]);
   const f9t = classifyUblox({ protocol: "29.25", model: "ZED-F9T-20B" });
-  const fixed = planUblox(f9t, { ...DEFAULT_SETTINGS, fixedPosition: { ecefM: { x: -2694685.4732, y: -4293642.3765, z: 3857878.9241 }, accuracyM: 0.0213 } }).steps.find((s) => s.name === "CFG-VALSET time mode")!;
+  const fixed = planUblox(f9t, { ...DEFAULT_SETTINGS, fixedPosition: { ecefM: { x: -2694685.4732, y: -4293642.3765, z: 3857878.9241 }, accuracyM: 0.0213 } }).steps.find(
+    (s) => s.name === "CFG-VALSET time mode",
+  )!;
   // Key/value pairs after the 4-byte header: MODE=2, POS_TYPE=0, X/Y/Z cm, X/Y/Z HP, FIXED_POS_ACC.
   const p = fixed.bytes.subarray(6, -2);
   const values: number[] = [];
@@ -88,7 +102,10 @@ test("a cable delay and a pulse width reach CFG-TP5", () => {
   const tp5 = planUblox(classifyUblox({ protocol: "18.00" }), { ...DEFAULT_SETTINGS, pulse: { widthMs: 50, cableDelayNs: -12 } }).steps.find((s) => s.name === "CFG-TP5")!;
   const d = decodeUbx(0x06, 0x31, tp5.bytes.subarray(6, -2));
   assert.ok(d.ok && d.report.control?.kind === "cfg-tp5");
-  assert.deepEqual([d.report.control.settings.antCableDelayNs, d.report.control.settings.pulseLenRatioLock, d.report.control.settings.pulseLenRatio, d.report.control.settings.lockedOtherSet], [-12, 50_000, 0, true]);
+  assert.deepEqual(
+    [d.report.control.settings.antCableDelayNs, d.report.control.settings.pulseLenRatioLock, d.report.control.settings.pulseLenRatio, d.report.control.settings.lockedOtherSet],
+    [-12, 50_000, 0, true],
+  );
 });
 
 test("MediaTek plan: the owner's sentences, RMC and GGA always; GSV every fifth fix at most", () => {
@@ -109,7 +126,7 @@ test("at 9600 baud the heaviest second of the default u-blox output is too slow;
 
 test("output comparison: a message expected every epoch must come in all but two seconds of the window; a turned-off one not at all", () => {
   const t = new OutputTally();
-  for (let s = 0; s < 5; s++) ["RMC", "NAV-PVT"].forEach((n) => t.add(n));
+  for (let s = 0; s < 5; s++) for (const n of ["RMC", "NAV-PVT"]) t.add(n);
   t.add("TIM-TP");
   t.add("VTG");
   const c = compareOutput(t, { everyEpoch: ["RMC", "NAV-PVT", "TIM-TP"], absent: ["VTG", "GSV"] }, 5);

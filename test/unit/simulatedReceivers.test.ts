@@ -128,7 +128,10 @@ test("a polled CFG message comes back itself, then ACK-ACK", () => {
 test("a rate change is acknowledged at the new rate, which a host still at the old one cannot read", () => {
   const rx = new SimulatedUblox(NEO_M8N);
   const t = rx.write(cfgPrt({ portId: 1, baud: 115200, mode: MODE_8N1, input: { ubx: true, nmea: true, rtcm3: false }, output: { ubx: true, nmea: true, rtcm3: false } }));
-  assert.deepEqual(t.map((x) => x.baud), [115200]);
+  assert.deepEqual(
+    t.map((x) => x.baud),
+    [115200],
+  );
   assert.deepEqual(acks(t), ["ACK CFG-PRT"]);
   assert.equal(frames(garble(t[0]!.bytes, 115200, 9600, 7)).frames.length, 0);
   assert.equal(rx.baud, 115200);
@@ -202,7 +205,10 @@ test("a TMODE2 survey-in reports progress in TIM-SVIN, then holds its mean as a 
 
 test("a configured simulated receiver's epochs are what the product's time pipeline turns into samples", () => {
   const rx = new SimulatedUblox(ZED_F9T);
-  for (const step of planUblox(classifyUblox({ protocol: "29.25", model: "ZED-F9T-20B", firmware: "TIM 2.25" }), { ...DEFAULT_SETTINGS, fixedPosition: { ecefM: DEFAULT_SKY.antennaEcefM, accuracyM: 0.1 } }).steps) {
+  for (const step of planUblox(classifyUblox({ protocol: "29.25", model: "ZED-F9T-20B", firmware: "TIM 2.25" }), {
+    ...DEFAULT_SETTINGS,
+    fixedPosition: { ecefM: DEFAULT_SKY.antennaEcefM, accuracyM: 0.1 },
+  }).steps) {
     assert.deepEqual(acks(rx.write(step.bytes)), ["ACK CFG-VALSET"], step.name);
   }
   let nowUs = (T0 + 1) * 1e6;

@@ -24,7 +24,7 @@ import { cfgValSet } from "../ubx/cfgVal.js";
 import { UBX } from "../ubx/messageIds.js";
 import { ubxPoll } from "../ubx/poll.js";
 import type { IdentifiedReceiver } from "./identity.js";
-import type { ReceiverLink } from "./receiverLink.js";
+import type { ReceiverLink } from "../../hal/receiverLink.js";
 import type { ReplyWaiter } from "./replyWaiter.js";
 
 export interface BaudChangeResult {

@@ -9,7 +9,7 @@
  * old rate still in flight cannot pass a checksum.
  */
 import type { OutputTally } from "./outputTally.js";
-import type { ReceiverLink } from "./receiverLink.js";
+import type { ReceiverLink } from "../../hal/receiverLink.js";
 import type { ReplyWaiter } from "./replyWaiter.js";
 
 export interface BaudTrial {

@@ -8,7 +8,7 @@
  * named in one sentence with its cause and what to do.
  */
 import type { ConfigStep, Expect } from "./configPlan.js";
-import type { ReceiverLink } from "./receiverLink.js";
+import type { ReceiverLink } from "../../hal/receiverLink.js";
 import type { Heard, ReplyWaiter } from "./replyWaiter.js";
 
 export type StepOutcome = "acknowledged" | "refused" | "no-answer" | "sent" | "write-failed" | "skipped";
@@ -66,7 +66,11 @@ export async function runStep(step: ConfigStep, link: ReceiverLink, waiter: Repl
     const a = await answer;
     if (a?.accepted) return result("acknowledged", attempts, `${step.name} acknowledged (${step.what})`);
     if (a && !a.accepted) {
-      return result("refused", attempts, `${step.name} refused (${a.why}): ${opts.receiverName} does not accept ${step.what}; check its firmware supports it, or set gps.configure = off and configure it yourself`);
+      return result(
+        "refused",
+        attempts,
+        `${step.name} refused (${a.why}): ${opts.receiverName} does not accept ${step.what}; check its firmware supports it, or set gps.configure = off and configure it yourself`,
+      );
     }
   }
   return result(

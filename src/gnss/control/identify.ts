@@ -10,7 +10,7 @@ import type { ReceiverIdentity } from "../report.js";
 import { UBX } from "../ubx/messageIds.js";
 import { ubxPoll } from "../ubx/poll.js";
 import { classifyMediatek, classifyUblox, type IdentifiedReceiver } from "./identity.js";
-import type { ReceiverLink } from "./receiverLink.js";
+import type { ReceiverLink } from "../../hal/receiverLink.js";
 import type { Heard, ReplyWaiter } from "./replyWaiter.js";
 
 export interface Identification {

@@ -47,7 +47,13 @@ export function planMediatek(s: ReceiverSettings): ConfigPlan {
   const frameNameOf = (n: PmtkSentence): string => (n === "MCHN" ? "PMTKCHN" : n);
   return {
     steps: [
-      { name: "PMTK314", bytes: pmtk314(rates), expect: { kind: "pmtk-ack", command: 314 }, what: `${sentences.filter((n) => everyOf(n) > 0).join(", ")} on; other sentences off`, outputs: sentences.map(frameNameOf) },
+      {
+        name: "PMTK314",
+        bytes: pmtk314(rates),
+        expect: { kind: "pmtk-ack", command: 314 },
+        what: `${sentences.filter((n) => everyOf(n) > 0).join(", ")} on; other sentences off`,
+        outputs: sentences.map(frameNameOf),
+      },
       { name: "PMTK255", bytes: pmtk255(true), expect: { kind: "pmtk-ack", command: 255 }, what: "NMEA sent after the pulse it names" },
       { name: "PMTK285", bytes: pmtk285("2d-3d-fix", s.pulse.widthMs), expect: { kind: "pmtk-ack", command: 285 }, what: `pulse only with a 2D/3D fix, ${s.pulse.widthMs} ms` },
     ],

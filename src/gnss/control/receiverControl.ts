@@ -35,24 +35,14 @@ import { describeReceiver, type IdentifiedReceiver } from "./identity.js";
 import { planMediatek } from "./mtkPlan.js";
 import { compareOutput, lineVerdict, OutputTally, type OutputComparison } from "./outputTally.js";
 import { readBack, type ReadBackItem } from "./readBack.js";
-import type { ReceiverLink, ReceiverTraffic } from "./receiverLink.js";
+import type { ReceiverLink } from "../../hal/receiverLink.js";
+import type { ReceiverTraffic } from "./receiverTraffic.js";
 import { ReplyWaiter } from "./replyWaiter.js";
 import { COMMON_BAUD_RATES, DEFAULT_MEDIATEK_NMEA, DEFAULT_SETTINGS, type ReceiverSettings, type SurveyedPosition } from "./settings.js";
 import { SurveyWatch } from "./surveyWatch.js";
 import { planUblox } from "./ubxPlan.js";
 
-export type ControlState =
-  | "stopped"
-  | "identifying"
-  | "finding-baud"
-  | "no-receiver"
-  | "changing-baud"
-  | "configuring"
-  | "verifying"
-  | "surveying"
-  | "ready"
-  | "listening"
-  | "silent";
+export type ControlState = "stopped" | "identifying" | "finding-baud" | "no-receiver" | "changing-baud" | "configuring" | "verifying" | "surveying" | "ready" | "listening" | "silent";
 
 export type ControlEvent =
   | { kind: "state"; state: ControlState; detail: string }
@@ -145,7 +135,17 @@ export class ReceiverControl implements ReceiverTraffic {
   private stopMonitor: () => void = () => undefined;
   private stopRetry: () => void = () => undefined;
   private idle: Array<() => void> = [];
-  private readonly counts: ReceiverControlStatus["counts"] = { identifications: 0, configurations: 0, reconfigurations: 0, acknowledged: 0, refused: 0, unanswered: 0, baudSearches: 0, baudChanges: 0, mismatches: 0 };
+  private readonly counts: ReceiverControlStatus["counts"] = {
+    identifications: 0,
+    configurations: 0,
+    reconfigurations: 0,
+    acknowledged: 0,
+    refused: 0,
+    unanswered: 0,
+    baudSearches: 0,
+    baudChanges: 0,
+    mismatches: 0,
+  };
 
   constructor(private readonly o: ControlOptions) {
     this.link = o.link;
@@ -237,7 +237,12 @@ export class ReceiverControl implements ReceiverTraffic {
       const why = rx?.family === "mediatek" ? "MediaTek keeps its settings in battery-backed RAM; there is no save command to send" : "no u-blox receiver identified: nothing to save";
       return { step: "CFG-CFG", what: "save to BBR and flash", outcome: "skipped", attempts: 0, detail: why };
     }
-    const r = await runStep({ name: "CFG-CFG", bytes: cfgCfgSaveAll(), expect: { kind: "ubx-ack", msgClass: UBX.CFG_CFG.msgClass, msgId: UBX.CFG_CFG.msgId }, what: "save to battery-backed RAM and flash" }, this.link, this.waiter, this.runOptions());
+    const r = await runStep(
+      { name: "CFG-CFG", bytes: cfgCfgSaveAll(), expect: { kind: "ubx-ack", msgClass: UBX.CFG_CFG.msgClass, msgId: UBX.CFG_CFG.msgId }, what: "save to battery-backed RAM and flash" },
+      this.link,
+      this.waiter,
+      this.runOptions(),
+    );
     this.count(r);
     return r;
   }
@@ -274,7 +279,13 @@ export class ReceiverControl implements ReceiverTraffic {
     if (!id.receiver) {
       this.setState("finding-baud", `${id.detail}: searching the common rates`);
       this.counts.baudSearches += 1;
-      const hunt = await huntBaud(this.link, this.tally, this.waiter, { start: this.link.baud, configured: this.o.configuredBaud, candidates: COMMON_BAUD_RATES, listenMs: this.timing.listenMs, probes: [ubxPoll(UBX.MON_VER), pmtk605()] });
+      const hunt = await huntBaud(this.link, this.tally, this.waiter, {
+        start: this.link.baud,
+        configured: this.o.configuredBaud,
+        candidates: COMMON_BAUD_RATES,
+        listenMs: this.timing.listenMs,
+        probes: [ubxPoll(UBX.MON_VER), pmtk605()],
+      });
       this.emit({ kind: "baud-search", result: hunt });
       if (hunt.found === undefined) {
         this.setState("no-receiver", `${hunt.detail}; searching again in ${this.timing.retryMs / 1000} s`);

@@ -125,7 +125,14 @@ function legacySteps(rx: UbloxReceiver, s: ReceiverSettings, outputs: Output[], 
     const split = position ? ecefCmHp(position) : { cm: { x: 0, y: 0, z: 0 }, hp: { x: 0, y: 0, z: 0 } };
     steps.push({
       name: "CFG-TMODE3",
-      bytes: cfgTmode3({ mode, ecefCm: split.cm, ecefHp: split.hp, fixedPosAcc01Mm: position ? Math.round(position.accuracyM * 10_000) : 0, svinMinDurS: s.survey.minDurationS, svinAccLimit01Mm: Math.round(s.survey.accuracyLimitM * 10_000) }),
+      bytes: cfgTmode3({
+        mode,
+        ecefCm: split.cm,
+        ecefHp: split.hp,
+        fixedPosAcc01Mm: position ? Math.round(position.accuracyM * 10_000) : 0,
+        svinMinDurS: s.survey.minDurationS,
+        svinAccLimit01Mm: Math.round(s.survey.accuracyLimitM * 10_000),
+      }),
       expect: ubxAck(UBX.CFG_TMODE3),
       what: mode === "fixed" ? "hold the saved position (fixed mode)" : `survey-in for at least ${s.survey.minDurationS} s to ${s.survey.accuracyLimitM} m`,
     });
@@ -161,7 +168,10 @@ function valsetSteps(rx: UbloxReceiver, s: ReceiverSettings, outputs: Output[], 
         ...outputs.map((o) => ({ key: MSGOUT_UART1[o.name], value: o.every })),
         ...nmea.map((n) => ({ key: MSGOUT_UART1[n.name], value: n.every })),
       ],
-      `${[...outputs, ...nmea].filter((o) => o.every > 0).map((o) => o.name).join(", ")} on; other NMEA off`,
+      `${[...outputs, ...nmea]
+        .filter((o) => o.every > 0)
+        .map((o) => o.name)
+        .join(", ")} on; other NMEA off`,
       [...outputs, ...nmea].map((o) => o.name),
     ),
     step(

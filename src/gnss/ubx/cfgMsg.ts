@@ -30,8 +30,7 @@ export interface MessageRates {
   ports?: PortRates;
 }
 
-export const cfgMsgSet = (m: UbxMessageId, rate: number): Buffer =>
-  encodeUbx(UBX.CFG_MSG.msgClass, UBX.CFG_MSG.msgId, Buffer.from([m.msgClass, m.msgId, rate]));
+export const cfgMsgSet = (m: UbxMessageId, rate: number): Buffer => encodeUbx(UBX.CFG_MSG.msgClass, UBX.CFG_MSG.msgId, Buffer.from([m.msgClass, m.msgId, rate]));
 
 export const cfgMsgPoll = (m: UbxMessageId): Buffer => encodeUbx(UBX.CFG_MSG.msgClass, UBX.CFG_MSG.msgId, Buffer.from([m.msgClass, m.msgId]));
 

@@ -57,7 +57,15 @@ export function cfgTp5Payload(s: Tp5Settings): Buffer {
   p.writeUInt32LE(s.pulseLenRatioLock, 20);
   p.writeInt32LE(s.userConfigDelayNs, 24);
   const flags =
-    bit(s.active, 0) | bit(s.lockGnssFreq, 1) | bit(s.lockedOtherSet, 2) | bit(s.isFreq, 3) | bit(s.isLength, 4) | bit(s.alignToTow, 5) | bit(s.polarityRising, 6) | ((s.grid & 0xf) << 7) | ((s.syncMode & 7) << 11);
+    bit(s.active, 0) |
+    bit(s.lockGnssFreq, 1) |
+    bit(s.lockedOtherSet, 2) |
+    bit(s.isFreq, 3) |
+    bit(s.isLength, 4) |
+    bit(s.alignToTow, 5) |
+    bit(s.polarityRising, 6) |
+    ((s.grid & 0xf) << 7) |
+    ((s.syncMode & 7) << 11);
   p.writeUInt32LE(flags >>> 0, 28);
   return p;
 }

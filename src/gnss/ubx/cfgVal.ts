@@ -138,7 +138,7 @@ export function valGetPayload(layer: ConfigLayer, keys: readonly ConfigKey[], po
   p.writeUInt8(0, 0);
   p.writeUInt8(LAYER_CODES[layer], 1);
   p.writeUInt16LE(position, 2);
-  keys.forEach((k, i) => p.writeUInt32LE(k.id >>> 0, 4 + 4 * i));
+  for (const [i, k] of keys.entries()) p.writeUInt32LE(k.id >>> 0, 4 + 4 * i);
   return p;
 }
 
