@@ -14,7 +14,7 @@
  */
 import { pmtk255, pmtk285, pmtk314, PMTK314_FIELDS, type PmtkSentence } from "../nmea/pmtkCommands.js";
 import { outputLoad, type ConfigPlan } from "./configPlan.js";
-import type { ReceiverSettings } from "./settings.js";
+import { DEFAULT_SETTINGS, type ReceiverSettings } from "./settings.js";
 
 const MAX_PMTK_EVERY = 5;
 
@@ -38,7 +38,7 @@ export function planMediatek(s: ReceiverSettings): ConfigPlan {
     if (every !== n.every) notes.push(`MediaTek sends ${n.sentence} at most every ${MAX_PMTK_EVERY} fixes, not every ${n.every}`);
     rates[n.sentence as PmtkSentence] = every;
   }
-  if (s.pulse.cableDelayNs !== 0) notes.push(`MediaTek has no cable-delay setting: compensate the ${s.pulse.cableDelayNs} ns in chrony's refclock offset instead`);
+  if (s.pulse.cableDelayNs !== DEFAULT_SETTINGS.pulse.cableDelayNs) notes.push(`MediaTek has no cable-delay setting: compensate the ${s.pulse.cableDelayNs} ns in chrony's refclock offset instead`);
   if (s.persist === "bbr-flash") notes.push("MediaTek keeps these settings in battery-backed RAM while the backup cell lasts; there is nothing further to save");
   if (s.fixedPosition) notes.push("MediaTek has no fixed-position time mode; the saved position is not used");
   const sentences = Object.keys(PMTK314_FIELDS) as PmtkSentence[];

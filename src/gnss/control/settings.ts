@@ -47,7 +47,8 @@ export const DEFAULT_SETTINGS: ReceiverSettings = {
     { sentence: "RMC", every: 1 },
     { sentence: "GGA", every: 1 },
   ],
-  pulse: { widthMs: 100, cableDelayNs: 0 },
+  // 50 ns is u-blox's own default: configuring does not move the pulse unless the owner says so.
+  pulse: { widthMs: 100, cableDelayNs: 50 },
   survey: { minDurationS: 3600, accuracyLimitM: 2 },
   fixedPosition: undefined,
   persist: "ram",
