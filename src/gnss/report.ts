@@ -1,3 +1,4 @@
+import type { ControlReply, InterferenceReport, LeapSecondReport, SpoofingState, SurveyInReport, TimePulseReport } from "./receiverReports.js";
 import type { Dop, GnssSystem, Position, ReceiverIdentity, SatelliteReport, UsedList } from "./sky.js";
 
 /**
@@ -58,9 +59,29 @@ export interface GnssReport {
   position?: Position;
   /** What the receiver says about itself (start-up TXT, MON-VER, PMTK705). */
   receiver?: ReceiverIdentity;
+  /**
+   * A reply to the host's command (ACK/NAK, polled settings, PMTK001), for the
+   * receiver configurator. It says nothing about the epoch.
+   */
+  control?: ControlReply;
+  /**
+   * TIM-TP: the next pulse's time and quantisation error. Deliberately not in
+   * gpsTowMs: it names the next second, and the epoch assembler would take it
+   * for a new epoch.
+   */
+  timePulse?: TimePulseReport;
+  /** NAV-TIMELS: leap-second count and announcement. */
+  leapSecond?: LeapSecondReport;
+  /** TIM-SVIN / NAV-SVIN: survey-in progress. */
+  surveyIn?: SurveyInReport;
+  /** MON-HW / MON-RF: jamming monitor and antenna supply. */
+  interference?: InterferenceReport;
+  /** NAV-STATUS: spoofing detector. */
+  spoofing?: SpoofingState;
 }
 
 export type { Dop, GnssSystem, Position, ReceiverIdentity, SatelliteReport, UsedList };
+export type { ControlReply, InterferenceReport, LeapSecondReport, SpoofingState, SurveyInReport, TimePulseReport };
 
 export type DecodeReject = "bad-checksum" | "missing-checksum" | "malformed-sentence" | "bad-time-field" | "bad-date-field" | "unsupported-sentence" | "ubx-bad-payload";
 

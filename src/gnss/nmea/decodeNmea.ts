@@ -3,7 +3,7 @@
  * on anything it does not know and on some malformed fields; none of that may
  * escape to the serial read loop, so every decoder runs inside this guard.
  * Proprietary sentences (PUBX, PMTK, PSTI, ...) other than MediaTek's antenna
- * report and release string, and the types a time server has no use for (VTG, GST, GBS, ...),
+ * report, release string and command acknowledgement, and the types a time server has no use for (VTG, GST, GBS, ...),
  * are counted as unsupported, not errors.
  */
 import { rejected, type Decoded } from "../report.js";
@@ -13,6 +13,7 @@ import { decodeGns } from "./gns.js";
 import { decodeGsa } from "./gsa.js";
 import { decodeGsv } from "./gsv.js";
 import { decodePgtop } from "./pgtop.js";
+import { decodePmtk001 } from "./pmtk001.js";
 import { decodePmtk705 } from "./pmtk705.js";
 import { decodeRmc } from "./rmc.js";
 import { splitSentence, type Sentence } from "./sentence.js";
@@ -30,10 +31,11 @@ const DECODERS: Record<string, (s: Sentence) => Decoded> = {
   TXT: decodeTxt,
 };
 
-/** Proprietary sentences with something for a time server (antenna state) or its operator (the receiver's identity). */
+/** Proprietary sentences with something for a time server (antenna state), its operator (the receiver's identity) or its configurator (PMTK001). */
 const PROPRIETARY: Record<string, (s: Sentence) => Decoded> = {
   GTOP: decodePgtop,
   MTK705: decodePmtk705,
+  MTK001: decodePmtk001,
 };
 
 export function decodeNmea(line: string): Decoded {

@@ -4,6 +4,9 @@
  * Strings are NUL-padded ASCII. Extensions since protocol 15 are key=value:
  *  "ROM BASE 3.01 (107888)", "FWVER=TIM 1.10", "PROTVER=22.00",
  *  "MOD=NEO-M8T-0", "GPS;GLO;GAL;BDS", "SBAS;IMES;QZSS".
+ * Protocol 15–17 firmware writes some as "KEY value" instead (LEA-M8F, in
+ * the gpsd capture: "PROTVER 16.00", "MOD LEA-M8F-0", and the firmware as
+ * a bare "FTS 1.01"), so both forms are read.
  * Sent once at start-up or when polled, so the identity sticks until the
  * receiver says otherwise.
  */
@@ -20,10 +23,12 @@ export function decodeMonVer(p: Buffer): Decoded {
   const id: ReceiverIdentity = { vendor: "u-blox", firmware: text(p, 0, 30), hardware: text(p, 30, 10) };
   for (let at = 40; at < p.length; at += 30) {
     const ext = text(p, at, 30);
-    const [key, value] = ext.includes("=") ? [ext.slice(0, ext.indexOf("=")), ext.slice(ext.indexOf("=") + 1)] : [ext, ""];
-    if (key === "FWVER") id.firmware = value;
-    else if (key === "PROTVER") id.protocol = value;
-    else if (key === "MOD") id.model = value;
+    const m = /^(FWVER|PROTVER|MOD)[= ](.+)$/.exec(ext);
+    if (m?.[1] === "FWVER") id.firmware = m[2]!.trim();
+    else if (m?.[1] === "PROTVER") id.protocol = m[2]!.trim();
+    else if (m?.[1] === "MOD") id.model = m[2]!.trim();
+    // A bare product firmware line ("FTS 1.01", "TIM 1.10") names the firmware better than the core version.
+    else if (/^(SPG|TIM|FTS|HPG|ADR|UDR|LAP|HPS|DBS|MDR|PMP) \d/.test(ext)) id.firmware = ext;
   }
   return decoded({ source: "UBX-MON-VER", receiver: id });
 }
