@@ -94,20 +94,48 @@ export function alarmConditions(s: SnapshotFacts, nowUs: number): AlarmCondition
     });
   }
   if (s.chrony && !s.chrony.reachable && s.chrony.error) out.push({ id: "chrony-unreachable", title: "CHRONY DOWN", hint: "systemctl chrony", detail: s.chrony.error });
-  if (s.chrony?.tracking?.leap === "unsynchronised")
-    out.push({ id: "chrony-unsynchronised", title: "NOT SYNCED", hint: "chrony no source", detail: "chrony is not synchronised to any source: clients get no time from this box (stratum 16)" });
+  if (s.chrony?.tracking?.leap === "unsynchronised") out.push(notSynced(s));
   const causes = degradedCauses(s, nowUs);
   if (causes.length > 0) out.push({ id: "degraded", title: "DEGRADED", hint: causes[0]!.slice(0, 16), detail: causes.join("; ") });
+  const pending = leapPending(s);
+  if (pending) out.push(pending);
+  const list = s.leap.list;
+  const listTrouble = list
+    ? (list.problem ?? list.disagreement ?? (list.expired ? `${list.path} expired on ${list.expires?.slice(0, 10)}: it cannot know of a leap second announced since` : null))
+    : null;
+  if (listTrouble) out.push({ id: "leap-list", title: "LEAP LIST", hint: list?.disagreement ? "list or receiver?" : "update tzdata", detail: `leap second list: ${listTrouble}` });
+  return out;
+}
+
+/** chrony has no source; while the receiver's UTC is waited for, that is the first thing to read on the glass, with the time left. */
+function notSynced(s: SnapshotFacts): AlarmCondition {
+  const detail = "chrony is not synchronised to any source: clients get no time from this box (stratum 16)";
+  if (s.time.state === "utc-holdoff") return { id: "chrony-unsynchronised", title: "NOT SYNCED", hint: `UTC wait ${s.time.utcHoldoffLeftS ?? "?"}s`, detail: `${detail}; ${s.time.detail}` };
+  if (s.time.state === "utc-unconfirmed") return { id: "chrony-unsynchronised", title: "NOT SYNCED", hint: "UTC unconfirmed", detail: `${detail}; ${s.time.detail}` };
+  return { id: "chrony-unsynchronised", title: "NOT SYNCED", hint: "chrony no source", detail };
+}
+
+/** A leap second ahead: the one the receiver announces or the list has (with its date), else the one chrony has scheduled for today. */
+function leapPending(s: SnapshotFacts): AlarmCondition | undefined {
+  const p = s.leap.pending;
+  if (p) {
+    return {
+      id: "leap-pending",
+      title: "LEAP SECOND",
+      hint: `${p.kind === "insert" ? "+1s" : "-1s"} end of ${p.day.slice(5)}`,
+      detail: `${p.by === "receiver" ? `the receiver announces a leap second (${p.source})` : `the leap second list (${p.source}) has a leap second`}: ${p.kind === "insert" ? "23:59:60 inserted" : "23:59:59 deleted"} at the end of ${p.day} UTC; ${p.by === "receiver" ? "the box flags it to chrony on that day" : "chrony reads the same list"}`,
+    };
+  }
   const leap = s.chrony?.tracking?.leap;
   if (leap === "insert" || leap === "delete") {
-    out.push({
+    return {
       id: "leap-pending",
       title: "LEAP SECOND",
       hint: leap === "insert" ? "+1s at 23:59:60" : "-1s at 23:59:59",
-      detail: `a leap second will be ${leap === "insert" ? "inserted" : "deleted"} at the end of this UTC day`,
-    });
+      detail: `chrony: a leap second will be ${leap === "insert" ? "inserted" : "deleted"} at the end of this UTC day`,
+    };
   }
-  return out;
+  return undefined;
 }
 
 /** Raises a condition once it has held RAISE_AFTER_S, clears it at once, and logs both. */
