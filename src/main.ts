@@ -34,6 +34,8 @@ import type { ChronyStatus, StatusSnapshot } from "./status/contract.js";
 import { CaptureTap } from "./capture/captureTap.js";
 import type { CaptureHeader } from "./capture/captureFormat.js";
 import { statusLine } from "./status/statusLine.js";
+import { holdoverPower } from "./chrony/chronyConf.js";
+import { HoldoverWatch } from "./timing/holdoverWatch.js";
 import { LeapListFile } from "./timing/leapListFile.js";
 import { leapStatus } from "./timing/leapStatus.js";
 
@@ -120,6 +122,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   host.start();
   const panel = hardware.i2c ? new FrontPanel(hardware.i2c, clock, log, panelOptions(cfg, clock)) : undefined;
   const alarms = new AlarmTracker(log);
+  const holdover = new HoldoverWatch(holdoverPower(cfg)?.seconds ?? null);
   const startedUs = clock.realtimeUs();
   let latest: StatusSnapshot | undefined;
   const manager = hardware.serviceManager;
@@ -146,6 +149,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
         host: host.status(),
         lcd: panel?.status() ?? null,
         leap: leapStatus(pipeline.leap, leapList, Math.floor(now / 1e6)),
+        holdover: holdover.update(now, (refid) => lastDelivery(refid === "PPS" && pps?.sinks.length ? pps.sinks : sinks), chrony?.status().tracking),
         utcHoldoffLeftS: pipeline.utcTrust.leftS(now),
         startedUs,
         statusWriteError: writeError,
@@ -196,6 +200,12 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       hardware.chrony?.control?.close();
     },
   };
+}
+
+/** When any of these sinks last delivered a sample to chrony (or ntpd). */
+function lastDelivery(sinks: readonly RefclockSink[]): number | undefined {
+  const times = sinks.map((s) => s.status().lastDeliveredUs).filter((t): t is number => t !== undefined);
+  return times.length > 0 ? Math.max(...times) : undefined;
 }
 
 /** The refids of the box's own refclocks: chrony on one of these is not a clock the receiver can be checked against. */

@@ -6,7 +6,9 @@
  * chrony.conf has them) and answers tracking, sources and server statistics.
  * It models what the panel, the status and the alarms read, not chrony's
  * filters: offsets are the median of the last poll's samples, the root
- * dispersion grows at 1 ppm plus 1 µs/s from the last update. With an
+ * dispersion grows at maxclockerror (5 ppm, as the box's chrony.conf has
+ * it) from the last update, and with fallbackdrift chronyd gives up after
+ * that long without an update once it was synchronised for twice as long. With an
  * upstream NTP server (a box with `server` lines), chronyd is synchronised
  * to it, one stratum below, whenever no refclock is selectable.
  */
@@ -53,7 +55,12 @@ export class ChronyModel {
     private readonly refclocks: readonly ModelRefclock[],
     /** An NTP server chronyd can fall back to; settable, as a network comes and goes. */
     public upstream?: ModelUpstream,
+    /** fallbackdrift's interval, s (ntp.holdover as chrony counts it): unsynchronised after that long without an update, once armed. */
+    private readonly fallbackS?: number,
   ) {}
+
+  /** Since when chronyd has been synchronised without a gap longer than the fallback interval. */
+  private syncedSinceUs: number | undefined;
 
   /** chronyd stopped (queries fail as chronyc's would) or started again: a new chronyd knows nothing of its sources yet. */
   get down(): boolean {
@@ -65,6 +72,7 @@ export class ChronyModel {
     if (stopped) {
       this.heard.clear();
       this.reference = undefined;
+      this.syncedSinceUs = undefined;
     }
   }
 
@@ -89,7 +97,7 @@ export class ChronyModel {
       frequencyPpm: -1.5,
       skewPpm: 0.02,
       rootDelayS: 1e-9,
-      rootDispersionS: 1e-6 + sinceS * 2e-6,
+      rootDispersionS: 1e-6 + sinceS * 5.02e-6,
       leap,
     };
   }
@@ -232,7 +240,18 @@ export class ChronyModel {
       if (recent.length === 0) continue;
       const sorted = [...recent].sort((a, b) => a - b);
       this.reference = { refid: c.refid, atUs: heard[heard.length - 1]!.atUs, offsetS: sorted[Math.floor(sorted.length / 2)]!, leap: heard[heard.length - 1]!.leap };
+      this.syncedSinceUs ??= this.reference.atUs;
       return;
+    }
+    const r = this.reference;
+    if (r && !r.server && this.fallbackS !== undefined && this.syncedSinceUs !== undefined) {
+      const nowUs = this.clock.realtimeUs();
+      const armed = r.atUs - this.syncedSinceUs >= 2 * this.fallbackS * 1e6;
+      if (nowUs - r.atUs >= this.fallbackS * 1e6) {
+        // chronyd's fallback drift timeout: unsynchronised if armed; either way the next lock starts a new count.
+        this.syncedSinceUs = undefined;
+        if (armed) this.reference = undefined;
+      }
     }
     // Nothing of its own selectable: a server keeps chronyd synchronised (at what the host clock reads, offset 0).
     if (this.upstream && (!this.reference || this.reference.server || this.clock.realtimeUs() - this.reference.atUs > 30e6)) {

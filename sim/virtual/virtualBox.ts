@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { holdoverPower } from "../../src/chrony/chronyConf.js";
 import { applySetting, ConfigError } from "../../src/config/load.js";
 import { defaults, type Config } from "../../src/config/schema.js";
 import type { Hardware } from "../../src/hal/hardware.js";
@@ -94,7 +95,7 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
   const [cols, rows] = cfg["lcd.size"].split("x").map(Number) as [number, number];
   // A write takes its time on the wire, as the real i2c-dev write blocks the loop that long.
   const lcd = opts.lcd === false ? undefined : new LcdEmulator(cfg["lcd.address"] === "auto" ? 0x27 : cfg["lcd.address"], cols, rows, nowUs, undefined, (us) => void (clock.nowUs += us));
-  const chrony = opts.chrony === false ? undefined : new ChronyModel(clock, refclocksFor(cfg), opts.upstream);
+  const chrony = opts.chrony === false ? undefined : new ChronyModel(clock, refclocksFor(cfg), opts.upstream, holdoverPower(cfg)?.seconds);
   chrony?.listen(datagrams);
   const hardware: Hardware = { serial, datagrams, timeTBytes: 8, shm, host: fixedHostProbe(clock) };
   if (kernel) hardware.kernelPps = new KernelPpsSysfs(kernel.dir, clock);

@@ -68,6 +68,7 @@ export interface StatusSnapshot {
   lcd: LcdStatus | null;
   /** Leap seconds: the receiver's announcement and the leap second list's state. */
   leap: LeapStatus;
+  holdover: HoldoverStatus;
   service: ServiceStatus;
   /** Active alarms, most fundamental first. */
   alarms: Alarm[];
@@ -252,6 +253,24 @@ export interface ChronyStatus {
   } | null;
   /** Why ntp is null while chrony answers: chronyd gives those figures only on its control socket (chrony.control). */
   ntpUnavailable: string | null;
+}
+
+/** chrony serving from the Pi's own clock: on this box's refclocks, but with no sample for a while. */
+export interface HoldoverStatus {
+  active: boolean;
+  /** When the last sample reached chrony; null when not holding over. */
+  since: string | null;
+  ageS: number | null;
+  /** chrony's bound on its error, as clients are told it (root delay / 2 + root dispersion), s. */
+  boundS: number | null;
+  /** ntp.holdover as chrony counts it (a power of two), s; null when off. */
+  limitS: number | null;
+  /** Seconds until chrony declares itself unsynchronised; null when off or not armed. */
+  leftS: number | null;
+  /** Whether chrony had armed the limit (synchronised for twice as long before the holdover); null when off. */
+  armed: boolean | null;
+  /** When chrony gave up at the end of the last holdover (went unsynchronised); null otherwise. */
+  expiredAt: string | null;
 }
 
 export interface LeapStatus {

@@ -12,6 +12,7 @@ import {
   STATUS_VERSION,
   type Alarm,
   type ChronyStatus,
+  type HoldoverStatus,
   type HostStatus,
   type LcdStatus,
   type LeapStatus,
@@ -33,6 +34,8 @@ export interface SnapshotParts {
   lcd: LcdStatus | null;
   /** Leap seconds (the receiver's announcement, the list); none known when absent. */
   leap?: LeapStatus;
+  /** chrony holding over on the Pi's clock; not holding over when absent. */
+  holdover?: HoldoverStatus;
   /** Seconds left of the UTC hold-off after a cold start; none when absent. */
   utcHoldoffLeftS?: number | null;
   startedUs: number;
@@ -88,6 +91,7 @@ export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
     host: p.host,
     lcd: p.lcd,
     leap: p.leap ?? { pending: null, receiverGpsMinusUtcS: null, list: null },
+    holdover: p.holdover ?? { active: false, since: null, ageS: null, boundS: null, limitS: null, leftS: null, armed: null, expiredAt: null },
     service: { startedAt: new Date(p.startedUs / 1000).toISOString(), statusWriteError: p.statusWriteError, faults: p.faults },
   };
 }

@@ -115,7 +115,10 @@ test("an hour of the service in virtual time: status, alarms and the LCD at each
   assert.equal(box.status().pps?.state, "holdover", "pulse wire pulled: no edge, the words go on");
   assert.match(box.status().pps!.detail, /pulse lost/);
   assert.deepEqual(alarms(), ["no-pps"]);
-  assert.match(look(), /NO PPS +\| PPS wire\/GPIO\?/);
+  // chrony holds over on the Pi's clock meanwhile: the alarm says for how long and within what bound.
+  assert.match(look(), /NO PPS +\| hold 0m <\d+µs/);
+  assert.equal(box.status().summary.text, "HOLDOVER 0m");
+  assert.match(box.status().alarms[0]!.detail, /PPS wire on the configured pin.*chrony holds over on the Pi's clock since/);
 
   await at(3030);
   assert.deepEqual(alarms(), ["no-gps-data"], "receiver unplugged");
