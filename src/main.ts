@@ -35,6 +35,7 @@ import { CaptureTap } from "./capture/captureTap.js";
 import type { CaptureHeader } from "./capture/captureFormat.js";
 import { statusLine } from "./status/statusLine.js";
 import { holdoverPower } from "./chrony/chronyConf.js";
+import { ClockStepWatch } from "./timing/clockSteps.js";
 import { HoldoverWatch } from "./timing/holdoverWatch.js";
 import { LeapListFile } from "./timing/leapListFile.js";
 import { leapStatus } from "./timing/leapStatus.js";
@@ -83,11 +84,26 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   leapList?.start();
   if (pps) pipeline.verdictListeners.push((v, e) => pps.verdict(v, e));
 
+  // Checked before every stamp is used: a step makes pairs of stamps across it meaningless.
+  const steps = new ClockStepWatch(clock);
+  const checkStep = (): void => {
+    const stepUs = steps.check();
+    if (stepUs === undefined) return;
+    health.counts.clockSteps += 1;
+    log.warn(
+      `clock: the system clock was stepped by ${stepUs > 0 ? "+" : ""}${(stepUs / 1e6).toFixed(3)} s (chrony's makestep, a manual date, or a kernel leap second): pulses and words are paired afresh, nothing stamped across the step is sent`,
+    );
+    pipeline.clockStepped();
+    pps?.clockStepped(stepUs);
+  };
+  if (pps) pps.edgeListeners.unshift(() => checkStep());
+
   let silentReported = false;
   let lastFailure: string | undefined;
   let startedOpening = false;
   source.start({
     data: faults.guard("serial data", (chunk: Buffer, rxUs: number) => {
+      checkStep();
       tap?.serial(chunk, rxUs);
       pipeline.push(chunk, rxUs);
       if (silentReported) {
@@ -133,6 +149,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     clock,
     TICK_OFFSET_MS,
     faults.guard("status tick", () => {
+      checkStep();
       const now = clock.realtimeUs();
       pipeline.idle(now, QUIET_US);
       const lastBytes = health.last.bytesUs ?? health.device.sinceUs;

@@ -134,6 +134,13 @@ export class TimePipeline {
     this.gate.reset();
   }
 
+  /** The system clock was stepped: the epoch being read has stamps from both sides, and the receiver's progress against the clock must be measured afresh. */
+  clockStepped(): void {
+    this.framer.reset();
+    this.assembler.flush();
+    this.gate.reset();
+  }
+
   /** Closes the open epoch when the line has gone quiet (called from the owner's timer). */
   idle(nowUs: number, quietUs: number): void {
     if (this.assembler.lastReportRxUs > 0 && nowUs - this.assembler.lastReportRxUs > quietUs) this.assembler.flush();

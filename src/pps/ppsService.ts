@@ -116,6 +116,11 @@ export class PpsService {
     this.associator.reset();
   }
 
+  /** The system clock was stepped (see timing/clockSteps.ts). */
+  clockStepped(stepUs: number): void {
+    this.associator.clockStepped(stepUs, this.clock.realtimeUs());
+  }
+
   stop(): void {
     this.stopTick?.();
     for (const w of this.watched) w.source.stop();
@@ -131,6 +136,7 @@ export class PpsService {
       detail: a.state.detail,
       since: iso(a.state.sinceUs),
       edgeMode: this.opts.edge,
+      refusing: a.refusing,
       sources: this.watched.map((w) => ({ name: w.source.name, stamping: w.source.stamping, problem: w.problem, jitterUs: w.source.jitterUs?.() ?? null })),
       delayMs: a.delay ? a.delay.meanS * 1000 : null,
       delayJitterMs: a.delay ? a.delay.jitterS * 1000 : null,

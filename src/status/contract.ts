@@ -136,6 +136,8 @@ export interface Counts {
   samples: number;
   /** Epochs of a receiver reporting several times a second, other than its whole-second one: used for health only. */
   subSecondEpochs: number;
+  /** Steps of the system clock seen (chrony's makestep, a manual date, a kernel leap second). */
+  clockSteps: number;
 }
 
 export interface SinkStatus {
@@ -181,6 +183,8 @@ export interface PpsStatus {
   since: string | null;
   edgeMode: EdgeMode;
   sources: PpsSourceStatus[];
+  /** Why pulses are refused while they are not labelled (the association's last reason); null when locked. */
+  refusing: AssociationReject | null;
   /** Learned delay between pulse and the receiver's time. */
   delayMs: number | null;
   delayJitterMs: number | null;
@@ -332,6 +336,7 @@ export type AlarmId =
   | "no-fix"
   | "receiver-date"
   | "no-pps"
+  | "pps-edge"
   | "chrony-unreachable"
   | "chrony-unsynchronised"
   | "degraded"

@@ -124,6 +124,13 @@ export class SecondAssociator {
   /** Realtime µs of the last edge of any kind (0: none yet). */
   lastEdgeUs = 0;
   private everLocked = false;
+  /**
+   * With pps.edge=auto: the host clock agreed with a label of this receiver's
+   * (within 0.3 s), so its time follows its pulse. From then on a host clock a
+   * second off (stepped, or free-running) cannot overrule it; a receiver does
+   * not change sides while plugged in.
+   */
+  private orientationConfirmed = false;
   private lastReason: { reason: AssociationReject; detail: string } = { reason: "settling", detail: "no epoch yet" };
 
   constructor(
@@ -205,9 +212,34 @@ export class SecondAssociator {
     }
   }
 
-  /** The serial device went away: its epochs in flight say nothing more. */
+  /** The serial device went away: its epochs in flight say nothing more, and the next receiver may be another. */
   reset(): void {
     this.pending = [];
+    this.orientationConfirmed = false;
+  }
+
+  /** The reason pulses are being refused, while they are; null once labelled. */
+  get refusing(): AssociationReject | null {
+    return this.state.state === "locked" ? null : this.lastReason.reason;
+  }
+
+  /**
+   * The system clock was stepped: stamps from before it cannot be paired
+   * with stamps after it, nor counted on the old grid. The learned delay
+   * stands (it is the receiver's, measured within one timescale); the
+   * pairing starts over and must settle again before a pulse is labelled.
+   */
+  clockStepped(stepUs: number, nowUs: number): void {
+    this.pending = [];
+    this.edges = [];
+    this.lastRawEdge = undefined;
+    this.gridEdge = undefined;
+    this.chain = undefined;
+    this.lastLabel = undefined;
+    this.lastConfirmed = undefined;
+    this.lastVerdict = { us: 0, ok: false };
+    this.lastReason = { reason: "settling", detail: `the system clock was stepped by ${(stepUs / 1e6).toFixed(3)} s: pairing pulses and words again` };
+    if (this.state.state === "locked" || this.state.state === "holdover") this.setState("pulse-without-time", `settling: ${this.lastReason.detail}`, nowUs);
   }
 
   private associate(p: PendingEpoch): void {
@@ -272,7 +304,7 @@ export class SecondAssociator {
     if (h.labelled) return;
     // A label a whole second from the host clock means the time names the other edge; unless told which, refuse.
     const hostErrS = utc - h.at.sec - h.at.nsec / 1e9;
-    if (this.opts.edge === "auto" && Math.abs(hostErrS) > 0.7 && Math.abs(hostErrS) < 1.3) {
+    if (this.opts.edge === "auto" && !this.orientationConfirmed && Math.abs(hostErrS) > 0.7 && Math.abs(hostErrS) < 1.3) {
       this.refuse(
         "time-precedes-pulse",
         `${isoSecond(utc)} would label an edge the host clock puts at ${iso(h.at)}: the receiver's time seems to name the pulse ${hostErrS > 0 ? "after" : "before"} the one it follows; set pps.edge=${hostErrS > 0 ? "before" : "after"} if the receiver is documented so, or check the host clock`,
@@ -280,6 +312,7 @@ export class SecondAssociator {
       );
       return;
     }
+    if (this.opts.edge === "auto" && Math.abs(hostErrS) < 0.3) this.orientationConfirmed = true;
     h.labelled = true;
     const sample: TimeSample = { local: h.at, reference: { sec: utc, nsec: 0 }, leap, pulse: 0, utcSecond: utc };
     this.lastSample = sample;

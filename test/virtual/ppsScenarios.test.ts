@@ -108,6 +108,8 @@ test("a receiver whose time precedes its edge: refused in auto mode with the fix
   assert.equal(auto.samples.length, 0, "auto mode never guesses");
   assert.ok((auto.atEnd.refused["time-precedes-pulse"] ?? 0) > 0);
   assert.match(auto.atEnd.detail, /set pps\.edge=before/);
+  const alarm = auto.snapshot.alarms.find((a) => a.id === "pps-edge");
+  assert.equal(alarm?.hint, "set pps.edge", "the panel says what to change");
   const told = await runScenario(secs, { edge: "before" });
   noWrongSecond(told);
   assert.ok(told.samples.length >= 20, `${told.samples.length} labelled`);
@@ -209,4 +211,17 @@ test("the receiver disowns its time (fix lost) and then falls silent: no pulse i
     assert.equal(r.atEnd.counts.labelledByCount, 0, `${edge}: pulses counted after the receiver called its time invalid`);
     assert.equal(r.atEnd.state, "holdover");
   }
+});
+
+test("pps.edge=auto: once the host clock has confirmed the receiver follows its pulse, a host clock stepped a second off does not stop the labels", async () => {
+  // The host's clock steps 1 s ahead after 20 s (a manual date, no network to correct it): the receiver has not changed sides.
+  const r = await runScenario(plainSeconds(T0, 50, 0.3), { hostStep: { atUs: (T0 + 20.5) * 1e6, byUs: 1e6 } });
+  noWrongSecond(r);
+  assert.equal(r.atEnd.refused["time-precedes-pulse"] ?? 0, 0);
+  assert.equal(r.atEnd.state, "locked");
+  assert.ok(
+    r.samples.some((s) => s.utcSecond > T0 + 30),
+    "labelled after the step",
+  );
+  assert.equal(r.health.counts.clockSteps, 1);
 });
