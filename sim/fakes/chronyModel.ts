@@ -55,7 +55,7 @@ export class ChronyModel {
     private readonly refclocks: readonly ModelRefclock[],
     /** An NTP server chronyd can fall back to; settable, as a network comes and goes. */
     public upstream?: ModelUpstream,
-    /** fallbackdrift's interval, s (ntp.holdover as chrony counts it): unsynchronised after that long without an update, once armed. */
+    /** fallbackdrift's interval, s (holdover.trust as chrony counts it): unsynchronised after that long without an update, once armed. */
     private readonly fallbackS?: number,
   ) {}
 

@@ -32,18 +32,18 @@ export const CHRONY_KEYS: readonly ConfigKey[] = [
   "ntp.servers",
   "ntp.allow",
   "ntp.ratelimit",
-  "ntp.holdover",
+  "holdover.trust",
   "nts.cert",
   "nts.key",
   "time.leap-list",
 ];
 
 /**
- * ntp.holdover as chrony counts it: fallbackdrift takes powers of two, so the
+ * holdover.trust as chrony counts it: fallbackdrift takes powers of two, so the
  * nearest one (on a log scale), and its seconds; null when off.
  */
 export function holdoverPower(cfg: Config): { exponent: number; seconds: number } | null {
-  const s = cfg["ntp.holdover"];
+  const s = cfg["holdover.trust"];
   if (s === null) return null;
   const exponent = Math.round(Math.log2(s));
   return { exponent, seconds: 2 ** exponent };
@@ -191,10 +191,10 @@ function holdover(cfg: Config): string[] {
     "# covers a Pi's crystal over its temperature range, so clients are told an honest bound, not 1 ppm.",
     "maxclockerror 5",
   ];
-  if (power === null) out.push("# ntp.holdover = off: chrony serves from its own clock for as long as it has no source.");
+  if (power === null) out.push("# holdover.trust = off: chrony serves from its own clock for as long as it has no source.");
   else {
     out.push(
-      `# ntp.holdover = ${cfg["ntp.holdover"]} s, as chrony counts it: 2^${power.exponent} = ${power.seconds} s. After that long without a source`,
+      `# holdover.trust = ${cfg["holdover.trust"]} s, as chrony counts it: 2^${power.exponent} = ${power.seconds} s. After that long without a source`,
       "# chrony declares itself unsynchronised (clients see leap 3 and move on) - once it has been synchronised",
       `# for 2^${power.exponent + 1} s; before that (just after a boot) it holds over for as long as it has no source.`,
       `fallbackdrift ${power.exponent} ${power.exponent}`,

@@ -200,7 +200,7 @@ export const SCHEMA = {
     ["auto", "after", "before"] as const,
   ),
   "pps.holdover": int("seconds to keep labelling pulses by count when the receiver's time stops (never across a UTC midnight); 0 stops at once", 60, 0, 3600),
-  "ntp.holdover": intOrOff(
+  "holdover.trust": intOrOff(
     "seconds chrony keeps serving from its own clock once it has lost every source (receiver and network servers), before it declares itself unsynchronised (leap 3, stratum 16) so clients move to other servers; chrony counts it in powers of two (fallbackdrift): the nearest one is used, and only after it was synchronised for twice as long; 'off': serve on for ever, the error bound (root dispersion) growing",
     3600,
     64,

@@ -74,7 +74,7 @@ export function alarmConditions(s: SnapshotFacts, nowUs: number): AlarmCondition
   const out = receiverAlarms(s, nowUs);
   const hint = holdoverHint(s);
   if (!hint) return out;
-  const detail = `; chrony holds over on the Pi's clock since ${s.holdover.since}, serving within ±${formatBound(s.holdover.boundS ?? 0)}${s.holdover.leftS !== null ? `, for ${s.holdover.leftS} s more (ntp.holdover)` : ""}`;
+  const detail = `; chrony holds over on the Pi's clock since ${s.holdover.since}, serving within ±${formatBound(s.holdover.boundS ?? 0)}${s.holdover.leftS !== null ? `, for ${s.holdover.leftS} s more (holdover.trust)` : ""}`;
   return out.map((a) => (a.id === "no-gps-data" || a.id === "no-fix" || a.id === "no-pps" ? { ...a, hint, detail: a.detail + detail } : a));
 }
 
@@ -148,7 +148,7 @@ function notSynced(s: SnapshotFacts): AlarmCondition {
       id: "chrony-unsynchronised",
       title: "NOT SYNCED",
       hint: "holdover ended",
-      detail: `chrony held over on the Pi's clock for ntp.holdover (${h.limitS} s) without a source and stopped serving at ${h.expiredAt}: clients see leap 3 and move to other servers until the receiver is back`,
+      detail: `chrony held over on the Pi's clock for holdover.trust (${h.limitS} s) without a source and stopped serving at ${h.expiredAt}: clients see leap 3 and move to other servers until the receiver is back`,
     };
   }
   const detail = "chrony is not synchronised to any source: clients get no time from this box (stratum 16)";

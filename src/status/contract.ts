@@ -267,7 +267,7 @@ export interface HoldoverStatus {
   ageS: number | null;
   /** chrony's bound on its error, as clients are told it (root delay / 2 + root dispersion), s. */
   boundS: number | null;
-  /** ntp.holdover as chrony counts it (a power of two), s; null when off. */
+  /** holdover.trust as chrony counts it (a power of two), s; null when off. */
   limitS: number | null;
   /** Seconds until chrony declares itself unsynchronised; null when off or not armed. */
   leftS: number | null;

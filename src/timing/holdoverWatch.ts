@@ -5,7 +5,7 @@
  * on its last frequency. The box says how long that has lasted, the error
  * bound chrony itself tells clients (root delay / 2 + root dispersion,
  * which grows by maxclockerror every second), and when chrony will give up
- * (ntp.holdover, as chrony's fallbackdrift counts it). chrony arms that
+ * (holdover.trust, as chrony's fallbackdrift counts it). chrony arms that
  * limit only after it was synchronised for twice as long; a box holding
  * over sooner after a boot serves on, and the status says so.
  */
@@ -25,7 +25,7 @@ export class HoldoverWatch {
   /** chrony gave up: it went unsynchronised during the holdover. */
   private expiredAtUs: number | undefined;
 
-  /** `limitS`: ntp.holdover as chrony counts it (null: off). */
+  /** `limitS`: holdover.trust as chrony counts it (null: off). */
   constructor(private readonly limitS: number | null) {}
 
   /** Once a second: when the refclock chrony is on last got a sample, and chrony's tracking (null when not read). */

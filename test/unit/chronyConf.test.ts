@@ -179,18 +179,18 @@ test("a stratum1.conf from before chrony.control still works: chrony.command nam
   assert.equal(cfg["chrony.control"], "/run/chrony/other.sock");
 });
 
-test("ntp.holdover becomes chrony's fallbackdrift at the nearest power of two, said in the file; off leaves chrony holding over for ever", () => {
+test("holdover.trust becomes chrony's fallbackdrift at the nearest power of two, said in the file; off leaves chrony holding over for ever", () => {
   assert.deepEqual(holdoverPower(config()), { exponent: 12, seconds: 4096 });
-  assert.deepEqual(holdoverPower(config({ "ntp.holdover": "600" })), { exponent: 9, seconds: 512 });
-  assert.deepEqual(holdoverPower(config({ "ntp.holdover": "86400" })), { exponent: 16, seconds: 65536 });
-  const text = chronyConf(config({ "ntp.holdover": "600" }));
-  assert.match(text, /# ntp\.holdover = 600 s, as chrony counts it: 2\^9 = 512 s\./);
+  assert.deepEqual(holdoverPower(config({ "holdover.trust": "600" })), { exponent: 9, seconds: 512 });
+  assert.deepEqual(holdoverPower(config({ "holdover.trust": "86400" })), { exponent: 16, seconds: 65536 });
+  const text = chronyConf(config({ "holdover.trust": "600" }));
+  assert.match(text, /# holdover\.trust = 600 s, as chrony counts it: 2\^9 = 512 s\./);
   assert.ok(parsedByChronyd(text).includes("fallbackdrift 9 9"));
-  const off = parsedByChronyd(chronyConf(config({ "ntp.holdover": "off" })));
+  const off = parsedByChronyd(chronyConf(config({ "holdover.trust": "off" })));
   assert.ok(!off.some((d) => d.startsWith("fallbackdrift")), off.join("\n"));
   assert.ok(off.includes("maxclockerror 5"), "the honest error bound either way");
   const problems: string[] = [];
-  applySetting(defaults(), "ntp.holdover", "10", "x", problems);
+  applySetting(defaults(), "holdover.trust", "10", "x", problems);
   assert.equal(problems.length, 1, "below chrony's shortest sensible fallback");
 });
 

@@ -2,7 +2,7 @@
  * Holdover through the whole service in virtual time: the receiver stops
  * (fix and pulse gone), chrony serves on from the Pi's clock, and the box
  * says for how long, within what bound, and for how much longer; when
- * ntp.holdover has passed chrony declares itself unsynchronised and the
+ * holdover.trust has passed chrony declares itself unsynchronised and the
  * panel says why; the receiver back, it locks again. Just after a boot
  * chrony has not armed its limit yet, and the status says that too.
  */
@@ -21,8 +21,8 @@ const fixes = splitEpochs(readCapture("neo-m8n.log"));
 
 /** A receiver with a fix and its pulse, except in [lostFrom, lostTo) where it has neither. */
 function start(lostFrom: number, lostTo: number, total: number): { box: VirtualBox; at: (k: number) => Promise<void> } {
-  // ntp.holdover 600 s: chrony counts it as 2^9 = 512 s.
-  const box = startVirtualBox({ startUs: (T0 - 2) * 1e6, settings: { "ntp.holdover": "600", "time.utc-holdoff": "0", "lcd.pages": "sync" } });
+  // holdover.trust 600 s: chrony counts it as 2^9 = 512 s.
+  const box = startVirtualBox({ startUs: (T0 - 2) * 1e6, settings: { "holdover.trust": "600", "time.utc-holdoff": "0", "lcd.pages": "sync" } });
   const lost = (k: number): boolean => k >= lostFrom && k < lostTo;
   const epochs = Array.from({ length: total }, (_, k) => (lost(k) ? withoutFix(fixes[k % fixes.length]!) : fixes[k % fixes.length]!));
   const capture = convertEpochs(epochs, { baud: 9600, delayMs: 120, startS: T0, pulses: "fix", phaseNs: () => 1500, header: { receiver: "u-blox NEO-M8N (gpsd's neo-m8n.log)" } });
@@ -30,7 +30,7 @@ function start(lostFrom: number, lostTo: number, total: number): { box: VirtualB
   return { box, at: (k) => box.clock.runTo((T0 + k) * 1e6 + 500_000) };
 }
 
-test("holdover after 20 minutes of lock: its age, bound and time left shown; chrony gives up after ntp.holdover and says so; the receiver back, locked again", { timeout: 60_000 }, async () => {
+test("holdover after 20 minutes of lock: its age, bound and time left shown; chrony gives up after holdover.trust and says so; the receiver back, locked again", { timeout: 60_000 }, async () => {
   const { box, at } = start(1200, 1900, 2000);
   await at(1190);
   assert.equal(box.status().summary.label, "locked-pps");
@@ -56,7 +56,7 @@ test("holdover after 20 minutes of lock: its age, bound and time left shown; chr
       .join(","),
   );
   assert.match(noFix.hint, /^hold 1m <[23]\d\dµs$/);
-  assert.match(noFix.detail, /chrony holds over on the Pi's clock since .*, serving within ±[23]\d\dµs, for 45\d s more \(ntp\.holdover\)/);
+  assert.match(noFix.detail, /chrony holds over on the Pi's clock since .*, serving within ±[23]\d\dµs, for 45\d s more \(holdover\.trust\)/);
   assert.match(box.screen(), /NO FIX .*\| hold 1m <[23]\d\dµs/);
 
   await at(1800);
@@ -65,7 +65,7 @@ test("holdover after 20 minutes of lock: its age, bound and time left shown; chr
   assert.ok(box.status().holdover.expiredAt, "the end of the holdover is remembered");
   const notSynced = box.status().alarms.find((a) => a.id === "chrony-unsynchronised");
   assert.equal(notSynced?.hint, "holdover ended");
-  assert.match(notSynced?.detail ?? "", /held over on the Pi's clock for ntp\.holdover \(512 s\)/);
+  assert.match(notSynced?.detail ?? "", /held over on the Pi's clock for holdover\.trust \(512 s\)/);
   assert.equal(box.status().summary.state, "degraded");
 
   await at(1990);
