@@ -157,15 +157,20 @@ export class FleetGate {
     }
   }
 
-  /** Puts what the plan wants (renewing lifetimes) before taking off the rest, so a move between interfaces leaves no gap. */
+  /**
+   * Takes off what the plan does not want, then puts (or renews) what it
+   * does. In that order: with one address on two interfaces at once, FRR's
+   * zebra (8.4) keeps a stale connected route and never announces the move,
+   * so a move is a withdrawal and an announcement a moment apart.
+   */
   private async apply(plan: AddressPlan): Promise<void> {
     const present = {} as AddressPlan;
     for (const iface of ALL_FLEET_INTERFACES) present[iface] = (await this.act(`cannot list the addresses of ${iface}`, () => this.addresses.list(iface))) ?? [];
     for (const iface of ALL_FLEET_INTERFACES) {
-      for (const a of plan[iface]) await this.act(`cannot put ${a} on ${iface}`, () => this.addresses.put(iface, a, this.settings.lifetimeS));
+      for (const a of present[iface].filter((x) => !plan[iface].includes(x))) await this.act(`cannot take ${a} off ${iface}`, () => this.addresses.remove(iface, a));
     }
     for (const iface of ALL_FLEET_INTERFACES) {
-      for (const a of present[iface].filter((x) => !plan[iface].includes(x))) await this.act(`cannot take ${a} off ${iface}`, () => this.addresses.remove(iface, a));
+      for (const a of plan[iface]) await this.act(`cannot put ${a} on ${iface}`, () => this.addresses.put(iface, a, this.settings.lifetimeS));
     }
     const after = {} as AddressPlan;
     for (const iface of ALL_FLEET_INTERFACES) after[iface] = (await this.act(`cannot list the addresses of ${iface}`, () => this.addresses.list(iface))) ?? plan[iface];
