@@ -218,7 +218,6 @@ async function paths(prefix: string): Promise<Path[]> {
 
 const peerOf = (n: Node): string => linkAddrs(n.k).node[0]!.split("/")[0]!;
 const fromNode = (ps: Path[], n: Node): Path | undefined => ps.find((p) => p.peer === peerOf(n));
-const nodeByPeer = (peer: string): Node | undefined => nodes.find((n) => peerOf(n) === peer);
 
 function gateStatus(n: Node): FleetGateStatus | undefined {
   try {
@@ -362,7 +361,6 @@ function readAnswers(): void {
 const watcher = setInterval(readAnswers, 100);
 
 const answeredBy = (a: Answer): Node | undefined => nodes.find((n) => n.refid === a.refid);
-const lastAnswer = (): Answer | undefined => answers.at(-1);
 
 async function waitAnsweredBy(what: string, timeoutS: number, ok: (n: Node) => boolean, after = 0): Promise<Answer> {
   return waitFor(what, timeoutS, () => answers.find((a) => a.at >= after && a.leap !== "?" && answeredBy(a) !== undefined && ok(answeredBy(a)!)));
