@@ -22,7 +22,19 @@ export interface ChronyPaths {
 export const APPLIANCE_CHRONY_PATHS: ChronyPaths = { stateDir: "/var/lib/chrony", confDir: "/etc/stratum1/chrony.d" };
 
 /** The stratum1.conf keys this generator reads: changing one needs a chrony restart. */
-export const CHRONY_KEYS: readonly ConfigKey[] = ["chrony.sock", "pps.sock", "pps.sysfs", "chrony.monitor", "chrony.control", "ntp.servers", "ntp.allow", "ntp.ratelimit", "nts.cert", "nts.key"];
+export const CHRONY_KEYS: readonly ConfigKey[] = [
+  "chrony.sock",
+  "pps.sock",
+  "pps.sysfs",
+  "chrony.monitor",
+  "chrony.control",
+  "ntp.servers",
+  "ntp.allow",
+  "ntp.ratelimit",
+  "nts.cert",
+  "nts.key",
+  "fleet.nts-keys",
+];
 
 /** How the pulse reaches chrony, derived from stratum1.conf (README: "Two ways to give chrony the pulse"). */
 export type PulseSetup = { kind: "sock"; socket: string } | { kind: "kernel"; device: string } | { kind: "none" };
@@ -119,6 +131,13 @@ function serving(cfg: Config, paths: ChronyPaths): string {
       `ntsserverkey ${key}`,
       `ntsdumpdir ${paths.stateDir}`,
       "ntsratelimit interval 1 burst 16 leak 2",
+      ...(cfg["fleet.nts-keys"] === "follow"
+        ? [
+            "# fleet.nts-keys = follow: the cookie keys are the fleet's rotating node's, copied into ntsdumpdir",
+            "# (stratum1-nts-sync.timer) and loaded with 'chronyc rekey', so cookies from any node work here.",
+            "ntsrotate 0",
+          ]
+        : []),
     );
   } else {
     out.push(

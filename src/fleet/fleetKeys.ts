@@ -141,6 +141,26 @@ export const FLEET_KEYS = {
   "fleet.degraded-offset": whole("degrade when chrony's clock is further than this from its reference, milliseconds", 10, 1, 10_000, " ms"),
   "fleet.degraded-distance": whole("degrade when the root distance passes this, milliseconds", 100, 1, 16_000, " ms"),
   "fleet.degraded-stratum": whole("degrade at this stratum and above", 5, 2, 16),
+  "fleet.nts-keys": {
+    doc: "NTS across the fleet (docs/fleet.md): 'rotate' on the one node that makes chrony's NTS cookie keys (chrony's default weekly rotation), 'follow' on the others, whose chrony then never rotates (ntsrotate 0) and takes the rotating node's keys, copied by stratum1-nts-sync.timer over SSH and loaded with 'chronyc rekey', so a client moved between nodes keeps its cookies",
+    default: "rotate" as "rotate" | "follow",
+    values: "rotate or follow",
+    parse: (raw: string) =>
+      raw === "rotate" || raw === "follow"
+        ? { ok: true as const, value: raw as "rotate" | "follow" }
+        : { ok: false as const, fix: "use rotate (this node makes the keys) or follow (it takes them from the rotating node)" },
+  } satisfies KeySpec<"rotate" | "follow">,
+  "fleet.nts-source": {
+    doc: "with fleet.nts-keys = follow: the rotating node, as an SSH destination (user stratum1-nts, the forced command that prints its ntskeys file), e.g. stratum1-nts@pi.example.net",
+    default: null as string | null,
+    values: "USER@HOST (a host name or address), or off",
+    parse: (raw: string) => {
+      if (raw === "off" || raw === "") return { ok: true as const, value: null };
+      return /^[a-z_][a-z0-9_-]{0,31}@[A-Za-z0-9.:-]+$/.test(raw)
+        ? { ok: true as const, value: raw as string | null }
+        : { ok: false as const, fix: "give USER@HOST, e.g. stratum1-nts@pi.example.net" };
+    },
+  } satisfies KeySpec<string | null>,
   "fleet.status": {
     doc: "where the gate writes its state (JSON) at every check, for stratum1d's panel and status and for stratum1ctl; or off",
     default: "/run/stratum1-fleet/gate.json" as string | null,

@@ -81,3 +81,27 @@ test("the firewall: BGP and BFD accepted from the configured routers only, as nf
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("NTS across the fleet: a following node's chrony never rotates its cookie keys (chronyd -p reads ntsrotate 0); the rotating node keeps chrony's default", async () => {
+  const { chronyConf } = await import("../../src/chrony/chronyConf.js");
+  const parsed = (keys: string): string[] => {
+    const cfg = defaults();
+    const problems: string[] = [];
+    for (const [k, v] of Object.entries({ "nts.cert": "/etc/stratum1/fleet.crt", "nts.key": "/etc/stratum1/fleet.key", "fleet.nts-keys": keys })) applySetting(cfg, k, v, k, problems);
+    assert.deepEqual(problems, []);
+    const dir = mkdtempSync(join(tmpdir(), "stratum1-nts-"));
+    try {
+      writeFileSync(join(dir, "chrony.conf"), chronyConf(cfg));
+      const r = spawnSync("chronyd", ["-p", "-f", join(dir, "chrony.conf")], { encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.split("\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  assert.ok(parsed("follow").includes("ntsrotate 0"));
+  assert.ok(!parsed("rotate").some((l) => l.startsWith("ntsrotate")));
+  const problems: string[] = [];
+  applySetting(defaults(), "fleet.nts-source", "pi.example.net", "stratum1.conf:9", problems);
+  assert.match(problems[0] ?? "", /give USER@HOST/);
+});
