@@ -30,10 +30,14 @@ import { FrontPanel } from "./display/frontPanel.js";
 import { panelOptions } from "./display/panelOptions.js";
 import { everySecond } from "./timing/secondTicker.js";
 import { AlarmTracker } from "./status/alarms.js";
-import type { StatusSnapshot } from "./status/contract.js";
+import type { ChronyStatus, StatusSnapshot } from "./status/contract.js";
 import { CaptureTap } from "./capture/captureTap.js";
 import type { CaptureHeader } from "./capture/captureFormat.js";
 import { statusLine } from "./status/statusLine.js";
+import { holdoverPower } from "./chrony/chronyConf.js";
+import { HoldoverWatch } from "./timing/holdoverWatch.js";
+import { LeapListFile } from "./timing/leapListFile.js";
+import { leapStatus } from "./timing/leapStatus.js";
 
 /** Without a byte for this long the epoch is closed and the device reported silent. */
 const QUIET_US = 1_500_000;
@@ -72,7 +76,11 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     settleEpochs: cfg["time.settle"],
     nowUs,
     arrivalDelayUs: () => pps?.associator.arrivalDelayUs(),
+    utcHoldoffS: cfg["time.utc-holdoff"],
+    verifiedClockAgrees: (utcS, rxUs) => verifiedClockAgrees(chrony?.status(), utcS, rxUs),
   });
+  const leapList = cfg["time.leap-list"] ? new LeapListFile(cfg["time.leap-list"], clock) : undefined;
+  leapList?.start();
   if (pps) pipeline.verdictListeners.push((v, e) => pps.verdict(v, e));
 
   let silentReported = false;
@@ -114,6 +122,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   host.start();
   const panel = hardware.i2c ? new FrontPanel(hardware.i2c, clock, log, panelOptions(cfg, clock)) : undefined;
   const alarms = new AlarmTracker(log);
+  const holdover = new HoldoverWatch(holdoverPower(cfg)?.seconds ?? null);
   const startedUs = clock.realtimeUs();
   let latest: StatusSnapshot | undefined;
   const manager = hardware.serviceManager;
@@ -139,6 +148,9 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
         chrony: chrony?.status() ?? null,
         host: host.status(),
         lcd: panel?.status() ?? null,
+        leap: leapStatus(pipeline.leap, leapList, Math.floor(now / 1e6)),
+        holdover: holdover.update(now, (refid) => lastDelivery(refid === "PPS" && pps?.sinks.length ? pps.sinks : sinks), chrony?.status().tracking),
+        utcHoldoffLeftS: pipeline.utcTrust.leftS(now),
         startedUs,
         statusWriteError: writeError,
         faults: faults.snapshot(),
@@ -176,6 +188,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       stopTick();
       stopReports();
       chrony?.stop();
+      leapList?.stop();
       host.stop();
       await panel?.stop();
       pps?.stop();
@@ -187,6 +200,30 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       hardware.chrony?.control?.close();
     },
   };
+}
+
+/** When any of these sinks last delivered a sample to chrony (or ntpd). */
+function lastDelivery(sinks: readonly RefclockSink[]): number | undefined {
+  const times = sinks.map((s) => s.status().lastDeliveredUs).filter((t): t is number => t !== undefined);
+  return times.length > 0 ? Math.max(...times) : undefined;
+}
+
+/** The refids of the box's own refclocks: chrony on one of these is not a clock the receiver can be checked against. */
+const OWN_REFCLOCKS: ReadonlySet<string> = new Set(["NMEA", "PPS"]);
+
+/**
+ * A verified host clock agrees with an epoch: chrony is synchronised to a
+ * network server (not to this box's own refclocks), and the host's time when
+ * the epoch's first word was read lies in the second the epoch names (words
+ * come after the edge they describe, within its second; 20 ms of slack for
+ * the verified clock's own error). A receiver a second behind reads as 1.x s
+ * late and is refused, however short its delay.
+ */
+function verifiedClockAgrees(chrony: ChronyStatus | undefined, utcS: number, rxUs: number): boolean {
+  const t = chrony?.tracking;
+  if (!t || t.leap === "unsynchronised" || t.stratum < 2 || OWN_REFCLOCKS.has(t.refName)) return false;
+  const sinceS = rxUs / 1e6 - utcS;
+  return sinceS > -0.02 && sinceS < 1;
 }
 
 /** What the service knows of its set-up, at the head of every recording (the recorder adds the host's side). */

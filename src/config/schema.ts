@@ -178,7 +178,7 @@ export function parseLoopbackPort(raw: string): { host: "127.0.0.1" | "::1"; por
 }
 
 /** A file chrony reads (no socket-length limit). */
-const filePath = (doc: string): KeySpec<string | null> => ({ doc, default: null, values: "an absolute path without blanks, or off", parse: parsePathOrOff });
+const filePath = (doc: string, def: string | null = null): KeySpec<string | null> => ({ doc, default: def, values: "an absolute path without blanks, or off", parse: parsePathOrOff });
 
 /** The day this firmware was released: no receiver date before it can be real. Bumped at each release. */
 export const FIRMWARE_FLOOR_DATE = "2026-11-01";
@@ -201,6 +201,12 @@ export const SCHEMA = {
     ["auto", "after", "before"] as const,
   ),
   "pps.holdover": int("seconds to keep labelling pulses by count when the receiver's time stops (never across a UTC midnight); 0 stops at once", 60, 0, 3600),
+  "ntp.holdover": intOrOff(
+    "seconds chrony keeps serving from its own clock once it has lost every source (receiver and network servers), before it declares itself unsynchronised (leap 3, stratum 16) so clients move to other servers; chrony counts it in powers of two (fallbackdrift): the nearest one is used, and only after it was synchronised for twice as long; 'off': serve on for ever, the error bound (root dispersion) growing",
+    3600,
+    64,
+    131072,
+  ),
   "chrony.monitor": loopbackPort(
     "chronyd's UDP command port, where chronyd answers monitoring requests only (tracking, sources): the figures on the panel and in the status are read there, as ADDRESS:PORT on loopback; or 'off'",
     "127.0.0.1:323",
@@ -223,6 +229,16 @@ export const SCHEMA = {
   "capture.socket": optionalPath("unix socket where 'stratum1ctl capture' records what the service reads (serial bytes and pulse edges with their stamps), or 'off'", "/run/stratum1/capture.sock"),
   "status.path": optionalPath("where the status snapshot (JSON) is written every second, or 'off'", "/run/stratum1/status.json"),
   "time.floor": date("no receiver date before this is believed (catches the GPS week-rollover bug); default: firmware release date", FIRMWARE_FLOOR_DATE),
+  "time.utc-holdoff": int(
+    "seconds an NMEA-only receiver's UTC is not used after a cold start the box saw (its leap-second count may still be the firmware's default; GPS sends it every 12.5 min), unless a verified clock agrees sooner; receivers that say when their UTC is valid (u-blox UBX) need none; 0: off",
+    750,
+    0,
+    3600,
+  ),
+  "time.leap-list": filePath(
+    "the leap second list (tzdata's leap-seconds.list) that chrony reads where its version can (chrony 4.6+: leapseclist); the box raises an alarm when it has expired or disagrees with the receiver; or 'off'",
+    "/usr/share/zoneinfo/leap-seconds.list",
+  ),
   "time.settle": int("consecutive consistent epochs required before samples flow (after start, a jump, or a reconnect)", 3, 1, 60),
   "ntp.servers": ntpServers(
     "network NTP servers chrony also uses (selectable, so they outvote a GPS gone wrong and take over when it fails; see README), comma-separated; 'pool:NAME' for a pool; or 'off' for a box without network time",

@@ -49,7 +49,7 @@ export class PpsService {
   constructor(
     primary: PulseSource,
     secondary: PulseSource | undefined,
-    private readonly sinks: readonly RefclockSink[],
+    readonly sinks: readonly RefclockSink[],
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly opts: PpsOptions,

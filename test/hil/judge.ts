@@ -90,7 +90,15 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
   const emu = new LcdEmulator(0x27, 16, 2, () => clock.realtimeUs());
   const i2c = await serveI2cBus(join(dir, "i2c.sock"), emu);
   const status = join(dir, "status.json");
-  const settings = { "chrony.monitor": chrony.monitor, "chrony.control": chrony.cmdSocket, "capture.socket": join(dir, "capture.sock"), "lcd.page": "2", ...(sc.service ?? {}) };
+  // The host's leap second list is this machine's business, not the box under test's.
+  const settings = {
+    "chrony.monitor": chrony.monitor,
+    "chrony.control": chrony.cmdSocket,
+    "capture.socket": join(dir, "capture.sock"),
+    "lcd.page": "2",
+    "time.leap-list": "off",
+    ...(sc.service ?? {}),
+  };
   const args = [
     "--lcd-socket",
     i2c.path,
