@@ -16,8 +16,9 @@
  *                        node that high is far down a chain of fallbacks.
  *   bad-age 4096 s       no clock update for four of chrony's longest default
  *                        polls (maxpoll 10 = 1024 s) means every source is
- *                        lost; the root distance grows at chrony's
- *                        maxclockerror meanwhile, so this is the last word.
+ *                        lost; past ntp.holdover (3600 s) chrony has
+ *                        already said "unsynchronised", so this is the
+ *                        gate's own bound behind it (holdover off).
  *   degraded-*           an order of magnitude inside the bad limits: still
  *                        good time, but another node is likely better.
  *   check 2 s, fail 3, pass 10, hold-down 60 s: a bad node is gone within

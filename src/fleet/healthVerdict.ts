@@ -11,8 +11,9 @@
  * dispersion, which chrony grows with the time since its last update, so a
  * node in holdover drifts towards "bad" on its own), how long ago it last
  * updated the clock, and how far down the chain of references it is
- * (stratum). When holdover honesty lands (holdover.trust), chrony itself
- * turns "unsynchronised" past the trust time, which this reads as bad.
+ * (stratum). Past ntp.holdover without a source chrony itself turns
+ * "unsynchronised" (fallbackdrift), which this reads as bad; fleet.bad-age
+ * is the gate's own bound behind it.
  *
  * On a box with a receiver, stratum1d's alarms (no fix, no pulse, antenna,
  * receiver date) say the reference behind chrony is failing before chrony's
@@ -73,8 +74,13 @@ export interface Verdict {
   findings: Finding[];
 }
 
-/** stratum1d's alarms that are not about the receiver side: chrony's own are judged from chrony's figures, a pending leap is normal. */
-const NOT_RECEIVER_ALARMS = new Set(["chrony-unreachable", "chrony-unsynchronised", "leap-pending"]);
+/**
+ * stratum1d's alarms about the receiver side, the ones that degrade a box. Named
+ * rather than "all but some": chrony's own alarms are judged from chrony's
+ * figures, a pending leap is normal, and an alarm added later (the leap
+ * list's, say) is the host's business, not a reason to move the fleet's clients.
+ */
+const RECEIVER_ALARMS = new Set(["no-gps-data", "antenna-short", "antenna-open", "no-fix", "receiver-date", "no-pps", "degraded"]);
 
 const ms = (s: number): string => `${(s * 1000).toFixed(s < 0.01 ? 2 : 0)} ms`;
 
@@ -106,7 +112,7 @@ export function judge(facts: CheckFacts, th: Thresholds): Verdict {
 
   const box = facts.box;
   if (box && !box.fresh) degraded("receiver-unknown", `the receiver's state is unknown: ${box.why}`);
-  else if (box?.fresh) for (const a of box.alarms) if (!NOT_RECEIVER_ALARMS.has(a.id)) degraded(`receiver:${a.id}`, a.detail);
+  else if (box?.fresh) for (const a of box.alarms) if (RECEIVER_ALARMS.has(a.id)) degraded(`receiver:${a.id}`, a.detail);
 
   findings.sort((a, b) => rank(b.level) - rank(a.level));
   return { level: findings[0]?.level ?? "healthy", findings };

@@ -480,7 +480,8 @@ async function story(): Promise<{ withdraw: number[]; failover: number }> {
   // The gate writes its status just after putting the addresses: read it once it says so.
   const st = await waitFor("the box's gate status saying announced", 5, () => (gateStatus(box)?.state === "announced" ? gateStatus(box) : undefined));
   const heldS = boxBackAt - boxWithdrawnAt;
-  check(heldS >= 30, `the box stayed withdrawn ${heldS.toFixed(0)} s after its withdrawal (hold-down 30 s), back ${(boxBackAt - restoredAt).toFixed(0)} s after the receiver returned`);
+  // Both moments are seen at the router, polled every 200 ms or so: the gate's own 30 s can look up to a second shorter.
+  check(heldS >= 29, `the box stayed withdrawn ${heldS.toFixed(1)} s after its withdrawal (hold-down 30 s), back ${(boxBackAt - restoredAt).toFixed(0)} s after the receiver returned`);
   box.bad.at(-1)!.to = restoredAt;
   // Since its restart in C: announced there and here, degraded and withdrawn once each in D.
   check(st.transitions.withdrawn === 1 && st.transitions.announced === 2 && st.transitions.degraded === 1, `the box's gate moved once each way, no flapping (${JSON.stringify(st.transitions)})`);

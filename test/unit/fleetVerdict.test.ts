@@ -54,7 +54,7 @@ test("just inside a bad limit is degraded, not bad; just inside a degraded limit
   assert.equal(judge(facts({ stratum: 4 }), th).level, "healthy");
 });
 
-test("the receiver's alarms degrade a box but never make it bad; chrony's own alarms and a pending leap are not the receiver's", () => {
+test("the receiver's alarms degrade a box but never make it bad; chrony's own alarms, a pending leap and the leap list are not the receiver's", () => {
   const noPps = judge(facts({}, { fresh: true, alarms: [{ id: "no-pps", detail: "no pulse for 12 s" }] }), th);
   assert.equal(noPps.level, "degraded");
   assert.deepEqual(noPps.findings[0], { level: "degraded", code: "receiver:no-pps", reason: "no pulse for 12 s" });
@@ -66,6 +66,7 @@ test("the receiver's alarms degrade a box but never make it bad; chrony's own al
         alarms: [
           { id: "leap-pending", detail: "leap" },
           { id: "chrony-unsynchronised", detail: "x" },
+          { id: "leap-list", detail: "leap second list expired" },
         ],
       },
     ),
