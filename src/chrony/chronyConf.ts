@@ -36,6 +36,7 @@ export const CHRONY_KEYS: readonly ConfigKey[] = [
   "nts.cert",
   "nts.key",
   "time.leap-list",
+  "fleet.nts-keys",
 ];
 
 /**
@@ -154,6 +155,13 @@ function serving(cfg: Config, paths: ChronyPaths, features: ChronyFeatures): str
       `ntsdumpdir ${paths.stateDir}`,
       "# Key establishment is a TLS handshake, costly: one every 64 s per client, bursts of 8.",
       "ntsratelimit interval 6 burst 8 leak 2",
+      ...(cfg["fleet.nts-keys"] === "follow"
+        ? [
+            "# fleet.nts-keys = follow: the cookie keys are the fleet's rotating node's, copied into ntsdumpdir",
+            "# (stratum1-nts-sync.timer) and loaded with 'chronyc rekey', so cookies from any node work here.",
+            "ntsrotate 0",
+          ]
+        : []),
     );
   } else {
     out.push(

@@ -5,6 +5,7 @@
  */
 import { parsePinMap } from "../display/pcf8574Pins.js";
 import { parsePages, PAGES } from "../display/pages.js";
+import { FLEET_KEYS } from "../fleet/fleetKeys.js";
 
 export interface KeySpec<T> {
   doc: string;
@@ -251,6 +252,8 @@ export const SCHEMA = {
   "nts.cert": filePath("NTS: the server's certificate chain (PEM) for 'ntsservercert', readable by group _chrony; with nts.key it turns NTS-KE on (TCP 4460); or 'off'"),
   "nts.key": filePath("NTS: the certificate's private key (PEM) for 'ntsserverkey', readable by group _chrony; or 'off'"),
   "log.level": oneOf("least important log level printed", "info", ["error", "warning", "notice", "info", "debug"] as const),
+  // The fleet health gate and FRR (src/fleet/fleetKeys.ts).
+  ...FLEET_KEYS,
 } as const;
 
 export type ConfigKey = keyof typeof SCHEMA;

@@ -4,9 +4,22 @@ import { chronyCommand } from "./chronyCommand.js";
 import { chronyConfigCommand } from "./chronyConfig.js";
 import type { CtlCommand } from "./command.js";
 import { configCommand } from "./config.js";
+import { fleetFirewallCommand } from "./fleetFirewall.js";
+import { frrConfigCommand } from "./frrConfig.js";
 import { gpsCommand } from "./gpsCommand.js";
 import { logsCommand } from "./logsCommand.js";
 import { ppsCommand } from "./ppsCommand.js";
 import { statusCommand } from "./statusCommand.js";
 
-export const COMMANDS: readonly CtlCommand[] = [statusCommand, gpsCommand, ppsCommand, chronyCommand, captureCommand, configCommand, logsCommand, chronyConfigCommand];
+export const COMMANDS: readonly CtlCommand[] = [
+  statusCommand,
+  gpsCommand,
+  ppsCommand,
+  chronyCommand,
+  captureCommand,
+  configCommand,
+  logsCommand,
+  chronyConfigCommand,
+  frrConfigCommand,
+  fleetFirewallCommand,
+];
