@@ -10,7 +10,10 @@
  * then the fix lost for a while, looped. Prints the daemon's log and, every
  * few seconds, the LCD and what chrony makes of it.
  *   npm run simulate -- [--capture FILE] [--baud N] [--seconds N] [--delay-ms N] [--no-pps]
- *                       [--story cold:20,fix:100,lost:25 | --no-story] [--lcd 16x2|20x4]
+ *                       [--story cold:20,fix:100,lost:25 | --no-story] [--lcd 16x2|20x4] [--ntp-port N]
+ * chronyd runs on the box's own chrony.conf, generated from the simulated
+ * box's stratum1.conf (sim/run/box.ts); with --ntp-port it serves NTP on
+ * 127.0.0.1:N, so any NTP client can ask the simulated box for the time.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -18,7 +21,7 @@ import { join } from "node:path";
 import { systemClock } from "../src/hal/linux/systemClock.js";
 import { readCapture } from "./replay/captures.js";
 import { splitEpochs } from "./replay/captureEpochs.js";
-import { startChronyd } from "./run/chronyd.js";
+import { startBoxChronyd, writeBoxConfig } from "./run/box.js";
 import { spawnDaemon } from "./run/daemonProcess.js";
 import { openPtyPair } from "./run/ptyPair.js";
 import { replay } from "./replay/replayer.js";
@@ -49,29 +52,37 @@ async function main(): Promise<void> {
   const epochs = story ? tellStory(splitEpochs(data), story, { vouches }) : splitEpochs(data);
   const lcdSize = option("--lcd", "16x2");
   if (lcdSize !== "16x2" && lcdSize !== "20x4") throw new Error(`--lcd ${lcdSize}: use 16x2 or 20x4`);
+  const ntpPort = option("--ntp-port", "") === "" ? undefined : Number(option("--ntp-port", ""));
+  if (ntpPort !== undefined && !(Number.isInteger(ntpPort) && ntpPort > 0 && ntpPort < 65536)) throw new Error(`--ntp-port ${option("--ntp-port", "")}: a UDP port, 1-65535`);
   const dir = mkdtempSync(join(tmpdir(), "stratum1-sim-"));
-  const sock = join(dir, "nmea.sock");
-  const ppsSock = join(dir, "pps.sock");
   const withPps = !process.argv.includes("--no-pps");
   const say = (s: string): void => void process.stdout.write(`[sim] ${s}\n`);
 
   say(`working directory ${dir}`);
-  const chrony = await startChronyd(
-    dir,
-    withPps ? [`refclock SOCK ${sock} refid NMEA poll 2 noselect`, `refclock SOCK ${ppsSock} refid PPS poll 2 precision 1e-7`] : [`refclock SOCK ${sock} refid NMEA poll 2`],
-  );
-  say(`chronyd running (conf ${chrony.confPath}); inspect with: chronyc -h ${chrony.cmdSocket} sources`);
-  const pty = await openPtyPair(join(dir, "gps"), join(dir, "feed"));
-  const status = join(dir, "status.json");
-  const kernel = withPps ? new FakeKernelPps(join(dir, "pps0")) : undefined;
-  const ppsArgs = kernel ? ["--pps-sysfs", kernel.dir, "--pps-sock", ppsSock] : ["--pps-sysfs", "off"];
+  // One stratum1.conf for the daemon and chrony, as on the box; chrony.conf is the product's, generated from it.
+  const box = await writeBoxConfig(dir, {
+    "serial.baud": String(baud),
+    "lcd.size": lcdSize,
+    ...(withPps ? {} : { "pps.sysfs": "off", "pps.sock": "off" }),
+  });
+  const chrony = await startBoxChronyd(box, ntpPort ? { ntpPort } : {});
+  say(`chronyd running on the box's generated chrony.conf (${chrony.confPath}, from ${box.confPath}); inspect with: chronyc -h ${chrony.cmdSocket} sources`);
+  if (ntpPort) {
+    say(`serving NTP on 127.0.0.1:${ntpPort} as the box serves its clients; ask it with:`);
+    say(`  node dist/sim/sntp.js 127.0.0.1:${ntpPort} --count 10 --every 5   (LI, stratum, refid, root dispersion, offset)`);
+    say(`  chronyd -Q -t 5 'server 127.0.0.1 port ${ntpPort} iburst'   (chrony as a client; it refuses an unsynchronised server)`);
+    say(`  chronyc -h ${chrony.cmdSocket} tracking / serverstats / clients   (the server's side)`);
+    say(`  ntpdate -q 127.0.0.1, sntp 127.0.0.1: these ask port 123 only; run with --ntp-port 123 (as root, port free) for them`);
+  }
+  const pty = await openPtyPair(box.paths.device, box.paths.feed);
+  const status = box.paths.status;
+  const kernel = withPps ? new FakeKernelPps(box.paths.ppsDir) : undefined;
   const clock = systemClock();
   const [cols, rows] = lcdSize.split("x").map(Number) as [number, number];
   const lcd = new LcdEmulator(0x27, cols, rows, () => clock.realtimeUs());
   const i2c = await serveI2cBus(join(dir, "i2c.sock"), lcd);
-  const lcdArgs = ["--set", `capture.socket=${join(dir, "capture.sock")}`, "--lcd-socket", i2c.path, "--set", `lcd.size=${lcdSize}`, "--set", "time.leap-list=off", ...chrony.serviceSettings()];
-  const daemon = spawnDaemon(["--serial", pty.device, "--baud", String(baud), "--sock", sock, "--status", status, ...ppsArgs, ...lcdArgs], (l) => process.stdout.write(`[stratum1d] ${l}\n`));
-  say(`stratum1d reading ${pty.device}; status snapshot at ${status}; its LCD (${lcdSize}, PCF8574 at 0x27) on an emulated I2C bus at ${i2c.path}`);
+  const daemon = spawnDaemon(["--config", box.confPath, "--lcd-socket", i2c.path], (l) => process.stdout.write(`[stratum1d] ${l}\n`));
+  say(`stratum1d reading ${pty.device} (config ${box.confPath}); status snapshot at ${status}; its LCD (${lcdSize}, PCF8574 at 0x27) on an emulated I2C bus at ${i2c.path}`);
   const told = story ? `the story ${story.map((p) => `${p.kind} ${p.seconds} s`).join(", ")} told with ${capture}` : capture;
   say(`replaying ${told} (${epochs.length} epochs, looped) at ${baud} baud, ${delayMs} ms after each second`);
 

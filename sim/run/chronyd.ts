@@ -48,24 +48,42 @@ export interface ChronydOptions {
 export async function startChronyd(dir: string, refclockLines: readonly string[], opts: ChronydOptions = {}): Promise<Chronyd> {
   const cmdSocket = join(dir, "chronyd.sock");
   const cmdPort = await freeUdpPort();
+  const text = [
+    "# generated for a test or simulation run",
+    ...refclockLines,
+    `bindcmdaddress ${cmdSocket}`,
+    // The monitoring face stratum1d reads (chrony.monitor), on loopback as the box's chrony.conf has it.
+    `cmdport ${cmdPort}`,
+    "bindcmdaddress 127.0.0.1",
+    `driftfile ${join(dir, "drift")}`,
+    ...(opts.ntpPort ? ["allow 127.0.0.1"] : []),
+    ...testLocalLines(dir, opts),
+  ].join("\n");
+  return launch(dir, text, cmdSocket, cmdPort, opts);
+}
+
+/**
+ * What a chronyd on a test machine must have that the box's does not: the NTP
+ * port (none, or one on 127.0.0.1 only), and its pid and log files in the
+ * run's directory. The last word in the file, so that they win over the
+ * box's own (chronyd takes the last of a repeated directive).
+ */
+export function testLocalLines(dir: string, opts: ChronydOptions): string[] {
+  return [
+    "# test-local: this run's NTP port (if any), pid and log files",
+    // On a box chronyd serves on every address; here on loopback alone, whoever it then allows.
+    ...(opts.ntpPort ? [`port ${opts.ntpPort}`, "bindaddress 127.0.0.1"] : ["port 0"]),
+    `pidfile ${join(dir, "chronyd.pid")}`,
+    `logdir ${dir}`,
+    "log refclocks",
+    "",
+  ];
+}
+
+/** Starts chronyd -x on a configuration text; resolves once its unix command socket exists. */
+export async function launch(dir: string, text: string, cmdSocket: string, cmdPort: number, opts: ChronydOptions): Promise<Chronyd> {
   const confPath = join(dir, "chrony.conf");
-  writeFileSync(
-    confPath,
-    [
-      "# generated for a test or simulation run",
-      ...refclockLines,
-      `bindcmdaddress ${cmdSocket}`,
-      // The monitoring face stratum1d reads (chrony.monitor), on loopback as the box's chrony.conf has it.
-      `cmdport ${cmdPort}`,
-      "bindcmdaddress 127.0.0.1",
-      ...(opts.ntpPort ? [`port ${opts.ntpPort}`, "bindaddress 127.0.0.1", "allow 127.0.0.1"] : ["port 0"]),
-      `pidfile ${join(dir, "chronyd.pid")}`,
-      `driftfile ${join(dir, "drift")}`,
-      `logdir ${dir}`,
-      "log refclocks",
-      "",
-    ].join("\n"),
-  );
+  writeFileSync(confPath, text);
   const proc = spawn("chronyd", ["-x", "-d", "-u", "root", "-f", confPath], { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
   let out = "";
   proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));

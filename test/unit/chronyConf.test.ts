@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -15,7 +15,10 @@ import { chronyConf, chronyConfProblems, holdoverPower } from "../../src/chrony/
 import { CHRONY_BASELINE, chronyFeatures } from "../../src/chrony/chronyFeatures.js";
 import { applySetting } from "../../src/config/load.js";
 import { defaults, type Config } from "../../src/config/schema.js";
+import { startBoxChronyd, writeBoxConfig } from "../../sim/run/box.js";
 import { startChronyd } from "../../sim/run/chronyd.js";
+import { freeUdpPort } from "../../sim/run/chronydProcess.js";
+import { installedChronyFeatures } from "../../src/cli/ctl/installedChronyd.js";
 
 function config(settings: Record<string, string> = {}): Config {
   const cfg = defaults();
@@ -217,4 +220,32 @@ test("the file is written for the chronyd installed: chrony 4.6 gets leapseclist
   }
   const noList = chronyConf(config({ "time.leap-list": "off" }), undefined, undefined, chronyFeatures("chronyd (chrony) version 4.6"));
   assert.match(noList, /^leapsectz right\/UTC$/m);
+});
+
+test("the simulated box's chronyd runs the generated file itself: only the NTP port, pid and log files are added, after it", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stratum1-boxchrony-"));
+  try {
+    const box = await writeBoxConfig(dir, { "holdover.trust": "64" });
+    const port = await freeUdpPort();
+    const chronyd = await startBoxChronyd(box, { ntpPort: port });
+    try {
+      const text = readFileSync(chronyd.confPath, "utf8");
+      const generated = chronyConf(box.cfg, { stateDir: join(dir, "chrony-state"), confDir: join(dir, "chrony.d") }, box.confPath, installedChronyFeatures(process.env));
+      assert.ok(text.startsWith(generated), "the product's file, unchanged, first");
+      const added = text
+        .slice(generated.length)
+        .split("\n")
+        .filter((l) => l !== "" && !l.startsWith("#"));
+      assert.deepEqual(added, [`port ${port}`, "bindaddress 127.0.0.1", `pidfile ${dir}/chronyd.pid`, `logdir ${dir}`, "log refclocks"]);
+      for (const line of ["fallbackdrift 6 6", "maxclockerror 5", "ratelimit interval 1 burst 16 leak 2", "clientloglimit 16777216", "allow all", "leapsectz right/UTC"]) {
+        assert.match(text, new RegExp(`^${line}$`, "m"));
+      }
+      assert.doesNotMatch(text, /^(server|pool) /m, "the simulated box is offline");
+      assert.doesNotMatch(chronyd.output(), /Could not|invalid|unknown/i);
+    } finally {
+      await chronyd.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
