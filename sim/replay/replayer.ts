@@ -1,6 +1,7 @@
 /*
  * Replays capture epochs into a serial device in real time, the way a
- * receiver sends them: epoch k starts `delayMs` after UTC second start+k
+ * receiver sends them: epoch k starts `delayMs` (fixed, or chosen epoch by
+ * epoch) after UTC second start+k
  * (the receiver's processing delay after its pulse), and each frame is
  * written when its last byte would have left the UART at the baud rate
  * (10 bits per byte). Each NMEA epoch is rewritten to its new second.
@@ -17,8 +18,8 @@ export interface ReplayOptions {
   /** The writing end of the pty pair (or a real UART on a test rig). */
   feedPath: string;
   baud: number;
-  /** Delay from the second's start to the first byte of the epoch. */
-  delayMs: number;
+  /** Delay from the second's start to the first byte of the epoch; a function for a receiver whose words wander in the second. */
+  delayMs: number | ((k: number, second: number) => number);
   /** First UTC second to map the capture onto (POSIX s). */
   startSecond: number;
   /** Rewrite NMEA time fields to the replay's seconds (off: send the capture's own dates, e.g. rollover tests). */
@@ -45,16 +46,22 @@ export function waitUntil(clock: Clock, targetUs: number): Promise<void> {
   });
 }
 
-export async function replay(epochs: readonly CaptureEpoch[], opts: ReplayOptions, signal?: AbortSignal): Promise<void> {
+/**
+ * `epochs` is a list (looped) or a function of the epoch's index and UTC
+ * second, asked just before the epoch is written: a story decided while it
+ * is told (see liveReceiver.ts).
+ */
+export async function replay(epochs: readonly CaptureEpoch[] | ((k: number, second: number) => CaptureEpoch), opts: ReplayOptions, signal?: AbortSignal): Promise<void> {
   const fd = openSync(opts.feedPath, "w");
+  const epochAt = typeof epochs === "function" ? epochs : (k: number) => epochs[k % epochs.length]!;
   try {
-    const total = opts.epochs ?? epochs.length;
+    const total = opts.epochs ?? (typeof epochs === "function" ? Number.MAX_SAFE_INTEGER : epochs.length);
     for (let k = 0; k < total && !signal?.aborted; k++) {
-      const epoch = epochs[k % epochs.length]!;
+      const epoch = epochAt(k, opts.startSecond + k);
       const second = opts.startSecond + k;
       const label = labelForPosix(second);
       const frames = epoch.frames.map((f) => (!opts.rewrite ? f.bytes : f.text ? Buffer.from(retimeNmea(f.text, label) + "\r\n", "latin1") : retimeUbx(f.bytes, label)));
-      let offsetUs = second * 1e6 + opts.delayMs * 1000;
+      let offsetUs = second * 1e6 + (typeof opts.delayMs === "function" ? opts.delayMs(k, second) : opts.delayMs) * 1000;
       for (let i = 0; i < frames.length; i++) {
         const bytes = frames[i]!;
         offsetUs += (bytes.length * 10 * 1e6) / opts.baud;
