@@ -99,24 +99,34 @@ export const DEFAULT_STORY: readonly StoryPart[] = [
   { kind: "lost", seconds: 25 },
 ];
 
+/**
+ * The receiver's next second in a given state: a cold-start epoch, the
+ * capture's next epoch, or that epoch without its fix. With `vouches`, each
+ * carries a NAV-TIMEUTC saying whether the receiver vouches for its UTC (from
+ * its first fix on). Keeps its place in the capture and the cold start
+ * across calls, so a story can be decided as it is told.
+ */
+export function storyTeller(capture: readonly CaptureEpoch[], opts: { vouches?: boolean } = {}): (kind: StoryPart["kind"]) => CaptureEpoch {
+  let next = 0;
+  let cold = 0;
+  let hadFix = false;
+  return (kind) => {
+    let e: CaptureEpoch;
+    if (kind === "cold") e = coldStartEpoch(cold++);
+    else {
+      const c = capture[next++ % capture.length]!;
+      e = kind === "fix" ? c : withoutFix(c);
+    }
+    if (kind !== "cold") cold = 0;
+    if (kind === "fix") hadFix = true;
+    return opts.vouches ? { frames: [...e.frames, navTimeUtcFrame(hadFix ? 0b111 : 0)] } : e;
+  };
+}
+
 /** The story's epochs; with `vouches`, each carries a NAV-TIMEUTC saying whether the receiver vouches for its UTC. */
 export function tellStory(capture: readonly CaptureEpoch[], parts: readonly StoryPart[], opts: { vouches?: boolean } = {}): CaptureEpoch[] {
-  const out: CaptureEpoch[] = [];
-  let next = 0;
-  let hadFix = false;
-  for (const p of parts) {
-    for (let k = 0; k < p.seconds; k++) {
-      let e: CaptureEpoch;
-      if (p.kind === "cold") e = coldStartEpoch(k);
-      else {
-        const c = capture[next++ % capture.length]!;
-        e = p.kind === "fix" ? c : withoutFix(c);
-      }
-      if (p.kind === "fix") hadFix = true;
-      out.push(opts.vouches ? { frames: [...e.frames, navTimeUtcFrame(hadFix ? 0b111 : 0)] } : e);
-    }
-  }
-  return out;
+  const next = storyTeller(capture, opts);
+  return parts.flatMap((p) => Array.from({ length: p.seconds }, () => next(p.kind)));
 }
 
 /** Parses "cold:20,fix:100,lost:25". */
