@@ -15,6 +15,14 @@
  * edges sent, wrong seconds, how late after the edge the sample arrived, and
  * the GPIO stamps' lateness against the kernel's under each load.
  *
+ * A third phase is a receiver whose words wander in the second, as SiRF,
+ * some MediaTek firmware and USB receivers do: each second's words start
+ * anywhere from 50 to 950 ms after the pulse (uniform, a seeded generator so
+ * every run plays the same delays), at 115200 baud (a USB receiver's rate;
+ * at 9600 baud this capture's 755-byte epochs take 790 ms, and two seconds'
+ * words would collide), to a fresh stratum1d told that rate. It is judged by
+ * the fraction of pulses labelled and the wrong seconds, which must be 0.
+ *
  * gpsd is not run here: it reads pulses from /dev/ppsN with the PPS ioctl,
  * which a file cannot fake. BENCH_PPS_SECONDS sets each phase's length
  * (default 40). A measurement, not a test: exit 0 unless something broke.
@@ -42,6 +50,8 @@ interface PhaseFigures {
   phase: string;
   edges: number;
   samples: number;
+  /** Edges from the first labelled one to the phase's end: what a receiver that kept running sees after its first lock. */
+  edgesAfterLock: number;
   wrongSeconds: number;
   maxErrorNs: number;
   meanAbsErrorNs: number;
@@ -51,6 +61,15 @@ interface PhaseFigures {
   gpioLateJitterUs: number | null;
   /** The service's refusals by reason, counted since it started. */
   refusedSoFar: Record<string, number>;
+}
+
+/** A deterministic stream of numbers in [0, 1) (a linear congruential generator): every run plays the same delays. */
+function seeded(seed: number): () => number {
+  let x = seed >>> 0;
+  return () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+    return x / 2 ** 32;
+  };
 }
 
 const quantile = (xs: number[], q: number): number => {
@@ -80,9 +99,37 @@ async function main(): Promise<void> {
   const fd = calls.dgramBind(sockPath);
   if (fd < 0) throw new Error(`cannot bind ${sockPath}`);
   const status = join(dir, "status.json");
-  const pty = await openPtyPair(join(dir, "gps"), join(dir, "feed"));
-  const daemon = spawnDaemon(["--serial", pty.device, "--sock", "off", "--status", status, "--pps-sysfs", kernel.dir, "--gpio-fifo", fifo, "--pps-sock", sockPath, "--set", "capture.socket=off"]);
-  await daemon.waitFor(/serial: .* open at/, 10_000);
+  // One stratum1d (and pty) per serial rate: the service is told the receiver's baud rate, as on a box.
+  const startBox = async (baud: number): Promise<{ feed: string; stop(): Promise<void> }> => {
+    const pty = await openPtyPair(join(dir, `gps${baud}`), join(dir, `feed${baud}`));
+    const daemon = spawnDaemon([
+      "--serial",
+      pty.device,
+      "--baud",
+      String(baud),
+      "--sock",
+      "off",
+      "--status",
+      status,
+      "--pps-sysfs",
+      kernel.dir,
+      "--gpio-fifo",
+      fifo,
+      "--pps-sock",
+      sockPath,
+      "--set",
+      "capture.socket=off",
+    ]);
+    await daemon.waitFor(/serial: .* open at/, 10_000);
+    return {
+      feed: pty.feed,
+      async stop() {
+        await daemon.stop();
+        await pty.close();
+      },
+    };
+  };
+  let box = await startBox(9600);
 
   const layout = sockLayout(calls.layouts().timeT === 4 ? 4 : 8);
   const buf = Buffer.alloc(256);
@@ -98,9 +145,9 @@ async function main(): Promise<void> {
   const epochs = splitEpochs(readCapture("neo-m8n.log"));
   const labelOf = (r: (typeof received)[number]): number => Math.round(r.sec + r.usec / 1e6 + r.offset);
 
-  const runPhase = async (phase: string, load?: ChildProcess): Promise<PhaseFigures> => {
+  const runPhase = async (phase: string, line: { baud: number; delayMs: number | ((k: number) => number) }, load?: ChildProcess): Promise<PhaseFigures> => {
     const from = Math.ceil(clock.realtimeUs() / 1e6) + 1;
-    await replay(epochs, { feedPath: pty.feed, baud: 9600, delayMs: 200, startSecond: from, rewrite: true, epochs: seconds, clock });
+    await replay(epochs, { feedPath: box.feed, baud: line.baud, delayMs: line.delayMs, startSecond: from, rewrite: true, epochs: seconds, clock });
     await new Promise((r) => setTimeout(r, 1500));
     load?.kill("SIGTERM");
     // Samples for this phase's seconds; a label with no edge at all is a wrong second whenever it came.
@@ -119,10 +166,12 @@ async function main(): Promise<void> {
       delivery.push((r.atUs - (edge.sec * 1e6 + edge.nsec / 1000)) / 1000);
     }
     const st = (JSON.parse(readFileSync(status, "utf8")) as { pps: PpsStatus }).pps;
+    const firstLabelled = Math.min(...mine.map(labelOf).filter((l) => l >= from && l < from + seconds));
     return {
       phase,
       edges: seconds,
       samples: mine.length,
+      edgesAfterLock: Number.isFinite(firstLabelled) ? from + seconds - firstLabelled : 0,
       wrongSeconds: wrong,
       maxErrorNs: Math.max(0, ...errors),
       meanAbsErrorNs: errors.reduce((a, b) => a + b, 0) / Math.max(1, errors.length),
@@ -137,33 +186,38 @@ async function main(): Promise<void> {
   const figures: PhaseFigures[] = [];
   try {
     process.stdout.write(`PPS bench: ${seconds} s quiet, then ${seconds} s under stress-ng\n`);
-    figures.push(await runPhase("quiet"));
+    figures.push(await runPhase("quiet", { baud: 9600, delayMs: 200 }));
     const stress = stressNg();
     if (stress) {
       const load = spawn(stress, ["--cpu", "2", "--vm", "1", "--vm-bytes", "128M", "--hdd", "1", "--hdd-bytes", "64M", "--timeout", `${seconds + 10}s`], { stdio: "ignore" });
-      figures.push(await runPhase("stress-ng (2 cpu, 1 vm, 1 hdd)", load));
+      figures.push(await runPhase("stress-ng (2 cpu, 1 vm, 1 hdd)", { baud: 9600, delayMs: 200 }, load));
     } else {
       process.stdout.write("stress-ng is not installed (apt-get install stress-ng): loaded phase skipped\n");
     }
+    process.stdout.write(`then ${seconds} s of words starting anywhere 50-950 ms after the pulse (115200 baud, a fresh stratum1d)\n`);
+    await box.stop();
+    box = await startBox(115200);
+    const wander = seeded(0x5eed);
+    figures.push(await runPhase("jitter 50-950 ms", { baud: 115200, delayMs: () => 50 + wander() * 900 }));
   } finally {
     clearInterval(poll);
     pulses.stop();
-    await daemon.stop();
-    await pty.close();
+    await box.stop();
     calls.fdClose(fd);
     rmSync(dir, { recursive: true, force: true });
   }
 
   const rows = figures.map((f) => [
     f.phase,
-    `${f.samples}/${f.edges}`,
+    `${f.samples}/${f.edges} (${((100 * f.samples) / f.edges).toFixed(0)}%)`,
+    `${((100 * Math.min(f.samples, f.edgesAfterLock)) / Math.max(1, f.edgesAfterLock)).toFixed(1)}%`,
     String(f.wrongSeconds),
     f.maxErrorNs.toFixed(3),
     f.maxErrorNs < TARGET_ERROR_NS && f.wrongSeconds === 0 ? "PASS" : "FAIL",
     `${f.deliveryP50Ms.toFixed(1)} / ${f.deliveryP99Ms.toFixed(1)}`,
     f.gpioLateMeanUs === null ? "-" : `${f.gpioLateMeanUs.toFixed(0)} ± ${f.gpioLateJitterUs?.toFixed(0)}`,
   ]);
-  const head = ["phase", "samples/edges", "wrong s", "max error ns (< 1000)", "result", "delivery p50/p99 ms", "GPIO late µs (mean ± sd)"];
+  const head = ["phase", "labelled/edges", "after 1st lock", "wrong s", "max error ns (< 1000)", "result", "delivery p50/p99 ms", "GPIO late µs (mean ± sd)"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   for (const r of [head, ...rows]) process.stdout.write(r.map((c, i) => c.padEnd(widths[i]!)).join("  ") + "\n");
   for (const f of figures) process.stdout.write(`refusals by the end of ${f.phase}: ${JSON.stringify(f.refusedSoFar)}\n`);
