@@ -69,7 +69,19 @@ async function main(): Promise<void> {
   const [cols, rows] = lcdSize.split("x").map(Number) as [number, number];
   const lcd = new LcdEmulator(0x27, cols, rows, () => clock.realtimeUs());
   const i2c = await serveI2cBus(join(dir, "i2c.sock"), lcd);
-  const lcdArgs = ["--set", `capture.socket=${join(dir, "capture.sock")}`, "--lcd-socket", i2c.path, "--set", `lcd.size=${lcdSize}`, "--set", "time.leap-list=off", ...chrony.serviceSettings()];
+  const lcdArgs = [
+    "--set",
+    `capture.socket=${join(dir, "capture.sock")}`,
+    "--lcd-socket",
+    i2c.path,
+    "--set",
+    `lcd.size=${lcdSize}`,
+    "--set",
+    "time.leap-list=off",
+    "--set",
+    `state.dir=${join(dir, "state")}`,
+    ...chrony.serviceSettings(),
+  ];
   const daemon = spawnDaemon(["--serial", pty.device, "--baud", String(baud), "--sock", sock, "--status", status, ...ppsArgs, ...lcdArgs], (l) => process.stdout.write(`[stratum1d] ${l}\n`));
   say(`stratum1d reading ${pty.device}; status snapshot at ${status}; its LCD (${lcdSize}, PCF8574 at 0x27) on an emulated I2C bus at ${i2c.path}`);
   const told = story ? `the story ${story.map((p) => `${p.kind} ${p.seconds} s`).join(", ")} told with ${capture}` : capture;

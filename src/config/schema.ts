@@ -227,6 +227,10 @@ export const SCHEMA = {
   } as KeySpec<string>,
   "lcd.page": int("seconds each page (and each alarm) stays on the display before the next", 10, 1, 600),
   "capture.socket": optionalPath("unix socket where 'stratum1ctl capture' records what the service reads (serial bytes and pulse edges with their stamps), or 'off'", "/run/stratum1/capture.sock"),
+  "state.dir": optionalPath(
+    "where the service keeps what it learned across restarts (the pulse direction verified for each receiver); on the appliance on the data partition; or 'off'",
+    "/var/lib/stratum1",
+  ),
   "status.path": optionalPath("where the status snapshot (JSON) is written every second, or 'off'", "/run/stratum1/status.json"),
   "time.floor": date("no receiver date before this is believed (catches the GPS week-rollover bug); default: firmware release date", FIRMWARE_FLOOR_DATE),
   "time.utc-holdoff": int(

@@ -177,12 +177,25 @@ export interface CrossCheckStatus {
   agree: boolean;
 }
 
+export interface PpsEdgeStatus {
+  direction: "after" | "before";
+  /**
+   * configured: pps.edge says so. With auto: assumed "after" (no verified
+   * clock to check against yet), verified against chrony's network time,
+   * remembered from an earlier check of this receiver, or contradicted by a
+   * verified clock (labelling stopped: set pps.edge).
+   */
+  basis: "configured" | "assumed" | "verified" | "remembered" | "contradicted";
+}
+
 export interface PpsStatus {
   state: PpsStateName;
   detail: string;
   since: string | null;
   edgeMode: EdgeMode;
   sources: PpsSourceStatus[];
+  /** Which pulse the receiver's time names, and on what grounds (pps.edge; with auto: assumed, verified, remembered or contradicted). */
+  edge: PpsEdgeStatus;
   /** Why pulses are refused while they are not labelled (the association's last reason); null when locked. */
   refusing: AssociationReject | null;
   /** Learned delay between pulse and the receiver's time. */

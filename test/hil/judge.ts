@@ -97,6 +97,7 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
     "capture.socket": join(dir, "capture.sock"),
     "lcd.page": "2",
     "time.leap-list": "off",
+    "state.dir": "off",
     ...(sc.service ?? {}),
   };
   const args = [

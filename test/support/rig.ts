@@ -42,6 +42,8 @@ export async function startRig(opts: { chronyLines: (dir: string) => string[]; d
     "--set",
     "time.leap-list=off",
     "--set",
+    `state.dir=${join(dir, "state")}`,
+    "--set",
     "lcd.bus=off",
     "--set",
     `capture.socket=${join(dir, "capture.sock")}`,
