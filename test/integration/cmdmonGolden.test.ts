@@ -1,10 +1,14 @@
 /*
- * The real chronyc as the oracle of the layouts. The test listens on a UDP
- * port and runs `chronyc -h 127.0.0.1 -p PORT -n -c <command>` at it:
+ * The real chronyc (the host's, Debian 12's 4.3) as the oracle of the
+ * layouts. The test listens on a UDP port and runs
+ * `chronyc -h 127.0.0.1 -p PORT -n -c <command>` at it:
  *  - every request chronyc sends must equal, byte for byte, the one this
  *    module builds for the same command (with chronyc's own sequence number
- *    put in): that pins command codes, data layouts and padding;
- *  - the test answers with the fake chronyd's reply packets, and what
+ *    put in), up to chronyc's length: that pins command codes, data layouts
+ *    and padding. This module may pad further (serverstats goes out padded
+ *    for 4.4's longer layout), with zeros;
+ *  - the test answers with the fake chronyd's reply packets (the fake
+ *    speaking 4.3, as chronyc does), and what
  *    chronyc prints from them (decoded by chrony's own C code) must equal
  *    what the cmdmon client reads from the same model: that pins the reply
  *    layouts, the Float and address decoding and the naming rules.
@@ -16,7 +20,7 @@ import { test } from "node:test";
 import { ACTIVITY } from "../../src/chrony/cmdmon/activity.js";
 import { CLIENT_ACCESSES } from "../../src/chrony/cmdmon/clientAccesses.js";
 import { CmdmonClient } from "../../src/chrony/cmdmon/client.js";
-import { buildRequest, readRequestHeader, type Exchange } from "../../src/chrony/cmdmon/packet.js";
+import { buildRequest, paddedLength, readRequestHeader, type Exchange } from "../../src/chrony/cmdmon/packet.js";
 import { SERVER_STATS } from "../../src/chrony/cmdmon/serverStats.js";
 import { N_SOURCES, SOURCE_DATA } from "../../src/chrony/cmdmon/sources.js";
 import { SOURCESTATS } from "../../src/chrony/cmdmon/sourceStats.js";
@@ -70,13 +74,25 @@ function printedAs(ours: number, printed: string, what: string): void {
   assert.ok(Math.abs(ours - Number(printed)) <= 0.5 * 10 ** -decimals * (1 + 1e-9), `${what}: chronyc printed ${printed}, the client read ${ours}`);
 }
 
-/** The request this module builds, with chronyc's sequence number: must be chronyc's bytes exactly. */
+/** The fake chronyd speaking as the host's chronyc does. */
+const fake43 = (): FakeChronyd => new FakeChronyd("unix", richModel(), { chrony: "4.3" });
+
+/**
+ * The request this module builds, with chronyc's sequence number: chronyc's
+ * bytes exactly, as long as the padding chronyc 4.3 requires, then nothing
+ * but zeros.
+ */
 function sameBytes<Q>(theirs: Buffer, ex: Exchange<Q, unknown>, q: Q, what: string): void {
   const h = readRequestHeader(theirs);
   assert.ok(h, `${what}: chronyc sent ${theirs.length} bytes`);
   assert.equal(h.attempt, 0, `${what}: chronyc's first try`);
+  assert.equal(theirs.length, paddedLength(ex, fake43().layout(ex)), `${what}: chronyc pads to its reply's length`);
   const ours = buildRequest(ex, q, h.sequence, 0);
-  assert.equal(ours.toString("hex"), theirs.toString("hex"), `${what}: request bytes differ from chronyc's`);
+  assert.equal(ours.subarray(0, theirs.length).toString("hex"), theirs.toString("hex"), `${what}: request bytes differ from chronyc's`);
+  assert.ok(
+    ours.subarray(theirs.length).every((b) => b === 0),
+    `${what}: our longer padding is zeros`,
+  );
 }
 
 function richModel() {
@@ -95,7 +111,7 @@ function richModel() {
 }
 
 test("tracking: chronyc's request bytes are ours, and chronyc prints from the fake's reply what the client reads", { timeout: 30_000 }, async () => {
-  const fake = new FakeChronyd("unix", richModel());
+  const fake = fake43();
   const run = await chronycAgainst(fake, ["tracking"]);
   assert.equal(run.requests.length, 1);
   sameBytes(run.requests[0]!, TRACKING, undefined, "tracking");
@@ -120,7 +136,7 @@ test("tracking: chronyc's request bytes are ours, and chronyc prints from the fa
 });
 
 test("sources and sourcestats: chronyc's N_SOURCES and per-index requests are ours; names, states, reach and offsets as chronyc prints them", { timeout: 30_000 }, async () => {
-  const fake = new FakeChronyd("unix", richModel());
+  const fake = fake43();
   const n = fake.model.sources.length;
   for (const [command, ex] of [
     ["sources", SOURCE_DATA],
@@ -167,7 +183,7 @@ test("sources and sourcestats: chronyc's N_SOURCES and per-index requests are ou
 });
 
 test("activity and serverstats: chronyc's requests are ours, and its figures the client's", { timeout: 30_000 }, async () => {
-  const fake = new FakeChronyd("unix", richModel());
+  const fake = fake43();
   fake.model.activity = { online: 3, offline: 1, burstOnline: 2, burstOffline: 0, unresolved: 5 };
   const cmdmon = new CmdmonClient(fake, systemClock());
 
@@ -185,7 +201,7 @@ test("activity and serverstats: chronyc's requests are ours, and its figures the
 });
 
 test("clients: chronyc's paged requests (first index 0, then where the reply said) are ours; every row as chronyc prints it", { timeout: 30_000 }, async () => {
-  const fake = new FakeChronyd("unix", richModel());
+  const fake = fake43();
   const run = await chronycAgainst(fake, ["clients"]);
   assert.equal(run.requests.length, 2, "11 clients: two pages");
   sameBytes(run.requests[0]!, CLIENT_ACCESSES, { firstIndex: 0, maxClients: 8, minHits: 0, reset: false }, "clients page 1");
