@@ -205,6 +205,7 @@ device=$(part "$PART_BOOT_B")
 type=raw
 parent=rootfs.1
 CONF
+mkdir -p "$root/usr/lib/stratum1/update"
 for tool in rauc-tryboot-backend:raucTrybootBackend post-install:raucPostInstall; do
   printf '#!/bin/sh\nexec /usr/bin/node %s/dist/src/cli/%s.js "$@"\n' "$app" "${tool#*:}" >"$root/usr/lib/stratum1/update/${tool%%:*}"
   chmod 0755 "$root/usr/lib/stratum1/update/${tool%%:*}"

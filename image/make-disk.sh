@@ -47,7 +47,8 @@ image root.ext4 {
   size = ${root_mib}M
 }
 image stratum1.img {
-  hdimage { partition-table-type = "mbr" disk-signature = 0x$DISK_ID }
+  # 4 MiB alignment: SD cards erase in such blocks (and the first MiBs hold the MBR and gaps).
+  hdimage { partition-table-type = "mbr" disk-signature = 0x$DISK_ID align = 4M }
   partition bootsel { partition-type = 0xC bootable = true image = "bootsel.vfat" }
   partition boot-a { partition-type = 0xC image = "boot.vfat" }
   partition boot-b { partition-type = 0xC size = ${SLOT_BOOT_MIB}M }

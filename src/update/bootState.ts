@@ -7,6 +7,7 @@
  * the file the firmware reads. key=value lines, so a person can read it from
  * a PC.
  */
+import type { TimeBar } from "./goodTime.js";
 import { SLOTS, type SlotName } from "./layout.js";
 
 export interface Rollback {
@@ -22,11 +23,15 @@ export interface Rollback {
 export interface BootState {
   /** Armed by RAUC's set-primary: the next `reboot "0 tryboot"` tries this slot once. */
   trial: SlotName | null;
+  /** What the trial must reach to be committed (decided when it was installed). */
+  trialBar: TimeBar | null;
+  /** Set just before the tryboot reboot: back on the committed slot with this set, the trial ran and failed. */
+  trialRebooted: boolean;
   bad: SlotName[];
   rollback: Rollback | null;
 }
 
-export const EMPTY_STATE: BootState = { trial: null, bad: [], rollback: null };
+export const EMPTY_STATE: BootState = { trial: null, trialBar: null, trialRebooted: false, bad: [], rollback: null };
 export const STATE_FILE = "stratum1-update.txt";
 
 const slotOrNull = (v: string | undefined): SlotName | null => (SLOTS.includes(v as SlotName) ? (v as SlotName) : null);
@@ -41,6 +46,8 @@ export function parseBootState(text: string): BootState {
   const rbSlot = slotOrNull(kv.get("rollback.slot"));
   return {
     trial: slotOrNull(kv.get("trial")),
+    trialBar: kv.get("trial.bar") === "receiver" ? "receiver" : kv.get("trial.bar") === "chrony" ? "chrony" : null,
+    trialRebooted: kv.get("trial.rebooted") === "yes",
     bad: (kv.get("bad") ?? "").split(/[\s,]+/).filter((s): s is SlotName => SLOTS.includes(s as SlotName)),
     rollback: rbSlot
       ? { slot: rbSlot, version: kv.get("rollback.version") ?? "unknown", at: kv.get("rollback.at") ?? "", reason: kv.get("rollback.reason") ?? "", acknowledged: kv.get("rollback.acknowledged") === "yes" }
@@ -52,6 +59,8 @@ export function renderBootState(s: BootState): string {
   const lines = [
     "# stratum1's update state (docs/updates.md), written by the box beside autoboot.txt. Do not edit.",
     `trial=${s.trial ?? ""}`,
+    `trial.bar=${s.trial ? (s.trialBar ?? "") : ""}`,
+    `trial.rebooted=${s.trial && s.trialRebooted ? "yes" : "no"}`,
     `bad=${[...new Set(s.bad)].sort().join(" ")}`,
   ];
   if (s.rollback) {

@@ -45,7 +45,7 @@ const commit = (v: BootView, s: SlotName): Autoboot => ({ normal: v.layout.boot[
 
 export function setPrimary(v: BootView, s: SlotName): BootView {
   if (s === committedSlot(v)) return { ...v, state: { ...v.state, trial: null } };
-  return { ...v, autoboot: { ...v.autoboot, tryboot: v.layout.boot[s] }, state: { ...v.state, trial: s, bad: v.state.bad.filter((b) => b !== s) } };
+  return { ...v, autoboot: { ...v.autoboot, tryboot: v.layout.boot[s] }, state: { ...v.state, trial: s, trialBar: null, trialRebooted: false, bad: v.state.bad.filter((b) => b !== s) } };
 }
 
 export function setState(v: BootView, s: SlotName, good: boolean, booted: SlotName | null): BootView {

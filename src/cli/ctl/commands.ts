@@ -8,5 +8,6 @@ import { gpsCommand } from "./gpsCommand.js";
 import { logsCommand } from "./logsCommand.js";
 import { ppsCommand } from "./ppsCommand.js";
 import { statusCommand } from "./statusCommand.js";
+import { updateCommand } from "./update.js";
 
-export const COMMANDS: readonly CtlCommand[] = [statusCommand, gpsCommand, ppsCommand, chronyCommand, captureCommand, configCommand, logsCommand, chronyConfigCommand];
+export const COMMANDS: readonly CtlCommand[] = [statusCommand, gpsCommand, ppsCommand, chronyCommand, captureCommand, configCommand, logsCommand, chronyConfigCommand, updateCommand];
