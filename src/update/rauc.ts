@@ -55,8 +55,11 @@ export function raucInstall(bundle: string, onProgress: (p: InstallProgress) => 
     child.once("error", (e) => resolve({ ok: false, message: `cannot run rauc (${e.message})` }));
     child.once("close", (code) => {
       if (code === 0) return resolve({ ok: true });
-      const lines = (errText + out).split("\n").map((l) => l.trim()).filter((l) => l !== "" && !/^\d{1,3}%/.test(l));
-      resolve({ ok: false, message: lines.slice(-3).join("; ") || `rauc install exited ${code}` });
+      // The rauc client prints the service's progress and states; the cause is its LastError.
+      const text = errText + out;
+      const lastError = /LastError: (.+)/.exec(text)?.[1]?.trim();
+      const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !/^\d{1,3}%/.test(l) && !/^(installing|idle)$/.test(l));
+      resolve({ ok: false, message: lastError ?? (lines.slice(-2).join("; ") || `rauc install exited ${code}`) });
     });
   });
 }

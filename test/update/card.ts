@@ -63,13 +63,13 @@ export class Card {
   fatWrite(n: number, name: string, text: string, scratch: string): void {
     const local = join(scratch, name);
     execFileSync("sh", ["-c", 'cat > "$1"', "sh", local], { input: text });
-    execFileSync("mcopy", ["-o", "-i", this.loops.get(n)!, local, `::${name}`], { env: MT });
+    execFileSync("mcopy", ["-o", "-i", this.loops.get(n)!, local, `::${name}`], { env: MT, stdio: "pipe" });
   }
 
   /** The owner's partition as a directory, the way the box sees it mounted at /boot/firmware. */
   copyBootsel(dir: string): void {
     mkdirSync(dir, { recursive: true });
-    execFileSync("mcopy", ["-n", "-o", "-i", this.loops.get(this.layout.parts.bootsel!)!, "::*", dir], { env: MT });
+    execFileSync("mcopy", ["-n", "-o", "-i", this.loops.get(this.layout.parts.bootsel!)!, "::*", dir], { env: MT, stdio: "pipe" });
   }
 
   /** `reboot "0 tryboot"`: the next boot only takes the [tryboot] section. */

@@ -28,7 +28,7 @@ import { BOX_ADDR, Container, mountCiOverlay, unmount } from "../support/nspawn.
 import { REPO, TWIN_OUT } from "../support/twin.js";
 import { bundle, makeKey, secondVersion, smallSigned, smallUnsigned, type Keys } from "./bundles.js";
 import { Card, readLayout } from "./card.js";
-import { SimReceiver } from "./simReceiver.js";
+import { simReceiverProcess, type SimProcess } from "./simProcess.js";
 
 const COMMIT_TIMEOUT_S = 90;
 const t0 = Date.now();
@@ -39,7 +39,7 @@ const work = mkdtempSync("/var/tmp/stratum1-update-");
 const bundles = join(work, "bundles");
 const layout = readLayout(REPO);
 let card: Card | undefined;
-let sim: SimReceiver | undefined;
+let sim: SimProcess | undefined;
 let box: Container | undefined;
 let booted: { slotMount: string; merged: string } | undefined;
 let boots = 0;
@@ -70,6 +70,10 @@ async function boot(label: string, withReceiver: boolean): Promise<{ slot: strin
   execFileSync("mount", ["-o", "ro,noload", c.loops.get(choice.rootPartition)!, slotMount]);
   const merged = mountCiOverlay(slotMount, join(work, `ci-${boots}`), ciFiles(choice.cmdline));
   booted = { slotMount, merged };
+  // nspawn runs the root read-only, so the mount points of the test's binds are made beforehand.
+  mkdirSync(join(merged, "media/bundles"), { recursive: true });
+  mkdirSync(join(merged, "media/sim-pps0"), { recursive: true });
+  writeFileSync(join(merged, "media/sim-gps"), "");
   const bootDir = join(work, `bootfs-${boots}`);
   c.copyBootsel(bootDir);
   const extraArgs = ["--bind=/dev/loop-control", `--bind-ro=${bundles}:/media/bundles`];
@@ -100,6 +104,9 @@ async function awaitReboot(ms: number): Promise<boolean> {
   unmountSlot();
   return true;
 }
+
+/** As an operator does (scp to /tmp): RAUC takes a plain bundle from RAM or a local disk, not from a bind of the host's. */
+const copyIn = (name: string): string => `cp /media/bundles/${name} /tmp/${name}`;
 
 function sh(cmd: string): { status: number | null; out: string } {
   const r = box!.run(["sh", "-c", cmd]);
@@ -156,10 +163,20 @@ async function main(): Promise<void> {
   if (!existsSync(owner.key) || readFileSync(owner.cert, "utf8") !== keyring) throw new Error(`the twin's keyring is not ${owner.cert}: rebuild the twin (image/twin/build.sh amd64 ${twinDir})`);
   const compatible = /^compatible=(\S+)/m.exec(readFileSync(join(twinDir, "root/etc/rauc/system.conf"), "utf8"))![1]!;
   mkdirSync(bundles);
-  say(bundle(REPO, join(twinDir, "images"), owner, join(bundles, "v1.raucb")));
-  const v2 = secondVersion(REPO, join(twinDir, "root"), join(work, "v2-root"), join(work, "v2-images"));
-  say(bundle(REPO, join(work, "v2-images"), owner, join(bundles, "v2.raucb")));
-  rmSync(join(work, "v2-images"), { recursive: true, force: true });
+  // STRATUM1_UPDATE_BUNDLES: v1/v2 bundles of an earlier run of this twin, to iterate on the boots
+  // without waiting for mksquashfs (never set in CI).
+  const reuse = process.env.STRATUM1_UPDATE_BUNDLES;
+  let v2: string;
+  if (reuse) {
+    for (const f of ["v1.raucb", "v2.raucb"]) execFileSync("cp", [join(reuse, f), join(bundles, f)]);
+    v2 = `${/^stratum1 (\S+)/.exec(readFileSync(join(twinDir, "root/opt/stratum1/BUILD"), "utf8"))![1]!}.next`;
+    say(`bundles v1, v2 reused from ${reuse}`);
+  } else {
+    say(bundle(REPO, join(twinDir, "images"), owner, join(bundles, "v1.raucb")));
+    v2 = secondVersion(REPO, join(twinDir, "root"), join(work, "v2-root"), join(work, "v2-images"));
+    say(bundle(REPO, join(work, "v2-images"), owner, join(bundles, "v2.raucb")));
+    rmSync(join(work, "v2-images"), { recursive: true, force: true });
+  }
   const stranger = makeKey(REPO, join(work, "stranger"), "someone else");
   smallUnsigned(join(work, "b-unsigned"), compatible, join(bundles, "unsigned.raucb"));
   smallSigned(join(work, "b-foreign"), stranger, compatible, join(bundles, "foreign.raucb"));
@@ -174,7 +191,8 @@ async function main(): Promise<void> {
   card.fatWrite(layout.parts.bootsel!, "stratum1.conf", conf, work);
   mkdirSync(join(work, "data"));
   execFileSync("mount", [card.loops.get(layout.parts.data!)!, join(work, "data")]);
-  sim = await SimReceiver.start(join(work, "sim"));
+  mkdirSync(join(work, "sim"));
+  sim = await simReceiverProcess(join(work, "sim"));
 
   // 3. First boot (fills /data), then the data as an update will find it.
   await boot("1 (first boot)", true);
@@ -189,18 +207,18 @@ async function main(): Promise<void> {
   const autobootBefore = card.fatRead(layout.parts.bootsel!, "autoboot.txt");
   const refusals: Record<string, string> = {};
   for (const bad of ["unsigned", "foreign", "other-product"]) {
-    const r = sh(`stratum1ctl update install /media/bundles/${bad}.raucb`);
+    const r = sh(`${copyIn(`${bad}.raucb`)} && stratum1ctl update install /tmp/${bad}.raucb`);
     refusals[bad] = r.out.trim().split("\n").pop() ?? "";
     say(`install ${bad}.raucb: exit ${r.status}: ${refusals[bad]}`);
     if (r.status === 0) refusals[bad] = "";
   }
   results.refused_unsigned = Object.values(refusals).every((m) => /refused or could not be installed/.test(m)) && card.fatRead(layout.parts.bootsel!, "autoboot.txt") === autobootBefore && card.fatRead(layout.parts.bootsel!, "stratum1-update.txt") === null;
 
-  const inst = sh("stratum1ctl update install /media/bundles/v2.raucb --reboot");
+  const inst = sh(`${copyIn("v2.raucb")} && stratum1ctl update install /tmp/v2.raucb --reboot`);
   say(`install v2 --reboot: exit ${inst.status}\n${inst.out.trim()}`);
   if (!/rebooting with "0 tryboot"/.test(inst.out)) throw new Error("install did not ask for the tryboot reboot");
   card.setTrybootFlag();
-  if (!(await awaitReboot(120))) throw new Error("the box did not reboot after install --reboot");
+  if (!(await awaitReboot(120_000))) throw new Error("the box did not reboot after install --reboot");
   say(`after install: autoboot [all] boots ${autobootNormal()}, ${card.fatRead(layout.parts.bootsel!, "stratum1-update.txt")?.replace(/\n/g, " ")}`);
 
   const trial = await boot("3 (trial of v2)", true);
@@ -214,10 +232,10 @@ async function main(): Promise<void> {
   results.installed_and_committed = trial.slot === "B" && trial.tryboot && committed && afterCommit.running.version === v2 && afterCommit.slots.find((s) => s.name === "B")?.committed === true;
 
   // 4. v1 into A, tried without a receiver: no good time, so the box rolls itself back to B.
-  const inst1 = sh("stratum1ctl update install /media/bundles/v1.raucb --reboot");
+  const inst1 = sh(`${copyIn("v1.raucb")} && stratum1ctl update install /tmp/v1.raucb --reboot`);
   say(`install v1 --reboot: exit ${inst1.status}: ${inst1.out.trim().split("\n").slice(-2).join(" / ")}`);
   if (/rebooting with "0 tryboot"/.test(inst1.out)) card.setTrybootFlag();
-  await awaitReboot(120);
+  await awaitReboot(120_000);
   const bad = await boot("4 (trial of v1, no receiver)", false);
   const rolledBack = await awaitReboot((COMMIT_TIMEOUT_S + 90) * 1000);
   say(`trial of ${bad.slot}${bad.tryboot ? " (tryboot)" : ""}: rebooted by itself=${rolledBack}`);
@@ -243,7 +261,7 @@ async function main(): Promise<void> {
 async function cleanup(): Promise<void> {
   await box?.poweroff().catch(() => undefined);
   unmountSlot();
-  await sim?.close().catch(() => undefined);
+  await sim?.stop();
   spawnSync("umount", [join(work, "data")]);
   card?.detach();
   if (process.env.STRATUM1_KEEP_UPDATE_WORK !== "1") rmSync(work, { recursive: true, force: true });

@@ -121,11 +121,14 @@ async function install(args: readonly string[], opts: CtlOptions, io: CtlIo): Pr
   const file = isUrl ? await fetchBundle(source, io) : source;
   const publish = (extra: Partial<UpdateStatus>, phase: UpdatePhase | null): void => writeUpdateStatus(buildStatus(store.load(), booted, slotsOrEmpty(io), phase, extra));
   let last = -1;
+  let lastStep = "";
   publish({ install: { percent: 0, step: "starting", bundle: source } }, "installing");
   const result = await raucInstall(file, (p) => {
     if (p.percent === last) return;
     last = p.percent;
-    io.out(`${String(p.percent).padStart(3)}% ${p.step}\n`);
+    // Every step once and every 10 % on the terminal; every percent to the panel.
+    if (p.step !== lastStep || p.percent % 10 === 0) io.out(`${String(p.percent).padStart(3)}% ${p.step}\n`);
+    lastStep = p.step;
     writeUpdateStatus(buildStatus(before, booted, [], "installing", { install: { percent: p.percent, step: p.step, bundle: source } }));
   });
   if (isUrl) rmSync(file, { force: true });
@@ -154,9 +157,14 @@ async function install(args: readonly string[], opts: CtlOptions, io: CtlIo): Pr
 /** At boot: the decision of commit.ts, carried out. */
 async function commitAtBoot(opts: CtlOptions, io: CtlIo): Promise<number> {
   const log = (l: string): void => io.out(`${l}\n`);
+  const booted = bootedSlot();
+  if (booted === null) {
+    // A box installed by hand, or a container: no A/B boot, nothing to read or write.
+    log("no rauc.slot= on the kernel command line: not an A/B boot, nothing to commit");
+    return 0;
+  }
   const store: BootStore = openBootStore();
   const view = store.load();
-  const booted = bootedSlot();
   const decision = decideAtBoot(view, booted);
   const rauc = slotsOrEmpty(io);
   const versionOf = (s: SlotName): string => rauc.find((r) => r.bootname === s)?.version ?? "unknown";
