@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test, as CI runs them: the real-time suites (npm test: unit, integration, the replay
 # scenarios) and, side by side, the image tests (npm run test:image: the twins built under qemu
-# and booted in systemd-nspawn). A cold image build takes ~18 minutes, mostly Debian's
+# and booted in systemd-nspawn); then the update test (npm run test:update). A cold image build takes ~18 minutes, mostly Debian's
 # maintainer scripts under emulation; one after the other the two would not fit CI's 30. The
 # image build runs at the lowest CPU and I/O priority, so it takes only what the real-time
 # tests leave: they stamp serial bytes and judge chrony's samples to the millisecond, and
@@ -21,5 +21,11 @@ echo "real-time suites: exit $suites; waiting for the image tests…"
 wait "$image"
 img=$?
 cat "$log"
-echo "npm test suites: exit $suites; image tests: exit $img"
-[ "$suites" -eq 0 ] && [ "$img" -eq 0 ]
+# The update test (npm run test:update) installs into the amd64 twin's card that the image tests
+# just built, and boots it with a simulated receiver judged by chrony: after the real-time suites,
+# so that neither disturbs the other's timing.
+echo "update test (A/B install, commit on good time, rollback)…"
+npm run test:update:run
+upd=$?
+echo "npm test suites: exit $suites; image tests: exit $img; update test: exit $upd"
+[ "$suites" -eq 0 ] && [ "$img" -eq 0 ] && [ "$upd" -eq 0 ]
