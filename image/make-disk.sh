@@ -28,6 +28,7 @@ printf '[all]\ntryboot_a_b=1\nboot_partition=%s\n[tryboot]\nboot_partition=%s\n'
 cp "$here/bootsel/stratum1-README.txt" "$work/bootsel/"
 # The data partition, empty: fixed UUID and times under SOURCE_DATE_EPOCH, so the same input
 # gives the same bytes; the box fills it at its first boot.
+: >"$work/data.ext4"
 E2FSPROGS_FAKE_TIME="${SOURCE_DATE_EPOCH:-}" mke2fs -q -F -t ext4 -L S1DATA -U 5e1da7a0-0000-4000-8000-000000000001 -E root_owner=0:0 "$work/data.ext4" "${DATA_MIB}M"
 
 cat >"$work/genimage.cfg" <<CFG
