@@ -17,7 +17,7 @@ import { barFromRunning, judgeTime } from "../../update/goodTime.js";
 import { otherSlot, SLOTS, type SlotName } from "../../update/layout.js";
 import { raucInstall, raucMark, raucSlots, type RaucSlotInfo } from "../../update/rauc.js";
 import { committedSlot, isTrial, slotState, type BootView } from "../../update/tryboot.js";
-import { readUpdateStatus, rollbackAlarm, writeUpdateStatus, type UpdatePhase, type UpdateStatus } from "../../update/updateStatus.js";
+import { readUpdateStatus, rollbackAlarm, UPDATE_STATUS_PATH, writeUpdateStatus, type UpdatePhase, type UpdateStatus } from "../../update/updateStatus.js";
 import type { CtlCommand, CtlIo } from "./command.js";
 import { nowUs, parseCtlOptions, type CtlOptions } from "./ctlOptions.js";
 import { readSnapshot } from "./snapshotFile.js";
@@ -253,8 +253,16 @@ export const updateCommand: CtlCommand = {
     try {
       switch (sub) {
         case "status": {
-          const store = openBootStore();
-          const s = buildStatus(store.load(), bootedSlot(), slotsOrEmpty(io), null, { trial: readUpdateStatus()?.trial ?? null });
+          let s: UpdateStatus;
+          try {
+            s = buildStatus(openBootStore().load(), bootedSlot(), slotsOrEmpty(io), null, { trial: readUpdateStatus()?.trial ?? null });
+          } catch (err) {
+            // The boot selection is on a root-only device; without sudo, what the box published at boot.
+            const published = readUpdateStatus();
+            if (!published) throw err;
+            if (!opts.json) io.err(`(${(err as Error).message.split(":")[0]}: showing ${UPDATE_STATUS_PATH} as of ${published.updatedAt}; sudo for the live view)\n`);
+            s = published;
+          }
           io.out(opts.json ? JSON.stringify(s, null, 2) + "\n" : render(s));
           return 0;
         }
