@@ -22,11 +22,11 @@ import { Hd44780 } from "../src/display/hd44780.js";
 import { encodeCell } from "../src/display/frameWriter.js";
 import { PAGES, renderScreen, type PageId } from "../src/display/pages.js";
 import { COMMON_PIN_MAP } from "../src/display/pcf8574Pins.js";
-import { LcdEmulator } from "../src/hal/fake/lcdEmulator.js";
+import { LcdEmulator } from "../sim/fakes/lcdEmulator.js";
 import { createLogger } from "../src/log/logger.js";
-import type { StatusSnapshot } from "../src/status/snapshot.js";
+import type { StatusSnapshot } from "../src/status/contract.js";
 import { healthySnapshot } from "../test/support/snapshot.js";
-import { VirtualClock } from "../test/support/virtualClock.js";
+import { VirtualClock } from "../sim/fakes/virtualClock.js";
 
 const SECONDS = Number(process.env.BENCH_LCD_SECONDS ?? 3600);
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0) * 1000;
@@ -88,7 +88,12 @@ async function runCase(name: string, cols: number, rows: number, pages: readonly
   const delayUs = async (us: number): Promise<void> => void (clock.nowUs += us);
   const panelGlass = new LcdEmulator(0x27, cols, rows, () => clock.nowUs, COMMON_PIN_MAP, onWire);
   const naiveGlass = new LcdEmulator(0x27, cols, rows, () => clock.nowUs, COMMON_PIN_MAP, onWire);
-  const panel = new FrontPanel(panelGlass, clock, createLogger(() => undefined), { address: 0x27, pins: COMMON_PIN_MAP, geometry: { cols, rows }, pageS, pages, delayUs });
+  const panel = new FrontPanel(
+    panelGlass,
+    clock,
+    createLogger(() => undefined),
+    { address: 0x27, pins: COMMON_PIN_MAP, geometry: { cols, rows }, pageS, pages, delayUs },
+  );
   const naive = new Hd44780(naiveGlass, 0x27, COMMON_PIN_MAP, { cols, rows }, delayUs);
   const snapshot = livelySnapshots();
   // Both start from an initialised display with the first screen on it; the hour is what is counted.

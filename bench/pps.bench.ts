@@ -25,16 +25,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { systemClock } from "../src/hal/linux/systemClock.js";
-import { native } from "../src/hal/native.js";
-import type { PpsStatus } from "../src/pps/ppsService.js";
+import { native } from "../src/hal/linux/native.js";
+import type { PpsStatus } from "../src/status/contract.js";
 import { sockLayout, unpackSockSample } from "../src/refclock/sockSample.js";
-import { readCapture } from "../src/sim/captures.js";
-import { splitEpochs } from "../src/sim/captureEpochs.js";
-import { spawnDaemon } from "../src/sim/daemonProcess.js";
-import { FakeKernelPps } from "../src/sim/fakeKernelPps.js";
-import { openPtyPair } from "../src/sim/ptyPair.js";
-import { startPulses } from "../src/sim/pulseGenerator.js";
-import { replay } from "../src/sim/replayer.js";
+import { readCapture } from "../sim/replay/captures.js";
+import { splitEpochs } from "../sim/replay/captureEpochs.js";
+import { spawnDaemon } from "../sim/run/daemonProcess.js";
+import { FakeKernelPps } from "../sim/fakes/fakeKernelPps.js";
+import { openPtyPair } from "../sim/run/ptyPair.js";
+import { startPulses } from "../sim/replay/pulseGenerator.js";
+import { replay } from "../sim/replay/replayer.js";
 
 const TARGET_ERROR_NS = 1000;
 
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   if (fd < 0) throw new Error(`cannot bind ${sockPath}`);
   const status = join(dir, "status.json");
   const pty = await openPtyPair(join(dir, "gps"), join(dir, "feed"));
-  const daemon = spawnDaemon(["--serial", pty.device, "--sock", "off", "--status", status, "--pps-sysfs", kernel.dir, "--set", `pps.gpio-fifo=${fifo}`, "--pps-sock", sockPath, "--set", "capture.socket=off"]);
+  const daemon = spawnDaemon(["--serial", pty.device, "--sock", "off", "--status", status, "--pps-sysfs", kernel.dir, "--gpio-fifo", fifo, "--pps-sock", sockPath, "--set", "capture.socket=off"]);
   await daemon.waitFor(/serial: .* open at/, 10_000);
 
   const layout = sockLayout(calls.layouts().timeT === 4 ? 4 : 8);

@@ -39,13 +39,13 @@ import { fileURLToPath } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import type { Clock } from "../src/hal/clock.js";
 import { systemClock } from "../src/hal/linux/systemClock.js";
-import { native } from "../src/hal/native.js";
+import { native } from "../src/hal/linux/native.js";
 import { sockLayout, unpackSockSample } from "../src/refclock/sockSample.js";
-import { splitEpochs, type CaptureEpoch } from "../src/sim/captureEpochs.js";
-import { spawnDaemon, type DaemonProcess } from "../src/sim/daemonProcess.js";
-import { labelForPosix, retimeNmea } from "../src/capture/retime.js";
-import { openPtyPair, type PtyPair } from "../src/sim/ptyPair.js";
-import { waitUntil } from "../src/sim/replayer.js";
+import { splitEpochs, type CaptureEpoch } from "../sim/replay/captureEpochs.js";
+import { spawnDaemon, type DaemonProcess } from "../sim/run/daemonProcess.js";
+import { labelForPosix, retimeNmea } from "../sim/replay/retime.js";
+import { openPtyPair, type PtyPair } from "../sim/run/ptyPair.js";
+import { waitUntil } from "../sim/replay/replayer.js";
 
 const CAPTURE = "neo-m8n.log";
 const BAUD = 9600;
@@ -114,10 +114,7 @@ interface ShmHit extends Seen {
   receiveNsec: number;
 }
 
-type ProbeMessage =
-  | { kind: "ready" }
-  | { kind: "error"; message: string }
-  | { kind: "done"; sock: SockHit[]; shm: ShmHit[]; polls: number };
+type ProbeMessage = { kind: "ready" } | { kind: "error"; message: string } | { kind: "done"; sock: SockHit[]; shm: ShmHit[]; polls: number };
 
 type RelayMessage = { kind: "ready" } | { kind: "read"; us: number; rmc: boolean };
 
@@ -249,7 +246,6 @@ function rmcEpochs(): { epochs: CaptureEpoch[]; rmcEndMaxMs: number } {
   const rmcEndMaxMs = DELAY_MS + Math.max(...usable.map((e) => (e.frames[0]!.bytes.length * 10 * 1000) / BAUD));
   return { epochs: usable, rmcEndMaxMs };
 }
-
 
 interface ProcStats {
   /** utime+stime from /proc/PID/stat: whole life, exited threads included, in clock ticks (10 ms). */
@@ -515,10 +511,21 @@ function table(rows: readonly Row[]): string {
   const fmt = (x: number, d: number): string => (Number.isFinite(x) ? x.toFixed(d) : "-");
   const cells = [
     ["metric", "stratum1d", "gpsd", "ratio", "target (stratum1d)", "verdict"],
-    ...rows.map((r) => [r.metric, fmt(r.ours, r.digits), fmt(r.gpsd, r.digits), r.gpsd !== 0 && Number.isFinite(r.ours / r.gpsd) ? fmt(r.ours / r.gpsd, 2) : "-", r.target, r.pass === undefined ? "" : r.pass ? "PASS" : "FAIL"]),
+    ...rows.map((r) => [
+      r.metric,
+      fmt(r.ours, r.digits),
+      fmt(r.gpsd, r.digits),
+      r.gpsd !== 0 && Number.isFinite(r.ours / r.gpsd) ? fmt(r.ours / r.gpsd, 2) : "-",
+      r.target,
+      r.pass === undefined ? "" : r.pass ? "PASS" : "FAIL",
+    ]),
   ];
   const widths = cells[0]!.map((_, c) => Math.max(...cells.map((row) => row[c]!.length)));
-  const line = (row: string[]): string => row.map((cell, c) => (c === 0 || c >= 4 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join(" | ").trimEnd();
+  const line = (row: string[]): string =>
+    row
+      .map((cell, c) => (c === 0 || c >= 4 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!)))
+      .join(" | ")
+      .trimEnd();
   return [line(cells[0]!), widths.map((w) => "-".repeat(w)).join("-|-"), ...cells.slice(1).map(line)].join("\n");
 }
 
@@ -553,7 +560,16 @@ async function main(teardown: Teardown): Promise<void> {
 
   // The receiving worker binds the socket before stratum1d starts sending.
   const control = new SharedArrayBuffer(8);
-  const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { mode: "probe", sockPath: paths.sock, shmKey: NTP_SHM_KEY, fineFromUs: DELAY_MS * 1000, fineToUs: Math.round((rmcEndMaxMs + FINE_WINDOW_AFTER_RMC_MS) * 1000), control } satisfies ProbeConfig });
+  const worker = new Worker(fileURLToPath(import.meta.url), {
+    workerData: {
+      mode: "probe",
+      sockPath: paths.sock,
+      shmKey: NTP_SHM_KEY,
+      fineFromUs: DELAY_MS * 1000,
+      fineToUs: Math.round((rmcEndMaxMs + FINE_WINDOW_AFTER_RMC_MS) * 1000),
+      control,
+    } satisfies ProbeConfig,
+  });
   const stopFlag = new Int32Array(control);
   let probeResult: Extract<ProbeMessage, { kind: "done" }> | undefined;
   const probeDone = new Promise<Extract<ProbeMessage, { kind: "done" }>>((res, rej) => {
@@ -676,7 +692,14 @@ async function main(teardown: Teardown): Promise<void> {
     { metric: "  same, lower bound, p99 ms", ours: ours.deliveryLowMs.p99, gpsd: theirs.deliveryLowMs.p99, digits: 3, target: "" },
     { metric: "  poll gap (resolution), median ms", ours: ours.pollGapMs.median, gpsd: theirs.pollGapMs.median, digits: 3, target: "" },
     { metric: "  poll gap (resolution), p99 ms", ours: ours.pollGapMs.p99, gpsd: theirs.pollGapMs.p99, digits: 3, target: "" },
-    { metric: "CPU per epoch ms (measured window)", ours: ours.cpuPerEpochMs, gpsd: theirs.cpuPerEpochMs, digits: 2, target: `<= ${cpuLimitMs.toFixed(2)} ms (max(3x gpsd, 2))`, pass: ours.cpuPerEpochMs <= cpuLimitMs },
+    {
+      metric: "CPU per epoch ms (measured window)",
+      ours: ours.cpuPerEpochMs,
+      gpsd: theirs.cpuPerEpochMs,
+      digits: 2,
+      target: `<= ${cpuLimitMs.toFixed(2)} ms (max(3x gpsd, 2))`,
+      pass: ours.cpuPerEpochMs <= cpuLimitMs,
+    },
     { metric: "CPU s, measured window", ours: ours.cpuWindowS, gpsd: theirs.cpuWindowS, digits: 3, target: "" },
     { metric: "CPU s, whole process life", ours: ours.cpuTotalS, gpsd: theirs.cpuTotalS, digits: 2, target: "" },
     { metric: "peak RSS MB (VmHWM)", ours: ours.peakRssMb, gpsd: theirs.peakRssMb, digits: 1, target: "<= 60 MB", pass: ours.peakRssMb <= 60 },
@@ -719,7 +742,17 @@ async function main(teardown: Teardown): Promise<void> {
     bench: "timeCore",
     date: new Date().toISOString(),
     machine,
-    config: { capture: CAPTURE, baud: BAUD, delayMs: DELAY_MS, warmupEpochs: WARMUP_EPOCHS, measuredEpochs: seconds, pollSleepMs: POLL_SLEEP_MS, idlePollSleepMs: IDLE_POLL_SLEEP_MS, finePollWindowMs: [DELAY_MS, rmcEndMaxMs + FINE_WINDOW_AFTER_RMC_MS], gpsdArgs },
+    config: {
+      capture: CAPTURE,
+      baud: BAUD,
+      delayMs: DELAY_MS,
+      warmupEpochs: WARMUP_EPOCHS,
+      measuredEpochs: seconds,
+      pollSleepMs: POLL_SLEEP_MS,
+      idlePollSleepMs: IDLE_POLL_SLEEP_MS,
+      finePollWindowMs: [DELAY_MS, rmcEndMaxMs + FINE_WINDOW_AFTER_RMC_MS],
+      gpsdArgs,
+    },
     results: { stratum1d: ours, gpsd: theirs },
     targets: rows.filter((r) => r.pass !== undefined).map((r) => ({ metric: r.metric, stratum1d: r.ours, gpsd: r.gpsd, target: r.target, pass: r.pass })),
     rig: { socatRelayMs: relay, tcpQueuedWrites: tcpQueued, socatCpuS: socatStats.cpuS, benchCpuS: (benchCpu.user + benchCpu.system) / 1e6, polls: probeOut.polls },

@@ -84,7 +84,7 @@ say "the app in $app, node_modules built by the image's Node $(in_root node --ve
 rm -rf "$root$app"
 mkdir -p "$root$app/dist" "$root$app/native"
 cp -a "$src/dist/src" "$root$app/dist/src"
-cp -a "$src/package.json" "$src/package-lock.json" "$src/README.md" "$root$app/"
+cp -a "$src/package.json" "$src/package-lock.json" "$src/README.md" "$src/docs" "$root$app/"
 cp -a "$src/native/binding.gyp" "$src"/native/*.c "$root$app/native/"
 cp -a "$src/systemd" "$root$app/systemd"
 build_modules() {
@@ -153,6 +153,18 @@ cp -R --preserve=mode,timestamps --no-preserve=ownership "$here/overlay/." "$roo
 chmod 0440 "$root/etc/sudoers.d/stratum1-admin"
 printf '#!/bin/sh\nexec /usr/bin/node %s/dist/src/cli/stratum1ctl.js "$@"\n' "$app" >"$root/usr/local/bin/stratum1ctl"
 chmod 0755 "$root/usr/local/bin/stratum1ctl"
+# The man pages, gzip'ed as Debian ships them (-n: no name or time stamp in the header, so a page
+# gives the same bytes every build), so that 'man stratum1.conf' works on the box. Copied, not
+# unpacked by dpkg, so a dpkg path-exclude for /usr/share/man (the CI twin's base has one) cannot
+# drop them. Then man-db's index, for whatis and apropos, as its dpkg trigger would make it: as
+# user man.
+for page in "$src"/man/*.[1-9]; do
+  section="${page##*.}"
+  install -d -m 0755 "$root/usr/share/man/man$section"
+  gzip -9n <"$page" >"$root/usr/share/man/man$section/$(basename "$page").gz"
+  chmod 0644 "$root/usr/share/man/man$section/$(basename "$page").gz"
+done
+in_root start-stop-daemon --start --pidfile /dev/null --startas /usr/bin/mandb --oknodo --chuid man -- --quiet
 in_root systemd-sysusers
 
 say "updates: RAUC with the A/B slots of layout.env, the owner's keyring, the tryboot backend"

@@ -1,36 +1,37 @@
 /*
- * Composition root: configuration in, real adapters chosen, pipeline wired,
- * timers started. The only place that knows which implementations exist.
+ * Composition root: configuration and hardware in, pipeline wired, timers
+ * started. It never chooses between real and fake: the entry point that built
+ * `hardware` did (cli/stratum1d.ts the Linux set, sim/ the simulated ones), so
+ * this one wiring runs on the box, in the simulator, in the harness and in
+ * virtual-time tests.
  */
 import type { Config } from "./config/schema.js";
 import type { Clock } from "./hal/clock.js";
-import type { ByteSource } from "./hal/byteSource.js";
+import type { DeviceState } from "./hal/byteSource.js";
+import type { Hardware } from "./hal/hardware.js";
 import type { Logger } from "./log/logger.js";
 import { ChronySockSink } from "./refclock/chronySockSink.js";
 import { ShmSink } from "./refclock/shmSink.js";
 import type { RefclockSink } from "./refclock/sink.js";
 import { TimePipeline } from "./pipeline/timePipeline.js";
 import { Health } from "./status/health.js";
-import { buildSnapshot, SnapshotWriter } from "./status/snapshot.js";
-import { FifoGpioLine } from "./hal/fake/fifoGpioLine.js";
-import { OnoffGpioLine } from "./hal/linux/onoffGpioLine.js";
+import { buildSnapshot } from "./status/snapshot.js";
+import { SnapshotWriter } from "./status/snapshotWriter.js";
+import { FaultLog } from "./status/faults.js";
 import { GpioPulses } from "./pps/gpioPulses.js";
-import { KernelPpsSysfs } from "./pps/kernelPpsSysfs.js";
 import { PpsService } from "./pps/ppsService.js";
 import { PPS_PRECISION } from "./refclock/shmSink.js";
-import { ChronyMonitor, chronycRunner } from "./chrony/chronyMonitor.js";
+import { sockLayout } from "./refclock/sockSample.js";
+import { ChronyMonitor } from "./chrony/chronyMonitor.js";
 import { HostMonitor } from "./host/hostMonitor.js";
 import { FrontPanel } from "./display/frontPanel.js";
-import { parsePinMap } from "./display/pcf8574Pins.js";
-import { parsePages } from "./display/pages.js";
-import type { I2cBus } from "./hal/i2cBus.js";
-import { SocketI2cBus } from "./hal/fake/socketI2cBus.js";
-import { I2cBusDevice } from "./hal/linux/i2cBusDevice.js";
-import { everySecond } from "./hal/secondTicker.js";
-import { AlarmTracker, alarmConditions } from "./status/alarms.js";
-import type { StatusSnapshot } from "./status/snapshot.js";
+import { panelOptions } from "./display/panelOptions.js";
+import { everySecond } from "./timing/secondTicker.js";
+import { AlarmTracker } from "./status/alarms.js";
+import type { StatusSnapshot } from "./status/contract.js";
 import { CaptureTap } from "./capture/captureTap.js";
 import type { CaptureHeader } from "./capture/captureFormat.js";
+import { statusLine } from "./status/statusLine.js";
 
 /** Without a byte for this long the epoch is closed and the device reported silent. */
 const QUIET_US = 1_500_000;
@@ -49,26 +50,25 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export interface ServiceHooks {
-  /** After each second's snapshot (the service manager's watchdog and status line). */
-  tick?(snapshot: StatusSnapshot): void;
-}
-
-export function startService(cfg: Config, clock: Clock, source: ByteSource, log: Logger, hooks: ServiceHooks = {}): Service {
+export function startService(cfg: Config, hardware: Hardware, clock: Clock, log: Logger): Service {
   const health = new Health();
+  const faults = new FaultLog(log, () => clock.realtimeUs());
   const sinks: RefclockSink[] = [];
-  if (cfg["chrony.sock"]) sinks.push(new ChronySockSink(cfg["chrony.sock"], log, () => clock.realtimeUs()));
-  if (cfg["shm.unit"] !== null) sinks.push(new ShmSink(cfg["shm.unit"], log, () => clock.realtimeUs()));
+  const layout = sockLayout(hardware.timeTBytes);
+  const nowUs = (): number => clock.realtimeUs();
+  if (cfg["chrony.sock"]) sinks.push(new ChronySockSink(cfg["chrony.sock"], hardware.datagrams, layout, log, nowUs));
+  if (cfg["shm.unit"] !== null) sinks.push(new ShmSink(cfg["shm.unit"], hardware.shm, log, nowUs));
   if (sinks.length === 0) log.warn("no output configured (chrony.sock and shm.unit are off): samples are computed and shown in the status only");
 
-  const tap = cfg["capture.socket"] ? new CaptureTap(cfg["capture.socket"], log, () => captureHeader(cfg)) : undefined;
+  const source = hardware.serial;
+  const tap = cfg["capture.socket"] ? new CaptureTap(cfg["capture.socket"], log, () => captureHeader(cfg, hardware)) : undefined;
   void tap?.start();
-  const pps = startPps(cfg, clock, log, () => tap?.recording ?? false);
+  const pps = startPps(cfg, hardware, clock, log, faults, () => tap?.recording ?? false);
   if (pps && tap) pps.edgeListeners.push((kind, e) => tap.edge(kind, e.at, e.seq));
   const pipeline = new TimePipeline(health, sinks, log, {
     floorS: Date.parse(cfg["time.floor"] + "T00:00:00Z") / 1000,
     settleEpochs: cfg["time.settle"],
-    nowUs: () => clock.realtimeUs(),
+    nowUs,
     arrivalDelayUs: () => pps?.associator.arrivalDelayUs(),
   });
   if (pps) pipeline.verdictListeners.push((v, e) => pps.verdict(v, e));
@@ -77,15 +77,15 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
   let lastFailure: string | undefined;
   let startedOpening = false;
   source.start({
-    data: (chunk, rxUs) => {
+    data: faults.guard("serial data", (chunk: Buffer, rxUs: number) => {
       tap?.serial(chunk, rxUs);
       pipeline.push(chunk, rxUs);
       if (silentReported) {
         silentReported = false;
         log.info(`serial: data flowing again on ${source.path}`);
       }
-    },
-    device: (state) => {
+    }),
+    device: faults.guard("serial device", (state: DeviceState) => {
       const since = state.state === "opening" && health.device.state !== "open" ? health.device.sinceUs : clock.realtimeUs();
       health.device = { ...state, sinceUs: since };
       if (state.state === "open") {
@@ -103,47 +103,64 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
         log.info(`serial: ${state.detail}`);
       }
       startedOpening = true;
-    },
+    }),
   });
 
-  const chrony = cfg["chrony.command"] ? new ChronyMonitor(chronycRunner(cfg["chrony.command"]), clock, log) : undefined;
+  const chrony = hardware.chrony ? new ChronyMonitor(hardware.chrony, clock, log) : undefined;
   chrony?.start();
-  const host = new HostMonitor(clock);
+  const host = new HostMonitor(clock, hardware.host);
   host.start();
-  const panel = startPanel(cfg, clock, log);
+  const panel = hardware.i2c ? new FrontPanel(hardware.i2c, clock, log, panelOptions(cfg, clock)) : undefined;
   const alarms = new AlarmTracker(log);
   const startedUs = clock.realtimeUs();
   let latest: StatusSnapshot | undefined;
+  const manager = hardware.serviceManager;
 
   const writer = cfg["status.path"] ? new SnapshotWriter(cfg["status.path"]) : undefined;
   let writeError: string | null = null;
-  const stopTick = everySecond(clock, TICK_OFFSET_MS, () => {
-    const now = clock.realtimeUs();
-    pipeline.idle(now, QUIET_US);
-    const lastBytes = health.last.bytesUs ?? health.device.sinceUs;
-    if (health.device.state === "open" && !silentReported && now - lastBytes > SILENT_WARN_US) {
-      silentReported = true;
-      log.warn(`serial: no data from ${source.path} for ${Math.round((now - lastBytes) / 1e6)} s: receiver powered? TX wired to the Pi's RX?`);
-    }
-    const snap = buildSnapshot(
-      { health, device: { path: source.path, baud: cfg["serial.baud"] }, sinks, pps: pps?.status() ?? null, chrony: chrony?.status() ?? null, host: host.status(), lcd: panel?.status() ?? null, startedUs, statusWriteError: writeError },
-      now,
-    );
-    snap.alarms = alarms.update(alarmConditions(snap, now), now);
-    latest = snap;
-    panel?.show(snap);
-    hooks.tick?.(snap);
-    if (writer) {
-      writer.write(snap).then(
-        () => (writeError = null),
-        (err: Error) => {
-          if (writeError === null) log.warn(`status: cannot write ${cfg["status.path"]}: ${err.message}`);
-          writeError = err.message;
-        },
-      );
-    }
-  });
+  const stopTick = everySecond(
+    clock,
+    TICK_OFFSET_MS,
+    faults.guard("status tick", () => {
+      const now = clock.realtimeUs();
+      pipeline.idle(now, QUIET_US);
+      const lastBytes = health.last.bytesUs ?? health.device.sinceUs;
+      if (health.device.state === "open" && !silentReported && now - lastBytes > SILENT_WARN_US) {
+        silentReported = true;
+        log.warn(`serial: no data from ${source.path} for ${Math.round((now - lastBytes) / 1e6)} s: receiver powered? TX wired to the Pi's RX?`);
+      }
+      const parts = {
+        health,
+        device: { path: source.path, baud: cfg["serial.baud"] },
+        sinks,
+        pps: pps?.status() ?? null,
+        chrony: chrony?.status() ?? null,
+        host: host.status(),
+        lcd: panel?.status() ?? null,
+        startedUs,
+        statusWriteError: writeError,
+        faults: faults.snapshot(),
+      };
+      const snap = buildSnapshot(parts, now, alarms);
+      latest = snap;
+      panel?.show(snap);
+      manager?.watchdog();
+      manager?.status(statusLine(snap));
+      if (writer) {
+        writer.write(snap).then(
+          () => (writeError = null),
+          (err: Error) => {
+            if (writeError === null) log.warn(`status: cannot write ${cfg["status.path"]}: ${err.message}`);
+            writeError = err.message;
+          },
+        );
+      }
+    }),
+  );
   const stopReports = clock.every(60_000, () => pipeline.flushReports(60));
+  // Up means configured and reading: the GPS may take minutes to a fix, which the status line tells.
+  manager?.ready("waiting for GPS");
+  if (manager?.watchdogMs) log.info(`systemd watchdog: pinging every second from the status tick (WatchdogSec ${manager.watchdogMs / 1000} s)`);
 
   return {
     health,
@@ -153,6 +170,7 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
     panel,
     snapshot: () => latest,
     async stop() {
+      manager?.stopping();
       stopTick();
       stopReports();
       chrony?.stop();
@@ -162,51 +180,31 @@ export function startService(cfg: Config, clock: Clock, source: ByteSource, log:
       await tap?.close();
       await source.stop();
       for (const s of sinks) s.close();
+      hardware.datagrams.close();
     },
   };
 }
 
 /** What the service knows of its set-up, at the head of every recording (the recorder adds the host's side). */
-function captureHeader(cfg: Config): CaptureHeader {
-  return {
-    baud: String(cfg["serial.baud"]),
-    serial: cfg["serial.path"],
-    pps: cfg["pps.sysfs"] ?? (cfg["pps.gpio"] !== null ? `gpio ${cfg["pps.gpio"]} (user-space stamps)` : "none"),
-    "pps-edge": cfg["pps.edge"],
-  };
+function captureHeader(cfg: Config, hardware: Hardware): CaptureHeader {
+  const pulse = hardware.kernelPps?.name ?? (hardware.gpioPps ? `${hardware.gpioPps.name} (user-space stamps)` : "none");
+  return { baud: String(cfg["serial.baud"]), serial: hardware.serial.path, pps: pulse, "pps-edge": cfg["pps.edge"] };
 }
 
-/** The front panel, from config: the Linux I2C bus, or an emulated one in simulation. */
-function startPanel(cfg: Config, clock: Clock, log: Logger): FrontPanel | undefined {
-  let bus: I2cBus;
-  if (cfg["lcd.i2c-socket"]) bus = new SocketI2cBus(cfg["lcd.i2c-socket"]);
-  else if (cfg["lcd.bus"] !== null) bus = new I2cBusDevice(cfg["lcd.bus"]);
-  else return undefined;
-  const [cols, rows] = cfg["lcd.size"].split("x").map(Number) as [number, number];
-  return new FrontPanel(bus, clock, log, {
-    address: cfg["lcd.address"],
-    pins: parsePinMap(cfg["lcd.pins"])!,
-    geometry: { cols, rows },
-    pageS: cfg["lcd.page"],
-    pages: parsePages(cfg["lcd.pages"])!,
-    delayUs: (us) => new Promise((resolve) => clock.after(us / 1000, resolve)),
-  });
-}
-
-/** The pulse side, from config: kernel PPS and/or a GPIO watch, and where labelled pulses go. */
-function startPps(cfg: Config, clock: Clock, log: Logger, recording: () => boolean): PpsService | undefined {
-  const gpioLine = cfg["pps.gpio-fifo"] ? new FifoGpioLine(cfg["pps.gpio-fifo"]) : cfg["pps.gpio"] !== null ? new OnoffGpioLine(cfg["pps.gpio"]) : undefined;
-  const gpio = gpioLine ? new GpioPulses(gpioLine, clock) : undefined;
-  const kernel = cfg["pps.sysfs"] ? new KernelPpsSysfs(cfg["pps.sysfs"], clock, recording) : undefined;
+/** The pulse side: the kernel's and/or a GPIO watch, and where labelled pulses go. */
+function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, faults: FaultLog, recording: () => boolean): PpsService | undefined {
+  const gpio = hardware.gpioPps ? new GpioPulses(hardware.gpioPps, clock) : undefined;
+  const kernel = hardware.kernelPps;
   // The kernel's stamps are labelled when there are any; a GPIO watch beside them only cross-checks.
   const primary = kernel ?? gpio;
   if (!primary) return undefined;
   const secondary = kernel ? gpio : undefined;
   const sinks: RefclockSink[] = [];
-  if (cfg["pps.sock"]) sinks.push(new ChronySockSink(cfg["pps.sock"], log, () => clock.realtimeUs()));
-  if (cfg["pps.shm"] !== null) sinks.push(new ShmSink(cfg["pps.shm"], log, () => clock.realtimeUs(), PPS_PRECISION));
+  const nowUs = (): number => clock.realtimeUs();
+  if (cfg["pps.sock"]) sinks.push(new ChronySockSink(cfg["pps.sock"], hardware.datagrams, sockLayout(hardware.timeTBytes), log, nowUs));
+  if (cfg["pps.shm"] !== null) sinks.push(new ShmSink(cfg["pps.shm"], hardware.shm, log, nowUs, PPS_PRECISION));
   if (sinks.length === 0) log.info("pps: no pulse output (pps.sock and pps.shm off): watching the pulse only, e.g. for chrony's 'refclock PPS /dev/pps0 lock NMEA'");
-  const service = new PpsService(primary, secondary, sinks, clock, log, { edge: cfg["pps.edge"], holdoverS: cfg["pps.holdover"] });
+  const service = new PpsService(primary, secondary, sinks, clock, log, { edge: cfg["pps.edge"], holdoverS: cfg["pps.holdover"], recording, guard: (where, fn) => faults.guard(where, fn) });
   service.start();
   return service;
 }

@@ -39,6 +39,10 @@ if [ ! -f "$base" ]; then
   rm -f "$cache/base-$arch-"*.tar
   # force-unsafe-io: no fsync per file (the result is a tarball written once); no manuals or docs
   # (copyright notices kept) in the twin, which nobody reads: both only make the build faster.
+  # mmdebstrap keeps these in the root's /etc/dpkg/dpkg.cfg.d/99mmdebstrap; stratum1's own man pages
+  # are copied by customize.sh, not unpacked by dpkg, so the twin has them (twinImage.test.ts checks
+  # that they render there). pi-gen (branch arm64) sets no such exclusion: the real image has every
+  # package's manual.
   mmdebstrap --mode=root --variant=apt --architectures="$arch" \
     --include="$(list "$image/packages" "$here/packages")" \
     --dpkgopt=force-unsafe-io \

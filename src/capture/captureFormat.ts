@@ -35,7 +35,7 @@
  * TIME is CLOCK_REALTIME as SECONDS.NANOSECONDS (nine digits), exact.
  * A file whose name ends in .gz is gzip-compressed.
  */
-import type { Instant } from "../timing/sample.js";
+import type { Instant } from "../hal/instant.js";
 
 export const CAPTURE_MAGIC = "stratum1-capture";
 export const CAPTURE_VERSION = 1;
@@ -160,7 +160,10 @@ export class CaptureParser {
     const where = `${this.name}:${this.lineNo}`;
     if (!this.sawMagic) {
       const m = new RegExp(`^${CAPTURE_MAGIC} (\\d+)$`).exec(text.trim());
-      if (!m) throw new CaptureFormatError(`${where}: not a stratum1 capture (the first line must be '${CAPTURE_MAGIC} ${CAPTURE_VERSION}'); an untimed log is turned into one with 'npm run hil -- convert'`);
+      if (!m)
+        throw new CaptureFormatError(
+          `${where}: not a stratum1 capture (the first line must be '${CAPTURE_MAGIC} ${CAPTURE_VERSION}'); an untimed log is turned into one with 'npm run hil -- convert'`,
+        );
       if (Number(m[1]) !== CAPTURE_VERSION) throw new CaptureFormatError(`${where}: capture format version ${m[1]}; this build reads version ${CAPTURE_VERSION}`);
       this.sawMagic = true;
       return undefined;

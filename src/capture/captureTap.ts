@@ -13,7 +13,7 @@
 import { chmodSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "../log/logger.js";
-import { instantFromUs, type Instant } from "../timing/sample.js";
+import { instantFromUs, type Instant } from "../hal/instant.js";
 import { formatHeader, formatRecord, type CaptureEventName, type CaptureHeader, type CaptureRecord } from "./captureFormat.js";
 
 const MAX_BUFFERED = 1 << 20;

@@ -22,10 +22,7 @@ export const APPLIANCE_CHRONY_PATHS: ChronyPaths = { stateDir: "/var/lib/chrony"
 export const CHRONY_KEYS: readonly ConfigKey[] = ["chrony.sock", "pps.sock", "pps.sysfs", "chrony.command", "ntp.servers", "ntp.allow", "ntp.ratelimit", "nts.cert", "nts.key"];
 
 /** How the pulse reaches chrony, derived from stratum1.conf (README: "Two ways to give chrony the pulse"). */
-export type PulseSetup =
-  | { kind: "sock"; socket: string }
-  | { kind: "kernel"; device: string }
-  | { kind: "none" };
+export type PulseSetup = { kind: "sock"; socket: string } | { kind: "kernel"; device: string } | { kind: "none" };
 
 export function pulseSetup(cfg: Config): PulseSetup {
   if (cfg["pps.sock"] !== null) return { kind: "sock", socket: cfg["pps.sock"] };
@@ -42,7 +39,9 @@ export function pulseSetup(cfg: Config): PulseSetup {
 export function chronyConfProblems(cfg: Config): string[] {
   const problems: string[] = [];
   if (cfg["pps.sock"] === null && cfg["pps.sysfs"] !== null && cfg["chrony.sock"] === null) {
-    problems.push("pps.sock = off with pps.sysfs set asks chrony to read the pulse itself, locked to the NMEA samples, but chrony.sock = off sends none; set chrony.sock (or pps.sock for labelled pulses)");
+    problems.push(
+      "pps.sock = off with pps.sysfs set asks chrony to read the pulse itself, locked to the NMEA samples, but chrony.sock = off sends none; set chrony.sock (or pps.sock for labelled pulses)",
+    );
   }
   if ((cfg["nts.cert"] === null) !== (cfg["nts.key"] === null)) {
     problems.push(`NTS needs both nts.cert and nts.key (${cfg["nts.cert"] === null ? "nts.cert" : "nts.key"} is off); set both, or both off`);
@@ -76,10 +75,7 @@ function refclocks(cfg: Config): string {
       `refclock SOCK ${pulse.socket} refid PPS poll 2 precision 1e-7 prefer`,
     );
   } else if (pulse.kind === "kernel") {
-    out.push(
-      "# Set-up B (pps.sock = off): chrony reads the kernel PPS device and takes each pulse's second from the NMEA samples.",
-      `refclock PPS ${pulse.device} refid PPS lock NMEA poll 2 prefer`,
-    );
+    out.push("# Set-up B (pps.sock = off): chrony reads the kernel PPS device and takes each pulse's second from the NMEA samples.", `refclock PPS ${pulse.device} refid PPS lock NMEA poll 2 prefer`);
   } else out.push("# No pulse: pps.sock and pps.sysfs are off (or chrony.sock is, which set-up B needs).");
   return lines(...out);
 }

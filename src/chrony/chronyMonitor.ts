@@ -5,53 +5,16 @@
  * since on a pool server it can run to thousands of rows). chronyc's -n keeps
  * it from ever waiting on DNS. A poll still in flight is never doubled.
  */
-import { execFile } from "node:child_process";
+import type { ChronyQuery } from "../hal/chronyChannel.js";
 import type { Clock } from "../hal/clock.js";
 import type { Logger } from "../log/logger.js";
-import { countRecentClients, parseServerStats, parseSources, parseTracking, type ChronySource, type ChronyTracking } from "./chronycCsv.js";
+import { countRecentClients, parseServerStats, parseSources, parseTracking } from "./chronycCsv.js";
+import type { ChronyStatus } from "../status/contract.js";
 
 export const POLL_MS = 5000;
 const CLIENTS_EVERY_MS = 60_000;
 /** A client counts as served if it sent a request within the last hour. */
 const CLIENT_WINDOW_S = 3600;
-
-/** Runs `chronyc -c <args>` and resolves with its stdout, or rejects with a message naming the cause. */
-export type ChronycRunner = (args: readonly string[]) => Promise<string>;
-
-export function chronycRunner(socket: string): ChronycRunner {
-  return (args) =>
-    new Promise((resolve, reject) => {
-      execFile("chronyc", ["-h", socket, "-n", "-c", ...args], { timeout: 3000 }, (err, stdout, stderr) => {
-        if (!err) return resolve(stdout);
-        const e = err as NodeJS.ErrnoException;
-        if (e.code === "ENOENT") return reject(new Error("chronyc not found: apt-get install chrony"));
-        const said = (stderr || stdout).trim().split("\n")[0] ?? "";
-        if (/Could not open connection|Connection refused|No such file/i.test(said)) {
-          return reject(new Error(`chronyd not reachable on ${socket}: is chrony running (systemctl status chrony), and may this user open its socket (chrony's stratum1 drop-in: /run/chrony 0770, the socket group stratum1)?`));
-        }
-        reject(new Error(`chronyc ${args.join(" ")}: ${said || e.message}`));
-      });
-    });
-}
-
-export interface ChronyStatus {
-  reachable: boolean;
-  /** Why the last poll failed, with the fix; null while polls succeed. */
-  error: string | null;
-  updatedAt: string | null;
-  tracking: ChronyTracking | null;
-  /** The source chrony has selected ('*'), if any. */
-  selected: ChronySource | null;
-  sources: ChronySource[];
-  ntp: {
-    received: number;
-    dropped: number;
-    /** NTP requests per second over the last poll interval; null until two polls. */
-    perSecond: number | null;
-    /** Clients that sent a request in the last hour; null until the client list was read. */
-    clients: number | null;
-  } | null;
-}
 
 export class ChronyMonitor {
   private current: ChronyStatus = { reachable: false, error: null, updatedAt: null, tracking: null, selected: null, sources: [], ntp: null };
@@ -62,7 +25,7 @@ export class ChronyMonitor {
   private stopTimer: (() => void) | undefined;
 
   constructor(
-    private readonly run: ChronycRunner,
+    private readonly run: ChronyQuery,
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly clientsEveryMs = CLIENTS_EVERY_MS,

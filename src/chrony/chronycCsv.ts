@@ -4,22 +4,7 @@
  * and are never read. Field orders are chrony 4.x's (Debian 12 ships 4.3;
  * later versions only append fields).
  */
-
-export interface ChronySource {
-  mode: string;
-  state: string;
-  name: string;
-  stratum: number;
-  poll: number;
-  /** The reach register as a number (chronyc prints it in octal). */
-  reach: number;
-  lastRxAgoS: number | null;
-  /** Last sample's offset after chrony's later clock corrections, seconds; + means the local clock is ahead. */
-  lastOffsetS: number;
-  /** The same sample as measured, before corrections (the bracketed figure in `chronyc sources`). */
-  measuredOffsetS: number;
-  errorS: number;
-}
+import type { ChronyLeap, ChronySource, ChronyTracking } from "../status/contract.js";
 
 export interface ChronySourceStats {
   name: string;
@@ -30,25 +15,6 @@ export interface ChronySourceStats {
   freqSkewPpm: number;
   offsetS: number;
   stdDevS: number;
-}
-
-export type ChronyLeap = "normal" | "insert" | "delete" | "unsynchronised";
-
-export interface ChronyTracking {
-  refId: string;
-  /** The source's name; for a refclock its refid ("PPS", "NMEA"). */
-  refName: string;
-  stratum: number;
-  /** The local clock's offset from true time now, seconds (+: local ahead). */
-  systemOffsetS: number;
-  /** Offset measured at the last clock update, seconds. */
-  lastOffsetS: number;
-  rmsOffsetS: number;
-  frequencyPpm: number;
-  skewPpm: number;
-  rootDelayS: number;
-  rootDispersionS: number;
-  leap: ChronyLeap;
 }
 
 export interface ChronyServerStats {

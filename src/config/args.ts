@@ -24,6 +24,8 @@ export interface CommandLine {
   config: Config;
   help: boolean;
   helpConfig: boolean;
+  /** --man-config: print stratum1.conf(5) (roff), generated from the schema. */
+  manConfig: boolean;
 }
 
 export function parseCommandLine(argv: readonly string[], defaultConfigPath?: string): CommandLine {
@@ -32,6 +34,7 @@ export function parseCommandLine(argv: readonly string[], defaultConfigPath?: st
   let configPath = defaultConfigPath;
   let help = false;
   let helpConfig = false;
+  let manConfig = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes("=") && arg.startsWith("--") && !arg.startsWith("--set") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
@@ -44,6 +47,7 @@ export function parseCommandLine(argv: readonly string[], defaultConfigPath?: st
     };
     if (flag === "--help" || flag === "-h") help = true;
     else if (flag === "--help-config") helpConfig = true;
+    else if (flag === "--man-config") manConfig = true;
     else if (flag === "--config") {
       const v = value();
       if (v !== undefined) configPath = v;
@@ -62,13 +66,14 @@ export function parseCommandLine(argv: readonly string[], defaultConfigPath?: st
   if (configPath) config = loadConfigFile(configPath, config, problems);
   for (const [key, raw, where] of overrides) applySetting(config, key, raw, where, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return { config, help, helpConfig };
+  return { config, help, helpConfig, manConfig };
 }
 
 export const USAGE = `usage: stratum1d [--config FILE] [--serial PATH] [--baud N] [--sock PATH|off] [--shm UNIT|off]
                  [--pps-sysfs DIR|off] [--pps-sock PATH|off] [--pps-gpio PIN|off] [--pps-edge auto|after|before]
                  [--status PATH|off] [--floor YYYY-MM-DD] [--log-level LEVEL] [--set key=value]...
-                 [--help-config]
+                 [--help-config] [--man-config]
 Reads the GPS receiver on the serial port and its pulse-per-second edges, labels each edge
 with its UTC second, and feeds chrony (SOCK refclocks) and/or ntpd (SHM).
-Flags override the config file; --help-config lists every key.`;
+Flags override the config file; --help-config lists every key, --man-config prints
+stratum1.conf(5) from the same table. See stratum1d(8).`;

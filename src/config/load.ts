@@ -14,7 +14,7 @@ export class ConfigError extends Error {
   }
 }
 
-const isKey = (k: string): k is ConfigKey => Object.prototype.hasOwnProperty.call(SCHEMA, k);
+const isKey = (k: string): k is ConfigKey => Object.hasOwn(SCHEMA, k);
 
 function closest(key: string): string | undefined {
   let best: string | undefined;

@@ -9,6 +9,8 @@ import { parsePages, PAGES } from "../display/pages.js";
 export interface KeySpec<T> {
   doc: string;
   default: T;
+  /** What the key accepts, in words, for stratum1.conf(5) (src/config/manPage.ts). */
+  values?: string;
   parse(raw: string): { ok: true; value: T } | { ok: false; fix: string };
 }
 
@@ -17,6 +19,7 @@ const STANDARD_BAUDS = [4800, 9600, 19200, 38400, 57600, 115200, 230400, 460800,
 const str = (doc: string, def: string): KeySpec<string> => ({
   doc,
   default: def,
+  values: "any non-empty text",
   parse: (raw) => (raw.length > 0 ? { ok: true, value: raw } : { ok: false, fix: "give a non-empty value" }),
 });
 
@@ -30,6 +33,7 @@ function parsePathOrOff(raw: string): ReturnType<KeySpec<string | null>["parse"]
 const optionalPath = (doc: string, def: string | null): KeySpec<string | null> => ({
   doc,
   default: def,
+  values: "an absolute path without blanks, at most 107 bytes; or off",
   parse: (raw) => {
     const r = parsePathOrOff(raw);
     if (r.ok && r.value !== null && Buffer.byteLength(r.value) > 107) return { ok: false, fix: "unix socket paths are limited to 107 bytes" };
@@ -40,6 +44,7 @@ const optionalPath = (doc: string, def: string | null): KeySpec<string | null> =
 const int = (doc: string, def: number, min: number, max: number, allowed?: readonly number[]): KeySpec<number> => ({
   doc,
   default: def,
+  values: allowed ? `one of ${allowed.join(", ")}` : `a whole number from ${min} to ${max}`,
   parse: (raw) => {
     if (!/^-?\d+$/.test(raw)) return { ok: false, fix: `give a whole number${allowed ? ` (one of ${allowed.join(", ")})` : ` from ${min} to ${max}`}` };
     const n = Number(raw);
@@ -52,6 +57,7 @@ const int = (doc: string, def: number, min: number, max: number, allowed?: reado
 const optionalInt = (doc: string, min: number, max: number): KeySpec<number | null> => ({
   doc,
   default: null,
+  values: `a whole number from ${min} to ${max}, or off`,
   parse: (raw) => {
     if (raw === "off" || raw === "none" || raw === "") return { ok: true, value: null };
     const r = int(doc, 0, min, max).parse(raw);
@@ -64,6 +70,7 @@ const intOrOff = (doc: string, def: number | null, min: number, max: number): Ke
 const i2cAddress = (doc: string): KeySpec<number | "auto"> => ({
   doc,
   default: "auto",
+  values: "a 7-bit address from 0x08 to 0x77 (hexadecimal with 0x, or decimal), or auto",
   parse: (raw) => {
     if (raw === "auto") return { ok: true, value: "auto" };
     const n = /^0x[0-9a-f]{1,2}$/i.test(raw) ? parseInt(raw, 16) : /^\d+$/.test(raw) ? Number(raw) : NaN;
@@ -75,6 +82,7 @@ const i2cAddress = (doc: string): KeySpec<number | "auto"> => ({
 const pinMap = (doc: string, def: string): KeySpec<string> => ({
   doc,
   default: def,
+  values: "eight PCF8574 bits (0-7), each once, comma-separated, in the order rs,rw,en,backlight,d4,d5,d6,d7",
   parse: (raw) => {
     const m = parsePinMap(raw);
     return m ? { ok: true, value: raw } : { ok: false, fix: "give the PCF8574 bit (0-7) of rs,rw,en,backlight,d4,d5,d6,d7, each once, e.g. 0,1,2,3,4,5,6,7" };
@@ -84,12 +92,14 @@ const pinMap = (doc: string, def: string): KeySpec<string> => ({
 const oneOf = <T extends string>(doc: string, def: T, values: readonly T[]): KeySpec<T> => ({
   doc,
   default: def,
+  values: `one of ${values.join(", ")}`,
   parse: (raw) => ((values as readonly string[]).includes(raw) ? { ok: true, value: raw as T } : { ok: false, fix: `use one of ${values.join(", ")}` }),
 });
 
 const date = (doc: string, def: string): KeySpec<string> => ({
   doc,
   default: def,
+  values: "a date as YYYY-MM-DD",
   parse: (raw) => (/^\d{4}-\d\d-\d\d$/.test(raw) && !Number.isNaN(Date.parse(raw + "T00:00:00Z")) ? { ok: true, value: raw } : { ok: false, fix: "give a date as YYYY-MM-DD" }),
 });
 
@@ -101,18 +111,23 @@ const IPV6 = /^[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*$/;
 const isHost = (h: string): boolean => HOST.test(h) || IPV6.test(h);
 
 function listOf(raw: string): string[] {
-  return raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  return raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
 }
 
 /** NTP servers: host names or addresses, 'pool:NAME' for a pool name (several servers from one name). */
 const ntpServers = (doc: string, def: string): KeySpec<string> => ({
   doc,
   default: def,
+  values: "host names or IP addresses, comma-separated (pool:NAME for a pool), or off",
   parse: (raw) => {
     if (raw === "off" || raw === "none") return { ok: true, value: "off" };
     const items = listOf(raw);
     const bad = items.filter((i) => !isHost(i.startsWith("pool:") ? i.slice(5) : i));
-    if (items.length === 0 || bad.length > 0) return { ok: false, fix: `${bad.length ? `'${bad[0]}' is not a host name or address; ` : ""}list host names or addresses, comma-separated (pool:NAME for a pool), or 'off'` };
+    if (items.length === 0 || bad.length > 0)
+      return { ok: false, fix: `${bad.length ? `'${bad[0]}' is not a host name or address; ` : ""}list host names or addresses, comma-separated (pool:NAME for a pool), or 'off'` };
     return { ok: true, value: items.join(",") };
   },
 });
@@ -121,6 +136,7 @@ const ntpServers = (doc: string, def: string): KeySpec<string> => ({
 const allowList = (doc: string, def: string): KeySpec<string> => ({
   doc,
   default: def,
+  values: "all, off, or IP addresses and networks (CIDR), comma-separated",
   parse: (raw) => {
     if (raw === "all" || raw === "off") return { ok: true, value: raw };
     const items = listOf(raw);
@@ -131,13 +147,14 @@ const allowList = (doc: string, def: string): KeySpec<string> => ({
       return max > 0 && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max));
     };
     const bad = items.find((i) => !valid(i));
-    if (items.length === 0 || bad !== undefined) return { ok: false, fix: `${bad ? `'${bad}' is not an address or network; ` : ""}give 'all', 'off', or addresses and networks like 192.168.1.0/24, 2001:db8::/32, comma-separated` };
+    if (items.length === 0 || bad !== undefined)
+      return { ok: false, fix: `${bad ? `'${bad}' is not an address or network; ` : ""}give 'all', 'off', or addresses and networks like 192.168.1.0/24, 2001:db8::/32, comma-separated` };
     return { ok: true, value: items.join(",") };
   },
 });
 
 /** A file chrony reads (no socket-length limit). */
-const filePath = (doc: string): KeySpec<string | null> => ({ doc, default: null, parse: parsePathOrOff });
+const filePath = (doc: string): KeySpec<string | null> => ({ doc, default: null, values: "an absolute path without blanks, or off", parse: parsePathOrOff });
 
 /** The day this firmware was released: no receiver date before it can be real. Bumped at each release. */
 export const FIRMWARE_FLOOR_DATE = "2026-11-01";
@@ -149,12 +166,21 @@ export const SCHEMA = {
   "shm.unit": optionalInt("ntpd/ntpsec SHM unit to write samples to (key 0x4e545030+unit, mode 0600), or 'off'", 0, 255),
   "pps.sysfs": optionalPath("kernel PPS device directory holding 'assert' (pps-gpio overlay: /sys/class/pps/pps0), or 'off'", "/sys/class/pps/pps0"),
   "pps.gpio": optionalInt("BCM pin watched for the pulse in user space (onoff), for boards without the pps-gpio overlay; less precise; or 'off'", 0, 53),
-  "pps.gpio-fifo": optionalPath("simulation only: a named pipe standing in for the GPIO pin (each byte '1' is an edge), or 'off'", null),
-  "pps.sock": optionalPath("chrony SOCK refclock socket for the labelled pulse samples ('refclock SOCK <path> refid PPS'), or 'off' when chrony reads /dev/pps0 itself", "/run/chrony/stratum1-pps.sock"),
+  "pps.sock": optionalPath(
+    "chrony SOCK refclock socket for the labelled pulse samples ('refclock SOCK <path> refid PPS'), or 'off' when chrony reads /dev/pps0 itself",
+    "/run/chrony/stratum1-pps.sock",
+  ),
   "pps.shm": optionalInt("ntpd/ntpsec SHM unit for the labelled pulse samples (precision 2^-20 s), or 'off'", 0, 255),
-  "pps.edge": oneOf("which pulse the receiver's time names: 'after' (the time follows its pulse: u-blox, MediaTek, SiRF), 'before' (the time announces the next pulse), 'auto' (after, refused when the host clock says otherwise)", "auto", ["auto", "after", "before"] as const),
+  "pps.edge": oneOf(
+    "which pulse the receiver's time names: 'after' (the time follows its pulse: u-blox, MediaTek, SiRF), 'before' (the time announces the next pulse), 'auto' (after, refused when the host clock says otherwise)",
+    "auto",
+    ["auto", "after", "before"] as const,
+  ),
   "pps.holdover": int("seconds to keep labelling pulses by count when the receiver's time stops (never across a UTC midnight); 0 stops at once", 60, 0, 3600),
-  "chrony.command": optionalPath("chronyd's command socket, read with 'chronyc -c' for the figures on the panel and in the status (an unprivileged user needs chrony's stratum1 drop-in), or 'off'", "/run/chrony/chronyd.sock"),
+  "chrony.command": optionalPath(
+    "chronyd's command socket, read with 'chronyc -c' for the figures on the panel and in the status (an unprivileged user needs chrony's stratum1 drop-in), or 'off'",
+    "/run/chrony/chronyd.sock",
+  ),
   "lcd.bus": intOrOff("I2C bus of the LCD backpack (/dev/i2c-N; the Pi header's is 1, after dtparam=i2c_arm=on), or 'off' for a box without display", 1, 0, 31),
   "lcd.address": i2cAddress("the backpack's I2C address: 'auto' tries 0x27 (PCF8574) then 0x3f (PCF8574A)"),
   "lcd.size": oneOf("the display: 16 columns x 2 rows or 20 x 4", "16x2", ["16x2", "20x4"] as const),
@@ -162,20 +188,31 @@ export const SCHEMA = {
   "lcd.pages": {
     doc: `the pages that take turns on the display, in order, from ${PAGES.join(",")} ('time' alone: a steady clock)`,
     default: PAGES.join(","),
+    values: `pages from ${PAGES.join(", ")}, comma-separated, each once`,
     parse: (raw: string) => (parsePages(raw) ? { ok: true, value: raw } : { ok: false, fix: `list pages from ${PAGES.join(", ")}, comma-separated, each once` }),
   } as KeySpec<string>,
   "lcd.page": int("seconds each page (and each alarm) stays on the display before the next", 10, 1, 600),
-  "lcd.i2c-socket": optionalPath("simulation only: a unix socket where an emulated I2C bus listens, used instead of lcd.bus, or 'off'", null),
   "capture.socket": optionalPath("unix socket where 'stratum1ctl capture' records what the service reads (serial bytes and pulse edges with their stamps), or 'off'", "/run/stratum1/capture.sock"),
   "status.path": optionalPath("where the status snapshot (JSON) is written every second, or 'off'", "/run/stratum1/status.json"),
   "time.floor": date("no receiver date before this is believed (catches the GPS week-rollover bug); default: firmware release date", FIRMWARE_FLOOR_DATE),
   "time.settle": int("consecutive consistent epochs required before samples flow (after start, a jump, or a reconnect)", 3, 1, 60),
-  "ntp.servers": ntpServers("network NTP servers chrony also uses (selectable, so they outvote a GPS gone wrong and take over when it fails; see README), comma-separated; 'pool:NAME' for a pool; or 'off' for a box without network time", "0.pool.ntp.org,1.pool.ntp.org,2.pool.ntp.org,3.pool.ntp.org"),
+  "ntp.servers": ntpServers(
+    "network NTP servers chrony also uses (selectable, so they outvote a GPS gone wrong and take over when it fails; see README), comma-separated; 'pool:NAME' for a pool; or 'off' for a box without network time",
+    "0.pool.ntp.org,1.pool.ntp.org,2.pool.ntp.org,3.pool.ntp.org",
+  ),
   "ntp.allow": allowList("who chrony serves time to: 'all', addresses and networks (192.168.0.0/16,2001:db8::/32), or 'off' to serve no one", "all"),
-  "ntp.ratelimit": oneOf("answer about one request every 2 s per client address on average, with bursts of 16 (chrony 'ratelimit'); keep on for a server on the internet", "on", ["on", "off"] as const),
+  "ntp.ratelimit": oneOf("answer about one request every 2 s per client address on average, with bursts of 16 (chrony 'ratelimit'); keep on for a server on the internet", "on", [
+    "on",
+    "off",
+  ] as const),
   "nts.cert": filePath("NTS: the server's certificate chain (PEM) for 'ntsservercert', readable by group _chrony; with nts.key it turns NTS-KE on (TCP 4460); or 'off'"),
   "nts.key": filePath("NTS: the certificate's private key (PEM) for 'ntsserverkey', readable by group _chrony; or 'off'"),
-  "update.commit-timeout": int("after an update, seconds the new system has to reach good time (the pulse labelled and chrony synchronised to it; chrony synchronised on a box without a receiver) before it is rolled back to the previous one", 900, 60, 86400),
+  "update.commit-timeout": int(
+    "after an update, seconds the new system has to reach good time (the pulse labelled and chrony synchronised to it; chrony synchronised on a box without a receiver) before it is rolled back to the previous one",
+    900,
+    60,
+    86400,
+  ),
   "log.level": oneOf("least important log level printed", "info", ["error", "warning", "notice", "info", "debug"] as const),
 } as const;
 

@@ -9,7 +9,7 @@
 import { ROW_OFFSETS, type Hd44780 } from "./hd44780.js";
 
 /** Characters the HD44780 ROM (A00) has outside ASCII, and what stands in for the ones it lacks. */
-const TO_ROM: Record<string, number> = { "µ": 0xe4, "°": 0xdf, "→": 0x7e, "←": 0x7f, "█": 0xff, "\\": 0x2f, "~": 0x2d };
+const TO_ROM: Record<string, number> = { µ: 0xe4, "°": 0xdf, "→": 0x7e, "←": 0x7f, "█": 0xff, "\\": 0x2f, "~": 0x2d };
 
 export function encodeCell(ch: string): number {
   const code = ch.codePointAt(0) ?? 0x20;
@@ -43,7 +43,7 @@ export class FrameWriter {
     if (this.lcd.needsInit) {
       await this.lcd.init();
       this.invalidate();
-      this.glyphs.forEach((rows, slot) => this.defineGlyph(slot, rows));
+      for (const [slot, rows] of this.glyphs.entries()) this.defineGlyph(slot, rows);
     }
     const { rows, cols } = this.lcd.geometry;
     for (let r = 0; r < rows; r++) {

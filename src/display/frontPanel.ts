@@ -10,12 +10,13 @@
 import type { Clock } from "../hal/clock.js";
 import type { I2cBus } from "../hal/i2cBus.js";
 import type { Logger } from "../log/logger.js";
-import type { StatusSnapshot } from "../status/snapshot.js";
+import type { StatusSnapshot } from "../status/contract.js";
 import { FrameWriter } from "./frameWriter.js";
 import { GLYPH_ROWS } from "./glyphs.js";
 import { Hd44780, type LcdGeometry } from "./hd44780.js";
 import { renderScreen, type PageId } from "./pages.js";
 import { portByte, type PinMap } from "./pcf8574Pins.js";
+import type { LcdStatus } from "../status/contract.js";
 
 /** PCF8574 (A0-A2 high) and PCF8574A (A0-A2 high): what nearly every backpack is set to. */
 export const COMMON_ADDRESSES = [0x27, 0x3f] as const;
@@ -34,25 +35,6 @@ export interface FrontPanelOptions {
   pages: readonly PageId[];
   /** Waits for the HD44780's execution times (real: a timer; tests: virtual time). */
   delayUs: (us: number) => Promise<void>;
-}
-
-export interface LcdStatus {
-  state: "starting" | "ok" | "absent";
-  /** Why it is absent, with the fix; the address in use when ok. */
-  detail: string;
-  bus: string;
-  address: string | null;
-  size: string;
-  /** What is on the glass: "time", "gps", "alarm:no-fix", … */
-  view: string | null;
-  backlight: boolean;
-  /** I2C bytes and write transactions per second, averaged over the last minute. */
-  bytesPerSecond: number;
-  writesPerSecond: number;
-  bytes: number;
-  writes: number;
-  /** Controller initialisations: 1 at start, one more per recovery. */
-  inits: number;
 }
 
 const hex = (a: number): string => `0x${a.toString(16).padStart(2, "0")}`;
@@ -116,12 +98,21 @@ export class FrontPanel {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.idle();
-    if (this.state === "ok" && this.frames && this.lcd) {
-      const { cols, rows } = this.opts.geometry;
-      await this.lcd.setBacklight(true).catch(() => undefined);
-      await this.frames.render(["stratum1d".padEnd(cols), "stopped", ...new Array<string>(Math.max(0, rows - 2)).fill("")]).catch(() => undefined);
-    }
+    if (this.state === "ok") await this.showText(["stratum1d", "stopped"]).catch(() => undefined);
     await this.bus.close().catch(() => undefined);
+  }
+
+  /**
+   * Puts fixed lines on the glass, backlight on, finding the display first if
+   * need be: the service's last words at a stop, and the service manager's
+   * notice (cli/panelNotice.ts) when the service is down. Rejects when no
+   * display answers.
+   */
+  async showText(lines: readonly string[]): Promise<void> {
+    if (!this.lcd) await this.attach();
+    const { rows } = this.opts.geometry;
+    await this.lcd!.setBacklight(true);
+    await this.frames!.render(Array.from({ length: rows }, (_, r) => lines[r] ?? ""));
   }
 
   private counters(): { bytes: number; writes: number } {
@@ -143,7 +134,9 @@ export class FrontPanel {
       this.view = screen.view;
       if (initialising) this.inits += 1;
       if (this.state !== "ok") {
-        this.log.info(`lcd: ${this.state === "absent" ? "display back" : "display found"} at ${hex(lcd.address)} on ${this.bus.name} (${this.opts.geometry.cols}x${this.opts.geometry.rows})${this.state === "absent" ? ", redrawn" : ""}`);
+        this.log.info(
+          `lcd: ${this.state === "absent" ? "display back" : "display found"} at ${hex(lcd.address)} on ${this.bus.name} (${this.opts.geometry.cols}x${this.opts.geometry.rows})${this.state === "absent" ? ", redrawn" : ""}`,
+        );
       }
       this.state = "ok";
       this.detail = `drawing at ${hex(lcd.address)}`;

@@ -7,7 +7,7 @@
  * bottom half rotates the other pages, or shows the alarm. Several alarms
  * take turns, one per period.
  */
-import type { StatusSnapshot } from "../status/snapshot.js";
+import type { StatusSnapshot } from "../status/contract.js";
 import { GLYPH } from "./glyphs.js";
 
 export type PageId = "time" | "sync" | "gps" | "host" | "ntp";
@@ -51,24 +51,6 @@ export function formatDuration(s: number): string {
   return `${m}m${two(Math.floor(s % 60))}s`;
 }
 
-/** The one-phrase answer to "is the time good": what chrony is locked to, or what is missing. */
-export function syncLabel(s: StatusSnapshot, nowUs: number): string {
-  const alarm = (id: string): boolean => s.alarms.some((a) => a.id === id);
-  if (alarm("no-gps-data")) return "NO GPS DATA";
-  if (alarm("no-fix")) return "NO FIX";
-  // Before the first epoch (or before a silent receiver is an alarm) "SYNCING" would claim progress that is not there.
-  if (s.time.state === "waiting") return "WAITING GPS";
-  if (s.pps?.state === "holdover") {
-    const min = s.pps.since ? Math.floor((nowUs / 1e6 - Date.parse(s.pps.since) / 1000) / 60) : 0;
-    return `HOLDOVER ${min}m`;
-  }
-  const t = s.chrony?.tracking;
-  const chronyOn = (refid: string): boolean => t !== null && t !== undefined && t.leap !== "unsynchronised" && t.refName === refid;
-  if (s.pps?.state === "locked") return chronyOn("PPS") ? "LOCKED PPS" : "PPS SYNCING";
-  if (s.time.state === "ok") return "NMEA ONLY";
-  return "SYNCING";
-}
-
 function stratum(s: StatusSnapshot): string {
   const t = s.chrony?.tracking;
   return t && t.leap !== "unsynchronised" && t.stratum > 0 ? `S${t.stratum}` : "S-";
@@ -76,14 +58,14 @@ function stratum(s: StatusSnapshot): string {
 
 function timeBlock(s: StatusSnapshot, nowUs: number, width: number): Block {
   const d = new Date(Math.floor(nowUs / 1e6) * 1000);
-  const mark = s.alarms.length > 0 ? GLYPH.warning : syncLabel(s, nowUs).startsWith("LOCKED") ? GLYPH.lock : " ";
+  const mark = s.alarms.length > 0 ? GLYPH.warning : s.summary.label === "locked-pps" ? GLYPH.lock : " ";
   return [
     fit(`${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} UTC`, `${mark}${stratum(s)}`, width),
     fit(`${DAYS[d.getUTCDay()]} ${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`, "", width),
   ];
 }
 
-function syncBlock(s: StatusSnapshot, nowUs: number, width: number): Block {
+function syncBlock(s: StatusSnapshot, width: number): Block {
   const t = s.chrony?.tracking;
   let second: string;
   if (!s.chrony) second = "chrony: not read";
@@ -97,7 +79,7 @@ function syncBlock(s: StatusSnapshot, nowUs: number, width: number): Block {
     const off = formatOffset(t.lastOffsetS);
     second = [`offset ${off}`, `ofs ${off}`, off].find((x) => x.length + 1 + rms.length <= width) ?? off;
   }
-  return [fit(syncLabel(s, nowUs), stratum(s), width), fit(second, rms, width)];
+  return [fit(s.summary.text, stratum(s), width), fit(second, rms, width)];
 }
 
 const FIX_WORD: Record<string, string> = { "3d": "3D", "2d": "2D", "time-only": "TIME", none: "NONE", "dead-reckoning": "DR", unknown: "?" };
@@ -128,7 +110,7 @@ function pageBlock(page: PageId, s: StatusSnapshot, nowUs: number, width: number
     case "time":
       return timeBlock(s, nowUs, width);
     case "sync":
-      return syncBlock(s, nowUs, width);
+      return syncBlock(s, width);
     case "gps":
       return gpsBlock(s, width);
     case "host":

@@ -32,7 +32,7 @@ export interface FramerSink {
   reject(reason: FramingReject, bytes: number): void;
 }
 
-const enum State {
+enum State {
   Hunt,
   Line,
   UbxSync2,
@@ -144,7 +144,7 @@ export class Framer {
     if (b < 0x20 || b > 0x7e) {
       this.sink.reject("line-binary", this.lineLen + 1);
       this.lineLen = 0;
-        this.state = State.Hunt;
+      this.state = State.Hunt;
       if (b === 0xb5) this.state = State.UbxSync2;
       return;
     }

@@ -62,14 +62,7 @@ export interface GnssReport {
 
 export type { Dop, GnssSystem, Position, ReceiverIdentity, SatelliteReport, UsedList };
 
-export type DecodeReject =
-  | "bad-checksum"
-  | "missing-checksum"
-  | "malformed-sentence"
-  | "bad-time-field"
-  | "bad-date-field"
-  | "unsupported-sentence"
-  | "ubx-bad-payload";
+export type DecodeReject = "bad-checksum" | "missing-checksum" | "malformed-sentence" | "bad-time-field" | "bad-date-field" | "unsupported-sentence" | "ubx-bad-payload";
 
 export type Decoded = { ok: true; report: GnssReport } | { ok: false; reason: DecodeReject; detail: string };
 

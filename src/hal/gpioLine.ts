@@ -1,4 +1,4 @@
-import type { Instant } from "../timing/sample.js";
+import type { Instant } from "./instant.js";
 
 /** An input pin that reports its rising edges, stamped in user space when the callback runs. */
 export interface GpioLine {

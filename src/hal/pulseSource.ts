@@ -1,4 +1,4 @@
-import type { Instant } from "../timing/sample.js";
+import type { Instant } from "./instant.js";
 
 /** One assert edge of the receiver's pulse-per-second output. */
 export interface PulseEdge {
@@ -24,8 +24,10 @@ export interface PulseSource {
 
 export interface PulseEvents {
   edge(e: PulseEdge): void;
-  /** A clear (falling) edge, from sources that have them and only while asked for (a recording); optional. */
-  clearEdge?(e: PulseEdge): void;
+  /** A clear (falling) edge, from sources that have them, only while clearWanted() says so (a recording). */
+  clearEdge(e: PulseEdge): void;
+  /** Whether clear edges are wanted now: reading them costs a file read a poll, worth it only while someone records. */
+  clearWanted(): boolean;
   /**
    * Every edge stamped before this realtime (µs) has now been reported: the
    * associator may decide about the seconds that end before it.

@@ -1,27 +1,14 @@
 /*
  * The host figures the front panel shows (address to SSH to, CPU
  * temperature, uptime). Address and temperature are read every 30 s: neither
- * changes faster. Uptime is the kernel's, read when asked. The probe must
+ * changes faster. Uptime is the host's, read when asked. The probe must
  * never block the event loop (see procHostProbe.ts).
  */
-import { uptime } from "node:os";
 import type { Clock } from "../hal/clock.js";
-import { procHostProbe } from "./procHostProbe.js";
+import type { HostProbe } from "../hal/hostProbe.js";
+import type { HostStatus } from "../status/contract.js";
 
 const POLL_MS = 30_000;
-
-export interface HostStatus {
-  /** IPv4 address of the default-route interface, else its IPv6 one; null when unplugged. */
-  address: string | null;
-  iface: string | null;
-  cpuTempC: number | null;
-  uptimeS: number;
-}
-
-export interface HostProbe {
-  address(): Promise<{ address: string | null; iface: string | null }>;
-  cpuTempC(): Promise<number | null>;
-}
 
 export class HostMonitor {
   private figures: Omit<HostStatus, "uptimeS"> = { address: null, iface: null, cpuTempC: null };
@@ -29,7 +16,7 @@ export class HostMonitor {
 
   constructor(
     private readonly clock: Clock,
-    private readonly probe: HostProbe = procHostProbe,
+    private readonly probe: HostProbe,
   ) {}
 
   start(): void {
@@ -51,6 +38,6 @@ export class HostMonitor {
   }
 
   status(): HostStatus {
-    return { ...this.figures, uptimeS: Math.floor(uptime()) };
+    return { ...this.figures, uptimeS: this.probe.uptimeS() };
   }
 }

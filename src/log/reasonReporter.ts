@@ -9,7 +9,10 @@ export class ReasonReporter {
   private readonly pending = new Map<string, number>();
   private readonly seen = new Set<string>();
 
-  constructor(private readonly log: Logger, private readonly hints: Record<string, string>) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly hints: Record<string, string>,
+  ) {}
 
   report(reason: string, detail: string): void {
     if (!this.seen.has(reason)) {

@@ -16,7 +16,8 @@ import { ReasonReporter } from "../log/reasonReporter.js";
 import type { RefclockSink } from "../refclock/sink.js";
 import { bump, type Health } from "../status/health.js";
 import type { TimeSample } from "../timing/sample.js";
-import { instantFromUs, instantToUs, sampleOffsetS } from "../timing/sample.js";
+import { sampleOffsetS } from "../timing/sample.js";
+import { instantFromUs, instantToUs } from "../hal/instant.js";
 import { TimeGate, type GateVerdict } from "../timing/timeGate.js";
 import { isoSecond } from "../timing/utc.js";
 

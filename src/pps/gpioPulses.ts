@@ -7,7 +7,7 @@
 import type { Clock } from "../hal/clock.js";
 import type { GpioLine } from "../hal/gpioLine.js";
 import type { PulseEvents, PulseSource } from "../hal/pulseSource.js";
-import { diffS, type Instant } from "../timing/sample.js";
+import { diffS, type Instant } from "../hal/instant.js";
 
 const CAUGHT_UP_MS = 100;
 const JITTER_WINDOW = 64;
@@ -20,7 +20,10 @@ export class GpioPulses implements PulseSource {
   private readonly deviations: number[] = [];
   private stopTimer: (() => void) | undefined;
 
-  constructor(private readonly line: GpioLine, private readonly clock: Clock) {
+  constructor(
+    private readonly line: GpioLine,
+    private readonly clock: Clock,
+  ) {
     this.name = line.name;
   }
 

@@ -8,13 +8,14 @@ import type { Epoch } from "../gnss/epoch.js";
 import type { Clock } from "../hal/clock.js";
 import type { PulseEdge, PulseSource } from "../hal/pulseSource.js";
 import type { Logger } from "../log/logger.js";
-import type { RefclockSink, SinkStatus } from "../refclock/sink.js";
-import type { RecentEdge } from "../timing/recentEdges.js";
-import { instantToUs, sampleOffsetS, type TimeSample } from "../timing/sample.js";
-import { SecondAssociator, type AssociatorCounts, type EdgeMode, type PpsState } from "../timing/secondAssociator.js";
+import type { RefclockSink } from "../refclock/sink.js";
+import type { PpsStatus } from "../status/contract.js";
+import { sampleOffsetS, type TimeSample } from "../timing/sample.js";
+import { instantToUs } from "../hal/instant.js";
+import { SecondAssociator, type EdgeMode } from "../timing/secondAssociator.js";
 import type { GateVerdict } from "../timing/timeGate.js";
 import { isoSecond } from "../timing/utc.js";
-import { PulseCrossCheck, type CrossCheckStatus } from "./pulseCrossCheck.js";
+import { PulseCrossCheck } from "./pulseCrossCheck.js";
 
 /** Kernel stamps sit on the grid to a few µs; 5 ms leaves room for a host clock 500 ppm off over 10 s. */
 const KERNEL_GRID_S = 0.005;
@@ -24,35 +25,10 @@ const USER_GRID_S = 0.02;
 export interface PpsOptions {
   edge: EdgeMode;
   holdoverS: number;
-}
-
-export interface PpsSourceStatus {
-  name: string;
-  stamping: "kernel" | "user";
-  problem: string | null;
-  /** For user-space stamping: RMS deviation of edge intervals from whole seconds. */
-  jitterUs: number | null;
-}
-
-export interface PpsStatus {
-  state: PpsState["state"];
-  detail: string;
-  since: string | null;
-  edgeMode: EdgeMode;
-  sources: PpsSourceStatus[];
-  /** Learned delay between pulse and the receiver's time. */
-  delayMs: number | null;
-  delayJitterMs: number | null;
-  counts: AssociatorCounts;
-  refused: Record<string, number>;
-  lastUtc: string | null;
-  lastEdgeAt: string | null;
-  lastOffsetS: number | null;
-  crossCheck: CrossCheckStatus | null;
-  /** The last RECENT_EDGES edges of the labelled source, oldest first: stamp, label or refusal, delay to the words. */
-  recentEdges: RecentEdge[];
-  /** Where labelled pulses go (chrony SOCK pps.sock, SHM pps.shm), by sink name. */
-  sinks: Record<string, SinkStatus>;
+  /** Whether someone records the service's stream (clear edges are then read too). */
+  recording: () => boolean;
+  /** Wraps the pulse sources' callbacks so an exception in the association is caught and counted (the service's FaultLog). */
+  guard?: <A extends unknown[]>(where: string, fn: (...args: A) => void) => (...args: A) => void;
 }
 
 interface Watched {
@@ -93,22 +69,24 @@ export class PpsService {
   }
 
   start(): void {
+    const guard = this.opts.guard ?? ((_where, fn) => fn);
     for (const w of this.watched) {
       const isPrimary = w === this.primary;
       w.source.start({
-        edge: (e: PulseEdge) => {
+        edge: guard("pulse edge", (e: PulseEdge) => {
           if (isPrimary) {
             for (const l of this.edgeListeners) l("assert", e);
             this.associator.edge(e);
           }
-          if (this.crossCheck) (isPrimary ? this.crossCheck.kernelEdge(e.at) : this.crossCheck.gpioEdge(e.at));
-        },
+          if (this.crossCheck) isPrimary ? this.crossCheck.kernelEdge(e.at) : this.crossCheck.gpioEdge(e.at);
+        }),
         clearEdge: (e) => {
           if (isPrimary) for (const l of this.edgeListeners) l("clear", e);
         },
-        caughtUp: (us) => {
+        clearWanted: () => isPrimary && this.opts.recording(),
+        caughtUp: guard("pulse association", (us: number) => {
           if (isPrimary) this.associator.caughtUp(us);
-        },
+        }),
         problem: (detail) => {
           w.problem = detail ?? null;
           if (detail) this.log.warn(`pps: ${w.source.name}: ${detail}`);
@@ -116,11 +94,14 @@ export class PpsService {
         },
       });
     }
-    this.stopTick = this.clock.every(1000, () => {
-      const now = this.clock.realtimeUs();
-      this.associator.tick(now);
-      this.crossCheck?.sweep(now);
-    });
+    this.stopTick = this.clock.every(
+      1000,
+      guard("pulse state", () => {
+        const now = this.clock.realtimeUs();
+        this.associator.tick(now);
+        this.crossCheck?.sweep(now);
+      }),
+    );
   }
 
   /** The time core's verdict on an epoch: the words that label the pulses. */
@@ -155,6 +136,7 @@ export class PpsService {
       refused: { ...a.refused },
       lastUtc: last ? isoSecond(last.utcSecond) : null,
       lastEdgeAt: last ? iso(instantToUs(last.local)) : null,
+      lastPulseAt: iso(a.lastEdgeUs),
       lastOffsetS: last ? sampleOffsetS(last) : null,
       crossCheck: this.crossCheck?.status() ?? null,
       recentEdges: a.recent.list(),

@@ -6,7 +6,8 @@
  * partner's lateness is the measured cost of user-space stamping.
  */
 import type { Logger } from "../log/logger.js";
-import { diffS, instantToUs, type Instant } from "../timing/sample.js";
+import { diffS, instantToUs, type Instant } from "../hal/instant.js";
+import type { CrossCheckStatus } from "../status/contract.js";
 
 /** A GPIO stamp this far after (or slightly before) a kernel stamp is the same edge. */
 const PAIR_WINDOW_S = 0.05;
@@ -14,16 +15,6 @@ const EXPIRE_US = 1_000_000;
 const QUIET_BEFORE_AGREE_US = 10_000_000;
 /** Lateness figures describe the recent past (about a minute), not the whole uptime. */
 const LATE_WINDOW = 64;
-
-export interface CrossCheckStatus {
-  paired: number;
-  kernelOnly: number;
-  gpioOnly: number;
-  /** GPIO stamp minus kernel stamp over the last 64 pairs, µs: mean and standard deviation. */
-  gpioLateMeanUs: number | null;
-  gpioLateJitterUs: number | null;
-  agree: boolean;
-}
 
 export class PulseCrossCheck {
   private kernel: Instant[] = [];
@@ -57,7 +48,9 @@ export class PulseCrossCheck {
       this.lastMismatchUs = nowUs;
       if (this.st.agree) {
         this.st.agree = false;
-        this.log.warn(`pps: the kernel and GPIO pulse paths disagree: ${k ? `${k} kernel edge(s) without a GPIO partner` : ""}${k && g ? ", " : ""}${g ? `${g} GPIO edge(s) without a kernel partner` : ""}: a missed interrupt, noise on the line, or the two watch different pins`);
+        this.log.warn(
+          `pps: the kernel and GPIO pulse paths disagree: ${k ? `${k} kernel edge(s) without a GPIO partner` : ""}${k && g ? ", " : ""}${g ? `${g} GPIO edge(s) without a kernel partner` : ""}: a missed interrupt, noise on the line, or the two watch different pins`,
+        );
       }
     } else if (!this.st.agree && nowUs - this.lastMismatchUs > QUIET_BEFORE_AGREE_US) {
       this.st.agree = true;

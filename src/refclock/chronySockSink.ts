@@ -6,11 +6,13 @@
  * no reconnect logic, and the log gets one line per change of state, not one
  * per failed second.
  */
-import { errnoName, native } from "../hal/native.js";
+import type { DatagramPort } from "../hal/datagramPort.js";
 import type { Logger } from "../log/logger.js";
 import { sampleOffsetS, type TimeSample } from "../timing/sample.js";
-import type { RefclockSink, SinkStatus } from "./sink.js";
-import { packSockSample, sockLayout, toTimeval, type SockLayout } from "./sockSample.js";
+import type { RefclockSink } from "./sink.js";
+import { SinkHealth } from "./sinkHealth.js";
+import type { SinkStatus } from "../status/contract.js";
+import { packSockSample, toTimeval, type SockLayout } from "./sockSample.js";
 
 const HINTS: Record<string, string> = {
   ENOENT: "chronyd is not running or has no 'refclock SOCK' line for this path",
@@ -20,50 +22,38 @@ const HINTS: Record<string, string> = {
 
 export class ChronySockSink implements RefclockSink {
   readonly name: string;
-  private readonly fd: number;
-  private readonly layout: SockLayout;
   /** Reused for every datagram: sendto() copies it, and a sample a second needs no fresh allocation. */
   private readonly datagram: Buffer;
-  private st: SinkStatus = { state: "not-sent-yet", delivered: 0, failed: 0 };
+  private readonly health: SinkHealth;
 
-  constructor(private readonly path: string, private readonly log: Logger, private readonly nowUs: () => number) {
+  /** layout: struct sock_sample as chronyd on this system lays it out (its time_t width). */
+  constructor(
+    private readonly path: string,
+    private readonly port: DatagramPort,
+    private readonly layout: SockLayout,
+    private readonly log: Logger,
+    private readonly nowUs: () => number,
+  ) {
     this.name = `chrony-sock:${path}`;
-    const calls = native();
-    this.layout = sockLayout(calls.layouts().timeT === 4 ? 4 : 8);
     this.datagram = Buffer.alloc(this.layout.size);
-    const fd = calls.dgramOpen();
-    if (fd < 0) throw new Error(`cannot create a unix datagram socket: ${errnoName(fd)}`);
-    this.fd = fd;
+    this.health = new SinkHealth((reason, before) => {
+      if (reason === null) this.log.info(`chrony SOCK ${this.path}: delivering samples${before.state === "not-sent-yet" ? "" : ` again (was ${before.reason})`}`);
+      else this.log.warn(`chrony SOCK ${this.path}: cannot deliver (${reason}): ${HINTS[reason] ?? "see the troubleshooting guide"}; will keep trying every sample`);
+    });
   }
 
   deliver(sample: TimeSample): void {
     // chrony reads tv as the moment of the event and adds offset to it; the nanoseconds cut from tv stay in offset.
     const { sec, usec } = toTimeval(sample.local);
     const buf = packSockSample({ sec, usec, offset: sampleOffsetS(sample), pulse: sample.pulse, leap: sample.leap }, this.layout, this.datagram);
-    const n = native().dgramSendTo(this.fd, this.path, buf);
-    if (n === buf.length) {
-      this.st.delivered += 1;
-      this.st.lastDeliveredUs = this.nowUs();
-      this.setState("ok");
-    } else {
-      this.st.failed += 1;
-      this.setState(n < 0 ? errnoName(n) : `short-write-${n}`);
-    }
+    const failure = this.port.sendTo(this.path, buf);
+    if (failure === null) this.health.delivered(this.nowUs());
+    else this.health.failed(failure);
   }
 
   status(): SinkStatus {
-    return { ...this.st };
+    return this.health.status();
   }
 
-  close(): void {
-    native().fdClose(this.fd);
-  }
-
-  private setState(state: string): void {
-    if (state === this.st.state) return;
-    const before = this.st.state;
-    this.st.state = state;
-    if (state === "ok") this.log.info(`chrony SOCK ${this.path}: delivering samples${before === "not-sent-yet" ? "" : ` again (was ${before})`}`);
-    else this.log.warn(`chrony SOCK ${this.path}: cannot deliver (${state}): ${HINTS[state] ?? "see README troubleshooting"}; will keep trying every sample`);
-  }
+  close(): void {}
 }

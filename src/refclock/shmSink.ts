@@ -6,10 +6,12 @@
  * by convention, and a world-writable segment would let any local user feed
  * the time server.
  */
-import { errnoName, native } from "../hal/native.js";
+import type { ShmSegment, ShmSegments } from "../hal/shmSegments.js";
 import type { Logger } from "../log/logger.js";
 import type { TimeSample } from "../timing/sample.js";
-import type { RefclockSink, SinkStatus } from "./sink.js";
+import type { RefclockSink } from "./sink.js";
+import { SinkHealth } from "./sinkHealth.js";
+import type { SinkStatus } from "../status/contract.js";
 
 export const SHM_KEY_BASE = 0x4e545030;
 /** log2 of the sample precision: NMEA timing is good to a few ms at best (2^-10 s ≈ 1 ms); a kernel PPS edge to about a µs (2^-20 s). */
@@ -18,16 +20,22 @@ export const PPS_PRECISION = -20;
 
 export class ShmSink implements RefclockSink {
   readonly name: string;
-  private id = -1;
-  private st: SinkStatus = { state: "not-sent-yet", delivered: 0, failed: 0 };
+  private segment: ShmSegment | undefined;
+  private readonly health: SinkHealth;
 
   constructor(
     readonly unit: number,
+    private readonly shm: ShmSegments,
     private readonly log: Logger,
     private readonly nowUs: () => number,
     private readonly precision = NMEA_PRECISION,
   ) {
     this.name = `shm:${unit}`;
+    this.health = new SinkHealth((reason) => {
+      const seg = `SHM unit ${this.unit} (key 0x${this.key.toString(16)})`;
+      if (reason === null) this.log.info(`${seg}: writing samples`);
+      else this.log.warn(`${seg}: cannot write (${reason}); a segment created by another user with other permissions must be removed with ipcrm`);
+    });
   }
 
   get key(): number {
@@ -35,41 +43,28 @@ export class ShmSink implements RefclockSink {
   }
 
   deliver(sample: TimeSample): void {
-    const calls = native();
-    if (this.id < 0) {
-      const id = calls.shmAttach(this.key, true);
-      if (id < 0) {
-        this.st.failed += 1;
-        this.setState(errnoName(id));
+    if (!this.segment) {
+      const attached = this.shm.attach(this.key);
+      if (typeof attached === "string") {
+        this.health.failed(attached);
         return;
       }
-      this.id = id;
+      this.segment = attached;
     }
     const { reference: r, local: l } = sample;
-    try {
-      calls.shmWrite(this.id, r.sec, r.nsec, l.sec, l.nsec, sample.leap, this.precision);
-    } catch (err) {
+    const failure = this.segment.write({ clockSec: r.sec, clockNsec: r.nsec, receiveSec: l.sec, receiveNsec: l.nsec, leap: sample.leap, precision: this.precision });
+    if (failure !== null) {
       // The segment was removed (ipcrm) under us: attach afresh next time.
-      this.id = -1;
-      this.st.failed += 1;
-      this.setState(`shmat: ${(err as Error).message}`);
+      this.segment = undefined;
+      this.health.failed(failure);
       return;
     }
-    this.st.delivered += 1;
-    this.st.lastDeliveredUs = this.nowUs();
-    this.setState("ok");
+    this.health.delivered(this.nowUs());
   }
 
   status(): SinkStatus {
-    return { ...this.st };
+    return this.health.status();
   }
 
   close(): void {}
-
-  private setState(state: string): void {
-    if (state === this.st.state) return;
-    this.st.state = state;
-    if (state === "ok") this.log.info(`SHM unit ${this.unit} (key 0x${this.key.toString(16)}): writing samples`);
-    else this.log.warn(`SHM unit ${this.unit} (key 0x${this.key.toString(16)}): cannot write (${state}); a segment created by another user with other permissions must be removed with ipcrm`);
-  }
 }

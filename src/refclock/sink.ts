@@ -1,4 +1,5 @@
 import type { TimeSample } from "../timing/sample.js";
+import type { SinkStatus } from "../status/contract.js";
 
 /** Where samples go. Sinks are dumb: they deliver, count and report their state; the time gate has decided. */
 export interface RefclockSink {
@@ -6,13 +7,4 @@ export interface RefclockSink {
   deliver(sample: TimeSample): void;
   status(): SinkStatus;
   close(): void;
-}
-
-export interface SinkStatus {
-  /** "ok" after a successful delivery, otherwise why the last one failed. */
-  state: string;
-  delivered: number;
-  failed: number;
-  /** Realtime µs of the last successful delivery. */
-  lastDeliveredUs?: number;
 }

@@ -14,7 +14,7 @@
  * by a test against the C compiler's own offsetof (native/stratum1_native.c).
  */
 import { endianness } from "node:os";
-import type { Instant } from "../timing/sample.js";
+import type { Instant } from "../hal/instant.js";
 
 export const SOCK_MAGIC = 0x534f434b;
 /** chrony reads the struct in the host's own byte order. */

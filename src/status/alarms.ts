@@ -1,37 +1,12 @@
 /*
- * The conditions an operator must act on, derived from the status snapshot
+ * The conditions an operator must act on, derived from the snapshot's facts
  * alone, so the front panel, stratum1ctl and the log agree on them. Each has
  * a short title and hint that fit a 16-column LCD row, and a detail line for
  * the log and the CLI. Listed most fundamental first: a receiver that sends
  * nothing also has no fix and no pulse, and its alarm is the one shown first.
  */
 import type { Logger } from "../log/logger.js";
-import type { StatusSnapshot } from "./snapshot.js";
-
-export type AlarmId =
-  | "no-gps-data"
-  | "antenna-short"
-  | "antenna-open"
-  | "no-fix"
-  | "receiver-date"
-  | "no-pps"
-  | "chrony-unreachable"
-  | "chrony-unsynchronised"
-  | "degraded"
-  | "leap-pending";
-
-export interface AlarmCondition {
-  id: AlarmId;
-  /** At most 11 characters: shown after the warning glyph, a space and "1/3". */
-  title: string;
-  /** At most 16 characters: the first thing to check. */
-  hint: string;
-  detail: string;
-}
-
-export interface Alarm extends AlarmCondition {
-  since: string;
-}
+import type { Alarm, AlarmCondition, AlarmId, GateReject, SnapshotFacts, TimeStateName } from "./contract.js";
 
 /** Receiver reports older than this mean it has stopped talking. */
 const NO_DATA_S = 5;
@@ -40,54 +15,97 @@ const RAISE_AFTER_S = 3;
 
 const ageS = (iso: string | null, nowUs: number): number => (iso ? nowUs / 1e6 - Date.parse(iso) / 1000 : Infinity);
 
-/** Time-core refusals that mean the receiver's date is wrong, not missing. */
-const BAD_DATE_STATES = new Set(["gps-week-rollover", "date-before-floor", "date-beyond-horizon"]);
+/** Without an edge for this long while the receiver has a fix, the pulse is missing. */
+const NO_PULSE_S = 3;
+/** A caught fault keeps the box degraded this long after it last happened. */
+const FAULT_RECENT_S = 600;
 
-function receiverSilent(s: StatusSnapshot, nowUs: number): AlarmCondition | undefined {
+/** Time-core refusals that mean the receiver's date is wrong, not missing. */
+const BAD_DATE_STATES: ReadonlySet<TimeStateName> = new Set<GateReject>(["gps-week-rollover", "date-before-floor", "date-beyond-horizon"]);
+
+function receiverSilent(s: SnapshotFacts, nowUs: number): AlarmCondition | undefined {
   if (s.device.state !== "open") return { id: "no-gps-data", title: "NO GPS DATA", hint: "serial device?", detail: `serial ${s.device.path}: ${s.device.detail}` };
   const sinceOpen = ageS(s.device.since, nowUs);
   if (ageS(s.device.lastReportAt, nowUs) <= NO_DATA_S || sinceOpen <= NO_DATA_S) return undefined;
   if (ageS(s.device.lastDataAt, nowUs) <= NO_DATA_S) {
-    return { id: "no-gps-data", title: "GPS GARBLED", hint: "check baud rate", detail: `bytes arrive on ${s.device.path} but no sentence decodes: wrong baud rate (serial.baud is ${s.device.baud}) or a noisy line` };
+    return {
+      id: "no-gps-data",
+      title: "GPS GARBLED",
+      hint: "check baud rate",
+      detail: `bytes arrive on ${s.device.path} but no sentence decodes: wrong baud rate (serial.baud is ${s.device.baud}) or a noisy line`,
+    };
   }
-  return { id: "no-gps-data", title: "NO GPS DATA", hint: "GPS TX to Pi RX?", detail: `nothing from ${s.device.path} for ${Math.round(Math.min(ageS(s.device.lastDataAt, nowUs), sinceOpen))} s: receiver powered, TX wired to the Pi's RX?` };
+  return {
+    id: "no-gps-data",
+    title: "NO GPS DATA",
+    hint: "GPS TX to Pi RX?",
+    detail: `nothing from ${s.device.path} for ${Math.round(Math.min(ageS(s.device.lastDataAt, nowUs), sinceOpen))} s: receiver powered, TX wired to the Pi's RX?`,
+  };
 }
 
-function degradedCauses(s: StatusSnapshot): string[] {
+function degradedCauses(s: SnapshotFacts, nowUs: number): string[] {
   const causes: string[] = [];
-  for (const [name, st] of Object.entries(s.sinks)) if (st.state !== "ok" && st.state !== "not-sent-yet") causes.push(`${name}: ${st.state}`);
+  const sinks = { ...s.sinks, ...(s.pps?.sinks ?? {}) };
+  for (const [name, st] of Object.entries(sinks)) if (st.state === "failing") causes.push(`${name}: ${st.reason ?? "failing"}`);
   for (const src of s.pps?.sources ?? []) if (src.problem && s.pps?.state !== "no-pulse") causes.push(`${src.name}: ${src.problem}`);
   if (s.pps?.crossCheck && !s.pps.crossCheck.agree) causes.push("kernel and GPIO pulse stamps disagree");
   if (s.service.statusWriteError) causes.push(`status file: ${s.service.statusWriteError}`);
+  for (const [where, f] of Object.entries(s.service.faults)) if (ageS(f.lastAt, nowUs) < FAULT_RECENT_S) causes.push(`software fault in ${where} (${f.count}x, see the log): ${f.message}`);
   return causes;
 }
 
-export function alarmConditions(s: StatusSnapshot, nowUs: number): AlarmCondition[] {
+export function alarmConditions(s: SnapshotFacts, nowUs: number): AlarmCondition[] {
   const out: AlarmCondition[] = [];
   const silent = receiverSilent(s, nowUs);
   if (silent) out.push(silent);
-  if (s.antenna?.state === "short") out.push({ id: "antenna-short", title: "ANT SHORT", hint: "antenna cable", detail: `the receiver reports a short circuit on the antenna supply (${s.antenna.source}): damaged cable or connector` });
-  if (s.antenna?.state === "open") out.push({ id: "antenna-open", title: "ANT OPEN", hint: "antenna cable", detail: `the receiver reports no antenna drawing current (${s.antenna.source}): cable unplugged or cut` });
+  if (s.antenna?.state === "short")
+    out.push({
+      id: "antenna-short",
+      title: "ANT SHORT",
+      hint: "antenna cable",
+      detail: `the receiver reports a short circuit on the antenna supply (${s.antenna.source}): damaged cable or connector`,
+    });
+  if (s.antenna?.state === "open")
+    out.push({ id: "antenna-open", title: "ANT OPEN", hint: "antenna cable", detail: `the receiver reports no antenna drawing current (${s.antenna.source}): cable unplugged or cut` });
   const refusedByReceiver = s.time.state === "receiver-invalid" || s.time.state === "no-fix";
   if (!silent && (refusedByReceiver || s.fix.mode === "none" || s.fix.mode === "dead-reckoning")) {
-    out.push({ id: "no-fix", title: "NO FIX", hint: "antenna/sky view", detail: `the receiver has no fix (${s.fix.mode}, ${s.fix.satellitesUsed ?? 0} satellites used, ${s.fix.satellitesSeen} seen): ${s.time.detail}` });
+    out.push({
+      id: "no-fix",
+      title: "NO FIX",
+      hint: "antenna/sky view",
+      detail: `the receiver has no fix (${s.fix.mode}, ${s.fix.satellitesUsed ?? 0} satellites used, ${s.fix.satellitesSeen} seen): ${s.time.detail}`,
+    });
   }
   // A receiver with a fix and a pulse whose date is refused (the week-rollover bug) would otherwise only show as "not synced".
   if (!silent && BAD_DATE_STATES.has(s.time.state)) {
     out.push({ id: "receiver-date", title: "WRONG DATE", hint: "GPS fw rollover?", detail: `the receiver's time is refused: ${s.time.detail}` });
   }
-  // Until the receiver has said anything, no pulse is expected: the first seconds after start would raise NO PPS only to swap it for NO GPS DATA.
-  if (s.pps?.state === "no-pulse" && !silent && s.device.lastReportAt !== null) {
+  // A pulse is expected only from a receiver that talks and has a fix: most receivers keep their pulse off without one, which NO FIX already says.
+  const pulseGoneS = ageS(s.pps?.lastPulseAt ?? null, nowUs);
+  const fixLost = out.some((a) => a.id === "no-fix");
+  if (s.pps && !silent && !fixLost && s.device.lastReportAt !== null && pulseGoneS > NO_PULSE_S) {
     const problem = s.pps.sources.find((x) => x.problem)?.problem;
-    out.push({ id: "no-pps", title: "NO PPS", hint: problem ? "pps device?" : "PPS wire/GPIO?", detail: `no pulse: ${problem ?? s.pps.detail}` });
+    const what = s.pps.lastPulseAt === null ? "no pulse edge seen yet" : `no pulse edge for ${Math.round(pulseGoneS)} s while the receiver has a fix`;
+    out.push({
+      id: "no-pps",
+      title: "NO PPS",
+      hint: problem ? "pps device?" : "PPS wire/GPIO?",
+      detail: `${what}: ${problem ?? "is the PPS wire on the configured pin, and the receiver's time pulse on?"}`,
+    });
   }
   if (s.chrony && !s.chrony.reachable && s.chrony.error) out.push({ id: "chrony-unreachable", title: "CHRONY DOWN", hint: "systemctl chrony", detail: s.chrony.error });
-  if (s.chrony?.tracking?.leap === "unsynchronised") out.push({ id: "chrony-unsynchronised", title: "NOT SYNCED", hint: "chrony no source", detail: "chrony is not synchronised to any source: clients get no time from this box (stratum 16)" });
-  const causes = degradedCauses(s);
+  if (s.chrony?.tracking?.leap === "unsynchronised")
+    out.push({ id: "chrony-unsynchronised", title: "NOT SYNCED", hint: "chrony no source", detail: "chrony is not synchronised to any source: clients get no time from this box (stratum 16)" });
+  const causes = degradedCauses(s, nowUs);
   if (causes.length > 0) out.push({ id: "degraded", title: "DEGRADED", hint: causes[0]!.slice(0, 16), detail: causes.join("; ") });
   const leap = s.chrony?.tracking?.leap;
   if (leap === "insert" || leap === "delete") {
-    out.push({ id: "leap-pending", title: "LEAP SECOND", hint: leap === "insert" ? "+1s at 23:59:60" : "-1s at 23:59:59", detail: `a leap second will be ${leap === "insert" ? "inserted" : "deleted"} at the end of this UTC day` });
+    out.push({
+      id: "leap-pending",
+      title: "LEAP SECOND",
+      hint: leap === "insert" ? "+1s at 23:59:60" : "-1s at 23:59:59",
+      detail: `a leap second will be ${leap === "insert" ? "inserted" : "deleted"} at the end of this UTC day`,
+    });
   }
   return out;
 }

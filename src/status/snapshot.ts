@@ -1,59 +1,16 @@
 /*
- * The status snapshot: what the LCD, stratum1ctl and monitoring read. Plain
- * JSON, versioned, written to a temp file and renamed so a reader never sees
- * half a file, asynchronously so the event loop that stamps serial data never
- * waits on the SD card.
+ * The status snapshot, built once a second from the health model and the
+ * parts' own statuses: first the facts, then the alarms computed from them,
+ * then the summary (the label and the verdict) from both. Nothing is patched
+ * onto a built snapshot; what the panel, stratum1ctl, systemd and monitoring
+ * read is one consistent object.
  */
-import { mkdir, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
-import type { ChronyStatus } from "../chrony/chronyMonitor.js";
-import type { LcdStatus } from "../display/frontPanel.js";
-import type { AntennaState, Dop, ReceiverIdentity } from "../gnss/report.js";
-import { skyView, type SatelliteView } from "../gnss/skyView.js";
-import type { HostStatus } from "../host/hostMonitor.js";
-import type { RefclockSink, SinkStatus } from "../refclock/sink.js";
-import type { PpsStatus } from "../pps/ppsService.js";
-import type { Alarm } from "./alarms.js";
+import { skyView } from "../gnss/skyView.js";
+import type { RefclockSink } from "../refclock/sink.js";
+import { alarmConditions, type AlarmTracker } from "./alarms.js";
+import { STATUS_VERSION, type Alarm, type ChronyStatus, type HostStatus, type LcdStatus, type PpsStatus, type ServiceStatus, type SnapshotFacts, type StatusSnapshot } from "./contract.js";
 import type { Health } from "./health.js";
-
-export const STATUS_VERSION = 1;
-
-export interface StatusSnapshot {
-  version: number;
-  updatedAt: string;
-  device: { path: string; baud: number; state: string; detail: string; since: string | null; lastDataAt: string | null; lastReportAt: string | null };
-  time: { state: string; detail: string; since: string | null; lastUtc: string | null; lastSampleAt: string | null; lastOffsetS: number | null };
-  fix: {
-    mode: string;
-    satellitesUsed: number | null;
-    satellitesSeen: number;
-    seenBySystem: Record<string, number>;
-    /** The latest DOPs the receiver gave (GSA, NAV-DOP, NAV-PVT); null when it gives none. */
-    dop: Dop | null;
-    /** Rounded to 1e-4° (about 11 m) and 1 m: see POSITION_DECIMALS. null without a fix. */
-    position: { latDeg: number; lonDeg: number; altM: number | null } | null;
-  };
-  /** The satellite table (GSV+GSA or NAV-SAT), at most MAX_SKY_SATELLITES rows; null until the receiver lists any. */
-  sky: { updatedAt: string; source: string; satellites: SatelliteView[] } | null;
-  /** What the receiver says it is; null when it never says. */
-  receiver: (ReceiverIdentity & { source: string }) | null;
-  counts: Health["counts"];
-  rejected: { framing: Record<string, number>; decode: Record<string, number>; gate: Record<string, number> };
-  unsupported: Record<string, number>;
-  sinks: Record<string, SinkStatus>;
-  /** null when no pulse source is configured. */
-  pps: PpsStatus | null;
-  /** null until the receiver says anything about its antenna. */
-  antenna: { state: AntennaState; source: string; since: string | null } | null;
-  /** null when chrony.command is off. */
-  chrony: ChronyStatus | null;
-  host: HostStatus | null;
-  /** null when lcd.bus is off. */
-  lcd: LcdStatus | null;
-  service: { startedAt: string; statusWriteError: string | null };
-  /** Active alarms, most fundamental first (filled in after the rest: they are derived from it). */
-  alarms: Alarm[];
-}
+import { summarize } from "./summary.js";
 
 export interface SnapshotParts {
   health: Health;
@@ -65,6 +22,7 @@ export interface SnapshotParts {
   lcd: LcdStatus | null;
   startedUs: number;
   statusWriteError: string | null;
+  faults: ServiceStatus["faults"];
 }
 
 /**
@@ -77,7 +35,7 @@ const round = (x: number, decimals: number): number => Math.round(x * 10 ** deci
 
 const iso = (us: number | undefined): string | null => (us ? new Date(us / 1000).toISOString() : null);
 
-export function buildSnapshot(p: SnapshotParts, nowUs: number): StatusSnapshot {
+export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
   const h = p.health;
   const seen = Object.values(h.fix.satellitesSeen).reduce((a, b) => a + b, 0);
   return {
@@ -98,7 +56,9 @@ export function buildSnapshot(p: SnapshotParts, nowUs: number): StatusSnapshot {
       satellitesSeen: seen,
       seenBySystem: h.fix.satellitesSeen,
       dop: h.dop ? { ...h.dop } : null,
-      position: h.position ? { latDeg: round(h.position.latDeg, POSITION_DECIMALS), lonDeg: round(h.position.lonDeg, POSITION_DECIMALS), altM: h.position.altM !== undefined ? Math.round(h.position.altM) : null } : null,
+      position: h.position
+        ? { latDeg: round(h.position.latDeg, POSITION_DECIMALS), lonDeg: round(h.position.lonDeg, POSITION_DECIMALS), altM: h.position.altM !== undefined ? Math.round(h.position.altM) : null }
+        : null,
     },
     sky: h.sky ? { updatedAt: iso(h.sky.atUs) ?? new Date(nowUs / 1000).toISOString(), source: h.sky.source, satellites: skyView(h.sky.satellites, h.sky.used) } : null,
     receiver: h.receiver ? { ...h.receiver } : null,
@@ -111,27 +71,17 @@ export function buildSnapshot(p: SnapshotParts, nowUs: number): StatusSnapshot {
     chrony: p.chrony,
     host: p.host,
     lcd: p.lcd,
-    service: { startedAt: new Date(p.startedUs / 1000).toISOString(), statusWriteError: p.statusWriteError },
-    alarms: [],
+    service: { startedAt: new Date(p.startedUs / 1000).toISOString(), statusWriteError: p.statusWriteError, faults: p.faults },
   };
 }
 
-export class SnapshotWriter {
-  private writing = false;
+/** The snapshot from its facts and the alarms active: the summary is derived from both. */
+export function completeSnapshot(facts: SnapshotFacts, alarms: readonly Alarm[], nowUs: number): StatusSnapshot {
+  return { ...facts, summary: summarize(facts, alarms, nowUs), alarms: [...alarms] };
+}
 
-  constructor(private readonly path: string) {}
-
-  /** Skips a write while the previous one is still in flight (a slow SD card must not queue writes). */
-  async write(snapshot: StatusSnapshot): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    try {
-      await mkdir(dirname(this.path), { recursive: true });
-      await writeFile(tmp, JSON.stringify(snapshot, null, 2) + "\n", { mode: 0o644 });
-      await rename(tmp, this.path);
-    } finally {
-      this.writing = false;
-    }
-  }
+/** Facts, then the alarms the tracker raises from them, then the summary. */
+export function buildSnapshot(p: SnapshotParts, nowUs: number, alarms: AlarmTracker): StatusSnapshot {
+  const facts = snapshotFacts(p, nowUs);
+  return completeSnapshot(facts, alarms.update(alarmConditions(facts, nowUs), nowUs), nowUs);
 }

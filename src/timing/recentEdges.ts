@@ -4,7 +4,7 @@
  * needs the individual edges (is the delay steady? which reason, on which
  * edge?), not only the counters. Bounded: a ring of RECENT_EDGES records.
  */
-import type { Instant } from "./sample.js";
+import type { Instant } from "../hal/instant.js";
 import type { AssociationReject } from "./secondAssociator.js";
 
 export const RECENT_EDGES = 20;
@@ -61,7 +61,7 @@ export class RecentEdges {
   /** The first reason given for an edge stands: later epochs weighed against it are about other seconds. */
   refused(us: number, reason: AssociationReject, detail: string): void {
     const r = this.find(us);
-    if (!r || r.outcome !== "pending") return;
+    if (r?.outcome !== "pending") return;
     r.outcome = reason;
     r.detail = detail;
   }

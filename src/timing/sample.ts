@@ -1,14 +1,4 @@
-/**
- * A moment as seconds and nanoseconds since the epoch. A double of
- * microseconds since 1970 keeps only a quarter of a microsecond, and the
- * kernel's PPS timestamp must reach chrony exactly, so times that may come
- * from the kernel travel as this pair of integers.
- */
-export interface Instant {
-  sec: number;
-  /** 0 ≤ nsec < 1e9. */
-  nsec: number;
-}
+import { diffS, type Instant } from "../hal/instant.js";
 
 /** One (local clock, true time) pair, the only thing a refclock sink needs. */
 export interface TimeSample {
@@ -23,16 +13,6 @@ export interface TimeSample {
   /** The UTC second the sample is labelled with, for logs and status. */
   utcSecond: number;
 }
-
-export const instantFromUs = (us: number): Instant => {
-  const sec = Math.floor(us / 1e6);
-  return { sec, nsec: Math.round((us - sec * 1e6) * 1000) };
-};
-
-export const instantToUs = (t: Instant): number => t.sec * 1e6 + t.nsec / 1000;
-
-/** a − b in seconds, computed on the parts so no nanosecond is lost. */
-export const diffS = (a: Instant, b: Instant): number => a.sec - b.sec + (a.nsec - b.nsec) / 1e9;
 
 /** Offset in seconds as chrony wants it: true time minus local time. */
 export const sampleOffsetS = (s: TimeSample): number => diffS(s.reference, s.local);

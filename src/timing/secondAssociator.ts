@@ -20,7 +20,8 @@
  */
 import type { PulseEdge } from "../hal/pulseSource.js";
 import { isoInstant as iso, RecentEdges } from "./recentEdges.js";
-import { diffS, instantToUs, type Instant, type TimeSample } from "./sample.js";
+import type { TimeSample } from "./sample.js";
+import { diffS, instantToUs, type Instant } from "../hal/instant.js";
 import { isoSecond } from "./utc.js";
 
 export type EdgeMode = "auto" | "after" | "before";
@@ -112,7 +113,8 @@ export class SecondAssociator {
   private lastVerdict = { us: 0, ok: false };
   private lastLabel: { edge: Instant; utc: number; atUs: number } | undefined;
   private lastConfirmed: { utc: number; us: number } | undefined;
-  private lastEdgeUs = 0;
+  /** Realtime µs of the last edge of any kind (0: none yet). */
+  lastEdgeUs = 0;
   private everLocked = false;
   private lastReason: { reason: AssociationReject; detail: string } = { reason: "learning-delay", detail: "no epoch yet" };
 
@@ -215,7 +217,11 @@ export class SecondAssociator {
         this.delay = undefined;
         this.learning = [];
       }
-      this.refuse("delay-changed", `epoch of ${isoSecond(p.utc)} came ${seen} from the pulse, not the learned ${(meanS * 1000).toFixed(1)} ms${this.misses >= RELEARN_AFTER ? "; learning again" : ""}`, weighed);
+      this.refuse(
+        "delay-changed",
+        `epoch of ${isoSecond(p.utc)} came ${seen} from the pulse, not the learned ${(meanS * 1000).toFixed(1)} ms${this.misses >= RELEARN_AFTER ? "; learning again" : ""}`,
+        weighed,
+      );
       return;
     }
     const m = matches[0]!;
@@ -232,11 +238,19 @@ export class SecondAssociator {
     const hi = Math.max(...this.learning);
     if (d < AMBIGUITY_MARGIN_S || d > 1 - AMBIGUITY_MARGIN_S) {
       this.learning = [];
-      this.refuse("ambiguous-delay", `the time arrives ${(d * 1000).toFixed(1)} ms ${this.orientation === "after" ? "after" : "before"} an edge, too close to a pulse to tell which second it names: change the receiver's output (sentence set, baud rate) so it arrives at least ${AMBIGUITY_MARGIN_S * 1000} ms away from the pulse`, edges);
+      this.refuse(
+        "ambiguous-delay",
+        `the time arrives ${(d * 1000).toFixed(1)} ms ${this.orientation === "after" ? "after" : "before"} an edge, too close to a pulse to tell which second it names: change the receiver's output (sentence set, baud rate) so it arrives at least ${AMBIGUITY_MARGIN_S * 1000} ms away from the pulse`,
+        edges,
+      );
       return;
     }
     if (hi - lo > DELAY_TOLERANCE_S) {
-      this.refuse("unstable-delay", `the delay from pulse to time wanders (${(lo * 1000).toFixed(1)} to ${(hi * 1000).toFixed(1)} ms): a receiver with an irregular output, or a sentence set that changes per second`, edges);
+      this.refuse(
+        "unstable-delay",
+        `the delay from pulse to time wanders (${(lo * 1000).toFixed(1)} to ${(hi * 1000).toFixed(1)} ms): a receiver with an irregular output, or a sentence set that changes per second`,
+        edges,
+      );
       return;
     }
     if (this.learning.length < LEARN_EPOCHS) {

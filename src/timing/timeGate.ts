@@ -17,24 +17,13 @@
  */
 import type { Epoch } from "../gnss/epoch.js";
 import { isRealFix } from "../gnss/report.js";
-import { instantFromUs, type TimeSample } from "./sample.js";
+import type { TimeSample } from "./sample.js";
+import { instantFromUs } from "../hal/instant.js";
 import { GPS_WEEK_ROLLOVER_S, isoSecond, posixSeconds } from "./utc.js";
 
-export type GateReject =
-  | "no-date"
-  | "receiver-invalid"
-  | "no-fix"
-  | "leap-second"
-  | "gps-week-rollover"
-  | "date-before-floor"
-  | "date-beyond-horizon"
-  | "duplicate-second"
-  | "time-jump"
-  | "settling";
+export type GateReject = "no-date" | "receiver-invalid" | "no-fix" | "leap-second" | "gps-week-rollover" | "date-before-floor" | "date-beyond-horizon" | "duplicate-second" | "time-jump" | "settling";
 
-export type GateVerdict =
-  | { ok: true; sample: TimeSample }
-  | { ok: false; reason: GateReject; detail: string; utcSecond?: number };
+export type GateVerdict = { ok: true; sample: TimeSample } | { ok: false; reason: GateReject; detail: string; utcSecond?: number };
 
 export interface TimeGateOptions {
   /** No real date can be earlier than this (POSIX s): the firmware's release date. */
@@ -85,10 +74,18 @@ export class TimeGate {
       const hostS = this.opts.nowUs() / 1e6;
       for (let k = 1; k <= 3; k++) {
         if (Math.abs(utc + k * GPS_WEEK_ROLLOVER_S - hostS) < 2 * 86400) {
-          return { ok: false, reason: "gps-week-rollover", detail: `receiver date ${isoSecond(utc)} is ${k * 1024} weeks behind the host clock: firmware GPS week-rollover bug, update the receiver firmware` };
+          return {
+            ok: false,
+            reason: "gps-week-rollover",
+            detail: `receiver date ${isoSecond(utc)} is ${k * 1024} weeks behind the host clock: firmware GPS week-rollover bug, update the receiver firmware`,
+          };
         }
       }
-      return { ok: false, reason: "date-before-floor", detail: `receiver date ${isoSecond(utc)} is before ${isoSecond(floorS)}, earlier than this firmware: GPS week rollover or a receiver without almanac` };
+      return {
+        ok: false,
+        reason: "date-before-floor",
+        detail: `receiver date ${isoSecond(utc)} is before ${isoSecond(floorS)}, earlier than this firmware: GPS week rollover or a receiver without almanac`,
+      };
     }
     if (utc > floorS + GPS_WEEK_ROLLOVER_S) {
       return { ok: false, reason: "date-beyond-horizon", detail: `receiver date ${isoSecond(utc)} is more than 1024 weeks after ${isoSecond(floorS)}` };

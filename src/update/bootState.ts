@@ -50,7 +50,13 @@ export function parseBootState(text: string): BootState {
     trialRebooted: kv.get("trial.rebooted") === "yes",
     bad: (kv.get("bad") ?? "").split(/[\s,]+/).filter((s): s is SlotName => SLOTS.includes(s as SlotName)),
     rollback: rbSlot
-      ? { slot: rbSlot, version: kv.get("rollback.version") ?? "unknown", at: kv.get("rollback.at") ?? "", reason: kv.get("rollback.reason") ?? "", acknowledged: kv.get("rollback.acknowledged") === "yes" }
+      ? {
+          slot: rbSlot,
+          version: kv.get("rollback.version") ?? "unknown",
+          at: kv.get("rollback.at") ?? "",
+          reason: kv.get("rollback.reason") ?? "",
+          acknowledged: kv.get("rollback.acknowledged") === "yes",
+        }
       : null,
   };
 }
@@ -65,7 +71,13 @@ export function renderBootState(s: BootState): string {
   ];
   if (s.rollback) {
     const r = s.rollback;
-    lines.push(`rollback.slot=${r.slot}`, `rollback.version=${oneLine(r.version)}`, `rollback.at=${r.at}`, `rollback.reason=${oneLine(r.reason)}`, `rollback.acknowledged=${r.acknowledged ? "yes" : "no"}`);
+    lines.push(
+      `rollback.slot=${r.slot}`,
+      `rollback.version=${oneLine(r.version)}`,
+      `rollback.at=${r.at}`,
+      `rollback.reason=${oneLine(r.reason)}`,
+      `rollback.acknowledged=${r.acknowledged ? "yes" : "no"}`,
+    );
   }
   return lines.join("\n") + "\n";
 }

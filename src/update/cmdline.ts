@@ -7,7 +7,10 @@
 import { partUuid, type Layout, type SlotName } from "./layout.js";
 
 export function cmdlineForSlot(text: string, layout: Layout, slot: SlotName): string {
-  const words = text.trim().split(/\s+/).filter((w) => w !== "" && !/^(root|rauc\.slot)=/.test(w));
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== "" && !/^(root|rauc\.slot)=/.test(w));
   const init = words.findIndex((w) => w.startsWith("init="));
   const add = [`root=PARTUUID=${partUuid(layout, layout.root[slot])}`, `rauc.slot=${slot}`];
   // Before init= (anything after the init program could be read as its arguments by some inits).

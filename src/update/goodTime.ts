@@ -6,8 +6,8 @@
  * synchronised. Alarms about the update itself do not count against it, or
  * an unacknowledged rollback would block every later update.
  */
-import { judge } from "../cli/ctl/verdict.js";
-import type { StatusSnapshot } from "../status/snapshot.js";
+import type { StatusSnapshot } from "../status/contract.js";
+import { summarize } from "../status/summary.js";
 
 /** What the trial must reach, decided at install time from the running system. */
 export type TimeBar = "receiver" | "chrony";
@@ -17,12 +17,16 @@ export interface TimeJudgement {
   reason: string;
 }
 
-const chronySynced = (s: StatusSnapshot): boolean => s.chrony !== null && s.chrony.reachable && s.chrony.tracking !== null && s.chrony.tracking !== undefined && s.chrony.tracking.leap !== "unsynchronised";
+const chronySynced = (s: StatusSnapshot): boolean => s.chrony?.reachable === true && s.chrony.tracking != null && s.chrony.tracking.leap !== "unsynchronised";
 
 export function judgeTime(s: StatusSnapshot, nowUs: number, bar: TimeBar): TimeJudgement {
-  const timeOnly: StatusSnapshot = { ...s, alarms: s.alarms.filter((a) => !String(a.id).startsWith("update")) };
-  const v = judge(timeOnly, nowUs);
-  if (bar === "receiver") return v.exitCode === 0 ? { good: true, reason: `${v.label}: serving good time` } : { good: false, reason: v.reason ?? v.label };
+  // The service's own summary (what stratum1ctl status and the panel say), recomputed without the update's alarms.
+  const v = summarize(
+    s,
+    s.alarms.filter((a) => !String(a.id).startsWith("update")),
+    nowUs,
+  );
+  if (bar === "receiver") return v.state === "serving" ? { good: true, reason: `${v.text}: serving good time` } : { good: false, reason: v.reason ?? v.text };
   return chronySynced(s) ? { good: true, reason: `chrony synchronised to ${s.chrony?.tracking?.refName ?? "a source"}` } : { good: false, reason: "chrony is not synchronised" };
 }
 

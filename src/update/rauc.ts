@@ -58,7 +58,10 @@ export function raucInstall(bundle: string, onProgress: (p: InstallProgress) => 
       // The rauc client prints the service's progress and states; the cause is its LastError.
       const text = errText + out;
       const lastError = /LastError: (.+)/.exec(text)?.[1]?.trim();
-      const lines = text.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !/^\d{1,3}%/.test(l) && !/^(installing|idle)$/.test(l));
+      const lines = text
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l !== "" && !/^\d{1,3}%/.test(l) && !/^(installing|idle)$/.test(l));
       resolve({ ok: false, message: lastError ?? (lines.slice(-2).join("; ") || `rauc install exited ${code}`) });
     });
   });

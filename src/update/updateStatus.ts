@@ -69,5 +69,8 @@ export function readUpdateStatus(path = UPDATE_STATUS_PATH): UpdateStatus | null
 export function rollbackAlarm(s: UpdateStatus | null): { title: string; detail: string } | null {
   const r = s?.rollback;
   if (!r || r.acknowledged) return null;
-  return { title: "ROLLED BACK", detail: `update to ${r.version} (slot ${r.slot}) was rolled back at ${r.at}: ${r.reason}; running ${s!.running.version}. Acknowledge: stratum1ctl update acknowledge` };
+  return {
+    title: "ROLLED BACK",
+    detail: `update to ${r.version} (slot ${r.slot}) was rolled back at ${r.at}: ${r.reason}; running ${s!.running.version}. Acknowledge: stratum1ctl update acknowledge`,
+  };
 }

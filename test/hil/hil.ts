@@ -17,8 +17,8 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { writeCaptureFile } from "../../src/capture/captureFile.js";
-import { convertEpochs, type PulsePolicy } from "../../src/capture/convertLog.js";
-import { splitEpochs } from "../../src/sim/captureEpochs.js";
+import { convertEpochs, type PulsePolicy } from "../../sim/replay/convertLog.js";
+import { splitEpochs } from "../../sim/replay/captureEpochs.js";
 import { judgeScenario, type JudgeOptions } from "./judge.js";
 import { openRigBackend } from "./rigBackend.js";
 import { bareScenario, loadScenario, SCENARIO_DIR } from "./scenario.js";
@@ -53,7 +53,8 @@ async function replayCommand(): Promise<number> {
     const uart = option("--uart");
     const gpio = option("--gpio");
     if (!uart || !gpio) throw new Error("--rig needs --uart PATH (the rig's transmitting UART) and --gpio PIN (the BCM pin wired to the appliance's PPS input)");
-    opts.backend = (_dir, baud) => openRigBackend({ uart, baud, gpioPin: Number(gpio), ppsSysfs: option("--pps-sysfs") ?? "/sys/class/pps/pps0", applianceSerial: option("--serial") ?? "/dev/serial0" });
+    opts.backend = (_dir, baud) =>
+      openRigBackend({ uart, baud, gpioPin: Number(gpio), ppsSysfs: option("--pps-sysfs") ?? "/sys/class/pps/pps0", applianceSerial: option("--serial") ?? "/dev/serial0" });
   }
   const v = await judgeScenario(sc, opts);
   process.stdout.write(v.report + "\n");

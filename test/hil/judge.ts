@@ -11,27 +11,24 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { CaptureRecord, EdgeTruth } from "../../src/capture/captureFormat.js";
-import { shiftCapture } from "../../src/capture/shiftCapture.js";
+import { shiftCapture } from "../../sim/replay/shiftCapture.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
-import { LcdEmulator } from "../../src/hal/fake/lcdEmulator.js";
-import { startChronyd, type Chronyd, type ChronyRefclockSample } from "../../src/sim/chronyd.js";
-import { spawnDaemon } from "../../src/sim/daemonProcess.js";
-import { serveI2cBus } from "../../src/sim/i2cBusServer.js";
-import { lcdBox } from "../../src/sim/lcdTerminal.js";
-import type { StatusSnapshot } from "../../src/status/snapshot.js";
-import type { ReplayBackend } from "./backend.js";
-import { median } from "../support/median.js";
-import { playCapture } from "./player.js";
-import type { Expectations, Range, Scenario } from "./scenario.js";
+import { LcdEmulator } from "../../sim/fakes/lcdEmulator.js";
+import { startChronyd, type Chronyd, type ChronyRefclockSample } from "../../sim/run/chronyd.js";
+import { spawnDaemon } from "../../sim/run/daemonProcess.js";
+import { serveI2cBus } from "../../sim/fakes/i2cBusServer.js";
+import { lcdBox } from "../../sim/lcdTerminal.js";
+import type { StatusSnapshot } from "../../src/status/contract.js";
+import type { ReplayBackend } from "../../sim/replay/replayBackend.js";
+import { playCapture } from "../../sim/replay/capturePlayer.js";
+import { instantS, iso, judgeObservations, truthEdges, type JudgedSample, type TruthEdge, type Verdict } from "./judgement.js";
+import type { Scenario } from "./scenario.js";
 import { SimulatedBackend } from "./simulatedBackend.js";
 
 /** The box's processes start this long before the capture's first second is played. */
 const LEAD_S = 4;
 /** After the last record, time for the last samples to reach chrony and the last alarms to settle. */
 const GRACE_MS = 4000;
-/** An epoch's words may be stamped this much before its second (a learned delay taken out, with jitter). */
-const EARLY_WORDS_S = 0.035;
 
 export interface JudgeOptions {
   /** Builds the back end in the run's directory; default: the simulated one. */
@@ -41,40 +38,6 @@ export interface JudgeOptions {
   /** The LCD each time it changes, as drawn in a terminal. */
   onLcd?: (box: string[]) => void;
 }
-
-export interface WrongSecond {
-  refid: string;
-  at: string;
-  labelled: string;
-  truth: string;
-}
-
-export interface Check {
-  what: string;
-  ok: boolean;
-  detail: string;
-}
-
-export interface Verdict {
-  scenario: string;
-  ok: boolean;
-  wrong: WrongSecond[];
-  checks: Check[];
-  report: string;
-}
-
-interface TruthEdge {
-  stampS: number;
-  /** The stamp as the kernel gave it: seconds and nanoseconds, so the offset check keeps every nanosecond. */
-  stamp: { sec: number; nsec: number };
-  truth: EdgeTruth;
-  /** When the back end delivered it (this process's clock), for back ends that cannot pass the stamp on. */
-  deliveredS?: number;
-}
-
-const truthText = (t: EdgeTruth): string => (t === "leap" ? "23:59:60, which has no POSIX label" : t === "none" ? "none: a glitch, not a pulse" : iso(t));
-const iso = (s: number): string => new Date(Math.round(s) * 1000).toISOString().replace(".000Z", "Z");
-const instantS = (r: CaptureRecord): number => r.at.sec + r.at.nsec / 1e9;
 
 function libfaketime(): string {
   for (const dir of ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib/arm-linux-gnueabihf", "/usr/lib"]) {
@@ -100,9 +63,6 @@ function sampleTimes(s: ChronyRefclockSample): { labelled: number; stampS: numbe
   const reference = s.localS + s.cookedOffsetS;
   return { labelled: Math.round(reference), stampS: reference - s.rawOffsetS };
 }
-
-const inRange = (n: number, [min, max]: Range): boolean => n >= min && (max === null || n <= max);
-const rangeText = ([min, max]: Range): string => (max === null ? `≥ ${min}` : min === max ? `= ${min}` : `${min}–${max}`);
 
 export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Promise<Verdict> {
   const clock = systemClock();
@@ -130,8 +90,21 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
   const emu = new LcdEmulator(0x27, 16, 2, () => clock.realtimeUs());
   const i2c = await serveI2cBus(join(dir, "i2c.sock"), emu);
   const status = join(dir, "status.json");
-  const settings = { "chrony.command": chrony.cmdSocket, "capture.socket": join(dir, "capture.sock"), "lcd.i2c-socket": i2c.path, "lcd.page": "2", ...(sc.service ?? {}) };
-  const args = [...backend.serviceArgs(), "--baud", String(baud), "--sock", nmeaSock, "--pps-sock", hasPulse ? ppsSock : "off", "--status", status, ...Object.entries(settings).flatMap(([k, v]) => ["--set", `${k}=${v}`])];
+  const settings = { "chrony.command": chrony.cmdSocket, "capture.socket": join(dir, "capture.sock"), "lcd.page": "2", ...(sc.service ?? {}) };
+  const args = [
+    "--lcd-socket",
+    i2c.path,
+    ...backend.serviceArgs(),
+    "--baud",
+    String(baud),
+    "--sock",
+    nmeaSock,
+    "--pps-sock",
+    hasPulse ? ppsSock : "off",
+    "--status",
+    status,
+    ...Object.entries(settings).flatMap(([k, v]) => ["--set", `${k}=${v}`]),
+  ];
   const daemon = spawnDaemon(args, opts.onLog, env);
 
   const screens: string[] = [];
@@ -157,10 +130,10 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
   }, 200);
 
   let sources: Awaited<ReturnType<Chronyd["sources"]>> = [];
-  let samples: ChronyRefclockSample[] = [];
+  let chronySamples: ChronyRefclockSample[] = [];
   try {
     await daemon.waitFor(/serial: .* open at/, 15_000);
-    for (const r of capture.records) if (r.kind === "assert") edges.push({ stampS: instantS(r), stamp: r.at, truth: r.truth ?? Math.round(instantS(r)) });
+    edges.push(...truthEdges(capture.records));
     let edgeIndex = 0;
     const happenings: Array<Promise<void>> = [];
     await playCapture(capture.records, {
@@ -186,7 +159,7 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
     await Promise.all(happenings);
     await new Promise((r) => setTimeout(r, GRACE_MS));
     sources = await chrony.sources().catch(() => []);
-    samples = readdirSync(dir).includes("refclocks.log") ? chrony.refclockSamples() : [];
+    chronySamples = readdirSync(dir).includes("refclocks.log") ? chrony.refclockSamples() : [];
   } finally {
     clearInterval(watch);
     await daemon.stop();
@@ -197,104 +170,22 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
     await chrony.stop();
   }
 
-  // --- every sample against the truth ---
-  const wrong: WrongSecond[] = [];
-  const ppsErrorsNs: number[] = [];
-  // chrony logs the sample's time corrected by its own (simulated, -x) clock's offset: µs, not the stamp to the ns.
-  const matchS = backend.stamps.exact ? 1e-3 : backend.stamps.toleranceS;
-  const ppsSamples = samples.filter((s) => s.refid === "PPS");
-  for (const s of ppsSamples) {
-    const { labelled, stampS } = sampleTimes(s);
-    const edge = edges.find((e) => Math.abs((backend.stamps.exact ? e.stampS : e.deliveredS ?? NaN) - stampS) < matchS);
-    if (!edge) {
-      wrong.push({ refid: "PPS", at: stampS.toFixed(6), labelled: iso(labelled), truth: "no edge was sent at that moment" });
-      continue;
-    }
-    if (edge.truth !== labelled) {
-      wrong.push({ refid: "PPS", at: stampS.toFixed(6), labelled: iso(labelled), truth: truthText(edge.truth) });
-      continue;
-    }
-    // chrony prints offsets with 7 significant digits: below 1 ms that is to the nanosecond.
-    if (backend.stamps.exact && Math.abs(s.rawOffsetS) < 1e-3) ppsErrorsNs.push(Math.abs(s.rawOffsetS - (edge.truth - edge.stamp.sec - edge.stamp.nsec / 1e9)) * 1e9);
-  }
-  const nmeaSamples = samples.filter((s) => s.refid === "NMEA");
-  const nmeaOffsetsMs: number[] = [];
-  for (const s of nmeaSamples) {
-    const { labelled, stampS } = sampleTimes(s);
-    const t = stampS + EARLY_WORDS_S;
-    // The true second at t: the timeline's own, corrected by the truth of the last real edge before it (a leap second makes them differ).
-    const last = [...edges].reverse().find((e) => e.stampS <= t && e.truth !== "none");
-    let truth: EdgeTruth = Math.floor(t);
-    if (last?.truth === "leap") truth = t - last.stampS < 1 ? "leap" : Math.floor(t) - 1;
-    else if (typeof last?.truth === "number") truth = Math.floor(t) + (last.truth - Math.round(last.stampS));
-    if (truth !== labelled) wrong.push({ refid: "NMEA", at: stampS.toFixed(6), labelled: iso(labelled), truth: truthText(truth) });
-    nmeaOffsetsMs.push(s.rawOffsetS * 1000);
-  }
-
-  // --- the scenario's expectations ---
-  const checks: Check[] = [];
-  const check = (what: string, ok: boolean, detail: string): void => void checks.push({ what, ok, detail });
-  const e: Expectations = sc.expect;
-  const lines = daemon.lines;
-  if (e.ppsSamples) check(`PPS samples ${rangeText(e.ppsSamples)}`, inRange(ppsSamples.length, e.ppsSamples), `${ppsSamples.length}`);
-  if (e.nmeaSamples) check(`NMEA samples ${rangeText(e.nmeaSamples)}`, inRange(nmeaSamples.length, e.nmeaSamples), `${nmeaSamples.length}`);
-  if (e.log) {
-    let from = 0;
-    for (const pattern of e.log) {
-      const re = new RegExp(pattern);
-      const at = lines.findIndex((l, i) => i >= from && re.test(l));
-      check(`log, in order: /${pattern}/`, at >= 0, at >= 0 ? lines[at]!.replace(/^<\d>/, "") : `not found after line ${from}`);
-      if (at >= 0) from = at + 1;
-    }
-  }
-  for (const pattern of e.logNever ?? []) {
-    const hit = lines.find((l) => new RegExp(pattern).test(l));
-    check(`log never: /${pattern}/`, hit === undefined, hit ?? "none");
-  }
-  if (e.alarms) for (const id of e.alarms) check(`alarm raised: ${id}`, alarmsSeen.has(id), [...alarmsSeen].join(", ") || "none");
-  if (e.alarmsAtEnd) {
-    const atEnd = (lastStatus?.alarms ?? []).map((a) => a.id).sort();
-    check(`alarms at the end: ${e.alarmsAtEnd.join(", ") || "none"}`, JSON.stringify(atEnd) === JSON.stringify([...e.alarmsAtEnd].sort()), atEnd.join(", ") || "none");
-  }
-  if (e.lcd) {
-    let from = 0;
-    for (const text of e.lcd) {
-      const at = screens.findIndex((s, i) => i >= from && s.includes(text));
-      check(`LCD, in order: "${text}"`, at >= 0, at >= 0 ? screens[at]! : `not shown after screen ${from}`);
-      if (at >= 0) from = at + 1;
-    }
-  }
-  const counted = (what: string, expect: Record<string, Range> | undefined, got: Record<string, number> | undefined): void => {
-    for (const [reason, range] of Object.entries(expect ?? {})) {
-      const n = got?.[reason] ?? 0;
-      check(`${what} ${reason} ${rangeText(range)}`, inRange(n, range), `${n}`);
-    }
-  };
-  counted("gate refused", e.gate, lastStatus?.rejected.gate);
-  counted("pulses refused", e.ppsRefused, lastStatus?.pps?.refused);
-  counted("framing dropped", e.framing, lastStatus?.rejected.framing);
-  counted("pulses", e.ppsCounts, lastStatus?.pps ? { ...lastStatus.pps.counts } : undefined);
-  if (e.selected) {
-    const sel = sources.find((s) => s.state === "*");
-    check(`chrony selects ${e.selected}`, sel?.name === e.selected, sel ? sel.name : `none (${sources.map((s) => `${s.name} '${s.state}'`).join(", ")})`);
-  }
-
-  const ok = wrong.length === 0 && checks.every((c) => c.ok);
-  const header = sc.capture.header;
-  const report = [
-    `scenario ${sc.name}: ${sc.title}`,
-    `  capture   ${sc.capturePath} (${header.receiver ?? "receiver not named"}, ${baud} baud, ${capture.records.length} records, ${edges.length} pulse edges)`,
-    `  replay    ${backend.name}; ${mode === "shift" ? `moved to the current seconds (${startS - first.at.sec >= 0 ? "+" : ""}${startS - first.at.sec} s)` : `the box's clock set to the capture's dates (${boxAheadS >= 0 ? "+" : ""}${boxAheadS} s, libfaketime)`}`,
-    `  chrony    ${ppsSamples.length} PPS samples${ppsErrorsNs.length ? ` (offset error max ${Math.max(...ppsErrorsNs).toFixed(1)} ns)` : ""}, ${nmeaSamples.length} NMEA samples${nmeaOffsetsMs.length ? ` (offset median |${median(nmeaOffsetsMs.map(Math.abs)).toFixed(2)}| ms)` : ""}; selected: ${sources.find((s) => s.state === "*")?.name ?? "none"}`,
-    `  seconds   ${ppsSamples.length + nmeaSamples.length} labelled, ${wrong.length} wrong`,
-    ...wrong.slice(0, 10).map((w) => `    WRONG ${w.refid} sample at ${w.at}: labelled ${w.labelled}, truth ${w.truth}`),
-    `  alarms    ${[...alarmsSeen].join(", ") || "none"}; at the end: ${(lastStatus?.alarms ?? []).map((a) => a.id).join(", ") || "none"}`,
-    `  pps       ${lastStatus?.pps ? `${lastStatus.pps.state}, ${lastStatus.pps.counts.labelled} labelled (${lastStatus.pps.counts.labelledByCount} by count), refused ${JSON.stringify(lastStatus.pps.refused)}` : "not configured"}`,
-    `  LCD       ${screens.length} screens${screens.length > 0 ? `, the last: ${screens.slice(-2).join("  →  ")}` : ""}`,
-    ...notes.map((n) => `  note      ${n}`),
-    ...checks.map((c) => `  ${c.ok ? "ok  " : "FAIL"}  ${c.what}: ${c.detail}`),
-    `  ${ok ? "PASS" : "FAIL"}`,
-  ].join("\n");
-  if (ok) rmSync(dir, { recursive: true, force: true });
-  return { scenario: sc.name, ok, wrong, checks, report: ok ? report : `${report}\n  (run directory kept: ${dir})` };
+  const samples: JudgedSample[] = chronySamples.flatMap((s) => (s.refid === "PPS" || s.refid === "NMEA" ? [{ refid: s.refid, ...sampleTimes(s), rawOffsetS: s.rawOffsetS }] : []));
+  const verdict = judgeObservations(sc, {
+    samples,
+    edges,
+    stamps: backend.stamps,
+    lines: daemon.lines,
+    screens,
+    alarmsSeen,
+    lastStatus,
+    selected: sources.find((x) => x.state === "*")?.name,
+    runLines: [
+      `capture   ${sc.capturePath} (${sc.capture.header.receiver ?? "receiver not named"}, ${baud} baud, ${capture.records.length} records, ${edges.length} pulse edges)`,
+      `replay    ${backend.name}, real time; ${mode === "shift" ? `moved to the current seconds (${startS - first.at.sec >= 0 ? "+" : ""}${startS - first.at.sec} s)` : `the box's clock set to the capture's dates (${boxAheadS >= 0 ? "+" : ""}${boxAheadS} s, libfaketime)`}`,
+    ],
+    notes,
+  });
+  if (verdict.ok) rmSync(dir, { recursive: true, force: true });
+  return verdict.ok ? verdict : { ...verdict, report: `${verdict.report}\n  (run directory kept: ${dir})` };
 }

@@ -13,8 +13,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { test } from "node:test";
 import { readCaptureFile } from "../../src/capture/captureFile.js";
-import { startPulses } from "../../src/sim/pulseGenerator.js";
-import { replay } from "../../src/sim/replayer.js";
+import { startPulses } from "../../sim/replay/pulseGenerator.js";
+import { replay } from "../../sim/replay/replayer.js";
 import { startRig } from "../support/rig.js";
 import { judgeScenario } from "./judge.js";
 import { bareScenario } from "./scenario.js";
@@ -49,7 +49,9 @@ test("stratum1ctl capture records what the running service reads, and the record
     });
     await new Promise((r) => setTimeout(r, 6000));
     const recorded = await new Promise<{ code: number; out: string }>((resolve) =>
-      execFile(process.execPath, [CTL, "capture", "--seconds", "30", "--out", out, "--config", conf, "--note", "test recording"], (err, stdout, stderr) => resolve({ code: err ? 1 : 0, out: stdout + stderr })),
+      execFile(process.execPath, [CTL, "capture", "--seconds", "30", "--out", out, "--config", conf, "--note", "test recording"], (err, stdout, stderr) =>
+        resolve({ code: err ? 1 : 0, out: stdout + stderr }),
+      ),
     );
     await feeding;
     pulses.stop();
@@ -71,7 +73,10 @@ test("stratum1ctl capture records what the running service reads, and the record
     // Kernel stamps exact: each recorded edge is one the fake kernel stamped, to the nanosecond.
     const edges = c.records.filter((r) => r.kind === "assert");
     for (const e of edges) assert.ok(stamps.has(`${e.at.sec}.${e.at.nsec}`), `edge ${e.at.sec}.${e.at.nsec} was never stamped`);
-    assert.ok(edges.every((e, i) => i === 0 || e.seq === edges[i - 1]!.seq + 1), "consecutive kernel sequence numbers");
+    assert.ok(
+      edges.every((e, i) => i === 0 || e.seq === edges[i - 1]!.seq + 1),
+      "consecutive kernel sequence numbers",
+    );
   } finally {
     await rig.close().catch(() => undefined);
   }

@@ -12,7 +12,7 @@
  * until "replug".
  */
 import { LinuxBinding, type LinuxPortBinding } from "@serialport/bindings-cpp";
-import type { ReplayBackend } from "./backend.js";
+import type { ReplayBackend } from "../../sim/replay/replayBackend.js";
 import { SysfsGpioOutput } from "./sysfsGpioOutput.js";
 
 const PULSE_MS = 100;
@@ -37,7 +37,19 @@ export interface RigOptions {
 export async function openRigBackend(opts: RigOptions): Promise<RigBackend> {
   const gpio = new SysfsGpioOutput(opts.gpioPin, opts.gpioRoot);
   await gpio.open();
-  const port = await LinuxBinding.open({ path: opts.uart, baudRate: opts.baud, dataBits: 8, stopBits: 1, parity: "none", rtscts: false, xon: false, xoff: false, xany: false, hupcl: false, lock: true });
+  const port = await LinuxBinding.open({
+    path: opts.uart,
+    baudRate: opts.baud,
+    dataBits: 8,
+    stopBits: 1,
+    parity: "none",
+    rtscts: false,
+    xon: false,
+    xoff: false,
+    xany: false,
+    hupcl: false,
+    lock: true,
+  });
   return new RigBackend(opts, port, gpio);
 }
 

@@ -17,6 +17,7 @@
  *     ppsSamples, nmeaSamples   [min, max] raw samples chrony logged (max may be null)
  *     log                regexes the service's log must match, in this order
  *     logNever           regexes no log line may match
+ *     logCounts          {regex: [min, max]} how many log lines match (e.g. an outage logged once)
  *     alarms             alarm ids raised at some point
  *     alarmsAtEnd        the alarm ids active at the end, exactly
  *     lcd                texts the LCD showed, in this order (rows joined by " | ";
@@ -40,6 +41,7 @@ export interface Expectations {
   nmeaSamples?: Range;
   log?: string[];
   logNever?: string[];
+  logCounts?: Record<string, Range>;
   alarms?: string[];
   alarmsAtEnd?: string[];
   lcd?: string[];

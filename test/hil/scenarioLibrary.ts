@@ -12,11 +12,11 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { writeCaptureFile } from "../../src/capture/captureFile.js";
 import { formatCapture, type Capture, type CaptureRecord } from "../../src/capture/captureFormat.js";
-import { convertEpochs, epochHasFix, labelTruth } from "../../src/capture/convertLog.js";
-import { labelForPosix, leapSecondLabel, type UtcLabel } from "../../src/capture/retime.js";
-import { splitEpochs, type CaptureEpoch } from "../../src/sim/captureEpochs.js";
-import { readCapture } from "../../src/sim/captures.js";
-import { coldStartEpoch, withoutFix } from "../../src/sim/receiverStory.js";
+import { convertEpochs, epochHasFix, labelTruth } from "../../sim/replay/convertLog.js";
+import { labelForPosix, leapSecondLabel, type UtcLabel } from "../../sim/replay/retime.js";
+import { splitEpochs, type CaptureEpoch } from "../../sim/replay/captureEpochs.js";
+import { readCapture } from "../../sim/replay/captures.js";
+import { coldStartEpoch, withoutFix } from "../../sim/replay/receiverStory.js";
 import { GPS_WEEK_ROLLOVER_S } from "../../src/timing/utc.js";
 
 type PartKind = "cold" | "fix" | "lost" | "silent";
@@ -106,7 +106,11 @@ function build(name: string, r: Recipe): Capture {
     baudAt: (k) => baud[k]!,
     // The host clock as a kernel on a disciplined box stamps it: a microsecond or two after the second.
     phaseNs: (s) => 1200 + (s % 7) * 100,
-    header: { receiver: r.receiver, source: `scenario '${name}' built by test/hil/scenarioLibrary.ts from ../shared/captures/gpsd/${r.log} (GPSD project, BSD-2-Clause)`, date: r.startIso ?? DEFAULT_START },
+    header: {
+      receiver: r.receiver,
+      source: `scenario '${name}' built by test/hil/scenarioLibrary.ts from ../shared/captures/gpsd/${r.log} (GPSD project, BSD-2-Clause)`,
+      date: r.startIso ?? DEFAULT_START,
+    },
   });
   let records = capture.records;
   // Where the story changes baud rate, the receiver says so just before its first word at the new rate.
@@ -122,17 +126,40 @@ function build(name: string, r: Recipe): Capture {
 const M8N = { log: "neo-m8n.log", receiver: "u-blox NEO-M8N (BN-880)", baud: 9600, delayMs: 120 };
 
 export const RECIPES: Record<string, Recipe> = {
-  "cold-start": { ...M8N, parts: [{ kind: "cold", seconds: 25 }, { kind: "fix", seconds: 65 }] },
+  "cold-start": {
+    ...M8N,
+    parts: [
+      { kind: "cold", seconds: 25 },
+      { kind: "fix", seconds: 65 },
+    ],
+  },
   "fix-loss": {
     ...M8N,
     // A u-blox keeps pulsing from its own clock when the fix goes, and says its time is invalid.
-    parts: [{ kind: "fix", seconds: 40 }, { kind: "lost", seconds: 20, pulses: true }, { kind: "fix", seconds: 40 }],
+    parts: [
+      { kind: "fix", seconds: 40 },
+      { kind: "lost", seconds: 20, pulses: true },
+      { kind: "fix", seconds: 40 },
+    ],
   },
-  "pps-loss": { ...M8N, parts: [{ kind: "fix", seconds: 40 }, { kind: "fix", seconds: 20, pulses: false }, { kind: "fix", seconds: 40 }] },
+  "pps-loss": {
+    ...M8N,
+    parts: [
+      { kind: "fix", seconds: 40 },
+      { kind: "fix", seconds: 20, pulses: false },
+      { kind: "fix", seconds: 40 },
+    ],
+  },
   "receiver-reset": {
     ...M8N,
     // Reset: silence, then time from its RTC marked invalid, then the fix again.
-    parts: [{ kind: "fix", seconds: 40 }, { kind: "silent", seconds: 3 }, { kind: "cold", seconds: 4 }, { kind: "lost", seconds: 8 }, { kind: "fix", seconds: 40 }],
+    parts: [
+      { kind: "fix", seconds: 40 },
+      { kind: "silent", seconds: 3 },
+      { kind: "cold", seconds: 4 },
+      { kind: "lost", seconds: 8 },
+      { kind: "fix", seconds: 40 },
+    ],
   },
   "midnight-new-year": { ...M8N, startIso: "2026-12-31T23:58:50Z", parts: [{ kind: "fix", seconds: 110 }] },
   "leap-second": {
@@ -157,13 +184,21 @@ export const RECIPES: Record<string, Recipe> = {
   "baud-change": {
     ...M8N,
     // Someone reconfigured the receiver to 38400 for a while (u-center, a gpsd probe), then back.
-    parts: [{ kind: "fix", seconds: 35 }, { kind: "fix", seconds: 20, baud: 38400 }, { kind: "fix", seconds: 40 }],
+    parts: [
+      { kind: "fix", seconds: 35 },
+      { kind: "fix", seconds: 20, baud: 38400 },
+      { kind: "fix", seconds: 40 },
+    ],
   },
   "chrony-restart": { ...M8N, parts: [{ kind: "fix", seconds: 95 }], events: [{ atS: 45, event: "chrony-restart", args: "5" }] },
   "unplug-replug": {
     ...M8N,
     // A USB receiver pulled out and put back: its words and its pulse stop together.
-    parts: [{ kind: "fix", seconds: 35 }, { kind: "silent", seconds: 15 }, { kind: "fix", seconds: 45 }],
+    parts: [
+      { kind: "fix", seconds: 35 },
+      { kind: "silent", seconds: 15 },
+      { kind: "fix", seconds: 45 },
+    ],
     events: [
       { atS: 35, event: "unplug" },
       { atS: 49, event: "replug" },

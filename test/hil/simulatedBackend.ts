@@ -8,11 +8,11 @@
  */
 import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { UartLine } from "../../src/capture/uartResample.js";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
-import { openPtyPair, type PtyPair } from "../../src/sim/ptyPair.js";
-import type { Instant } from "../../src/timing/sample.js";
-import type { ReplayBackend } from "./backend.js";
+import { UartLine } from "../../sim/replay/uartResample.js";
+import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
+import { openPtyPair, type PtyPair } from "../../sim/run/ptyPair.js";
+import type { Instant } from "../../src/hal/instant.js";
+import type { ReplayBackend } from "../../sim/replay/replayBackend.js";
 
 export class SimulatedBackend implements ReplayBackend {
   readonly name = "simulated (pty + fake kernel PPS)";

@@ -88,9 +88,23 @@ test("chronyd runs from the config generated from stratum1.conf (the boot partit
   // chrony's drift and NTS keys: /var/lib/chrony is the data partition's chrony/ in chronyd's view.
   assert.match(box.sh(`nsenter -t ${u.MainPID} -m findmnt -n -o SOURCE /var/lib/chrony`).trim(), /\/data\/chrony\]$/);
   for (const s of ["stratum1-nmea.sock", "stratum1-pps.sock", "chronyd.sock"]) assert.equal(box.sh(`stat -c '%G %a' /run/chrony/${s}`).trim(), "stratum1 660", s);
-  const sources = box.sh("chronyc -c -n sources").trim().split("\n").map((l) => l.split(","));
-  assert.deepEqual(sources.filter((s) => s[0] === "#").map((s) => s[2]).sort(), ["NMEA", "PPS"]);
-  assert.deepEqual(sources.filter((s) => s[0] === "^").map((s) => s[2]), [HOST_ADDR], "the server named in stratum1.conf on the boot partition");
+  const sources = box
+    .sh("chronyc -c -n sources")
+    .trim()
+    .split("\n")
+    .map((l) => l.split(","));
+  assert.deepEqual(
+    sources
+      .filter((s) => s[0] === "#")
+      .map((s) => s[2])
+      .sort(),
+    ["NMEA", "PPS"],
+  );
+  assert.deepEqual(
+    sources.filter((s) => s[0] === "^").map((s) => s[2]),
+    [HOST_ADDR],
+    "the server named in stratum1.conf on the boot partition",
+  );
 });
 
 test("SSH: key login as admin works from the network; a password is refused even when the user has one", () => {
@@ -101,7 +115,11 @@ test("SSH: key login as admin works from the network; a password is refused even
   assert.match(viaKey.stdout, /^\/etc\/stratum1\/stratum1\.conf: ok$/m);
   assert.match(viaKey.stdout, /chrony\.conf generated from it: ok \(chronyd -p\)/);
   box.run(["chpasswd"], "admin:correct-horse\n");
-  const viaPassword = spawnSync("sshpass", ["-p", "correct-horse", "ssh", ...sshArgs("-o", "BatchMode=no", "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password,keyboard-interactive"), `admin@${BOX_ADDR}`, "true"], { encoding: "utf8", timeout: 30_000 });
+  const viaPassword = spawnSync(
+    "sshpass",
+    ["-p", "correct-horse", "ssh", ...sshArgs("-o", "BatchMode=no", "-o", "PubkeyAuthentication=no", "-o", "PreferredAuthentications=password,keyboard-interactive"), `admin@${BOX_ADDR}`, "true"],
+    { encoding: "utf8", timeout: 30_000 },
+  );
   assert.notEqual(viaPassword.status, 0);
   assert.match(viaPassword.stderr, /Permission denied \(publickey\)/);
 });

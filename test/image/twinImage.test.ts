@@ -12,14 +12,20 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { twin, Ext4Partition, fatFile, fatList, partitions, REPO, type Partition } from "../support/twin.js";
+import { gunzipSync } from "node:zlib";
+import { REPO, twin, Ext4Partition, fatFile, fatList, partitions, type Partition } from "../support/twin.js";
 
 let dir = "";
 let img = "";
 let parts: Partition[] = [];
 let root: Ext4Partition;
 let data: Ext4Partition;
-const env = Object.fromEntries(readFileSync(join(REPO, "image/layout.env"), "utf8").split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split("=") as [string, string]));
+const env = Object.fromEntries(
+  readFileSync(join(REPO, "image/layout.env"), "utf8")
+    .split("\n")
+    .filter((l) => /^[A-Z_]+=/.test(l))
+    .map((l) => l.split("=") as [string, string]),
+);
 /** A partition by its number in layout.env (partitions() also lists the extended one, 4). */
 const part = (key: string): Partition => parts.find((p) => p.node.endsWith(`img${env[key]}`))!;
 const scratch = mkdtempSync(join(tmpdir(), "stratum1-twinimg-"));
@@ -62,14 +68,23 @@ test("the owner's partition: autoboot.txt boots slot A and tries slot B (tryboot
   const bootsel = part("PART_BOOTSEL");
   assert.equal(fatFile(img, bootsel, "autoboot.txt"), `[all]\ntryboot_a_b=1\nboot_partition=${env.PART_BOOT_A}\n[tryboot]\nboot_partition=${env.PART_BOOT_B}\n`);
   assert.match(fatFile(img, bootsel, "stratum1-README.txt"), /Whoever holds this card holds the box/);
-  assert.deepEqual(fatList(img, bootsel).map((f) => f.toLowerCase()).sort(), ["autoboot.txt", "stratum1-readme.txt"]);
+  assert.deepEqual(
+    fatList(img, bootsel)
+      .map((f) => f.toLowerCase())
+      .sort(),
+    ["autoboot.txt", "stratum1-readme.txt"],
+  );
   assert.ok(!fatList(img, part("PART_BOOT_A")).some((f) => /readme|user-data|meta-data|network-config/i.test(f)), "the slot's boot partition holds no owner's files or cloud-init seeds");
 });
 
 test("slot A's boot partition: pulse, UART and I2C in config.txt, Bluetooth off the UART per board; cmdline.txt without serial console, slot A's root by PARTUUID, read-only under overlay-init", () => {
   const bootA = part("PART_BOOT_A");
   const files = fatList(img, bootA);
-  for (const f of ["config.txt", "cmdline.txt"]) assert.ok(files.some((l) => l.toLowerCase() === f.toLowerCase()), `${f} in ${files.join(", ")}`);
+  for (const f of ["config.txt", "cmdline.txt"])
+    assert.ok(
+      files.some((l) => l.toLowerCase() === f.toLowerCase()),
+      `${f} in ${files.join(", ")}`,
+    );
   const config = fatFile(img, bootA, "config.txt").split(/\r?\n/);
   for (const line of ["enable_uart=1", "dtoverlay=pps-gpio,gpiopin=18", "dtparam=i2c_arm=on", "arm_64bit=1"]) assert.ok(config.includes(line), `config.txt has ${line}`);
   for (const board of ["[pi3]", "[pi4]", "[pi02]"]) assert.equal(config[config.indexOf(board) + 1], "dtoverlay=disable-bt", `${board} gives the PL011 back to the header`);
@@ -80,19 +95,32 @@ test("slot A's boot partition: pulse, UART and I2C in config.txt, Bluetooth off 
   const args = cmdline.trim().split(" ");
   assert.ok(!args.some((a) => /^console=(serial0|ttyAMA0|ttyS0)/.test(a)), cmdline);
   assert.ok(args.includes("console=tty1") && args.includes("rootwait"), "the rest kept");
-  assert.deepEqual(args.filter((a) => /^(root|rauc\.slot|panic)=/.test(a)), [`root=PARTUUID=${env.DISK_ID}-0${env.PART_ROOT_A}`, "rauc.slot=A", "panic=10"]);
+  assert.deepEqual(
+    args.filter((a) => /^(root|rauc\.slot|panic)=/.test(a)),
+    [`root=PARTUUID=${env.DISK_ID}-0${env.PART_ROOT_A}`, "rauc.slot=A", "panic=10"],
+  );
   assert.ok(args.includes("ro") && !args.includes("rw"));
-  assert.deepEqual(args.filter((a) => a.startsWith("init=")), ["init=/usr/lib/stratum1/overlay-init"]);
+  assert.deepEqual(
+    args.filter((a) => a.startsWith("init=")),
+    ["init=/usr/lib/stratum1/overlay-init"],
+  );
 });
 
 test("root: the app with its production modules, native addons built for aarch64, Node 20 from trixie, no compiler left behind", () => {
   assert.match(root.cat("/opt/stratum1/BUILD"), /^stratum1 \S+\nbuilt \d{4}-/);
   assert.ok(root.stat("/opt/stratum1/dist/src/cli/stratum1d.js")?.type === "file");
   assert.equal(root.stat("/opt/stratum1/dist/test"), null, "no tests in the image");
+  assert.equal(root.stat("/opt/stratum1/dist/sim"), null, "no simulator and no fakes in the image");
+  assert.deepEqual(root.ls("/opt/stratum1/dist"), ["src"], "only the product's modules");
+  assert.ok(root.stat("/opt/stratum1/dist/src/cli/panelNotice.js")?.type === "file", "the unit's ExecStopPost notice is there");
   const modules = root.ls("/opt/stratum1/node_modules");
   for (const m of ["@serialport", "i2c-bus", "onoff", "epoll", "nmea-simple"]) assert.ok(modules.includes(m), `${m} in ${modules.join(" ")}`);
   for (const dev of ["typescript", "node-gyp", "@types"]) assert.ok(!modules.includes(dev), `no dev dependency ${dev}`);
-  for (const addon of ["/opt/stratum1/native/build/Release/stratum1_native.node", "/opt/stratum1/node_modules/i2c-bus/build/Release/i2c.node", "/opt/stratum1/node_modules/epoll/build/Release/epoll.node"]) {
+  for (const addon of [
+    "/opt/stratum1/native/build/Release/stratum1_native.node",
+    "/opt/stratum1/node_modules/i2c-bus/build/Release/i2c.node",
+    "/opt/stratum1/node_modules/epoll/build/Release/epoll.node",
+  ]) {
     assert.equal(root.elfMachine(addon, join(scratch, "addon")), 183, `${addon} is aarch64`);
   }
   const status = root.cat("/var/lib/dpkg/status");
@@ -104,7 +132,10 @@ test("root: the app with its production modules, native addons built for aarch64
 test("root: no password anywhere, no host keys baked in, persistent state pointed at /data, fstab without a root line", () => {
   const shadow = root.cat("/etc/shadow");
   for (const user of ["root", "admin"]) assert.match(shadow, new RegExp(`^${user}:[!*]`, "m"), `${user} has no usable password`);
-  assert.deepEqual(root.ls("/etc/ssh").filter((f) => f.startsWith("ssh_host_")), []);
+  assert.deepEqual(
+    root.ls("/etc/ssh").filter((f) => f.startsWith("ssh_host_")),
+    [],
+  );
   assert.match(root.cat("/etc/ssh/sshd_config.d/stratum1.conf"), /^PasswordAuthentication no$/m);
   for (const f of ["/etc/ssh/sshd_config.d/stratum1.conf", "/etc/sudoers.d/stratum1-admin", "/etc/nftables.conf", "/usr/lib/stratum1/overlay-init"]) {
     assert.equal(root.stat(f)?.uid, 0, `${f} owned by root`);
@@ -112,12 +143,16 @@ test("root: no password anywhere, no host keys baked in, persistent state pointe
   assert.equal(root.stat("/etc/sudoers.d/stratum1-admin")?.mode, 0o440);
   assert.deepEqual(root.stat("/etc/stratum1")?.link, "/data/etc/stratum1");
   assert.equal(root.cat("/etc/machine-id"), "", "each box makes its own");
-  const fstab = root.cat("/etc/fstab").split("\n").filter((l) => l.trim() !== "" && !l.startsWith("#"));
+  const fstab = root
+    .cat("/etc/fstab")
+    .split("\n")
+    .filter((l) => l.trim() !== "" && !l.startsWith("#"));
   assert.ok(!fstab.some((l) => l.split(/\s+/)[1] === "/"), fstab.join("\n"));
   assert.ok(fstab.includes("LABEL=BOOTFS /boot/firmware vfat ro,nofail 0 2"), fstab.join("\n"));
   assert.ok(fstab.includes("LABEL=S1DATA /data ext4 noatime,commit=5,errors=remount-ro,nofail 0 2"));
   const wants = [...root.ls("/etc/systemd/system/multi-user.target.wants"), ...root.ls("/etc/systemd/system/sysinit.target.wants")];
-  for (const u of ["stratum1d.service", "stratum1-firstboot.service", "chrony.service", "ssh.service", "nftables.service", "systemd-networkd.service", "systemd-resolved.service"]) assert.ok(wants.includes(u), `${u} enabled`);
+  for (const u of ["stratum1d.service", "stratum1-firstboot.service", "chrony.service", "ssh.service", "nftables.service", "systemd-networkd.service", "systemd-resolved.service"])
+    assert.ok(wants.includes(u), `${u} enabled`);
   // Without NetworkManager, DNS comes from DHCP through systemd-resolved (for the pool's names).
   assert.equal(root.stat("/etc/resolv.conf")?.link, "../run/systemd/resolve/stub-resolv.conf");
   assert.match(root.cat("/etc/group"), /^_chrony:x:\d+:.*\badmin\b/m);
@@ -151,10 +186,60 @@ test("updates: RAUC's system.conf names the slots of layout.env, the owner's key
 test("units in the image, judged by the image's own systemd (run under qemu): verify says nothing, stratum1d's exposure at most 2.5", () => {
   // The image's systemd-analyze, not the host's: trixie's units use keys an older systemd does not know.
   const rootDir = join(dir, "root");
-  const verify = spawnSync("chroot", [rootDir, "systemd-analyze", "verify", "--man=no", "stratum1d.service", "chrony.service", "stratum1-firstboot.service", "ssh.service", "nftables.service", "stratum1-update-commit.service", "rauc.service"], { encoding: "utf8" });
+  const verify = spawnSync(
+    "chroot",
+    [
+      rootDir,
+      "systemd-analyze",
+      "verify",
+      "--man=no",
+      "stratum1d.service",
+      "chrony.service",
+      "stratum1-firstboot.service",
+      "ssh.service",
+      "nftables.service",
+      "stratum1-update-commit.service",
+      "rauc.service",
+    ],
+    {
+      encoding: "utf8",
+    },
+  );
   assert.equal(verify.status, 0, verify.stderr);
   assert.equal((verify.stdout + verify.stderr).trim(), "");
   const sec = spawnSync("chroot", [rootDir, "systemd-analyze", "security", "--offline=true", "stratum1d.service"], { encoding: "utf8" });
   const level = Number(/Overall exposure level for stratum1d\.service: ([\d.]+)/.exec(sec.stdout)?.[1]);
   assert.ok(level <= 2.5, `exposure ${level}\n${sec.stdout.slice(-500)}${sec.stderr}`);
+});
+
+test("root: the man pages gzip'ed in /usr/share/man, and the image's own man (run under qemu) finds, indexes and renders them", () => {
+  const rootDir = join(dir, "root");
+  const pages = [
+    ["stratum1d", "8"],
+    ["stratum1ctl", "8"],
+    ["stratum1.conf", "5"],
+  ] as const;
+  for (const [name, section] of pages) {
+    const path = `/usr/share/man/man${section}/${name}.${section}.gz`;
+    const st = root.stat(path);
+    assert.equal(st?.type, "file", `${path} on the disk`);
+    assert.deepEqual([st.mode & 0o777, st.uid], [0o644, 0], `${path}: 0644, root's`);
+    assert.equal(gunzipSync(readFileSync(join(rootDir, path))).toString(), readFileSync(join(REPO, "man", `${name}.${section}`), "utf8"), `${path} is man/${name}.${section}`);
+  }
+  // As an operator types it, at 80 columns; the image's groff is 1.23, the host's may be older.
+  const man = (...args: string[]) =>
+    spawnSync("chroot", [rootDir, "/usr/bin/env", "-i", "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8", "MANWIDTH=80", ...args], { encoding: "utf8", timeout: 120_000 });
+  for (const [name, section] of pages) {
+    const where = man("man", "-w", name);
+    assert.equal(where.stdout.trim(), `/usr/share/man/man${section}/${name}.${section}.gz`, where.stderr);
+    const page = man("man", "--warnings", name);
+    assert.equal(page.status, 0, page.stderr);
+    assert.equal(page.stderr, "", "no warning from the image's groff");
+    assert.match(page.stdout, new RegExp(`^${name.toUpperCase().replace(".", "\\.")}\\(${section}\\)`), page.stdout.slice(0, 300));
+    assert.match(page.stdout, new RegExp(`^NAME\\n\\s+${name.replace(".", "\\.")} - `, "m"));
+    // whatis reads man-db's index: customize.sh made it, as the package's trigger would.
+    const whatis = man("whatis", name);
+    assert.match(whatis.stdout, new RegExp(`^${name.replace(".", "\\.")} \\(${section}\\)\\s+- `, "m"), whatis.stdout + whatis.stderr);
+  }
+  assert.match(man("man", "stratum1.conf").stdout, /^ {7}serial\.baud$/m, "the keys are in it");
 });

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
-import { replay } from "../../src/sim/replayer.js";
+import { replay } from "../../sim/replay/replayer.js";
 import { startRig } from "../support/rig.js";
 
 const peakRssKb = (pid: number): number => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN);
@@ -50,7 +50,10 @@ test("noise, a 1 MB line and a wrong-baud burst are counted, memory stays bounde
     assert.ok(rss < 100 * 1024, `daemon peak RSS ${rss} kB after a 1 MB line`);
     const labelled = rig.chrony.refclockSamples().map((s) => Math.round(s.localS + s.rawOffsetS));
     for (const second of [...sent].slice(-4)) assert.ok(labelled.includes(second), `the good epoch ${second} after the bad input reached chrony`);
-    assert.ok(rig.daemon.lines.some((l) => /input: line-too-long: .*wrong baud rate/.test(l)), "the long line was logged with its likely cause");
+    assert.ok(
+      rig.daemon.lines.some((l) => /input: line-too-long: .*wrong baud rate/.test(l)),
+      "the long line was logged with its likely cause",
+    );
     assert.equal(rig.daemon.process.exitCode, null, "the daemon is still running");
   } finally {
     await rig.close();

@@ -6,10 +6,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { ChronyMonitor, chronycRunner } from "../../src/chrony/chronyMonitor.js";
+import { ChronyMonitor } from "../../src/chrony/chronyMonitor.js";
+import { chronycQuery } from "../../src/hal/linux/chronycQuery.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
 import { createLogger } from "../../src/log/logger.js";
-import { startChronyd } from "../../src/sim/chronyd.js";
+import { startChronyd } from "../../sim/run/chronyd.js";
 
 /** Sends `n` NTP client requests (mode 3) to 127.0.0.1:port and waits for the replies. */
 async function ntpRequests(port: number, n: number): Promise<number> {
@@ -29,7 +30,12 @@ test("chrony's tracking, sources and served clients come from chronyc -c; a stop
   const port = 20000 + (process.pid % 20000);
   const chrony = await startChronyd(dir, [`refclock SOCK ${dir}/nmea.sock refid NMEA poll 2`], { ntpPort: port });
   const logLines: string[] = [];
-  const monitor = new ChronyMonitor(chronycRunner(chrony.cmdSocket), systemClock(), createLogger((l) => logLines.push(l)), 0);
+  const monitor = new ChronyMonitor(
+    chronycQuery(chrony.cmdSocket),
+    systemClock(),
+    createLogger((l) => logLines.push(l)),
+    0,
+  );
   try {
     await monitor.poll();
     let st = monitor.status();

@@ -15,11 +15,11 @@ import { test, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Verdict } from "../../src/cli/ctl/verdict.js";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
-import { startPulses } from "../../src/sim/pulseGenerator.js";
-import { replay } from "../../src/sim/replayer.js";
-import { tellStory } from "../../src/sim/receiverStory.js";
-import type { StatusSnapshot } from "../../src/status/snapshot.js";
+import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
+import { startPulses } from "../../sim/replay/pulseGenerator.js";
+import { replay } from "../../sim/replay/replayer.js";
+import { tellStory } from "../../sim/replay/receiverStory.js";
+import type { StatusSnapshot } from "../../src/status/contract.js";
 import { startRig } from "../support/rig.js";
 
 const CTL = fileURLToPath(new URL("../../src/cli/stratum1ctl.js", import.meta.url));
@@ -107,7 +107,10 @@ test("stratum1ctl on the simulated appliance: LOCKED PPS once chrony selects the
     const locked = JSON.parse(json.out) as { verdict: Verdict; snapshot: StatusSnapshot };
     assert.equal(locked.snapshot.chrony?.selected?.name, "PPS");
     assert.equal(locked.verdict.state, "serving");
-    assert.ok(seen.some((v) => / exit 1 /.test(v)), `degraded (exit 1) before the lock:\n${seen.join("\n")}`);
+    assert.ok(
+      seen.some((v) => / exit 1 /.test(v)),
+      `degraded (exit 1) before the lock:\n${seen.join("\n")}`,
+    );
 
     const status = await pollUntil(["status"], (r) => r.code === 0);
     assert.ok(status, `status (text) exit 0; saw:\n${seen.join("\n")}`);

@@ -9,10 +9,10 @@ import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
-import { startPulses } from "../../src/sim/pulseGenerator.js";
-import { replay } from "../../src/sim/replayer.js";
-import type { PpsStatus } from "../../src/pps/ppsService.js";
+import type { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
+import { startPulses } from "../../sim/replay/pulseGenerator.js";
+import { replay } from "../../sim/replay/replayer.js";
+import type { PpsStatus } from "../../src/status/contract.js";
 import { median } from "../support/median.js";
 import { startRig, type Rig } from "../support/rig.js";
 
@@ -80,7 +80,10 @@ test("kernel PPS over the PPS SOCK: chrony selects it, every sample is the fake 
     for (const o of last) assert.ok(Math.abs(o) < 0.05, `NMEA sample after learning: ${o} s`);
     assert.ok(Math.abs(median(last)) < 0.005, `NMEA samples after learning: ${last.join(", ")} s`);
     assert.equal(st.sources[0]?.stamping, "kernel");
-    assert.ok(rig.daemon.lines.some((l) => /pps: locked/.test(l)), "the lock is logged");
+    assert.ok(
+      rig.daemon.lines.some((l) => /pps: locked/.test(l)),
+      "the lock is logged",
+    );
   } finally {
     await rig.close();
   }
@@ -94,7 +97,7 @@ test("GPIO path (user-space stamps) cross-checked against kernel PPS: paired edg
     daemonArgs: (p) => {
       fifo = join(p.device, "..", "gpio18");
       execFileSync("mkfifo", [fifo]);
-      return ["--serial", p.device, "--sock", p.sock, "--status", p.status, "--set", `pps.gpio-fifo=${fifo}`];
+      return ["--serial", p.device, "--sock", p.sock, "--status", p.status, "--gpio-fifo", fifo];
     },
   });
   try {
@@ -120,7 +123,7 @@ test("GPIO only: pulses labelled from user-space stamps reach chrony within a fe
     daemonArgs: (p) => {
       fifo = join(p.device, "..", "gpio18");
       execFileSync("mkfifo", [fifo]);
-      return ["--serial", p.device, "--sock", p.sock, "--status", p.status, "--pps-sysfs", "off", "--set", `pps.gpio-fifo=${fifo}`, "--pps-sock", join(p.device, "..", "pps.sock")];
+      return ["--serial", p.device, "--sock", p.sock, "--status", p.status, "--pps-sysfs", "off", "--gpio-fifo", fifo, "--pps-sock", join(p.device, "..", "pps.sock")];
     },
   });
   try {

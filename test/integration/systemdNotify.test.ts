@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { errnoName, native } from "../../src/hal/native.js";
-import { spawnDaemon } from "../../src/sim/daemonProcess.js";
+import { errnoName, native } from "../../src/hal/linux/native.js";
+import { spawnDaemon } from "../../sim/run/daemonProcess.js";
 
 interface Heard {
   atMs: number;
@@ -29,7 +29,13 @@ function listen(path: string): { heard: Heard[]; stop(): void } {
   const t = setInterval(() => {
     for (let n = calls.dgramRecv(fd, buf); n > 0; n = calls.dgramRecv(fd, buf)) heard.push({ atMs: Date.now(), text: buf.subarray(0, n).toString() });
   }, 20);
-  return { heard, stop: () => (clearInterval(t), void calls.fdClose(fd)) };
+  return {
+    heard,
+    stop: () => {
+      clearInterval(t);
+      calls.fdClose(fd);
+    },
+  };
 }
 
 for (const where of ["path", "abstract"] as const) {
@@ -37,11 +43,15 @@ for (const where of ["path", "abstract"] as const) {
     const dir = mkdtempSync(join(tmpdir(), "stratum1-notify-"));
     const path = where === "path" ? join(dir, "notify") : `@stratum1-test-notify-${process.pid}`;
     const sock = listen(path);
-    const daemon = spawnDaemon(["--serial", join(dir, "no-such-tty"), "--sock", "off", "--status", "off", "--pps-sysfs", "off", "--set", "lcd.bus=off", "--set", "chrony.command=off", "--set", "capture.socket=off"], undefined, {
-      ...process.env,
-      NOTIFY_SOCKET: path,
-      WATCHDOG_USEC: "5000000",
-    });
+    const daemon = spawnDaemon(
+      ["--serial", join(dir, "no-such-tty"), "--sock", "off", "--status", "off", "--pps-sysfs", "off", "--set", "lcd.bus=off", "--set", "chrony.command=off", "--set", "capture.socket=off"],
+      undefined,
+      {
+        ...process.env,
+        NOTIFY_SOCKET: path,
+        WATCHDOG_USEC: "5000000",
+      },
+    );
     try {
       await sleep(4500);
       const pid = daemon.process.pid!;
@@ -64,8 +74,14 @@ for (const where of ["path", "abstract"] as const) {
         `the status line names what it waits for: ${h.map((x) => JSON.stringify(x.text)).join(" ")}`,
       );
       const statuses = h.filter((x) => x.text.startsWith("STATUS=")).map((x) => x.text);
-      assert.ok(statuses.every((x) => x.startsWith("STATUS=waiting for GPS")), `from start to alarm it says what it waits for, never "syncing": ${statuses.join(" | ")}`);
-      assert.ok(statuses.every((x, i) => i === 0 || x !== statuses[i - 1]), `the status is sent when it changes, not every second: ${statuses.join(" | ")}`);
+      assert.ok(
+        statuses.every((x) => x.startsWith("STATUS=waiting for GPS")),
+        `from start to alarm it says what it waits for, never "syncing": ${statuses.join(" | ")}`,
+      );
+      assert.ok(
+        statuses.every((x, i) => i === 0 || x !== statuses[i - 1]),
+        `the status is sent when it changes, not every second: ${statuses.join(" | ")}`,
+      );
       assert.equal(h.at(-1)?.text, "STOPPING=1");
     } finally {
       sock.stop();

@@ -11,12 +11,12 @@ import { Framer } from "../../src/gnss/framer.js";
 import type { Frame } from "../../src/gnss/frame.js";
 import { createLogger } from "../../src/log/logger.js";
 import { TimePipeline } from "../../src/pipeline/timePipeline.js";
-import { stripComments } from "../../src/sim/captureEpochs.js";
+import { stripComments } from "../../sim/replay/captureEpochs.js";
 import { Health } from "../../src/status/health.js";
 import type { TimeSample } from "../../src/timing/sample.js";
 import type { GateVerdict } from "../../src/timing/timeGate.js";
 import { posixSeconds } from "../../src/timing/utc.js";
-import { capturesDir } from "../../src/sim/captures.js";
+import { capturesDir } from "../../sim/replay/captures.js";
 
 export { capturesDir };
 
@@ -90,7 +90,6 @@ export interface ReplayResult {
   intervalUs: number;
 }
 
-
 export interface ReplayOptions {
   /** Time floor for the gate (POSIX s). */
   floorS: number;
@@ -129,11 +128,16 @@ export function replayThroughPipeline(capture: Buffer, opts: ReplayOptions): Rep
   const log: string[] = [];
   let nowUs = opts.startUs;
   let burst = 0;
-  const pipeline = new TimePipeline(health, [sink], createLogger((line) => log.push(line), "debug"), {
-    floorS: opts.floorS,
-    settleEpochs: 3,
-    nowUs: () => nowUs,
-  });
+  const pipeline = new TimePipeline(
+    health,
+    [sink],
+    createLogger((line) => log.push(line), "debug"),
+    {
+      floorS: opts.floorS,
+      settleEpochs: 3,
+      nowUs: () => nowUs,
+    },
+  );
   const judged: JudgedEpoch[] = [];
   pipeline.verdictListeners.push((verdict, epoch) => {
     const utcUs = epoch.date && epoch.timeOfDay ? posixSeconds(epoch.date, epoch.timeOfDay) * 1e6 + epoch.timeOfDay.micros : undefined;
@@ -164,11 +168,16 @@ export function replayThroughPipeline(capture: Buffer, opts: ReplayOptions): Rep
 export function pushRaw(capture: Buffer, opts: ReplayOptions): Health {
   const health = new Health();
   let nowUs = opts.startUs;
-  const pipeline = new TimePipeline(health, [new CollectingSink()], createLogger(() => undefined, "debug"), {
-    floorS: opts.floorS,
-    settleEpochs: 3,
-    nowUs: () => nowUs,
-  });
+  const pipeline = new TimePipeline(
+    health,
+    [new CollectingSink()],
+    createLogger(() => undefined, "debug"),
+    {
+      floorS: opts.floorS,
+      settleEpochs: 3,
+      nowUs: () => nowUs,
+    },
+  );
   for (let at = 0; at < capture.length; at += opts.chunkBytes) {
     pipeline.push(capture.subarray(at, at + opts.chunkBytes), nowUs);
     nowUs += 1000;
@@ -277,9 +286,7 @@ export function splitBursts(data: Buffer): { cuts: number[]; intervalUs: number 
     const key = f.tow !== undefined ? keyOfTow.get(f.tow) : f.key;
     const opens =
       cur !== undefined &&
-      (f.tow !== undefined && cur.tow !== undefined
-        ? f.tow !== cur.tow
-        : (key !== undefined && cur.key !== undefined && key !== cur.key) || (f.once !== undefined && cur.once.has(f.once)));
+      (f.tow !== undefined && cur.tow !== undefined ? f.tow !== cur.tow : (key !== undefined && cur.key !== undefined && key !== cur.key) || (f.once !== undefined && cur.once.has(f.once)));
     if (!cur || opens) {
       if (cur) {
         cuts.push(cur.lastEnd);

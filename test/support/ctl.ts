@@ -4,13 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CtlIo } from "../../src/cli/ctl/command.js";
 import { runCtl } from "../../src/cli/ctl/run.js";
-import type { ChronyStatus } from "../../src/chrony/chronyMonitor.js";
-import type { PpsStatus } from "../../src/pps/ppsService.js";
+import type { ChronyStatus, PpsStatus, StatusSnapshot } from "../../src/status/contract.js";
 import type { Health } from "../../src/status/health.js";
-import { alarmConditions } from "../../src/status/alarms.js";
-import { buildSnapshot, type StatusSnapshot } from "../../src/status/snapshot.js";
+import { snapshotFacts } from "../../src/status/snapshot.js";
 import { readCaptureFile, replayThroughPipeline } from "./chk.js";
-import { VirtualClock } from "./virtualClock.js";
+import { withHeldAlarms } from "./snapshot.js";
+import { VirtualClock } from "../../sim/fakes/virtualClock.js";
 
 export interface Ran {
   code: number;
@@ -37,7 +36,7 @@ export function writeSnapshot(dir: string, s: StatusSnapshot, name = "status.jso
 
 /** The snapshot the service would write from this health (and pulse, chrony), alarms raised as the service raises them after 3 s. */
 export function snapshotOf(health: Health, nowUs: number, parts: { pps?: PpsStatus | null; chrony?: ChronyStatus | null } = {}): StatusSnapshot {
-  const s = buildSnapshot(
+  const facts = snapshotFacts(
     {
       health,
       device: { path: "/dev/serial0", baud: 9600 },
@@ -48,11 +47,11 @@ export function snapshotOf(health: Health, nowUs: number, parts: { pps?: PpsStat
       lcd: null,
       startedUs: nowUs - 7200e6,
       statusWriteError: null,
+      faults: {},
     },
     nowUs,
   );
-  s.alarms = alarmConditions(s, nowUs).map((c) => ({ ...c, since: new Date(nowUs / 1000 - 60_000).toISOString() }));
-  return s;
+  return withHeldAlarms(facts, nowUs);
 }
 
 /** A capture replayed through the real pipeline, paced like a receiver, ending at `nowUs` with its device open. */

@@ -80,7 +80,10 @@ export class Container {
     const pid = this.nspawn.pid;
     if (pid === undefined) return null;
     for (const task of readdirSync(`/proc/${pid}/task`)) {
-      const children = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").trim().split(" ").filter((s) => s !== "");
+      const children = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8")
+        .trim()
+        .split(" ")
+        .filter((s) => s !== "");
       for (const child of children) {
         const comm = readFileSync(`/proc/${child}/comm`, "utf8").trim();
         if (comm === "systemd" || comm === "init") return Number(child);
@@ -93,7 +96,12 @@ export class Container {
   run(argv: readonly string[], input?: string): SpawnSyncReturns<string> {
     const pid = this.pid1();
     if (pid === null) throw new Error("container not running");
-    return spawnSync("nsenter", ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", ...argv], { encoding: "utf8", input, timeout: 60_000, env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" } });
+    return spawnSync("nsenter", ["-t", String(pid), "-m", "-u", "-i", "-n", "-p", "-r", "-w", "--", ...argv], {
+      encoding: "utf8",
+      input,
+      timeout: 60_000,
+      env: { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C.UTF-8" },
+    });
   }
 
   /** The output of a command inside that must succeed. */
@@ -110,7 +118,12 @@ export class Container {
 
   unit(name: string): Record<string, string> {
     const out = this.sh(`systemctl show ${name} -p ActiveState -p SubState -p StatusText -p MainPID -p NRestarts -p User -p ExecMainStatus`);
-    return Object.fromEntries(out.trim().split("\n").map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
+    return Object.fromEntries(
+      out
+        .trim()
+        .split("\n")
+        .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    );
   }
 
   async waitUnit(name: string, ok: (u: Record<string, string>) => boolean, seconds: number): Promise<Record<string, string>> {
@@ -162,9 +175,13 @@ export function mountCiOverlay(lower: string, work: string, files: Record<string
 export function tcpOpens(port: number, ms: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = connect({ host: BOX_ADDR, port, timeout: ms });
-    sock.once("connect", () => (sock.destroy(), resolve(true)));
-    sock.once("timeout", () => (sock.destroy(), resolve(false)));
-    sock.once("error", () => (sock.destroy(), resolve(false)));
+    const done = (open: boolean): void => {
+      sock.destroy();
+      resolve(open);
+    };
+    sock.once("connect", () => done(true));
+    sock.once("timeout", () => done(false));
+    sock.once("error", () => done(false));
   });
 }
 
@@ -174,7 +191,10 @@ export function ntpQuery(ms: number): Promise<{ mode: number; stratum: number } 
     const sock = createSocket("udp4");
     const request = Buffer.alloc(48);
     request[0] = (4 << 3) | 3;
-    const timer = setTimeout(() => (sock.close(), resolve(null)), ms);
+    const timer = setTimeout(() => {
+      sock.close();
+      resolve(null);
+    }, ms);
     sock.once("message", (m) => {
       clearTimeout(timer);
       sock.close();

@@ -2,7 +2,8 @@
 import { Health } from "../../src/status/health.js";
 import { TimePipeline } from "../../src/pipeline/timePipeline.js";
 import { createLogger } from "../../src/log/logger.js";
-import type { RefclockSink, SinkStatus } from "../../src/refclock/sink.js";
+import type { RefclockSink } from "../../src/refclock/sink.js";
+import type { SinkStatus } from "../../src/status/contract.js";
 import type { TimeSample } from "../../src/timing/sample.js";
 import type { GateVerdict } from "../../src/timing/timeGate.js";
 
@@ -13,7 +14,7 @@ export class CollectingSink implements RefclockSink {
     this.samples.push(s);
   }
   status(): SinkStatus {
-    return { state: "ok", delivered: this.samples.length, failed: 0 };
+    return { state: "ok", reason: null, delivered: this.samples.length, failed: 0 };
   }
   close(): void {}
 }
@@ -23,11 +24,16 @@ export function offlinePipeline(floor = "2010-01-01", settleEpochs = 3, nowUs: (
   const sink = new CollectingSink();
   const logLines: string[] = [];
   const verdicts: GateVerdict[] = [];
-  const pipeline = new TimePipeline(health, [sink], createLogger((l) => logLines.push(l), "debug"), {
-    floorS: Date.parse(floor + "T00:00:00Z") / 1000,
-    settleEpochs,
-    nowUs,
-  });
+  const pipeline = new TimePipeline(
+    health,
+    [sink],
+    createLogger((l) => logLines.push(l), "debug"),
+    {
+      floorS: Date.parse(floor + "T00:00:00Z") / 1000,
+      settleEpochs,
+      nowUs,
+    },
+  );
   pipeline.verdictListeners.push((v) => verdicts.push(v));
   return { health, sink, logLines, verdicts, pipeline };
 }

@@ -1,24 +1,20 @@
 /*
- * PPS scenarios in virtual time, through the product's real code: NMEA bytes
- * into the TimePipeline, kernel edges into a sysfs-shaped directory read by
- * KernelPpsSysfs, labelled pulses out of PpsService. Each simulated second
+ * PPS scenarios in virtual time, through the whole service: startService on
+ * the virtual box's fakes, NMEA bytes into its serial line, kernel edges into
+ * the sysfs-shaped directory its real sysfs reader polls, labelled pulses
+ * collected where chrony's SOCK sockets would be. Each simulated second
  * knows its truth (which UTC second its edge marks), so a test can check
  * every delivered pulse sample against it.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { withChecksum } from "../../src/gnss/nmea/sentence.js";
-import { createLogger } from "../../src/log/logger.js";
-import { TimePipeline } from "../../src/pipeline/timePipeline.js";
-import { KernelPpsSysfs } from "../../src/pps/kernelPpsSysfs.js";
-import { PpsService } from "../../src/pps/ppsService.js";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
-import { Health } from "../../src/status/health.js";
-import { instantFromUs, type Instant } from "../../src/timing/sample.js";
+import { instantFromUs, type Instant } from "../../src/hal/instant.js";
+import type { PpsService } from "../../src/pps/ppsService.js";
+import type { PpsStatus, StatusSnapshot } from "../../src/status/contract.js";
+import type { Health } from "../../src/status/health.js";
+import type { TimeSample } from "../../src/timing/sample.js";
 import type { EdgeMode, PpsStateName } from "../../src/timing/secondAssociator.js";
-import { CollectingSink } from "./offline.js";
-import { VirtualClock } from "./virtualClock.js";
+import type { SentSample } from "../../sim/fakes/collectingDatagrams.js";
+import { startVirtualBox } from "../../sim/virtual/virtualBox.js";
 
 /** What the receiver's words say for one second: a civil time (second may be 60), or silence. */
 export interface Said {
@@ -42,12 +38,16 @@ export interface ScenarioSecond {
 }
 
 export interface ScenarioResult {
-  samples: CollectingSink["samples"];
-  nmeaSamples: CollectingSink["samples"];
+  /** The pulse samples chrony's PPS socket got, as (stamp, labelled second) pairs. */
+  samples: TimeSample[];
+  /** The NMEA samples chrony's NMEA socket got. */
+  nmeaSamples: TimeSample[];
   states: PpsStateName[];
   service: PpsService;
-  /** The service's status just after the last simulated second. */
-  atEnd: ReturnType<PpsService["status"]>;
+  /** The pulse side's status just after the last simulated second. */
+  atEnd: PpsStatus;
+  /** The whole status snapshot then. */
+  snapshot: StatusSnapshot;
   health: Health;
   logLines: string[];
   /** Every labelled edge whose label is not its truth. */
@@ -91,37 +91,38 @@ export interface ScenarioOptions {
   hostStep?: { atUs: number; byUs: number };
 }
 
-export function runScenario(seconds: ScenarioSecond[], opts: ScenarioOptions = {}): ScenarioResult {
-  const dir = mkdtempSync(join(tmpdir(), "s1-pps-"));
+/** A pulse sample as chrony reads it: the second named is tv + offset rounded, the stamp that second minus the offset. */
+function pulseSample(s: SentSample): TimeSample {
+  const named = s.sec + Math.round(s.usec / 1e6 + s.offset);
+  const stampNs = Math.round((named - s.sec - s.offset) * 1e9);
+  const whole = Math.floor(stampNs / 1e9);
+  return { local: { sec: s.sec + whole, nsec: stampNs - whole * 1e9 }, reference: { sec: named, nsec: 0 }, leap: s.leap as TimeSample["leap"], pulse: 0, utcSecond: named };
+}
+
+/** An NMEA sample as chrony reads it: at tv, true time was tv + offset. */
+function nmeaSample(s: SentSample): TimeSample {
+  const local = { sec: s.sec, nsec: s.usec * 1000 };
+  const refUs = s.sec * 1e6 + s.usec + s.offset * 1e6;
+  return { local, reference: instantFromUs(refUs), leap: s.leap as TimeSample["leap"], pulse: 0, utcSecond: Math.round(refUs / 1e6) };
+}
+
+export async function runScenario(seconds: ScenarioSecond[], opts: ScenarioOptions = {}): Promise<ScenarioResult> {
+  const firstUs = Math.min(...seconds.flatMap((s) => [s.edgeAt ?? Infinity, s.words?.atUs ?? Infinity]));
+  const box = startVirtualBox({
+    startUs: firstUs - 2e6,
+    hostErrorUs: opts.hostErrorUs ?? 0,
+    lcd: false,
+    chrony: false,
+    settings: { "pps.edge": opts.edge ?? "auto", "pps.holdover": String(opts.holdoverS ?? 60), "time.floor": "2020-01-01", "time.settle": "3", "log.level": "debug" },
+  });
   try {
-    const kernel = new FakeKernelPps(dir);
-    const firstUs = Math.min(...seconds.flatMap((s) => [s.edgeAt ?? Infinity, s.words?.atUs ?? Infinity]));
-    const clock = new VirtualClock(firstUs - 2e6);
-    clock.hostOffsetUs = opts.hostErrorUs ?? 0;
-    const logLines: string[] = [];
-    const log = createLogger((l) => logLines.push(l), "debug");
-    const sink = new CollectingSink();
-    const nmeaSink = new CollectingSink();
-    const service = new PpsService(new KernelPpsSysfs(dir, clock), undefined, [sink], clock, log, {
-      edge: opts.edge ?? "auto",
-      holdoverS: opts.holdoverS ?? 60,
-    });
-    const health = new Health();
-    const pipeline = new TimePipeline(health, [nmeaSink], log, {
-      floorS: Date.parse("2020-01-01T00:00:00Z") / 1000,
-      settleEpochs: 3,
-      nowUs: () => clock.realtimeUs(),
-      arrivalDelayUs: () => service.associator.arrivalDelayUs(),
-    });
-    pipeline.verdictListeners.push((v, e) => service.verdict(v, e));
+    const { clock, kernel } = box;
+    const pps = box.service.pps!;
     const states: PpsStateName[] = [];
-    service.start();
     clock.every(1000, () => {
-      pipeline.idle(clock.realtimeUs(), 1_500_000);
-      const s = service.associator.state.state;
+      const s = pps.associator.state.state;
       if (states[states.length - 1] !== s) states.push(s);
     });
-
     type Ev = { at: number; run: () => void };
     const events: Ev[] = [];
     const truthByEdge = new Map<number, number | "leap-second" | "spurious">();
@@ -132,37 +133,38 @@ export function runScenario(seconds: ScenarioSecond[], opts: ScenarioOptions = {
         run: () => {
           const stamp = clock.realtimeUs();
           truthByEdge.set(stamp, truth);
-          kernel.assert(instantFromUs(stamp));
+          kernel!.assert(instantFromUs(stamp));
         },
       });
     for (const s of seconds) {
       if (s.edgeAt !== null) edge(s.edgeAt, s.truth ?? "leap-second");
       for (const x of s.extraEdgesAt ?? []) edge(x, "spurious");
       const w = s.words;
-      if (w) events.push({ at: w.atUs, run: () => pipeline.push(Buffer.from(sentencesFor(w.said, w.valid ?? true)), clock.realtimeUs()) });
+      if (w) events.push({ at: w.atUs, run: () => box.serial.feed(Buffer.from(sentencesFor(w.said, w.valid ?? true))) });
     }
     const step = opts.hostStep;
     if (step) events.push({ at: step.atUs, run: () => (clock.hostOffsetUs += step.byUs) });
     events.sort((a, b) => a.at - b.at);
     for (const ev of events) {
-      clock.advanceTo(ev.at);
+      await clock.runTo(ev.at);
       ev.run();
     }
     // Long enough for the last epoch to be decided, short of "lost".
-    clock.advanceTo(clock.nowUs + 1.2e6);
-    const atEnd = service.status();
-    clock.advanceTo(clock.nowUs + 5e6);
-    service.stop();
-
-    const wrong = sink.samples
+    await clock.runTo(clock.nowUs + 1.2e6);
+    const atEnd = pps.status();
+    const snapshot = box.status();
+    await clock.runTo(clock.nowUs + 5e6);
+    const samples = box.datagrams.samples(box.cfg["pps.sock"]!).map(pulseSample);
+    const nmeaSamples = box.datagrams.samples(box.cfg["chrony.sock"]!).map(nmeaSample);
+    const wrong = samples
       .map((s) => {
         const us = s.local.sec * 1e6 + s.local.nsec / 1000;
         const truth: number | "leap-second" | "spurious" | "unknown" = truthByEdge.get(us) ?? "unknown";
         return { local: s.local, label: s.utcSecond, truth };
       })
       .filter((x) => x.truth !== x.label);
-    return { atEnd, samples: sink.samples, nmeaSamples: nmeaSink.samples, states, service, health, logLines, wrong };
+    return { atEnd, snapshot, samples, nmeaSamples, states, service: pps, health: box.service.health, logLines: box.log, wrong };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await box.close();
   }
 }

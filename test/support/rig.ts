@@ -5,14 +5,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startChronyd, type Chronyd } from "../../src/sim/chronyd.js";
-import { spawnDaemon, type DaemonProcess } from "../../src/sim/daemonProcess.js";
-import { openPtyPair, type PtyPair } from "../../src/sim/ptyPair.js";
-import { splitEpochs, type CaptureEpoch } from "../../src/sim/captureEpochs.js";
+import { startChronyd, type Chronyd } from "../../sim/run/chronyd.js";
+import { spawnDaemon, type DaemonProcess } from "../../sim/run/daemonProcess.js";
+import { openPtyPair, type PtyPair } from "../../sim/run/ptyPair.js";
+import { splitEpochs, type CaptureEpoch } from "../../sim/replay/captureEpochs.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
 import type { Clock } from "../../src/hal/clock.js";
-import { readCapture } from "../../src/sim/captures.js";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
+import { readCapture } from "../../sim/replay/captures.js";
+import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
 
 export interface Rig {
   dir: string;

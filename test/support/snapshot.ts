@@ -1,8 +1,8 @@
-/* Status snapshots of a box in a known condition, built through the product's own buildSnapshot, for the panel and alarm tests. */
+/* Status snapshots of a box in a known condition, built through the product's own snapshot builder, for the panel and alarm tests. */
+import { alarmConditions } from "../../src/status/alarms.js";
+import type { ChronyStatus, PpsStatus, SnapshotFacts, StatusSnapshot } from "../../src/status/contract.js";
 import { Health } from "../../src/status/health.js";
-import { buildSnapshot, type StatusSnapshot } from "../../src/status/snapshot.js";
-import type { ChronyStatus } from "../../src/chrony/chronyMonitor.js";
-import type { PpsStatus } from "../../src/pps/ppsService.js";
+import { completeSnapshot, snapshotFacts } from "../../src/status/snapshot.js";
 
 const iso = (us: number): string => new Date(us / 1000).toISOString();
 
@@ -19,6 +19,7 @@ export function lockedPps(nowUs: number): PpsStatus {
     refused: {},
     lastUtc: iso(Math.floor(nowUs / 1e6) * 1e6),
     lastEdgeAt: iso(Math.floor(nowUs / 1e6) * 1e6),
+    lastPulseAt: iso(Math.floor(nowUs / 1e6) * 1e6),
     lastOffsetS: 1.5e-6,
     crossCheck: null,
     recentEdges: [],
@@ -32,22 +33,49 @@ export function chronyOnPps(nowUs: number): ChronyStatus {
     reachable: true,
     error: null,
     updatedAt: iso(nowUs),
-    tracking: { refId: "50505300", refName: "PPS", stratum: 1, systemOffsetS: 2e-8, lastOffsetS: 1.23e-7, rmsOffsetS: 4.56e-7, frequencyPpm: -12.3, skewPpm: 0.01, rootDelayS: 1e-9, rootDispersionS: 1.2e-5, leap: "normal" },
+    tracking: {
+      refId: "50505300",
+      refName: "PPS",
+      stratum: 1,
+      systemOffsetS: 2e-8,
+      lastOffsetS: 1.23e-7,
+      rmsOffsetS: 4.56e-7,
+      frequencyPpm: -12.3,
+      skewPpm: 0.01,
+      rootDelayS: 1e-9,
+      rootDispersionS: 1.2e-5,
+      leap: "normal",
+    },
     selected: pps,
     sources: [pps],
     ntp: { received: 123456, dropped: 0, perSecond: 42.5, clients: 317 },
   };
 }
 
+/** The snapshot of these facts with every alarm their conditions raise active, as if held for a minute. */
+export function withHeldAlarms(facts: SnapshotFacts, nowUs: number): StatusSnapshot {
+  const since = new Date(nowUs / 1000 - 60_000).toISOString();
+  return completeSnapshot(
+    facts,
+    alarmConditions(facts, nowUs).map((c) => ({ ...c, since })),
+    nowUs,
+  );
+}
+
 /** A healthy box: receiver talking with a 3D fix, pulse labelled, chrony on PPS at stratum 1. */
 export function healthySnapshot(nowUs: number): StatusSnapshot {
+  return withHeldAlarms(healthyFacts(nowUs), nowUs);
+}
+
+/** The facts of a healthy box, for a test to change before the alarms and the summary are derived. */
+export function healthyFacts(nowUs: number): SnapshotFacts {
   const h = new Health();
   h.device = { state: "open", detail: "open at 9600 baud", sinceUs: nowUs - 3600e6 };
   h.time = { state: "ok", detail: "labelled", sinceUs: nowUs - 3500e6 };
   h.fix = { mode: "3d", satellitesUsed: 9, satellitesSeen: { GP: 8, GL: 6 } };
   h.last = { bytesUs: nowUs - 100_000, reportUs: nowUs - 100_000, utcSecond: Math.floor(nowUs / 1e6), offsetS: 0.1 };
   h.antenna = { state: "ok", source: "UBX-MON-HW", sinceUs: nowUs - 3600e6 };
-  return buildSnapshot(
+  return snapshotFacts(
     {
       health: h,
       device: { path: "/dev/serial0", baud: 9600 },
@@ -58,6 +86,7 @@ export function healthySnapshot(nowUs: number): StatusSnapshot {
       lcd: null,
       startedUs: nowUs - 3600e6,
       statusWriteError: null,
+      faults: {},
     },
     nowUs,
   );

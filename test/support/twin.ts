@@ -31,7 +31,9 @@ export interface Partition {
 }
 
 export function partitions(img: string): Partition[] {
-  const table = JSON.parse(execFileSync("sfdisk", ["--json", img], { encoding: "utf8" })) as { partitiontable: { partitions: Array<{ node: string; start: number; size: number; type: string; bootable?: boolean }> } };
+  const table = JSON.parse(execFileSync("sfdisk", ["--json", img], { encoding: "utf8" })) as {
+    partitiontable: { partitions: Array<{ node: string; start: number; size: number; type: string; bootable?: boolean }> };
+  };
   return table.partitiontable.partitions.map((p) => ({ node: p.node, start: p.start, size: p.size, type: p.type, bootable: p.bootable === true }));
 }
 
@@ -42,7 +44,10 @@ export function fatFile(img: string, part: Partition, path: string): string {
 
 export function fatList(img: string, part: Partition): string[] {
   const out = execFileSync("mdir", ["-b", "-i", `${img}@@${part.start * 512}`, "::/"], { encoding: "utf8", env: { ...process.env, MTOOLS_SKIP_CHECK: "1" } });
-  return out.split("\n").filter((l) => l !== "").map((l) => l.replace(/^::\//, ""));
+  return out
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => l.replace(/^::\//, ""));
 }
 
 /** An ext4 partition copied out of the image (sparse) so debugfs can read it. */
@@ -75,7 +80,10 @@ export class Ext4Partition {
   }
 
   ls(path: string): string[] {
-    return this.debugfs(`ls -p ${path}`).split("\n").map((l) => l.split("/")[5] ?? "").filter((n) => n !== "" && n !== "." && n !== "..");
+    return this.debugfs(`ls -p ${path}`)
+      .split("\n")
+      .map((l) => l.split("/")[5] ?? "")
+      .filter((n) => n !== "" && n !== "." && n !== "..");
   }
 
   /** The ELF machine of a file: 183 is aarch64, 62 x86-64. */

@@ -3,14 +3,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { withChecksum } from "../../src/gnss/nmea/sentence.js";
 import { encodeUbx } from "../../src/gnss/ubx/frame.js";
-import { readCapture } from "../../src/sim/captures.js";
+import { readCapture } from "../../sim/replay/captures.js";
 import { AlarmTracker, alarmConditions } from "../../src/status/alarms.js";
-import { syncLabel } from "../../src/display/pages.js";
 import { Health } from "../../src/status/health.js";
 import { createLogger } from "../../src/log/logger.js";
-import { buildSnapshot } from "../../src/status/snapshot.js";
+import { buildSnapshot, snapshotFacts } from "../../src/status/snapshot.js";
 import { offlinePipeline } from "../support/offline.js";
-import { healthySnapshot, lockedPps } from "../support/snapshot.js";
+import { healthyFacts, healthySnapshot, lockedPps } from "../support/snapshot.js";
 
 const line = (body: string): Buffer => Buffer.from(withChecksum(body) + "\r\n");
 
@@ -56,15 +55,19 @@ test("a snapshot built from the pipeline's health raises the antenna alarm; a he
   const o = offlinePipeline();
   o.pipeline.push(line("$GPTXT,01,01,01,ANTSTATUS=SHORT"), now);
   const base = healthySnapshot(now);
-  const s = buildSnapshot({ health: o.health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps: base.pps, chrony: base.chrony, host: base.host, lcd: null, startedUs: now, statusWriteError: null }, now);
+  const s = snapshotFacts(
+    { health: o.health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps: base.pps, chrony: base.chrony, host: base.host, lcd: null, startedUs: now, statusWriteError: null, faults: {} },
+    now,
+  );
   assert.ok(alarmConditions(s, now).some((a) => a.id === "antenna-short"));
 });
 
 test("no alarm for 'no PPS' when the receiver itself is silent: the panel shows the cause, not its consequences", () => {
   const now = Date.UTC(2026, 10, 22, 12) * 1000;
-  const s = healthySnapshot(now);
+  const s = healthyFacts(now);
   s.device.lastDataAt = s.device.lastReportAt = new Date(now / 1000 - 30_000).toISOString();
   s.pps!.state = "no-pulse";
+  s.pps!.lastPulseAt = null;
   s.fix.mode = "none";
   assert.deepEqual(
     alarmConditions(s, now).map((a) => a.id),
@@ -80,15 +83,18 @@ test("just started, nothing from the receiver yet: WAITING GPS and no alarm at f
   health.device = { state: "open", detail: "open at 9600 baud", sinceUs: start };
   const logLines: string[] = [];
   const tracker = new AlarmTracker(createLogger((l) => logLines.push(l), "debug"));
-  const pps = { ...lockedPps(start), state: "no-pulse" as const, detail: "no pulse edge seen yet" };
+  const pps = { ...lockedPps(start), state: "no-pulse" as const, detail: "no pulse edge seen yet", lastPulseAt: null };
   const seen: string[] = [];
   for (let t = 1; t <= 12; t++) {
     const now = start + t * 1e6;
-    const s = buildSnapshot({ health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps, chrony: null, host: null, lcd: null, startedUs: start, statusWriteError: null }, now);
-    s.alarms = tracker.update(alarmConditions(s, now), now);
-    seen.push(`${syncLabel(s, now)}|${s.alarms.map((a) => a.title).join(",")}`);
+    const s = buildSnapshot(
+      { health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps, chrony: null, host: null, lcd: null, startedUs: start, statusWriteError: null, faults: {} },
+      now,
+      tracker,
+    );
+    seen.push(`${s.summary.text}|${s.alarms.map((a) => a.title).join(",")}`);
   }
-  assert.deepEqual(seen.slice(0, 5), Array(5).fill("WAITING GPS|"), "the first seconds: waiting, not \"SYNCING\", and no alarm yet");
+  assert.deepEqual(seen.slice(0, 5), Array(5).fill("WAITING GPS|"), 'the first seconds: waiting, not "SYNCING", and no alarm yet');
   assert.equal(seen.at(-1), "NO GPS DATA|NO GPS DATA");
   const alarmLines = logLines.filter((l) => /alarm/.test(l));
   assert.equal(alarmLines.length, 1, `one alarm logged, none raised and cleared on the way: ${alarmLines.join(" | ")}`);
@@ -104,9 +110,74 @@ test("a receiver whose date is refused (the week-rollover bug) raises its own al
   assert.equal(pipeline.health.time.state, "gps-week-rollover");
   pipeline.health.device = { state: "open", detail: "open", sinceUs: now - 60e6 };
   const base = healthySnapshot(now);
-  const s = buildSnapshot({ health: pipeline.health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps: base.pps, chrony: base.chrony, host: base.host, lcd: null, startedUs: now, statusWriteError: null }, now);
+  const s = snapshotFacts(
+    {
+      health: pipeline.health,
+      device: { path: "/dev/serial0", baud: 9600 },
+      sinks: [],
+      pps: base.pps,
+      chrony: base.chrony,
+      host: base.host,
+      lcd: null,
+      startedUs: now,
+      statusWriteError: null,
+      faults: {},
+    },
+    now,
+  );
   const alarm = alarmConditions(s, now).find((a) => a.id === "receiver-date");
   assert.ok(alarm, JSON.stringify(alarmConditions(s, now)));
   assert.equal(alarm.title, "WRONG DATE");
   assert.match(alarm.detail, /1024 weeks behind the host clock/);
+});
+
+test("NO PPS when the pulse is missing while the receiver has a fix, whether it never came or stopped; not while the fix is lost (most receivers then keep their pulse off)", () => {
+  const now = Date.UTC(2026, 10, 22, 12) * 1000;
+  const ids = (change: (f: ReturnType<typeof healthyFacts>) => void): string[] => {
+    const f = healthyFacts(now);
+    change(f);
+    return alarmConditions(f, now).map((a) => a.id);
+  };
+  assert.deepEqual(
+    ids(() => undefined),
+    [],
+    "a pulse a second ago",
+  );
+  const never = alarmConditions(
+    (() => {
+      const f = healthyFacts(now);
+      f.pps!.lastPulseAt = null;
+      return f;
+    })(),
+    now,
+  );
+  assert.deepEqual(
+    never.map((a) => a.id),
+    ["no-pps"],
+  );
+  assert.match(never[0]!.detail, /no pulse edge seen yet/);
+  const stopped = (f: ReturnType<typeof healthyFacts>): void => {
+    f.pps!.lastPulseAt = new Date(now / 1000 - 40_000).toISOString();
+    f.pps!.state = "holdover";
+  };
+  assert.deepEqual(ids(stopped), ["no-pps"], "the wire pulled after a lock");
+  assert.deepEqual(
+    ids((f) => {
+      stopped(f);
+      f.fix.mode = "none";
+      f.time.state = "no-fix";
+    }),
+    ["no-fix"],
+    "no fix: the pulse is not expected, NO FIX says why",
+  );
+});
+
+test("a fault caught in the service keeps it degraded for ten minutes, naming where", () => {
+  const now = Date.UTC(2026, 10, 22, 12) * 1000;
+  const f = healthyFacts(now);
+  f.service.faults = { "serial data": { count: 2, lastAt: new Date(now / 1000 - 60_000).toISOString(), message: "boom" } };
+  const alarm = alarmConditions(f, now).find((a) => a.id === "degraded");
+  assert.match(alarm?.detail ?? "", /software fault in serial data \(2x, see the log\): boom/);
+  f.service.faults["serial data"]!.lastAt = new Date(now / 1000 - 700_000).toISOString();
+  assert.deepEqual(alarmConditions(f, now), []);
 });

@@ -13,7 +13,11 @@ const T0 = Date.parse("2026-11-21T12:00:00Z") / 1000;
 function rmc(sec: number): string {
   const d = new Date(sec * 1000);
   const p = (n: number) => String(n).padStart(2, "0");
-  return withChecksum(`$GPRMC,${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}.00,A,4807.038,N,01131.000,E,0.0,0.0,${p(d.getUTCDate())}${p(d.getUTCMonth() + 1)}${p(d.getUTCFullYear() % 100)},,,A`) + "\r\n";
+  return (
+    withChecksum(
+      `$GPRMC,${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}.00,A,4807.038,N,01131.000,E,0.0,0.0,${p(d.getUTCDate())}${p(d.getUTCMonth() + 1)}${p(d.getUTCFullYear() % 100)},,,A`,
+    ) + "\r\n"
+  );
 }
 
 /** Feeds good epochs k = from..to-1, each 1 s apart, the RMC arriving 150 ms after its second. */
@@ -43,8 +47,14 @@ test("garbage, truncated sentences, bad checksums and wrong-baud bursts are coun
   assert.equal(o.health.decode["bad-checksum"], 1);
   assert.equal(o.health.decode["missing-checksum"], 1);
   // settle (3 epochs) then every epoch labelled, the junk notwithstanding
-  assert.deepEqual(o.sink.samples.map((s) => s.utcSecond), Array.from({ length: 10 }, (_, i) => T0 + 2 + i));
-  assert.ok(o.logLines.some((l) => l.includes("bad-checksum") && l.includes("noise on the line")), "the first bad checksum is logged with its cause");
+  assert.deepEqual(
+    o.sink.samples.map((s) => s.utcSecond),
+    Array.from({ length: 10 }, (_, i) => T0 + 2 + i),
+  );
+  assert.ok(
+    o.logLines.some((l) => l.includes("bad-checksum") && l.includes("noise on the line")),
+    "the first bad checksum is logged with its cause",
+  );
 });
 
 test("a 1 MB line without newline is dropped with bounded memory and the next sentence is used", () => {
@@ -58,7 +68,10 @@ test("a 1 MB line without newline is dropped with bounded memory and the next se
   feed(o.pipeline, 5, 8);
   assert.equal(o.health.framing["line-too-long"], 1, JSON.stringify(o.health.framing));
   assert.ok(grown < 512 * 1024, `heap grew ${grown} bytes while a 1 MB line streamed through`);
-  assert.ok(o.sink.samples.some((s) => s.utcSecond === T0 + 5), "the RMC after the long line was used");
+  assert.ok(
+    o.sink.samples.some((s) => s.utcSecond === T0 + 5),
+    "the RMC after the long line was used",
+  );
 });
 
 test("a UBX frame between two NMEA sentences loses neither sentence; a corrupt UBX frame does not swallow the NMEA after it", () => {
@@ -68,17 +81,22 @@ test("a UBX frame between two NMEA sentences loses neither sentence; a corrupt U
   feed(o.pipeline, 0, 6, (k) => (k === 2 ? good : k === 3 ? corrupt : undefined));
   assert.equal(o.health.counts.ubxFrames, 1);
   assert.equal(o.health.unsupported["UBX-0a-08"], 1, "MON-TXBUF counted as unsupported, not as an error");
-  assert.ok(o.sink.samples.some((s) => s.utcSecond === T0 + 3), "the RMC after a false UBX header was recovered");
+  assert.ok(
+    o.sink.samples.some((s) => s.utcSecond === T0 + 3),
+    "the RMC after a false UBX header was recovered",
+  );
   assert.ok(o.sink.samples.some((s) => s.utcSecond === T0 + 5));
 });
 
 test("proprietary and unknown sentences (PUBX, PMTK, GNTXT) do not crash and are counted by name", () => {
   const o = offlinePipeline();
   feed(o.pipeline, 0, 5, (k) =>
-    k === 1 ? Buffer.from(withChecksum("$PUBX,04,120001.00,211126,302401.00,2238,18,-1234,-5.0,21") + "\r\n" + withChecksum("$PMTK010,001") + "\r\n" + withChecksum("$GNTXT,01,01,02,ANTSTATUS=OK") + "\r\n") : undefined,
+    k === 1
+      ? Buffer.from(withChecksum("$PUBX,04,120001.00,211126,302401.00,2238,18,-1234,-5.0,21") + "\r\n" + withChecksum("$PMTK010,001") + "\r\n" + withChecksum("$GNTXT,01,01,02,ANTSTATUS=OK") + "\r\n")
+      : undefined,
   );
-  assert.equal(o.health.unsupported["PUBX"], 1);
-  assert.equal(o.health.unsupported["PMTK010"], 1);
+  assert.equal(o.health.unsupported.PUBX, 1);
+  assert.equal(o.health.unsupported.PMTK010, 1);
   assert.ok(o.logLines.some((l) => l.includes("receiver says: ANTSTATUS=OK")));
   assert.equal(o.sink.samples.length, 3);
 });

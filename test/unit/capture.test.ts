@@ -11,15 +11,15 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { readCaptureFile, writeCaptureFile, CaptureFileWriter } from "../../src/capture/captureFile.js";
 import { CaptureFormatError, formatCapture, parseCapture, type Capture, type CaptureRecord } from "../../src/capture/captureFormat.js";
-import { convertEpochs } from "../../src/capture/convertLog.js";
-import { labelForPosix, retimeUbx } from "../../src/capture/retime.js";
-import { shiftCapture } from "../../src/capture/shiftCapture.js";
-import { UartLine } from "../../src/capture/uartResample.js";
+import { convertEpochs } from "../../sim/replay/convertLog.js";
+import { labelForPosix, retimeUbx } from "../../sim/replay/retime.js";
+import { shiftCapture } from "../../sim/replay/shiftCapture.js";
+import { UartLine } from "../../sim/replay/uartResample.js";
 import { Framer } from "../../src/gnss/framer.js";
 import { decodeUbx } from "../../src/gnss/ubx/decodeUbx.js";
 import { encodeUbx } from "../../src/gnss/ubx/frame.js";
-import { splitEpochs } from "../../src/sim/captureEpochs.js";
-import { readCapture } from "../../src/sim/captures.js";
+import { splitEpochs } from "../../sim/replay/captureEpochs.js";
+import { readCapture } from "../../sim/replay/captures.js";
 import { offlinePipeline } from "../support/offline.js";
 
 const serialOf = (c: Capture): Buffer => Buffer.concat(c.records.flatMap((r) => (r.kind === "serial" ? [r.bytes] : [])));
@@ -70,7 +70,12 @@ test("a bad capture is refused with the line and the cause", () => {
     ["stratum1-capture 1\nS 12.000000000 a\nH late header\n", /c:3: header line after the first timed record/],
     ["stratum1-capture 1\nX 12.000000000 a\n", /c:2: unknown record type 'X'/],
   ];
-  for (const [text, re] of bad) assert.throws(() => parseCapture(text, "c"), (e: unknown) => e instanceof CaptureFormatError && re.test(e.message), JSON.stringify(text));
+  for (const [text, re] of bad)
+    assert.throws(
+      () => parseCapture(text, "c"),
+      (e: unknown) => e instanceof CaptureFormatError && re.test(e.message),
+      JSON.stringify(text),
+    );
 });
 
 test("a log converted to a capture: epochs one a second, paced at the baud rate after the delay, pulses only with a fix, bytes as logged", () => {
@@ -109,7 +114,10 @@ test("a capture moved in time: every NMEA label and every UBX time moves by the 
   };
   const before = label(nmea);
   assert.ok(before.length > 15);
-  assert.deepEqual(label(moved), before.map((s) => s + delta));
+  assert.deepEqual(
+    label(moved),
+    before.map((s) => s + delta),
+  );
   assert.equal(serialOf(moved).length, serialOf(nmea).length, "lengths kept: a read that ends mid-sentence still ends there");
   assert.ok(moved.records.every((r, i) => r.at.sec === nmea.records[i]!.at.sec + delta && r.at.nsec === nmea.records[i]!.at.nsec));
 
@@ -134,7 +142,10 @@ test("a capture moved in time: every NMEA label and every UBX time moves by the 
   const ubxBefore = times(ubx);
   assert.ok(new Set(ubxBefore.map(([s]) => s)).size >= 2, `UBX time messages decoded: ${[...new Set(ubxBefore.map(([s]) => s))]}`);
   // 2026-11-28T23:59:58 UTC is Saturday 23:59:58+18 s GPS: 20 s later GPS starts week 2447.
-  assert.deepEqual(times(shiftCapture(ubx, 20)), ubxBefore.map(([s, t]) => [s, t + 20]));
+  assert.deepEqual(
+    times(shiftCapture(ubx, 20)),
+    ubxBefore.map(([s, t]) => [s, t + 20]),
+  );
 });
 
 test("UBX retimed to a label: NAV-TIMEGPS names the week and second of week, checksum right, leap second kept as 60 in NAV-PVT", () => {

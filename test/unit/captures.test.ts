@@ -21,19 +21,8 @@ import { test } from "node:test";
 import type { TimeOfDay } from "../../src/gnss/report.js";
 import type { GateReject } from "../../src/timing/timeGate.js";
 import { GPS_WEEK_ROLLOVER_S, isoSecond } from "../../src/timing/utc.js";
-import { instantToUs } from "../../src/timing/sample.js";
-import {
-  captureNames,
-  capturesDir,
-  gpsdTpvs,
-  headerDateS,
-  pushRaw,
-  readCaptureFile,
-  replayThroughPipeline,
-  ubxFacts,
-  type JudgedEpoch,
-  type ReplayResult,
-} from "../support/chk.js";
+import { instantToUs } from "../../src/hal/instant.js";
+import { captureNames, capturesDir, gpsdTpvs, headerDateS, pushRaw, readCaptureFile, replayThroughPipeline, ubxFacts, type JudgedEpoch, type ReplayResult } from "../support/chk.js";
 
 const DAY_S = 86_400;
 /** The time floor of a capture: its header date minus 30 days, so a capture is plausible at its own date. */
@@ -76,7 +65,8 @@ const EXCEPTIONS: Record<string, CaptureException> = {
       {
         time: "2010-08-21T08:55:15Z",
         why: "gpsd-borrowed-date",
-        reason: "the log jumps from 08:37:36 to 08:55:15 and that burst has GGA and GLL but no RMC: gpsd dates it with the RMC date seen 18 minutes before; the product never lends a date to GGA (judged no-date)",
+        reason:
+          "the log jumps from 08:37:36 to 08:55:15 and that burst has GGA and GLL but no RMC: gpsd dates it with the RMC date seen 18 minutes before; the product never lends a date to GGA (judged no-date)",
       },
     ],
   },
@@ -85,7 +75,8 @@ const EXCEPTIONS: Record<string, CaptureException> = {
       {
         time: "2019-04-07T00:04:27Z",
         why: "gpsd-borrowed-date",
-        reason: "after the reboot, 00:04:27 comes with ZDA 22,08,1999 and a corrupted RMC: gpsd kept the 2019-04-07 of before the reboot, the product dates the epoch from its own ZDA (1999-08-22T00:04:27)",
+        reason:
+          "after the reboot, 00:04:27 comes with ZDA 22,08,1999 and a corrupted RMC: gpsd kept the 2019-04-07 of before the reboot, the product dates the epoch from its own ZDA (1999-08-22T00:04:27)",
       },
     ],
   },
@@ -103,7 +94,8 @@ const EXCEPTIONS: Record<string, CaptureException> = {
       {
         time: "2009-01-28T20:35:40Z",
         why: "gpsd-assumed-leap",
-        reason: "gpsd's first fix is NAV-SOL converted with its default 18 leap seconds; the receiver's NAV-TIMEGPS says 15 (right for 2009) and NAV-TIMEUTC 20:35:43.001, our epoch; gpsd's next TPV (leapseconds 15) is 20:35:44, as ours",
+        reason:
+          "gpsd's first fix is NAV-SOL converted with its default 18 leap seconds; the receiver's NAV-TIMEGPS says 15 (right for 2009) and NAV-TIMEUTC 20:35:43.001, our epoch; gpsd's next TPV (leapseconds 15) is 20:35:44, as ours",
       },
     ],
   },
@@ -294,7 +286,10 @@ for (const name of captureNames()) {
         assert.ok(counted >= 1, `gpsd shows fixes at ${fixedBeforeFloor.map(([s]) => iso(s)).join(", ")}; gate counted ${JSON.stringify(r.health.gate)}`);
         for (const [s] of fixedBeforeFloor) {
           const reasons = (c.ours.get(s) ?? []).map(reasonOf);
-          assert.ok(reasons.some((x) => DATE_REASONS.includes(x as GateReject)), `${iso(s)}: ${reasons.join(",") || "no epoch"}`);
+          assert.ok(
+            reasons.some((x) => DATE_REASONS.includes(x as GateReject)),
+            `${iso(s)}: ${reasons.join(",") || "no epoch"}`,
+          );
         }
       }
       for (const sample of r.samples) {
@@ -359,5 +354,8 @@ test("a receiver date exactly 1024 weeks behind a correct host clock is named a 
   const r = replayThroughPipeline(readCaptureFile("april6_2019.log"), { floorS: Date.parse("2019-01-01T00:00:00Z") / 1000, startUs: hostUs, chunkBytes: 61 });
   assert.equal(r.samples.length, 0);
   assert.ok((r.health.gate["gps-week-rollover"] ?? 0) >= 1, JSON.stringify(r.health.gate));
-  assert.ok(r.log.some((l) => /1024 weeks behind the host clock/.test(l)), r.log.join("\n"));
+  assert.ok(
+    r.log.some((l) => /1024 weeks behind the host clock/.test(l)),
+    r.log.join("\n"),
+  );
 });

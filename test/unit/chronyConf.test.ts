@@ -14,7 +14,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { chronyConf, chronyConfProblems } from "../../src/chrony/chronyConf.js";
 import { applySetting } from "../../src/config/load.js";
 import { defaults, type Config } from "../../src/config/schema.js";
-import { startChronyd } from "../../src/sim/chronyd.js";
+import { startChronyd } from "../../sim/run/chronyd.js";
 
 function config(settings: Record<string, string> = {}): Config {
   const cfg = defaults();
@@ -73,7 +73,15 @@ test("every directive in the generated file follows a comment that says why", ()
 test("set-up B, NTS, a pool, client networks and no rate limit: each parsed by chronyd as meant", () => {
   const directives = parsedByChronyd(
     chronyConf(
-      config({ "pps.sock": "off", "pps.sysfs": "/sys/class/pps/pps1", "nts.cert": "/data/nts/cert.pem", "nts.key": "/data/nts/key.pem", "ntp.servers": "pool:2.debian.pool.ntp.org,ntp.example.net,192.0.2.1,2001:db8::1", "ntp.allow": "192.168.0.0/16,2001:db8::/32", "ntp.ratelimit": "off" }),
+      config({
+        "pps.sock": "off",
+        "pps.sysfs": "/sys/class/pps/pps1",
+        "nts.cert": "/data/nts/cert.pem",
+        "nts.key": "/data/nts/key.pem",
+        "ntp.servers": "pool:2.debian.pool.ntp.org,ntp.example.net,192.0.2.1,2001:db8::1",
+        "ntp.allow": "192.168.0.0/16,2001:db8::/32",
+        "ntp.ratelimit": "off",
+      }),
     ),
   );
   for (const line of [

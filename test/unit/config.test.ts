@@ -38,7 +38,10 @@ test("flags override the file; the stable flags exist exactly so", () => {
   assert.equal(config["serial.baud"], 9600);
   assert.equal(config["chrony.sock"], "/run/x.sock");
   assert.equal(config["shm.unit"], null);
-  assert.deepEqual(problemsOf(() => parseCommandLine(["--bogus"])), ["unknown option '--bogus'; see --help"]);
+  assert.deepEqual(
+    problemsOf(() => parseCommandLine(["--bogus"])),
+    ["unknown option '--bogus'; see --help"],
+  );
   assert.match(problemsOf(() => parseCommandLine(["--config", join(dir, "missing.conf")]))[0]!, /cannot read config file \(ENOENT\)/);
 });
 

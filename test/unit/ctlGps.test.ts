@@ -69,18 +69,32 @@ function lastSkyInCapture(name: string): Map<string, Row> {
         const n = (t: string | undefined) => (t === undefined || t === "" ? null : Number(t));
         const prev = sky.get(key);
         const cno = n(blocks[i + 3]);
-        sky.set(key, { system, id: prn, el: prev?.el ?? n(blocks[i + 1]), az: prev?.az ?? n(blocks[i + 2]), cno: Math.max(prev?.cno ?? -1, cno ?? -1) < 0 ? null : Math.max(prev?.cno ?? -1, cno ?? -1), used: false });
+        sky.set(key, {
+          system,
+          id: prn,
+          el: prev?.el ?? n(blocks[i + 1]),
+          az: prev?.az ?? n(blocks[i + 2]),
+          cno: Math.max(prev?.cno ?? -1, cno ?? -1) < 0 ? null : Math.max(prev?.cno ?? -1, cno ?? -1),
+          used: false,
+        });
       }
     } else if (type === "GSA") {
-      used.push({ sys: nmea41Sys[f[17] ?? ""] ?? (talker === "GN" ? null : (talkerSys[talker] ?? null)), ids: f.slice(2, 14).filter((x) => x !== "").map(Number) });
+      used.push({
+        sys: nmea41Sys[f[17] ?? ""] ?? (talker === "GN" ? null : (talkerSys[talker] ?? null)),
+        ids: f
+          .slice(2, 14)
+          .filter((x) => x !== "")
+          .map(Number),
+      });
     }
   }
   if (sky.size > 0) last = { sky, used };
   assert.ok(last, `${name} lists satellites`);
-  for (const u of last.used) for (const id of u.ids) {
-    const row = last.sky.get(`${sysOf(u.sys, id)}:${id}`);
-    if (row) row.used = true;
-  }
+  for (const u of last.used)
+    for (const id of u.ids) {
+      const row = last.sky.get(`${sysOf(u.sys, id)}:${id}`);
+      if (row) row.used = true;
+    }
   return last.sky;
 }
 

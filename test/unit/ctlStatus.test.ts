@@ -9,7 +9,7 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { parseStamp } from "../../src/cli/ctl/ppsView.js";
-import type { StatusSnapshot } from "../../src/status/snapshot.js";
+import type { StatusSnapshot } from "../../src/status/contract.js";
 import { ctl, snapshotOf, stillTalking, tmp, writeSnapshot } from "../support/ctl.js";
 import { plainSeconds, runScenario } from "../support/ppsScenario.js";
 import { chronyOnPps } from "../support/snapshot.js";
@@ -19,15 +19,18 @@ const SECONDS = 40;
 /** The moment the scenario ends (it runs 1.2 s past its last second). */
 const END_US = (T0 + SECONDS - 1) * 1e6 + 1.2e6;
 
-function lockedBox(): StatusSnapshot {
-  const r = runScenario(plainSeconds(T0, SECONDS, 0.25), { hostErrorUs: 3 });
-  return snapshotOf(stillTalking(r.health, END_US), END_US, { pps: r.atEnd, chrony: chronyOnPps(END_US) });
+/** The box locked on the pulse; `chronyOn` names the source chrony has selected. */
+async function lockedBox(chronyOn = "PPS"): Promise<StatusSnapshot> {
+  const r = await runScenario(plainSeconds(T0, SECONDS, 0.25), { hostErrorUs: 3 });
+  const chrony = chronyOnPps(END_US);
+  chrony.tracking!.refName = chronyOn;
+  return snapshotOf(stillTalking(r.health, END_US), END_US, { pps: r.atEnd, chrony });
 }
 
 const verdictLine = (out: string): string => out.split("\n")[1]!;
 
 test("status on a box locked to the pulse: the verdict first, exit 0, and the figures an operator checks", async () => {
-  const path = writeSnapshot(tmp(), lockedBox());
+  const path = writeSnapshot(tmp(), await lockedBox());
   const r = await ctl(["status", "--status", path], { nowUs: END_US + 600_000 });
   assert.equal(r.code, 0, r.out + r.err);
   assert.equal(verdictLine(r.out), "LOCKED PPS, serving stratum 1 (serving good time)");
@@ -43,7 +46,7 @@ test("status on a box locked to the pulse: the verdict first, exit 0, and the fi
 });
 
 test("status --json: the snapshot as written plus the verdict, for scripts", async () => {
-  const snap = lockedBox();
+  const snap = await lockedBox();
   const path = writeSnapshot(tmp(), snap);
   const r = await ctl(["status", "--json", "--status", path], { nowUs: END_US + 1_000_000 });
   const j = JSON.parse(r.out) as { verdict: { state: string; label: string; exitCode: number }; stale: boolean; snapshotAgeS: number; snapshot: StatusSnapshot };
@@ -53,8 +56,7 @@ test("status --json: the snapshot as written plus the verdict, for scripts", asy
 });
 
 test("status while chrony is still on NMEA: PPS SYNCING, degraded (exit 1)", async () => {
-  const snap = lockedBox();
-  snap.chrony!.tracking!.refName = "NMEA";
+  const snap = await lockedBox("NMEA");
   const r = await ctl(["status", "--status", writeSnapshot(tmp(), snap)], { nowUs: END_US });
   assert.equal(r.code, 1);
   assert.match(verdictLine(r.out), /^PPS SYNCING, serving stratum 1: the pulse is labelled but chrony is on NMEA, not on it yet$/);
@@ -62,7 +64,7 @@ test("status while chrony is still on NMEA: PPS SYNCING, degraded (exit 1)", asy
 
 test("status after the fix is lost: NO FIX, the alarm with the first thing to check, exit 1", async () => {
   const secs = plainSeconds(T0, SECONDS, 0.25).map((s, i) => (i >= 30 && s.words ? { ...s, words: { ...s.words, valid: false } } : s));
-  const r0 = runScenario(secs);
+  const r0 = await runScenario(secs);
   const snap = snapshotOf(stillTalking(r0.health, END_US), END_US, { pps: r0.atEnd, chrony: chronyOnPps(END_US) });
   const r = await ctl(["status", "--status", writeSnapshot(tmp(), snap)], { nowUs: END_US });
   assert.equal(r.code, 1);
@@ -73,7 +75,7 @@ test("status after the fix is lost: NO FIX, the alarm with the first thing to ch
 
 test("a snapshot the service stopped rewriting: NOT RUNNING, said loudly, exit 2; a missing one too", async () => {
   const dir = tmp();
-  const path = writeSnapshot(dir, lockedBox());
+  const path = writeSnapshot(dir, await lockedBox());
   const r = await ctl(["status", "--status", path], { nowUs: END_US + 30e6 });
   assert.equal(r.code, 2);
   assert.match(verdictLine(r.out), /^NOT RUNNING: stratum1d is NOT RUNNING \(or hung\): .* was last written 30 s ago/);
@@ -93,7 +95,7 @@ test("a snapshot the service stopped rewriting: NOT RUNNING, said loudly, exit 2
 });
 
 test("colours only on a terminal, and never with NO_COLOR", async () => {
-  const path = writeSnapshot(tmp(), lockedBox());
+  const path = writeSnapshot(tmp(), await lockedBox());
   const esc = /\x1b\[/;
   assert.match((await ctl(["status", "--status", path], { nowUs: END_US, tty: true })).out, esc);
   assert.doesNotMatch((await ctl(["status", "--status", path], { nowUs: END_US, tty: true, env: { NO_COLOR: "1" } })).out, esc);
@@ -101,9 +103,9 @@ test("colours only on a terminal, and never with NO_COLOR", async () => {
   assert.doesNotMatch((await ctl(["gps", "--status", path], { nowUs: END_US })).out, esc);
 });
 
-test("the config file says where the snapshot is: --config, then STRATUM1_CONFIG; a bad file is reported, exit 3", async () => {
+test("the config file says where the snapshot is: --config, then STRATUM1_CONFIG; a bad file is reported, exit 3 (unknown to monitoring); a bad option is a usage error, not 'not running'", async () => {
   const dir = tmp();
-  const path = writeSnapshot(dir, lockedBox(), "elsewhere.json");
+  const path = writeSnapshot(dir, await lockedBox(), "elsewhere.json");
   const conf = join(dir, "stratum1.conf");
   writeFileSync(conf, `# test\nstatus.path = ${path}\n`);
   assert.equal((await ctl(["status", "--config", conf], { nowUs: END_US })).code, 0);
@@ -114,12 +116,12 @@ test("the config file says where the snapshot is: --config, then STRATUM1_CONFIG
   assert.equal(r.code, 3);
   assert.match(r.err, /bad\.conf:1: unknown key 'status\.pth'; did you mean 'status\.path'\?/);
   assert.match(r.err, /bad\.conf:2: serial\.baud = '9601' is not valid/);
-  assert.equal((await ctl(["status", "--bogus"], { nowUs: END_US })).code, 3);
+  assert.equal((await ctl(["status", "--bogus"], { nowUs: END_US })).code, 64);
 });
 
 test("pps: state, delay, jitter, and the last 20 edges each with the second it was labelled with", async () => {
   const secs = plainSeconds(T0, SECONDS, 0.25).map((s, i) => (i === 33 ? { ...s, extraEdgesAt: [s.edgeAt! + 500_000] } : s));
-  const run = runScenario(secs, { hostErrorUs: 3 });
+  const run = await runScenario(secs, { hostErrorUs: 3 });
   const snap = snapshotOf(stillTalking(run.health, END_US), END_US, { pps: run.atEnd });
   const r = await ctl(["pps", "--status", writeSnapshot(tmp(), snap)], { nowUs: END_US });
   assert.equal(r.code, 0, r.err);
@@ -153,7 +155,7 @@ test("chrony: an unreachable chronyd is named with the fix, exit 1; chrony.comma
   const conf = join(dir, "c.conf");
   writeFileSync(conf, "chrony.command = off\n");
   const off = await ctl(["chrony", "--config", conf], { nowUs: END_US });
-  assert.equal(off.code, 2);
+  assert.equal(off.code, 78, "a config problem (EX_CONFIG)");
   assert.match(off.err, /chrony\.command is off in .*c\.conf; give chronyd's command socket with --socket PATH/);
 });
 
@@ -170,7 +172,7 @@ test("logs: journalctl -u stratum1d with the operator's options; without journal
   assert.deepEqual(await args(["-b", "-1", "-n", "20", "--with-chrony"]), ["[-u]", "[stratum1d]", "[-b]", "[-1]", "[-n]", "[20]", "[-u]", "[chrony]"]);
   assert.deepEqual(await args(["--boot", "-r"]), ["[-u]", "[stratum1d]", "[--boot]", "[-r]"]);
   const bad = await ctl(["logs", "--rotate"], { nowUs: END_US, env });
-  assert.equal(bad.code, 2);
+  assert.equal(bad.code, 64);
   assert.match(bad.err, /'--rotate' is not an option stratum1ctl logs passes to journalctl/);
   const none = await ctl(["logs"], { nowUs: END_US, env: { PATH: join(bin, "empty") } });
   assert.equal(none.code, 1);

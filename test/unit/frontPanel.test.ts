@@ -9,13 +9,14 @@ import { FrontPanel, type FrontPanelOptions } from "../../src/display/frontPanel
 import { GLYPH_ROWS } from "../../src/display/glyphs.js";
 import { PAGES, type PageId } from "../../src/display/pages.js";
 import { COMMON_PIN_MAP } from "../../src/display/pcf8574Pins.js";
-import { LcdEmulator } from "../../src/hal/fake/lcdEmulator.js";
+import { LcdEmulator } from "../../sim/fakes/lcdEmulator.js";
 import type { I2cBus } from "../../src/hal/i2cBus.js";
 import { createLogger } from "../../src/log/logger.js";
 import { AlarmTracker, alarmConditions } from "../../src/status/alarms.js";
-import type { StatusSnapshot } from "../../src/status/snapshot.js";
-import { healthySnapshot } from "../support/snapshot.js";
-import { VirtualClock } from "../support/virtualClock.js";
+import type { SnapshotFacts } from "../../src/status/contract.js";
+import { completeSnapshot } from "../../src/status/snapshot.js";
+import { healthyFacts } from "../support/snapshot.js";
+import { VirtualClock } from "../../sim/fakes/virtualClock.js";
 
 /** 2026-11-22 12:00:00 UTC, a Sunday; a multiple of 25 s, so the 5 s pages start with the first. */
 const T0 = Date.UTC(2026, 10, 22, 12, 0, 0) * 1000;
@@ -39,7 +40,14 @@ class CountingBus implements I2cBus {
 function rig(size: "16x2" | "20x4" = "16x2", emuAddress = 0x27, address: FrontPanelOptions["address"] = "auto", pages: readonly PageId[] = PAGES) {
   const [cols, rows] = size === "16x2" ? [16, 2] : [20, 4];
   const clock = new VirtualClock(T0);
-  const emu = new LcdEmulator(emuAddress, cols, rows, () => clock.nowUs, COMMON_PIN_MAP, (us) => (clock.nowUs += us));
+  const emu = new LcdEmulator(
+    emuAddress,
+    cols,
+    rows,
+    () => clock.nowUs,
+    COMMON_PIN_MAP,
+    (us) => (clock.nowUs += us),
+  );
   const bus = new CountingBus(emu);
   const logLines: string[] = [];
   const log = createLogger((l) => logLines.push(l), "debug");
@@ -55,14 +63,14 @@ function rig(size: "16x2" | "20x4" = "16x2", emuAddress = 0x27, address: FrontPa
   });
   const tracker = new AlarmTracker(log);
   /** Runs the service's once-a-second tick from now until `seconds` have passed; returns what the glass showed each second. */
-  async function run(seconds: number, snapshot: (nowUs: number) => StatusSnapshot = healthySnapshot): Promise<Array<{ at: number; screen: string[]; backlight: boolean; view: string | null }>> {
+  async function run(seconds: number, facts: (nowUs: number) => SnapshotFacts = healthyFacts): Promise<Array<{ at: number; screen: string[]; backlight: boolean; view: string | null }>> {
     const seen = [];
     for (let i = 0; i < seconds; i++) {
       const second = Math.floor(clock.nowUs / 1e6) + 1;
       clock.advanceTo(second * 1e6 + 5000);
       const now = clock.nowUs;
-      const s = snapshot(now);
-      s.alarms = tracker.update(alarmConditions(s, now), now);
+      const f = facts(now);
+      const s = completeSnapshot(f, tracker.update(alarmConditions(f, now), now), now);
       panel.show(s);
       await panel.idle();
       seen.push({ at: second, screen: emu.screen(), backlight: emu.backlight, view: panel.status().view });
@@ -85,8 +93,15 @@ test("16x2: time, sync, GPS, host and NTP pages rotate every 5 s, each as a pers
   assert.deepEqual(pages.get("gps"), ["\x00 9/14 3D    \x02OK", "PPS OK          "]);
   assert.deepEqual(pages.get("host"), ["192.168.1.50    ", "48°C    up 3d04h"]);
   assert.deepEqual(pages.get("ntp"), ["NTP clients  317", "requests/s  42.5"]);
-  assert.deepEqual([0, 1, 2, 3].map((i) => emu.glyph(i)), GLYPH_ROWS, "satellite, lock, antenna and warning glyphs are in CGRAM");
-  assert.ok(seen.every((x) => x.backlight), "no alarm: the backlight stays on");
+  assert.deepEqual(
+    [0, 1, 2, 3].map((i) => emu.glyph(i)),
+    GLYPH_ROWS,
+    "satellite, lock, antenna and warning glyphs are in CGRAM",
+  );
+  assert.ok(
+    seen.every((x) => x.backlight),
+    "no alarm: the backlight stays on",
+  );
   assert.deepEqual(emu.busyViolations, [], "no instruction reached the controller while it was busy");
 });
 
@@ -101,7 +116,7 @@ test("20x4: the time stays on top, the other pages rotate below, with the offset
 });
 
 /** Each alarm from the condition that raises it, with the screen a person sees. */
-const ALARMS: Array<{ name: string; make: (s: StatusSnapshot, nowUs: number) => void; screen: [string, string] }> = [
+const ALARMS: Array<{ name: string; make: (s: SnapshotFacts, nowUs: number) => void; screen: [string, string] }> = [
   {
     name: "receiver silent",
     make: (s, now) => {
@@ -144,7 +159,10 @@ const ALARMS: Array<{ name: string; make: (s: StatusSnapshot, nowUs: number) => 
   {
     name: "no pulse",
     make: (s) => {
-      if (s.pps) s.pps.state = "no-pulse";
+      if (s.pps) {
+        s.pps.state = "no-pulse";
+        s.pps.lastPulseAt = null;
+      }
     },
     screen: ["\x03NO PPS", "PPS wire/GPIO?"],
   },
@@ -159,7 +177,7 @@ const ALARMS: Array<{ name: string; make: (s: StatusSnapshot, nowUs: number) => 
   },
   {
     name: "service degraded (chrony's SOCK socket gone)",
-    make: (s) => void (s.sinks["chrony-sock"] = { state: "ENOENT", delivered: 10, failed: 3 }),
+    make: (s) => void (s.sinks["chrony-sock"] = { state: "failing", reason: "ENOENT", delivered: 10, failed: 3 }),
     screen: ["\x03DEGRADED", "chrony-sock: ENO"],
   },
 ];
@@ -167,8 +185,8 @@ const ALARMS: Array<{ name: string; make: (s: StatusSnapshot, nowUs: number) => 
 for (const a of ALARMS) {
   test(`alarm takes over the screen and blinks the backlight: ${a.name}`, async () => {
     const { run, logLines } = rig();
-    const faulty = (now: number): StatusSnapshot => {
-      const s = healthySnapshot(now);
+    const faulty = (now: number): SnapshotFacts => {
+      const s = healthyFacts(now);
       a.make(s, now);
       return s;
     };
@@ -176,7 +194,10 @@ for (const a of ALARMS) {
     assert.ok(!seen[0]!.view?.startsWith("alarm:"), "a condition is not an alarm before it has held 3 s");
     const shown = seen.filter((x) => x.view?.startsWith("alarm:"));
     assert.ok(shown.length >= 6, `alarm shown from the 4th second on (${shown.length} s)`);
-    assert.deepEqual(shown.at(-1)!.screen, a.screen.map((l) => l.padEnd(16)));
+    assert.deepEqual(
+      shown.at(-1)!.screen,
+      a.screen.map((l) => l.padEnd(16)),
+    );
     assert.deepEqual(
       shown.map((x) => x.backlight),
       shown.map((x) => x.at % 2 === 0),
@@ -184,7 +205,10 @@ for (const a of ALARMS) {
     );
     assert.equal(logLines.filter((l) => l.includes("alarm:")).length, 1, "raised once in the log");
     const after = await run(6);
-    assert.ok(after.every((x) => !x.view?.startsWith("alarm:") && x.backlight), "cleared: pages again, backlight steady");
+    assert.ok(
+      after.every((x) => !x.view?.startsWith("alarm:") && x.backlight),
+      "cleared: pages again, backlight steady",
+    );
     assert.equal(logLines.filter((l) => l.includes("alarm cleared")).length, 1);
   });
 }
@@ -192,7 +216,7 @@ for (const a of ALARMS) {
 test("several alarms take turns, numbered, and the 20x4 keeps the clock above them", async () => {
   const { run } = rig("20x4");
   const seen = await run(20, (now) => {
-    const s = healthySnapshot(now);
+    const s = healthyFacts(now);
     s.fix.mode = "none";
     s.time.state = "receiver-invalid";
     s.antenna = { state: "open", source: "GNTXT", since: null };
@@ -216,7 +240,10 @@ test("no display at start: one log line, retries backing off to a minute, found 
   assert.equal(panel.status().state, "absent");
   emu.plugIn();
   const seen = await run(61);
-  assert.ok(seen.some((x) => x.view === "time" || x.view === "sync"), "drawn once the display answers");
+  assert.ok(
+    seen.some((x) => x.view === "time" || x.view === "sync"),
+    "drawn once the display answers",
+  );
   assert.ok(logLines.some((l) => /lcd: display back at 0x27/.test(l)));
   assert.equal(panel.status().state, "ok");
 });

@@ -4,11 +4,18 @@ import { test } from "node:test";
 import { CMD, Hd44780 } from "../../src/display/hd44780.js";
 import { FrameWriter } from "../../src/display/frameWriter.js";
 import { COMMON_PIN_MAP, parsePinMap, type PinMap } from "../../src/display/pcf8574Pins.js";
-import { LcdEmulator } from "../../src/hal/fake/lcdEmulator.js";
+import { LcdEmulator } from "../../sim/fakes/lcdEmulator.js";
 
 function rig(cols = 16, rows = 2, pins: PinMap = COMMON_PIN_MAP) {
   let t = 1_000_000;
-  const emu = new LcdEmulator(0x27, cols, rows, () => t, pins, (us) => (t += us));
+  const emu = new LcdEmulator(
+    0x27,
+    cols,
+    rows,
+    () => t,
+    pins,
+    (us) => (t += us),
+  );
   const lcd = new Hd44780(emu, 0x27, pins, { cols, rows }, async (us) => {
     t += us;
   });
@@ -46,12 +53,18 @@ test("init recovers a controller left mid-byte in 4-bit mode (the Pi rebooted, t
 });
 
 test("16x2 and 20x4: text lands on the right rows; custom glyphs are defined in CGRAM and shown", async () => {
-  for (const [cols, rows] of [[16, 2], [20, 4]] as const) {
+  for (const [cols, rows] of [
+    [16, 2],
+    [20, 4],
+  ] as const) {
     const { emu, lcd, frames } = rig(cols, rows);
     await lcd.init();
     const lines = ["2026-11-22 12:34:56", "LOCKED PPS +0.2us", "sats 12/23 3D", "10.0.0.7  51°C"].slice(0, rows);
     await frames.render(lines);
-    assert.deepEqual(emu.screen(), lines.map((l) => l.slice(0, cols).padEnd(cols)));
+    assert.deepEqual(
+      emu.screen(),
+      lines.map((l) => l.slice(0, cols).padEnd(cols)),
+    );
   }
   const { emu, lcd, frames } = rig();
   await lcd.init();

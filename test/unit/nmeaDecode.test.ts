@@ -52,5 +52,8 @@ test("one sample per epoch whatever the number of talkers reporting it", () => {
     const lines = ["GN", "GP", "GL"].map((t) => withChecksum(rmcBody(t, hhmmss, "211126")) + "\r\n").join("");
     o.pipeline.push(Buffer.from(lines), (T0 + k) * 1e6 + 120_000);
   }
-  assert.deepEqual(o.sink.samples.map((s) => s.utcSecond), [T0 + 2, T0 + 3, T0 + 4, T0 + 5]);
+  assert.deepEqual(
+    o.sink.samples.map((s) => s.utcSecond),
+    [T0 + 2, T0 + 3, T0 + 4, T0 + 5],
+  );
 });

@@ -6,9 +6,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import type { PulseEdge } from "../../src/hal/pulseSource.js";
 import { headerGpioBase } from "../../src/hal/linux/gpioChipBase.js";
-import { KernelPpsSysfs, parseAssert } from "../../src/pps/kernelPpsSysfs.js";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
-import { VirtualClock } from "../support/virtualClock.js";
+import { KernelPpsSysfs, parseAssert } from "../../src/hal/linux/kernelPpsSysfs.js";
+import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
+import { VirtualClock } from "../../sim/fakes/virtualClock.js";
 
 test("assert lines parse to the kernel's exact stamp and sequence; anything else is refused", () => {
   assert.deepEqual(parseAssert("1795306945.000001234#42\n"), { at: { sec: 1795306945, nsec: 1234 }, seq: 42 });
@@ -19,7 +19,7 @@ function watch(dir: string, clock: VirtualClock) {
   const edges: PulseEdge[] = [];
   const problems: Array<string | undefined> = [];
   const src = new KernelPpsSysfs(dir, clock);
-  src.start({ edge: (e) => edges.push(e), caughtUp: () => undefined, problem: (p) => problems.push(p) });
+  src.start({ edge: (e) => edges.push(e), clearEdge: () => undefined, clearWanted: () => false, caughtUp: () => undefined, problem: (p) => problems.push(p) });
   return { src, edges, problems };
 }
 
@@ -54,8 +54,8 @@ test("kernel PPS: clear edges are read only while someone records, with the kern
     let recording = false;
     const clock = new VirtualClock(100.5e6);
     const clears: PulseEdge[] = [];
-    const src = new KernelPpsSysfs(dir, clock, () => recording);
-    src.start({ edge: () => undefined, clearEdge: (e) => clears.push(e), caughtUp: () => undefined, problem: () => undefined });
+    const src = new KernelPpsSysfs(dir, clock);
+    src.start({ edge: () => undefined, clearEdge: (e) => clears.push(e), clearWanted: () => recording, caughtUp: () => undefined, problem: () => undefined });
     kernel.clear({ sec: 100, nsec: 600_000_000 });
     clock.advanceTo(100.8e6);
     assert.deepEqual(clears, [], "not asked for: the clear file is not even read");

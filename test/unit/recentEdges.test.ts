@@ -12,8 +12,8 @@ import { plainSeconds, runScenario } from "../support/ppsScenario.js";
 const T0 = Date.parse("2026-11-22T10:00:00Z") / 1000;
 const isoS = (s: number): string => new Date(s * 1000).toISOString().replace(".000Z", "Z");
 
-test("a locked pulse: the last 20 edges, each labelled with the second its stamp falls on, 300 ms before the words", () => {
-  const r = runScenario(plainSeconds(T0, 40, 0.3), { hostErrorUs: 2 });
+test("a locked pulse: the last 20 edges, each labelled with the second its stamp falls on, 300 ms before the words", async () => {
+  const r = await runScenario(plainSeconds(T0, 40, 0.3), { hostErrorUs: 2 });
   const edges = r.atEnd.recentEdges;
   assert.equal(edges.length, RECENT_EDGES);
   for (const e of edges) {
@@ -25,12 +25,16 @@ test("a locked pulse: the last 20 edges, each labelled with the second its stamp
     assert.ok(Math.abs(e.delayMs! - 300) < 0.01, `${e.delayMs} ms`);
   }
   const seqs = edges.map((e) => e.seq);
-  assert.deepEqual(seqs, seqs.map((_, i) => seqs[0]! + i), "consecutive kernel sequence numbers, oldest first");
+  assert.deepEqual(
+    seqs,
+    seqs.map((_, i) => seqs[0]! + i),
+    "consecutive kernel sequence numbers, oldest first",
+  );
 });
 
-test("while the delay is learned the first edges say so; a spurious edge is named as such", () => {
+test("while the delay is learned the first edges say so; a spurious edge is named as such", async () => {
   const secs = plainSeconds(T0, 12, 0.7).map((s, i) => (i === 9 ? { ...s, extraEdgesAt: [s.edgeAt! + 400_000] } : s));
-  const r = runScenario(secs);
+  const r = await runScenario(secs);
   const byOutcome = (o: string) => r.atEnd.recentEdges.filter((e) => e.outcome === o);
   assert.ok(byOutcome("time-refused").length >= 1, "settling epochs refuse their edges");
   assert.equal(byOutcome("learning-delay").length, 3, "three edges while the delay is measured (the fourth completes it)");
@@ -41,9 +45,9 @@ test("while the delay is learned the first edges say so; a spurious edge is name
   assert.equal(spurious[0]!.label, null);
 });
 
-test("words stop, edges go on: labelled by count, then refused when the holdover runs out", () => {
+test("words stop, edges go on: labelled by count, then refused when the holdover runs out", async () => {
   const secs = plainSeconds(T0, 45, 0.3).map((s, i) => (i >= 20 ? { ...s, words: null } : s));
-  const r = runScenario(secs, { holdoverS: 15 });
+  const r = await runScenario(secs, { holdoverS: 15 });
   const outcomes = r.atEnd.recentEdges.map((e) => e.outcome);
   assert.ok(outcomes.includes("labelled-by-count"), outcomes.join(" "));
   assert.equal(outcomes.at(-2), "holdover-expired", outcomes.join(" "));

@@ -3,12 +3,12 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { withChecksum } from "../../src/gnss/nmea/sentence.js";
 import { encodeUbx } from "../../src/gnss/ubx/frame.js";
-import { buildSnapshot } from "../../src/status/snapshot.js";
+import { snapshotFacts } from "../../src/status/snapshot.js";
 import { offlinePipeline } from "../support/offline.js";
 
 const line = (body: string): Buffer => Buffer.from(withChecksum(body) + "\r\n");
 const snap = (o: ReturnType<typeof offlinePipeline>) =>
-  buildSnapshot({ health: o.health, device: { path: "x", baud: 9600 }, sinks: [], pps: null, chrony: null, host: null, lcd: null, startedUs: 1, statusWriteError: null }, 2e15);
+  snapshotFacts({ health: o.health, device: { path: "x", baud: 9600 }, sinks: [], pps: null, chrony: null, host: null, lcd: null, startedUs: 1, statusWriteError: null, faults: {} }, 2e15);
 
 test("malformed GSV and GSA are counted as malformed-sentence; the good GSV after them makes the table; empty fields are unknown, not 0", () => {
   const o = offlinePipeline();

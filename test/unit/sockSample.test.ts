@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { native } from "../../src/hal/native.js";
+import { native } from "../../src/hal/linux/native.js";
 import { packSockSample, sockLayout, SOCK_MAGIC, toTimeval, unpackSockSample } from "../../src/refclock/sockSample.js";
 
 test("the packed sock_sample is byte for byte what chrony's C struct holds on this machine", () => {

@@ -1,23 +1,21 @@
 /* What `systemctl status stratum1d` says in each condition an operator meets from power-on to lock. */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { statusLine } from "../../src/cli/systemdStatusLine.js";
-import { alarmConditions } from "../../src/status/alarms.js";
-import type { StatusSnapshot } from "../../src/status/snapshot.js";
-import { healthySnapshot } from "../support/snapshot.js";
+import type { SnapshotFacts } from "../../src/status/contract.js";
+import { statusLine } from "../../src/status/statusLine.js";
+import { healthyFacts, withHeldAlarms } from "../support/snapshot.js";
 
 const now = Date.UTC(2026, 10, 22, 12) * 1000;
 const ago = (s: number): string => new Date(now / 1000 - s * 1000).toISOString();
 
 /** The line for a healthy box changed by `make`, with the alarms its conditions raise (as if held long enough). */
-function line(make: (s: StatusSnapshot) => void): string {
-  const s = healthySnapshot(now);
-  make(s);
-  s.alarms = alarmConditions(s, now).map((c) => ({ ...c, since: ago(10) }));
-  return statusLine(s, now);
+function line(make: (s: SnapshotFacts) => void): string {
+  const f = healthyFacts(now);
+  make(f);
+  return statusLine(withHeldAlarms(f, now));
 }
 
-const justOpened = (s: StatusSnapshot): void => {
+const justOpened = (s: SnapshotFacts): void => {
   s.device.since = ago(2);
   s.device.lastDataAt = s.device.lastReportAt = null;
   s.time.state = "waiting";
@@ -25,7 +23,10 @@ const justOpened = (s: StatusSnapshot): void => {
 };
 
 test("a healthy box: the panel's verdict, no alarms", () => {
-  assert.equal(line(() => {}), "locked pps");
+  assert.equal(
+    line(() => {}),
+    "locked pps",
+  );
 });
 
 test("the first seconds after start: waiting for GPS, and whether anything has arrived", () => {

@@ -11,7 +11,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { native } from "../../src/hal/native.js";
+import { native } from "../../src/hal/linux/native.js";
 
 const SYSTEMD_DIR = new URL("../../../systemd/", import.meta.url).pathname;
 
@@ -39,9 +39,25 @@ test("stratum1d.service and chrony's drop-in pass systemd-analyze verify without
   try {
     const r = spawnSync("systemd-analyze", ["verify", `--root=${root}`, "stratum1d.service", "chrony.service"], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
-    assert.equal((r.stdout + r.stderr).trim(), "", "no warnings either");
+    // The restart back-off keys came with systemd 254; the image's (trixie, 257) knows them and its own verify, in the image test, says nothing.
+    const hostVersion = Number(/systemd (\d+)/.exec(spawnSync("systemctl", ["--version"], { encoding: "utf8" }).stdout)?.[1] ?? "0");
+    const newer = hostVersion < 254 ? /Unknown key '(RestartSteps|RestartMaxDelaySec)' in section \[Service\], ignoring\./ : /^$/;
+    const said = (r.stdout + r.stderr).split("\n").filter((l) => l.trim() !== "" && !newer.test(l));
+    assert.deepEqual(said, [], "no warnings either");
     const unit = readFileSync(join(SYSTEMD_DIR, "stratum1d.service"), "utf8");
-    for (const line of ["Type=notify", "WatchdogSec=15", "User=stratum1", "ProtectSystem=strict", "After=chrony.service", "Wants=chrony.service", "RestartPreventExitStatus=78"]) {
+    for (const line of [
+      "Type=notify",
+      "WatchdogSec=15",
+      "User=stratum1",
+      "ProtectSystem=strict",
+      "After=chrony.service",
+      "Wants=chrony.service",
+      "Restart=always",
+      "StartLimitIntervalSec=0",
+      "RestartSteps=10",
+      "RestartMaxDelaySec=5min",
+      "ExecStopPost=-/usr/bin/node /opt/stratum1/dist/src/cli/panelNotice.js",
+    ]) {
       assert.ok(unit.split("\n").includes(line), `the unit has ${line}`);
     }
   } finally {

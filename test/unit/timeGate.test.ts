@@ -70,7 +70,9 @@ test("the inserted leap second 23:59:60 yields no sample and the seconds either 
   const midnight = Date.parse("2026-12-31T23:59:57Z") / 1000; // 57, 58, 59, 60, 00, 01
   const tods = [57, 58, 59, 60];
   const vs = tods.map((s, k) => g.judge(epoch(midnight + k, (midnight + k) * 1e6 + 100_000, { timeOfDay: { hour: 23, minute: 59, second: s, micros: 0 }, date: { year: 2026, month: 12, day: 31 } })));
-  const after = [0, 1].map((s, i) => g.judge(epoch(midnight + 3 + i, (midnight + 4 + i) * 1e6 + 100_000, { timeOfDay: { hour: 0, minute: 0, second: s, micros: 0 }, date: { year: 2027, month: 1, day: 1 } })));
+  const after = [0, 1].map((s, i) =>
+    g.judge(epoch(midnight + 3 + i, (midnight + 4 + i) * 1e6 + 100_000, { timeOfDay: { hour: 0, minute: 0, second: s, micros: 0 }, date: { year: 2027, month: 1, day: 1 } })),
+  );
   assert.deepEqual(reasons([...vs, ...after]), ["settling", "settling", "ok", "leap-second", "ok", "ok"]);
   const first = after[0]!;
   assert.ok(first.ok && first.sample.utcSecond === Date.parse("2027-01-01T00:00:00Z") / 1000);

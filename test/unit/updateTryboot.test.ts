@@ -96,7 +96,12 @@ test("good time: the bar set at install (the receiver's pulse and chrony on it, 
 
 test("awaiting good time: commits as soon as it is good; gives up at the deadline with the last reason", async () => {
   let t = 0;
-  const deps = (goodAt: number) => ({ judge: async () => (t >= goodAt ? { good: true, reason: "LOCKED PPS" } : { good: false, reason: `chrony not synchronised yet (${t})` }), nowMs: () => t, sleep: async (ms: number) => void (t += ms), log: () => {} });
+  const deps = (goodAt: number) => ({
+    judge: async () => (t >= goodAt ? { good: true, reason: "LOCKED PPS" } : { good: false, reason: `chrony not synchronised yet (${t})` }),
+    nowMs: () => t,
+    sleep: async (ms: number) => void (t += ms),
+    log: () => {},
+  });
   assert.deepEqual(await awaitGoodTime(deps(30_000), 60), { good: true, reason: "LOCKED PPS" });
   assert.equal(t, 30_000);
   t = 0;

@@ -20,7 +20,12 @@ export interface Layout {
 }
 
 export function readLayout(repo: string): Layout {
-  const env = Object.fromEntries(readFileSync(join(repo, "image/layout.env"), "utf8").split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split("=") as [string, string]));
+  const env = Object.fromEntries(
+    readFileSync(join(repo, "image/layout.env"), "utf8")
+      .split("\n")
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.split("=") as [string, string]),
+  );
   const n = (k: string): number => Number(env[k]);
   return { diskId: env.DISK_ID!, parts: { bootsel: n("PART_BOOTSEL"), bootA: n("PART_BOOT_A"), bootB: n("PART_BOOT_B"), rootA: n("PART_ROOT_A"), rootB: n("PART_ROOT_B"), data: n("PART_DATA") } };
 }

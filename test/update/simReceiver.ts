@@ -7,12 +7,12 @@
 import { realpathSync } from "node:fs";
 import { join } from "node:path";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
-import { splitEpochs } from "../../src/sim/captureEpochs.js";
-import { readCapture } from "../../src/sim/captures.js";
-import { FakeKernelPps } from "../../src/sim/fakeKernelPps.js";
-import { openPtyPair, type PtyPair } from "../../src/sim/ptyPair.js";
-import { startPulses } from "../../src/sim/pulseGenerator.js";
-import { replay } from "../../src/sim/replayer.js";
+import { splitEpochs } from "../../sim/replay/captureEpochs.js";
+import { readCapture } from "../../sim/replay/captures.js";
+import { FakeKernelPps } from "../../sim/fakes/fakeKernelPps.js";
+import { openPtyPair, type PtyPair } from "../../sim/run/ptyPair.js";
+import { startPulses } from "../../sim/replay/pulseGenerator.js";
+import { replay } from "../../sim/replay/replayer.js";
 
 export class SimReceiver {
   private constructor(
@@ -31,7 +31,11 @@ export class SimReceiver {
     const epochs = splitEpochs(readCapture("neo-m8n.log"));
     const startSecond = Math.ceil(clock.realtimeUs() / 1e6) + 1;
     const done = replay(epochs, { feedPath: pty.feed, baud: 9600, delayMs: 100, startSecond, rewrite: true, epochs: 24 * 3600, clock }, abort.signal).catch(() => undefined);
-    return new SimReceiver(pty, kernel.dir, () => (abort.abort(), pulses.stop()), done);
+    const stop = (): void => {
+      abort.abort();
+      pulses.stop();
+    };
+    return new SimReceiver(pty, kernel.dir, stop, done);
   }
 
   /** The pty's device node, for a bind into the container. */

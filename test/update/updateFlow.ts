@@ -63,7 +63,9 @@ const ciFiles = (cmdline: string): Record<string, string> => ({
 async function boot(label: string, withReceiver: boolean): Promise<{ slot: string; tryboot: boolean }> {
   const c = card!;
   const choice = c.firmwareChoice();
-  say(`boot ${label}: the firmware starts partition ${choice.bootPartition}${choice.tryboot ? " (tryboot)" : ""}, root partition ${choice.rootPartition}, slot ${choice.slot}${withReceiver ? "" : ", no receiver"}`);
+  say(
+    `boot ${label}: the firmware starts partition ${choice.bootPartition}${choice.tryboot ? " (tryboot)" : ""}, root partition ${choice.rootPartition}, slot ${choice.slot}${withReceiver ? "" : ", no receiver"}`,
+  );
   boots++;
   const slotMount = join(work, `slot-${boots}`);
   mkdirSync(slotMount);
@@ -144,7 +146,13 @@ function dataTree(dir: string): Map<string, string> {
         out.set(p + "/", head);
         walk(p);
       } else if (st.isSymbolicLink()) out.set(p, `${head} -> ${readlinkSync(join(dir, p))}`);
-      else out.set(p, `${head} ${createHash("sha256").update(readFileSync(join(dir, p))).digest("hex")}`);
+      else
+        out.set(
+          p,
+          `${head} ${createHash("sha256")
+            .update(readFileSync(join(dir, p)))
+            .digest("hex")}`,
+        );
     }
   };
   walk("");
@@ -187,7 +195,8 @@ async function main(): Promise<void> {
   execFileSync("cp", ["--sparse=always", join(twinDir, "images/stratum1.img"), join(work, "card.img")]);
   card = new Card(join(work, "card.img"), layout);
   card.attach();
-  const conf = ["serial.path = /media/sim-gps", "serial.baud = 9600", "pps.sysfs = /media/sim-pps0", "ntp.servers = off", "lcd.bus = off", `update.commit-timeout = ${COMMIT_TIMEOUT_S}`].join("\n") + "\n";
+  const conf =
+    ["serial.path = /media/sim-gps", "serial.baud = 9600", "pps.sysfs = /media/sim-pps0", "ntp.servers = off", "lcd.bus = off", `update.commit-timeout = ${COMMIT_TIMEOUT_S}`].join("\n") + "\n";
   card.fatWrite(layout.parts.bootsel!, "stratum1.conf", conf, work);
   mkdirSync(join(work, "data"));
   execFileSync("mount", [card.loops.get(layout.parts.data!)!, join(work, "data")]);
@@ -212,7 +221,10 @@ async function main(): Promise<void> {
     say(`install ${bad}.raucb: exit ${r.status}: ${refusals[bad]}`);
     if (r.status === 0) refusals[bad] = "";
   }
-  results.refused_unsigned = Object.values(refusals).every((m) => /refused or could not be installed/.test(m)) && card.fatRead(layout.parts.bootsel!, "autoboot.txt") === autobootBefore && card.fatRead(layout.parts.bootsel!, "stratum1-update.txt") === null;
+  results.refused_unsigned =
+    Object.values(refusals).every((m) => /refused or could not be installed/.test(m)) &&
+    card.fatRead(layout.parts.bootsel!, "autoboot.txt") === autobootBefore &&
+    card.fatRead(layout.parts.bootsel!, "stratum1-update.txt") === null;
 
   const inst = sh(`${copyIn("v2.raucb")} && stratum1ctl update install /tmp/v2.raucb --reboot`);
   say(`install v2 --reboot: exit ${inst.status}\n${inst.out.trim()}`);
@@ -228,7 +240,9 @@ async function main(): Promise<void> {
     if (!committed) await sleep(2000);
   }
   const afterCommit = updateStatus();
-  say(`trial of B: committed=${committed}; running ${afterCommit.running.version} from ${afterCommit.running.slot}; ${sh("journalctl -b -u stratum1-update-commit --no-pager -o cat | tail -4").out.trim()}`);
+  say(
+    `trial of B: committed=${committed}; running ${afterCommit.running.version} from ${afterCommit.running.slot}; ${sh("journalctl -b -u stratum1-update-commit --no-pager -o cat | tail -4").out.trim()}`,
+  );
   results.installed_and_committed = trial.slot === "B" && trial.tryboot && committed && afterCommit.running.version === v2 && afterCommit.slots.find((s) => s.name === "B")?.committed === true;
 
   // 4. v1 into A, tried without a receiver: no good time, so the box rolls itself back to B.
@@ -248,7 +262,18 @@ async function main(): Promise<void> {
   const ack = sh("stratum1ctl update acknowledge");
   const acked = updateStatus();
   results.rolled_back_on_bad_time =
-    bad.slot === "A" && bad.tryboot && rolledBack && after.slot === "B" && st.running.version === v2 && st.rollback?.slot === "A" && st.rollback.acknowledged === false && /no good time within/.test(st.rollback.reason) && st.slots.find((s) => s.name === "A")?.state === "bad" && /ALARM\s+ROLLED BACK/.test(alarm) && ack.status === 0 && acked.rollback?.acknowledged === true;
+    bad.slot === "A" &&
+    bad.tryboot &&
+    rolledBack &&
+    after.slot === "B" &&
+    st.running.version === v2 &&
+    st.rollback?.slot === "A" &&
+    st.rollback.acknowledged === false &&
+    /no good time within/.test(st.rollback.reason) &&
+    st.slots.find((s) => s.name === "A")?.state === "bad" &&
+    /ALARM\s+ROLLED BACK/.test(alarm) &&
+    ack.status === 0 &&
+    acked.rollback?.acknowledged === true;
   await powerOff();
 
   // 5. /data: the same files with the same bytes as before the first install.

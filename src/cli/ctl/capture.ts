@@ -8,11 +8,12 @@
  * (the replay takes the stamps' seconds as the truth).
  */
 import { readFileSync } from "node:fs";
+import { EXIT } from "../exitCodes.js";
 import { connect } from "node:net";
 import { hostname } from "node:os";
 import { CaptureFileWriter } from "../../capture/captureFile.js";
 import { CaptureParser, type CaptureHeader } from "../../capture/captureFormat.js";
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import type { StatusSnapshot } from "../../status/contract.js";
 import type { CtlCommand, CtlIo } from "./command.js";
 import { parseCtlArgs } from "./configFile.js";
 import { nowUs, parseCtlOptions } from "./ctlOptions.js";
@@ -103,13 +104,13 @@ export async function recordCapture(socketPath: string, out: string, seconds: nu
   await writer?.close();
   if (failure) {
     io.err(`stratum1ctl capture: ${failure}\n`);
-    return 1;
+    return EXIT.failed;
   }
   io.out(
     `${out}: ${counts.serialBytes} serial bytes in ${counts.reads} reads, ${counts.asserts} pulse edges${counts.clears ? ` (+${counts.clears} clear)` : ""}, ${counts.events} events\n` +
       `replay it anywhere with: npm run hil -- replay ${out}\n`,
   );
-  return 0;
+  return EXIT.ok;
 }
 
 export const captureCommand: CtlCommand = {
@@ -120,21 +121,21 @@ export const captureCommand: CtlCommand = {
     const parsed = parseCtlOptions(args, io);
     if (!parsed.ok) {
       io.err(`stratum1ctl capture: ${parsed.message}\n`);
-      return 2;
+      return parsed.exit;
     }
     const { config: cfg, statusPath, rest } = parsed.value;
     const own = parseCtlArgs(rest, { out: { type: "string" }, seconds: { type: "string" }, socket: { type: "string" }, note: { type: "string" } }, USAGE, io);
-    if (!own) return 2;
+    if (!own) return EXIT.usage;
     const { out, note } = own.values;
     const seconds = Number(own.values.seconds ?? "60");
     if (!out || own.positionals.length > 0 || !Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400) {
       io.err(`${USAGE}\n`);
-      return 2;
+      return EXIT.usage;
     }
     const socketPath = own.values.socket ?? cfg["capture.socket"];
     if (!socketPath) {
       io.err("stratum1ctl capture: capture.socket is off in the config; set it (stratum1ctl config set capture.socket=/run/stratum1/capture.sock) and restart stratum1d\n");
-      return 1;
+      return EXIT.config;
     }
     const snap = statusPath ? await readSnapshot(statusPath, nowUs(io)) : undefined;
     const status = snap?.ok ? snap.snapshot : undefined;

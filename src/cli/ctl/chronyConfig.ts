@@ -7,6 +7,7 @@
  * `systemctl status chrony` shows against the drop-in's step.
  */
 import { mkdirSync } from "node:fs";
+import { EXIT } from "../exitCodes.js";
 import { dirname } from "node:path";
 import { chronyConf } from "../../chrony/chronyConf.js";
 import { replaceFileAtomically } from "../../config/atomicFile.js";
@@ -24,10 +25,10 @@ export const chronyConfigCommand: CtlCommand = {
   usage,
   async run(args, io) {
     const parsed = parseCtlArgs(args, { config: { type: "string" }, out: { type: "string" } }, usage, io);
-    if (!parsed) return 2;
+    if (!parsed) return EXIT.usage;
     if (parsed.positionals.length > 0) {
       io.err(`stratum1ctl chrony-config: unexpected '${parsed.positionals[0]}'\n${usage}\n`);
-      return 2;
+      return EXIT.usage;
     }
     const path = configPath(parsed.values.config, io.env);
     const { config, problems } = readConfig(path);
@@ -42,9 +43,9 @@ export const chronyConfigCommand: CtlCommand = {
         replaceFileAtomically(out, text);
       } catch (err) {
         io.err(`stratum1ctl chrony-config: cannot write ${out} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})\n`);
-        return 1;
+        return EXIT.failed;
       }
     }
-    return problems.length > 0 ? 1 : 0;
+    return problems.length > 0 ? EXIT.failed : EXIT.ok;
   },
 };

@@ -5,9 +5,10 @@
  * it: which of its outputs feeds it and how many samples it delivered. Pure:
  * parsed chronyc records and the snapshot in, text out.
  */
-import type { ChronySource, ChronySourceStats, ChronyTracking } from "../../chrony/chronycCsv.js";
-import type { SinkStatus } from "../../refclock/sink.js";
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import type { ChronySourceStats } from "../../chrony/chronycCsv.js";
+import type { ChronySource, ChronyTracking } from "../../status/contract.js";
+import type { SinkStatus } from "../../status/contract.js";
+import type { StatusSnapshot } from "../../status/contract.js";
 import { formatOffset, ppm, section } from "./format.js";
 import type { Style } from "./style.js";
 import { renderTable } from "./table.js";
@@ -101,7 +102,10 @@ export function renderChrony(r: ChronyReadings, own: readonly OwnRefclock[], ctx
       : "  chronyd has no sources\n";
   const missing = own.filter((o) => !r.sources.some((src) => src.mode === "#" && src.name === o.refid));
   const ownLines = own.map((o) => `  ${o.refid}: ${o.what} → ${o.sink}${o.status ? `: ${o.status.delivered} delivered, ${o.status.failed} failed, ${o.status.state}` : ""}`);
-  const hints = missing.map((o) => `  ${style.warn(`chrony has no refclock with refid ${o.refid}`)}: add 'refclock SOCK ${o.sink.slice("chrony-sock:".length)} refid ${o.refid} …' to chrony's config (README: "Installing on a Pi") and restart chrony`);
+  const hints = missing.map(
+    (o) =>
+      `  ${style.warn(`chrony has no refclock with refid ${o.refid}`)}: add 'refclock SOCK ${o.sink.slice("chrony-sock:".length)} refid ${o.refid} …' to chrony's config (README: "Installing on a Pi") and restart chrony`,
+  );
   return [
     head,
     `\n${style.bold("Sources")} (chronyc -c sources + sourcestats; last sample: + means the local clock is ahead)\n`,

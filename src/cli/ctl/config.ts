@@ -1,5 +1,6 @@
 /* `stratum1ctl config check|set`: the two ways an operator works on stratum1.conf. */
 import type { CtlCommand } from "./command.js";
+import { EXIT } from "../exitCodes.js";
 import { checkConfig } from "./configCheck.js";
 import { configPath, DEFAULT_CONFIG_PATH, parseCtlArgs } from "./configFile.js";
 import { setConfig } from "./configSet.js";
@@ -18,12 +19,12 @@ export const configCommand: CtlCommand = {
   usage,
   async run(args, io) {
     const parsed = parseCtlArgs(args, { config: { type: "string" }, restart: { type: "boolean" } }, usage, io);
-    if (!parsed) return 2;
+    if (!parsed) return EXIT.usage;
     const [verb, ...rest] = parsed.positionals;
     const path = configPath(parsed.values.config, io.env);
     if (verb === "check" && rest.length === 0 && parsed.values.restart === undefined) return checkConfig(path, io);
     if (verb === "set") return setConfig(path, rest, parsed.values.restart === true, io);
     io.err(`${usage}\n`);
-    return 2;
+    return EXIT.usage;
   },
 };

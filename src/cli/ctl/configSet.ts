@@ -7,6 +7,7 @@
  * stratum1d sends to).
  */
 import { execFile } from "node:child_process";
+import { EXIT } from "../exitCodes.js";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
 import { CHRONY_KEYS, chronyConfProblems } from "../../chrony/chronyConf.js";
@@ -64,32 +65,32 @@ export async function setConfig(path: string, args: readonly string[], restart: 
   }
   if (problems.length > 0) {
     io.err(`stratum1ctl config set: nothing written:\n${problems.map((p) => `  ${p}\n`).join("")}`);
-    return 1;
+    return EXIT.failed;
   }
   const next = setKeys(text, settings);
   const after = parseConfigText(next.text, path, defaults(), problems);
   problems.push(...chronyConfProblems(after).map((p) => `${path}: ${p}`));
   if (problems.length > 0) {
     io.err(`stratum1ctl config set: nothing written; the file would have ${problems.length === 1 ? "this problem" : "these problems"}:\n${problems.map((p) => `  ${p}\n`).join("")}`);
-    return 1;
+    return EXIT.failed;
   }
   const changed = next.changes.filter((c) => c.before !== c.after);
   if (changed.length === 0) {
     io.out(`${path}: already so; nothing changed\n`);
-    return 0;
+    return EXIT.ok;
   }
   try {
     replaceFileAtomically(path, next.text);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     io.err(`stratum1ctl config set: cannot write ${path} (${code ?? (err as Error).message})${code === "EACCES" || code === "EPERM" ? "; run it with sudo" : ""}\n`);
-    return 1;
+    return EXIT.failed;
   }
   io.out(`${path}: changed\n${changed.map(describe).join("")}`);
   const services = servicesFor(changed.map((c) => c.key));
   if (!restart) {
     io.out(`to apply: sudo systemctl restart ${services.map((s) => s.replace(/\.service$/, "")).join(" ")}   (or run this again with --restart)\n`);
-    return 0;
+    return EXIT.ok;
   }
   for (const s of services) {
     try {
@@ -98,8 +99,8 @@ export async function setConfig(path: string, args: readonly string[], restart: 
     } catch (err) {
       const e = err as { stderr?: string; message: string };
       io.err(`stratum1ctl config set: systemctl restart ${s} failed: ${(e.stderr ?? e.message).trim()}\n`);
-      return 1;
+      return EXIT.failed;
     }
   }
-  return 0;
+  return EXIT.ok;
 }

@@ -10,6 +10,7 @@ import { loadConfigFile } from "../../config/load.js";
 import { defaults, type Config } from "../../config/schema.js";
 import { systemClock } from "../../hal/linux/systemClock.js";
 import type { CtlIo } from "./command.js";
+import { EXIT } from "../exitCodes.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/stratum1/stratum1.conf";
 
@@ -23,7 +24,8 @@ export interface CtlOptions {
   rest: string[];
 }
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+/** A failure says whether the command line (usage) or the config file (config) is at fault. */
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string; exit: (typeof EXIT)["usage" | "config"] };
 
 /** Parses --config, --status and --json (each also as --flag=value); problems in the config file are reported all at once. */
 export function parseCtlOptions(args: readonly string[], io: CtlIo): Parsed<CtlOptions> {
@@ -39,7 +41,7 @@ export function parseCtlOptions(args: readonly string[], io: CtlIo): Parsed<CtlO
     if (flag === "--json") json = true;
     else if (flag === "--config" || flag === "--status") {
       const v = value();
-      if (v === undefined || v === "") return { ok: false, message: `${flag} needs a file name` };
+      if (v === undefined || v === "") return { ok: false, message: `${flag} needs a file name`, exit: EXIT.usage };
       if (flag === "--config") configPath = v;
       else statusPath = v;
     } else rest.push(arg);
@@ -48,7 +50,7 @@ export function parseCtlOptions(args: readonly string[], io: CtlIo): Parsed<CtlO
   const path = explicit ?? (existsSync(DEFAULT_CONFIG_PATH) ? DEFAULT_CONFIG_PATH : undefined);
   const problems: string[] = [];
   const config = path ? loadConfigFile(path, defaults(), problems) : defaults();
-  if (problems.length > 0) return { ok: false, message: `configuration ${path}:\n  ${problems.join("\n  ")}` };
+  if (problems.length > 0) return { ok: false, message: `configuration ${path}:\n  ${problems.join("\n  ")}`, exit: EXIT.config };
   return { ok: true, value: { config, configSource: path ?? "built-in defaults (no config file)", statusPath: statusPath ?? config["status.path"], json, rest } };
 }
 

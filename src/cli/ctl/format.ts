@@ -17,7 +17,10 @@ export const secondsSince = (iso: string | null | undefined, nowUs: number): num
 export function when(iso: string | null | undefined, nowUs: number): string {
   const ago = secondsSince(iso, nowUs);
   if (!iso || ago === null) return "-";
-  return `${iso.replace("T", " ").replace(/\.\d+Z$/, "").replace(/Z$/, "")} UTC (${formatAge(ago)} ago)`;
+  return `${iso
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "")
+    .replace(/Z$/, "")} UTC (${formatAge(ago)} ago)`;
 }
 
 /** "a 3, b 1" from a counter map, largest first; "none" when empty. */

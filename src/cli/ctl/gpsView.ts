@@ -4,7 +4,7 @@
  * azimuth, C/N0, used) as cgps and gpsmon show it, sorted by constellation
  * and number. Pure: snapshot in, text out.
  */
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import type { StatusSnapshot } from "../../status/contract.js";
 import { formatAge, secondsSince, section, when } from "./format.js";
 import { fixWord } from "./statusView.js";
 import type { Style } from "./style.js";
@@ -17,14 +17,37 @@ const hemi = (x: number, pos: string, neg: string): string => `${Math.abs(x).toF
 
 export function renderGps(s: StatusSnapshot, nowUs: number, style: Style): string {
   const f = s.fix;
-  const dop = f.dop ? Object.entries(f.dop).map(([k, v]) => `${k.toUpperCase()} ${v.toFixed(2)}`).join("  ") : "not reported";
+  const dop = f.dop
+    ? Object.entries(f.dop)
+        .map(([k, v]) => `${k.toUpperCase()} ${v.toFixed(2)}`)
+        .join("  ")
+    : "not reported";
   const r = s.receiver;
   const who = r ? [r.vendor, r.model].filter(Boolean).join(" ") || "unnamed" : null;
   const rows: Array<[string, string]> = [
-    ["fix", `${fixWord(f.mode)}, ${f.satellitesUsed ?? "?"} used / ${f.satellitesSeen} in view${Object.keys(f.seenBySystem).length > 0 ? ` (${Object.entries(f.seenBySystem).map(([k, n]) => `${k} ${n}`).join(", ")})` : ""}`],
+    [
+      "fix",
+      `${fixWord(f.mode)}, ${f.satellitesUsed ?? "?"} used / ${f.satellitesSeen} in view${
+        Object.keys(f.seenBySystem).length > 0
+          ? ` (${Object.entries(f.seenBySystem)
+              .map(([k, n]) => `${k} ${n}`)
+              .join(", ")})`
+          : ""
+      }`,
+    ],
     ["DOP", dop],
-    ["position", f.position ? `${hemi(f.position.latDeg, "N", "S")}, ${hemi(f.position.lonDeg, "E", "W")}${f.position.altM !== null ? `, ${f.position.altM} m above sea level` : ""} (rounded to ~11 m)` : "none (no fix)"],
-    ["receiver", r ? `${who}${r.firmware ? `, firmware ${r.firmware}` : ""}${r.hardware ? `, hardware ${r.hardware}` : ""}${r.protocol ? `, protocol ${r.protocol}` : ""} (from ${r.source})` : "has not said (u-blox says at start-up or when polled for MON-VER)"],
+    [
+      "position",
+      f.position
+        ? `${hemi(f.position.latDeg, "N", "S")}, ${hemi(f.position.lonDeg, "E", "W")}${f.position.altM !== null ? `, ${f.position.altM} m above sea level` : ""} (rounded to ~11 m)`
+        : "none (no fix)",
+    ],
+    [
+      "receiver",
+      r
+        ? `${who}${r.firmware ? `, firmware ${r.firmware}` : ""}${r.hardware ? `, hardware ${r.hardware}` : ""}${r.protocol ? `, protocol ${r.protocol}` : ""} (from ${r.source})`
+        : "has not said (u-blox says at start-up or when polled for MON-VER)",
+    ],
     ["antenna", s.antenna ? `${s.antenna.state === "ok" ? style.ok("ok") : style.bad(s.antenna.state)} (${s.antenna.source}, since ${when(s.antenna.since, nowUs)})` : "not reported by the receiver"],
     ["serial", `${s.device.path} at ${s.device.baud} baud, ${s.device.state}`],
   ];

@@ -6,6 +6,7 @@
  * -f); otherwise its output is relayed.
  */
 import { spawn } from "node:child_process";
+import { EXIT } from "../exitCodes.js";
 import type { CtlCommand, CtlIo } from "./command.js";
 
 const USAGE = `usage: stratum1ctl logs [-f] [-n N] [--since TIME] [--until TIME] [-b [ID]] [-p PRIORITY]
@@ -72,7 +73,7 @@ export const logsCommand: CtlCommand = {
     const built = journalctlArgs(args);
     if (!built.ok) {
       io.err(`stratum1ctl logs: ${built.message}\n${USAGE}\n`);
-      return 2;
+      return EXIT.usage;
     }
     return runJournalctl(built.args, io);
   },

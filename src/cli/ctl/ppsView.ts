@@ -5,8 +5,8 @@
  * to the receiver's words) as ppstest and gpsmon's PPS lines let one eyeball
  * them. Pure: snapshot in, text out.
  */
-import type { PpsStatus } from "../../pps/ppsService.js";
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import type { PpsStatus } from "../../status/contract.js";
+import type { StatusSnapshot } from "../../status/contract.js";
 import type { RecentEdge } from "../../timing/recentEdges.js";
 import { counters, formatOffset, section, when } from "./format.js";
 import type { Style } from "./style.js";
@@ -57,17 +57,33 @@ export function renderPps(s: StatusSnapshot, nowUs: number, style: Style): strin
   const rows: Array<[string, string]> = [
     ["state", `${stateWord(p, style)} since ${when(p.since, nowUs)}`],
     ["", p.detail],
-    ...p.sources.map((src): [string, string] => ["source", `${src.name} (${src.stamping} stamps)${src.problem ? `: ${style.bad(src.problem)}` : ""}${src.jitterUs !== null ? `, jitter ${src.jitterUs.toFixed(1)} µs` : ""}`]),
-    ["delay", p.delayMs !== null ? `the receiver's words ${p.edgeMode === "before" ? "precede" : "follow"} the edge by ${p.delayMs.toFixed(1)} ms (jitter ${(p.delayJitterMs ?? 0).toFixed(2)} ms), pps.edge ${p.edgeMode}` : `not learned yet (pps.edge ${p.edgeMode})`],
+    ...p.sources.map((src): [string, string] => [
+      "source",
+      `${src.name} (${src.stamping} stamps)${src.problem ? `: ${style.bad(src.problem)}` : ""}${src.jitterUs !== null ? `, jitter ${src.jitterUs.toFixed(1)} µs` : ""}`,
+    ]),
+    [
+      "delay",
+      p.delayMs !== null
+        ? `the receiver's words ${p.edgeMode === "before" ? "precede" : "follow"} the edge by ${p.delayMs.toFixed(1)} ms (jitter ${(p.delayJitterMs ?? 0).toFixed(2)} ms), pps.edge ${p.edgeMode}`
+        : `not learned yet (pps.edge ${p.edgeMode})`,
+    ],
     ["edges", `${p.counts.edges} seen, ${p.counts.labelled} labelled, ${p.counts.labelledByCount} by count, ${p.counts.missedEdges} missed, ${p.counts.spuriousEdges} spurious`],
-    ["jitter", jitter !== null ? `${jitter.toFixed(jitter < 10 ? 2 : 0)} µs rms of the intervals between the last ${p.recentEdges.filter((e) => e.outcome !== "spurious-edge").length} edges on the grid` : "needs two edges"],
+    [
+      "jitter",
+      jitter !== null
+        ? `${jitter.toFixed(jitter < 10 ? 2 : 0)} µs rms of the intervals between the last ${p.recentEdges.filter((e) => e.outcome !== "spurious-edge").length} edges on the grid`
+        : "needs two edges",
+    ],
     ["refused", counters(p.refused)],
     ["last label", p.lastUtc ? `${p.lastUtc} on the edge at ${p.lastEdgeAt ?? "?"}${p.lastOffsetS !== null ? `, offset ${formatOffset(p.lastOffsetS)}` : ""}` : "none yet"],
   ];
   const x = p.crossCheck;
   if (x) {
     const late = x.gpioLateMeanUs !== null ? `, GPIO ${x.gpioLateMeanUs.toFixed(0)} ± ${(x.gpioLateJitterUs ?? 0).toFixed(0)} µs after the kernel` : "";
-    rows.push(["cross-check", `${x.agree ? style.ok("kernel and GPIO agree") : style.bad("kernel and GPIO DISAGREE")}: ${x.paired} paired, ${x.kernelOnly} kernel only, ${x.gpioOnly} GPIO only${late}`]);
+    rows.push([
+      "cross-check",
+      `${x.agree ? style.ok("kernel and GPIO agree") : style.bad("kernel and GPIO DISAGREE")}: ${x.paired} paired, ${x.kernelOnly} kernel only, ${x.gpioOnly} GPIO only${late}`,
+    ]);
   }
   for (const [name, st] of Object.entries(p.sinks)) rows.push(["output", `${name}: ${st.state}, ${st.delivered} delivered, ${st.failed} failed`]);
   const head = section("PPS", rows, style.bold);

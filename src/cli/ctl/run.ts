@@ -1,5 +1,6 @@
 /* Dispatch of stratum1ctl's argv to its command; importable by tests without running anything. */
 import type { CtlIo } from "./command.js";
+import { EXIT } from "../exitCodes.js";
 import { COMMANDS } from "./commands.js";
 
 function help(io: CtlIo): void {
@@ -14,16 +15,16 @@ export async function runCtl(argv: readonly string[], io: CtlIo): Promise<number
     const about = rest[0] !== undefined ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
     if (about) io.out(about.usage + "\n");
     else help(io);
-    return 0;
+    return EXIT.ok;
   }
   const cmd = COMMANDS.find((c) => c.name === name);
   if (!cmd) {
     io.err(`stratum1ctl: unknown command '${name}'; try: ${COMMANDS.map((c) => c.name).join(", ")}\n`);
-    return 2;
+    return EXIT.usage;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
     io.out(cmd.usage + "\n");
-    return 0;
+    return EXIT.ok;
   }
   return cmd.run(rest, io);
 }

@@ -5,13 +5,11 @@
  * watchdog restarts it after 15 s), and the figures in it are history.
  */
 import { readFile } from "node:fs/promises";
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import { STATUS_VERSION, type StatusSnapshot } from "../../status/contract.js";
 
 export const STALE_AFTER_S = 5;
 
-export type SnapshotRead =
-  | { ok: true; snapshot: StatusSnapshot; ageS: number; stale: boolean }
-  | { ok: false; reason: "missing" | "unreadable" | "malformed"; message: string };
+export type SnapshotRead = { ok: true; snapshot: StatusSnapshot; ageS: number; stale: boolean } | { ok: false; reason: "missing" | "unreadable" | "malformed"; message: string };
 
 function looksLikeSnapshot(x: unknown): x is StatusSnapshot {
   if (typeof x !== "object" || x === null) return false;
@@ -37,6 +35,13 @@ export async function readSnapshot(path: string, nowUs: number): Promise<Snapsho
     return { ok: false, reason: "malformed", message: `${path} is not JSON: not a stratum1d status snapshot` };
   }
   if (!looksLikeSnapshot(parsed)) return { ok: false, reason: "malformed", message: `${path} is JSON but not a stratum1d status snapshot` };
+  if (parsed.version !== STATUS_VERSION) {
+    return {
+      ok: false,
+      reason: "malformed",
+      message: `${path} is a version ${parsed.version} snapshot and this stratum1ctl reads version ${STATUS_VERSION}: the service and stratum1ctl come from different builds (restart stratum1d after an update)`,
+    };
+  }
   const ageS = Math.max(0, nowUs / 1e6 - Date.parse(parsed.updatedAt) / 1000);
   return { ok: true, snapshot: parsed, ageS, stale: ageS > STALE_AFTER_S };
 }

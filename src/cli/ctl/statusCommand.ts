@@ -6,6 +6,7 @@ import { styleFor } from "./style.js";
 import { judge, NOT_RUNNING } from "./verdict.js";
 import { loadView } from "./viewSnapshot.js";
 import { staleMessage } from "./snapshotFile.js";
+import { EXIT } from "../exitCodes.js";
 
 const USAGE = `usage: stratum1ctl status [--json] [--config FILE] [--status FILE]
 One screen: is the box serving good time (the verdict first), the pulse, fix,
@@ -15,7 +16,7 @@ chrony, NTP clients, alarms with the first thing to check, host, input health.
   --status FILE  read this snapshot instead of the config's status.path
 Exit status: 0 serving good time, 1 degraded (an alarm, holdover, chrony not
 on the pulse yet), 2 not running (no snapshot, or one older than 5 s),
-3 cannot tell (bad option or config file).`;
+3 cannot tell (the config file cannot be read), 64 usage error.`;
 
 export const statusCommand: CtlCommand = {
   name: "status",
@@ -30,10 +31,10 @@ export const statusCommand: CtlCommand = {
         const style = styleFor(io);
         io.out(`${style.bad(style.bold("NOT RUNNING"))}: ${style.bad(view.failure.message)}\n`);
       }
-      // A usage or config problem is not a verdict on the service: 3, "unknown" to monitoring.
-      return view.failure ? 2 : 3;
+      // A usage or config problem is not a verdict on the service: a usage error (64), or "unknown" (3) to monitoring.
+      return view.failure ? EXIT.notRunning : view.code === EXIT.usage ? EXIT.usage : EXIT.unknown;
     }
-    const verdict = view.stale ? NOT_RUNNING(staleMessage(view.path, view.ageS)) : judge(view.snapshot, view.nowUs);
+    const verdict = view.stale ? NOT_RUNNING(staleMessage(view.path, view.ageS)) : judge(view.snapshot);
     if (view.opts.json) {
       io.out(JSON.stringify({ verdict, snapshotAgeS: Math.round(view.ageS * 10) / 10, stale: view.stale, snapshot: view.snapshot }, null, 2) + "\n");
     } else {

@@ -4,7 +4,7 @@
  * their first thing to check, host, input health, outputs). Pure: snapshot
  * and verdict in, text out.
  */
-import type { StatusSnapshot } from "../../status/snapshot.js";
+import type { StatusSnapshot } from "../../status/contract.js";
 import { counters, formatAge, formatDuration, formatOffset, ppm, secondsSince, section, when } from "./format.js";
 import type { Style } from "./style.js";
 import type { Verdict } from "./verdict.js";
@@ -35,7 +35,11 @@ function timeRows(s: StatusSnapshot, nowUs: number): Array<[string, string]> {
     rows.push(["", `edges ${p.counts.edges}, labelled ${p.counts.labelled} (+${p.counts.labelledByCount} by count), missed ${p.counts.missedEdges}, spurious ${p.counts.spuriousEdges}`]);
   }
   const f = s.fix;
-  const dop = f.dop ? Object.entries(f.dop).map(([k, v]) => `${k.toUpperCase()} ${v}`).join(" ") : "";
+  const dop = f.dop
+    ? Object.entries(f.dop)
+        .map(([k, v]) => `${k.toUpperCase()} ${v}`)
+        .join(" ")
+    : "";
   rows.push(["fix", `${fixWord(f.mode)}, ${f.satellitesUsed ?? "?"} used / ${f.satellitesSeen} in view${dop ? `, ${dop}` : ""}`]);
   if (s.antenna) rows.push(["antenna", `${s.antenna.state} (${s.antenna.source})`]);
   return rows;
@@ -55,7 +59,10 @@ function chronyRows(s: StatusSnapshot, nowUs: number): Array<[string, string]> {
   const sel = c.selected;
   rows.push(["selected", sel ? `${sel.name}: reach ${sel.reach.toString(8)}, last sample ${formatOffset(sel.measuredOffsetS)} ±${formatOffset(sel.errorS).slice(1)}` : "no source selected"]);
   const n = c.ntp;
-  rows.push(["NTP clients", n ? `${n.clients ?? "?"} in the last hour, ${n.perSecond !== null ? n.perSecond.toFixed(1) : "?"} requests/s (${n.received} received, ${n.dropped} dropped)` : "no server statistics"]);
+  rows.push([
+    "NTP clients",
+    n ? `${n.clients ?? "?"} in the last hour, ${n.perSecond !== null ? n.perSecond.toFixed(1) : "?"} requests/s (${n.received} received, ${n.dropped} dropped)` : "no server statistics",
+  ]);
   rows.push(["read", when(c.updatedAt, nowUs)]);
   return rows;
 }
@@ -90,7 +97,10 @@ function outputRows(s: StatusSnapshot): Array<[string, string]> {
 export function renderStatus(s: StatusSnapshot, v: Verdict, ctx: { nowUs: number; ageS: number; path: string; hostname: string }, style: Style): string {
   const { nowUs } = ctx;
   const h = s.host;
-  const header = `stratum1 on ${ctx.hostname}${h?.address ? ` (${h.address})` : ""} — ${new Date(Math.floor(nowUs / 1000)).toISOString().replace("T", " ").replace(/\.\d+Z$/, "")} UTC\n`;
+  const header = `stratum1 on ${ctx.hostname}${h?.address ? ` (${h.address})` : ""} — ${new Date(Math.floor(nowUs / 1000))
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "")} UTC\n`;
   const service = `stratum1d up ${formatDuration(secondsSince(s.service.startedAt, nowUs) ?? 0)}, snapshot ${formatAge(ctx.ageS)} old (${ctx.path})${s.service.statusWriteError ? `; cannot write it: ${s.service.statusWriteError}` : ""}`;
   const host: Array<[string, string]> = [
     ["address", h?.address ? `${h.address}${h.iface ? ` (${h.iface})` : ""}` : "no network"],

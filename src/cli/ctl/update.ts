@@ -76,7 +76,10 @@ function render(s: UpdateStatus): string {
     const tags = [slot.booted ? "booted" : "", slot.committed ? "committed" : "", slot.state === "bad" ? "BAD" : ""].filter((t) => t !== "").join(", ");
     lines.push(`slot ${slot.name}    ${slot.version}${tags ? `  (${tags})` : ""}`);
   }
-  if (s.trial) lines.push(`trial     slot ${s.trial.slot}${s.phase === "trial-armed" ? ": armed, tried at the next 'reboot \"0 tryboot\"' (stratum1ctl update install --reboot does it)" : s.trial.deadline ? `: waiting for good time until ${s.trial.deadline}` : ""}`);
+  if (s.trial)
+    lines.push(
+      `trial     slot ${s.trial.slot}${s.phase === "trial-armed" ? ": armed, tried at the next 'reboot \"0 tryboot\"' (stratum1ctl update install --reboot does it)" : s.trial.deadline ? `: waiting for good time until ${s.trial.deadline}` : ""}`,
+    );
   const alarm = rollbackAlarm(s);
   if (alarm) lines.push(`ALARM     ${alarm.title}: ${alarm.detail}`);
   else if (s.rollback) lines.push(`rollback  ${s.rollback.version} (slot ${s.rollback.slot}) at ${s.rollback.at}, acknowledged`);
@@ -96,7 +99,8 @@ async function fetchBundle(url: string, io: CtlIo): Promise<string> {
   if (!res.ok || !res.body) throw new Error(`download ${url}: HTTP ${res.status}`);
   const size = Number(res.headers.get("content-length") ?? "0");
   const free = Math.min(freemem(), statfsSync("/run").bavail * statfsSync("/run").bsize);
-  if (size > 0 && size > free - (64 << 20)) throw new Error(`the bundle is ${Math.round(size / 2 ** 20)} MiB and only ${Math.round(free / 2 ** 20)} MiB of RAM is free: copy it to a USB stick and install from there`);
+  if (size > 0 && size > free - (64 << 20))
+    throw new Error(`the bundle is ${Math.round(size / 2 ** 20)} MiB and only ${Math.round(free / 2 ** 20)} MiB of RAM is free: copy it to a USB stick and install from there`);
   io.out(`downloading ${url}${size ? ` (${Math.round(size / 2 ** 20)} MiB)` : ""} to RAM\n`);
   await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), createWriteStream(path, { mode: 0o600 }));
   return path;
@@ -143,7 +147,9 @@ async function install(args: readonly string[], opts: CtlOptions, io: CtlIo): Pr
   store.save(armed, after);
   publish({}, null);
   const rauc = slotsOrEmpty(io);
-  io.out(`installed ${rauc.find((r) => r.bootname === slot)?.version ?? "the bundle"} into slot ${slot}; it is tried at the next 'reboot "0 tryboot"' and committed if it reaches good time (${bar === "receiver" ? "pulse labelled, chrony on it" : "chrony synchronised"}) within ${opts.config["update.commit-timeout"]} s\n`);
+  io.out(
+    `installed ${rauc.find((r) => r.bootname === slot)?.version ?? "the bundle"} into slot ${slot}; it is tried at the next 'reboot "0 tryboot"' and committed if it reaches good time (${bar === "receiver" ? "pulse labelled, chrony on it" : "chrony synchronised"}) within ${opts.config["update.commit-timeout"]} s\n`,
+  );
   if (args[1] === "--reboot") {
     io.out(`rebooting with "0 tryboot" to try slot ${slot}\n`);
     const r = spawnSync("systemctl", ["reboot", "--reboot-argument=0 tryboot"], { encoding: "utf8" });
@@ -178,7 +184,13 @@ async function commitAtBoot(opts: CtlOptions, io: CtlIo): Promise<number> {
       log(decision.kind === "armed" ? `slot ${decision.slot} is armed for a trial boot; running the committed slot ${booted}` : `running the committed slot ${booted}; nothing pending`);
       return 0;
     case "trial-failed": {
-      const after = recordRollback(view, decision.slot, versionOf(decision.slot), new Date(), `the trial boot of slot ${decision.slot} did not commit (it crashed, hung, lost power or gave up before good time); the firmware returned to slot ${booted}`);
+      const after = recordRollback(
+        view,
+        decision.slot,
+        versionOf(decision.slot),
+        new Date(),
+        `the trial boot of slot ${decision.slot} did not commit (it crashed, hung, lost power or gave up before good time); the firmware returned to slot ${booted}`,
+      );
       store.save(view, after);
       writeUpdateStatus(buildStatus(after, booted, rauc, null));
       log(`ROLLED BACK: ${after.state.rollback!.reason}`);

@@ -9,7 +9,11 @@
  */
 import { decoded, rejected, type Decoded, type ReceiverIdentity } from "../report.js";
 
-const text = (p: Buffer, at: number, len: number): string => p.toString("latin1", at, at + len).replace(/\0.*$/s, "").trim();
+const text = (p: Buffer, at: number, len: number): string =>
+  p
+    .toString("latin1", at, at + len)
+    .replace(/\0.*$/s, "")
+    .trim();
 
 export function decodeMonVer(p: Buffer): Decoded {
   if (p.length < 40 || (p.length - 40) % 30 !== 0) return rejected("ubx-bad-payload", `UBX-MON-VER payload ${p.length} bytes, expected 40 + 30 per extension`);

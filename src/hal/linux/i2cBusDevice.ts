@@ -17,7 +17,9 @@ export class I2cBusDevice implements I2cBus {
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === "ENOENT") throw new Error(`${this.name} does not exist: add dtparam=i2c_arm=on to config.txt (and load i2c-dev)`);
-      throw new Error(`${e.code ?? "error"}: ${e.message}${e.code === "EREMOTEIO" || e.code === "ENXIO" ? ` (no device answered at 0x${address.toString(16)}: LCD unplugged, or another address: 0x27 and 0x3f are common)` : ""}`);
+      throw new Error(
+        `${e.code ?? "error"}: ${e.message}${e.code === "EREMOTEIO" || e.code === "ENXIO" ? ` (no device answered at 0x${address.toString(16)}: LCD unplugged, or another address: 0x27 and 0x3f are common)` : ""}`,
+      );
     }
   }
 

@@ -1,8 +1,8 @@
 /* A header pin through onoff (sysfs GPIO + epoll), with its rising edges stamped as the callback runs. */
 import { Gpio } from "onoff";
 import type { GpioLine } from "../gpioLine.js";
-import { realtimeInstant } from "../native.js";
-import type { Instant } from "../../timing/sample.js";
+import { realtimeInstant } from "./native.js";
+import type { Instant } from "../instant.js";
 import { headerGpioBase } from "./gpioChipBase.js";
 
 export class OnoffGpioLine implements GpioLine {

@@ -18,7 +18,7 @@ import { stat } from "node:fs/promises";
 import { LinuxBinding, type LinuxPortBinding } from "@serialport/bindings-cpp";
 import type { Clock } from "../clock.js";
 import type { ByteSink, ByteSource, DeviceState } from "../byteSource.js";
-import { errnoName, native, type ReaderHandle } from "../native.js";
+import { errnoName, native, type ReaderHandle } from "./native.js";
 
 const MAX_BACKOFF_MS = 10_000;
 const PRESENCE_CHECK_MS = 2_000;
@@ -47,7 +47,11 @@ export class SerialPortSource implements ByteSource {
   /** One read buffer for the life of the source: 9600 baud fills 4 kB in 4 s, so a read never needs more. */
   private readonly readBuffer = Buffer.alloc(4096);
 
-  constructor(readonly path: string, private readonly baud: number, private readonly clock: Clock) {}
+  constructor(
+    readonly path: string,
+    private readonly baud: number,
+    private readonly clock: Clock,
+  ) {}
 
   start(sink: ByteSink): void {
     this.sink = sink;
@@ -56,6 +60,8 @@ export class SerialPortSource implements ByteSource {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    // The reader's last callback (EBADF as its fd closes) belongs to no open port any more: not an unplug.
+    this.generation++;
     this.cancelRetry?.();
     this.cancelPresence?.();
     await this.closePort();
@@ -67,7 +73,19 @@ export class SerialPortSource implements ByteSource {
     this.sink!.device({ state: "opening", detail: `opening ${this.path} at ${this.baud} baud` });
     let binding: LinuxPortBinding;
     try {
-      binding = await LinuxBinding.open({ path: this.path, baudRate: this.baud, dataBits: 8, stopBits: 1, parity: "none", rtscts: false, xon: false, xoff: false, xany: false, hupcl: false, lock: true });
+      binding = await LinuxBinding.open({
+        path: this.path,
+        baudRate: this.baud,
+        dataBits: 8,
+        stopBits: 1,
+        parity: "none",
+        rtscts: false,
+        xon: false,
+        xoff: false,
+        xany: false,
+        hupcl: false,
+        lock: true,
+      });
     } catch (err) {
       this.sink!.device(explain(this.path, err as Error));
       this.retry();

@@ -1,5 +1,5 @@
 import type { Clock } from "../clock.js";
-import { native } from "../native.js";
+import { native } from "./native.js";
 
 /** The host clocks: CLOCK_REALTIME through the addon (µs), CLOCK_MONOTONIC through hrtime. */
 export function systemClock(): Clock {

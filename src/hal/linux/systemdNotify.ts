@@ -6,17 +6,8 @@
  * hangs, the tick stops, the pings stop, and systemd restarts the service
  * after WatchdogSec. Without $NOTIFY_SOCKET (not under systemd) it is absent.
  */
-import { errnoName, native } from "../native.js";
-
-export interface ServiceManager {
-  ready(status: string): void;
-  status(text: string): void;
-  /** Called from every once-a-second tick: sends WATCHDOG=1 (WatchdogSec must leave room for a few missed ticks). */
-  watchdog(): void;
-  stopping(): void;
-  /** The interval systemd expects pings within, ms; undefined when WatchdogSec is not set. */
-  readonly watchdogMs: number | undefined;
-}
+import type { ServiceManager } from "../serviceManager.js";
+import { errnoName, native } from "./native.js";
 
 export function systemdNotifier(env: NodeJS.ProcessEnv = process.env, onError: (message: string) => void = () => undefined): ServiceManager | undefined {
   const path = env.NOTIFY_SOCKET;

@@ -1,0 +1,101 @@
+import { createRequire } from "node:module";
+
+/** The syscalls of native/stratum1_native.c; see that file for why each exists. */
+export interface NativeCalls {
+  realtimeNs(): bigint;
+  realtimeUs(): number;
+  dgramOpen(): number;
+  dgramBind(path: string): number;
+  dgramSendTo(fd: number, path: string, data: Buffer): number;
+  dgramRecv(fd: number, into: Buffer): number;
+  fdClose(fd: number): number;
+  shmAttach(key: number, create: boolean): number;
+  shmWrite(id: number, clockSec: number, clockNsec: number, recvSec: number, recvNsec: number, leap: number, precision: number): number;
+  shmRead(id: number): ShmRecord;
+  shmStat(id: number): number;
+  shmRemove(id: number): number;
+  layouts(): NativeLayouts;
+  packSockSample(sec: number, usec: number, offset: number, pulse: number, leap: number): Buffer;
+  /**
+   * Watches fd on the main loop, reading into `into` (reused): onRead(length, CLOCK_REALTIME µs) per read,
+   * the bytes valid only during the call; onRead(-errno or 0, 0) once at the end.
+   */
+  readerStart(fd: number, into: Buffer, onRead: (lengthOrErrno: number, stampUs: number) => void): ReaderHandle | number;
+  readerStop(handle: ReaderHandle): number;
+}
+
+/** Opaque handle of a native reader. */
+export interface ReaderHandle {
+  readonly __reader: unique symbol;
+}
+
+export interface ShmRecord {
+  mode: number;
+  count: number;
+  valid: number;
+  consistent: number;
+  clockSec: number;
+  clockNsec: number;
+  receiveSec: number;
+  receiveNsec: number;
+  leap: number;
+  precision: number;
+}
+
+export interface NativeLayouts {
+  timeT: number;
+  sockSampleSize: number;
+  sockOffsetOffset: number;
+  sockPulseOffset: number;
+  sockLeapOffset: number;
+  sockMagicOffset: number;
+  shmTimeSize: number;
+}
+
+let loaded: NativeCalls | undefined;
+
+/** Loads the addon once; a missing build is a startup error with the fix in it. */
+export function native(): NativeCalls {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  // dist/src/hal/linux/ -> the package root's native/build, in the repository and under /opt/stratum1 alike.
+  const candidates = ["../../../../native/build/Release/stratum1_native.node"];
+  const errors: string[] = [];
+  for (const rel of candidates) {
+    try {
+      loaded = require(rel) as NativeCalls;
+      return loaded;
+    } catch (err) {
+      errors.push(`${rel}: ${(err as Error).message.split("\n")[0]}`);
+    }
+  }
+  throw new Error(`native addon not built (${errors.join("; ")}); fix: run "npm run build"`);
+}
+
+/** errno names for the negative returns of the addon. */
+export function errnoName(negErrno: number): string {
+  const names: Record<number, string> = {
+    1: "EPERM",
+    2: "ENOENT",
+    5: "EIO",
+    9: "EBADF",
+    19: "ENODEV",
+    11: "EAGAIN",
+    13: "EACCES",
+    17: "EEXIST",
+    22: "EINVAL",
+    98: "EADDRINUSE",
+    105: "ENOBUFS",
+    107: "ENOTCONN",
+    111: "ECONNREFUSED",
+    28: "ENOSPC",
+  };
+  const code = -negErrno;
+  return names[code] ?? `errno ${code}`;
+}
+
+/** CLOCK_REALTIME now, to the nanosecond. */
+export function realtimeInstant(): { sec: number; nsec: number } {
+  const ns = native().realtimeNs();
+  return { sec: Number(ns / 1_000_000_000n), nsec: Number(ns % 1_000_000_000n) };
+}

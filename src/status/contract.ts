@@ -1,0 +1,302 @@
+/*
+ * The status contract: every type of the snapshot the service writes once a
+ * second (status.path), which the front panel, stratum1ctl, systemd's status
+ * line and monitoring read. States and reasons are typed unions; the unions
+ * of reasons are defined where the decision is made (the time gate, the
+ * associator, the framer, the decoders) and re-exported here, so a reader
+ * imports its whole vocabulary from this one module. Producers (the pulse
+ * service, the chrony monitor, the panel, the sinks) build their parts with
+ * these types; nothing here is computed.
+ *
+ * The version is bumped when a field changes meaning or goes away; fields are
+ * only ever added otherwise.
+ */
+import type { FramingReject } from "../gnss/frame.js";
+import type { AntennaState, DecodeReject, Dop, FixMode, GnssSystem, ReceiverIdentity } from "../gnss/report.js";
+import type { DeviceStateName } from "../hal/byteSource.js";
+import type { AssociationReject, EdgeMode, PpsStateName } from "../timing/secondAssociator.js";
+import type { GateReject } from "../timing/timeGate.js";
+import type { EdgeOutcome, RecentEdge } from "../timing/recentEdges.js";
+import type { SatelliteView } from "../gnss/skyView.js";
+
+export type {
+  AntennaState,
+  AssociationReject,
+  DecodeReject,
+  DeviceStateName,
+  Dop,
+  EdgeMode,
+  EdgeOutcome,
+  FixMode,
+  FramingReject,
+  GateReject,
+  GnssSystem,
+  PpsStateName,
+  ReceiverIdentity,
+  RecentEdge,
+  SatelliteView,
+};
+
+export const STATUS_VERSION = 2;
+
+export interface StatusSnapshot {
+  version: number;
+  updatedAt: string;
+  /** What the box is doing, for a person: the panel's label and the verdict stratum1ctl and monitoring read. */
+  summary: Summary;
+  device: DeviceStatus;
+  time: TimeStatus;
+  fix: FixStatus;
+  /** The satellite table (GSV+GSA or NAV-SAT), at most MAX_SKY_SATELLITES rows; null until the receiver lists any. */
+  sky: { updatedAt: string; source: string; satellites: SatelliteView[] } | null;
+  /** What the receiver says it is; null when it never says. */
+  receiver: (ReceiverIdentity & { source: string }) | null;
+  counts: Counts;
+  rejected: { framing: Partial<Record<FramingReject, number>>; decode: Partial<Record<DecodeReject, number>>; gate: Partial<Record<GateReject, number>> };
+  /** Sentences and messages the box does not read, by name (bounded). */
+  unsupported: Record<string, number>;
+  /** Where NMEA samples go (chrony SOCK chrony.sock, SHM shm.unit), by sink name. */
+  sinks: Record<string, SinkStatus>;
+  /** null when no pulse source is configured. */
+  pps: PpsStatus | null;
+  /** null until the receiver says anything about its antenna. */
+  antenna: { state: AntennaState; source: string; since: string | null } | null;
+  /** null when chrony is not read. */
+  chrony: ChronyStatus | null;
+  host: HostStatus | null;
+  /** null for a box without display. */
+  lcd: LcdStatus | null;
+  service: ServiceStatus;
+  /** Active alarms, most fundamental first. */
+  alarms: Alarm[];
+}
+
+/** The snapshot before its derived parts: what alarms and the summary are computed from. */
+export type SnapshotFacts = Omit<StatusSnapshot, "alarms" | "summary">;
+
+/** The phrase on the panel, from the most fundamental problem to the healthy states. */
+export type LabelId = "no-gps-data" | "no-fix" | "waiting-gps" | "holdover" | "locked-pps" | "pps-syncing" | "nmea-only" | "syncing";
+
+export type ServingState = "serving" | "degraded";
+
+export interface Summary {
+  label: LabelId;
+  /** The label as the panel writes it: "LOCKED PPS", "HOLDOVER 3m", "NO FIX", … (at most 12 characters). */
+  text: string;
+  /** serving: chrony synchronised, on the pulse when one is configured, no alarm; otherwise degraded. */
+  state: ServingState;
+  /** Why it is not serving, in one sentence; null when it is. */
+  reason: string | null;
+}
+
+export interface DeviceStatus {
+  path: string;
+  baud: number;
+  state: DeviceStateName;
+  detail: string;
+  since: string | null;
+  lastDataAt: string | null;
+  lastReportAt: string | null;
+}
+
+/** "ok" while samples flow, otherwise the time gate's reason; "waiting" before the first epoch. */
+export type TimeStateName = "ok" | GateReject | "no-data" | "waiting";
+
+export interface TimeStatus {
+  state: TimeStateName;
+  detail: string;
+  since: string | null;
+  lastUtc: string | null;
+  lastSampleAt: string | null;
+  lastOffsetS: number | null;
+}
+
+export interface FixStatus {
+  mode: FixMode | "unknown";
+  satellitesUsed: number | null;
+  satellitesSeen: number;
+  seenBySystem: Record<string, number>;
+  /** The latest DOPs the receiver gave (GSA, NAV-DOP, NAV-PVT); null when it gives none. */
+  dop: Dop | null;
+  /** Rounded to 1e-4° (about 11 m) and 1 m. null without a fix. */
+  position: { latDeg: number; lonDeg: number; altM: number | null } | null;
+}
+
+export interface Counts {
+  bytes: number;
+  nmeaSentences: number;
+  ubxFrames: number;
+  reports: number;
+  epochs: number;
+  samples: number;
+}
+
+export interface SinkStatus {
+  /** ok after a successful delivery; failing while deliveries fail (reason says why). */
+  state: "ok" | "not-sent-yet" | "failing";
+  /** Why the last delivery failed (ENOENT, ECONNREFUSED, EACCES, …); null when it did not. */
+  reason: string | null;
+  delivered: number;
+  failed: number;
+  /** Realtime µs of the last successful delivery. */
+  lastDeliveredUs?: number;
+}
+
+export interface PpsSourceStatus {
+  name: string;
+  stamping: "kernel" | "user";
+  problem: string | null;
+  /** For user-space stamping: RMS deviation of edge intervals from whole seconds. */
+  jitterUs: number | null;
+}
+
+export interface PpsCounts {
+  edges: number;
+  labelled: number;
+  labelledByCount: number;
+  missedEdges: number;
+  spuriousEdges: number;
+}
+
+export interface CrossCheckStatus {
+  paired: number;
+  kernelOnly: number;
+  gpioOnly: number;
+  /** GPIO stamp minus kernel stamp over the last 64 pairs, µs: mean and standard deviation. */
+  gpioLateMeanUs: number | null;
+  gpioLateJitterUs: number | null;
+  agree: boolean;
+}
+
+export interface PpsStatus {
+  state: PpsStateName;
+  detail: string;
+  since: string | null;
+  edgeMode: EdgeMode;
+  sources: PpsSourceStatus[];
+  /** Learned delay between pulse and the receiver's time. */
+  delayMs: number | null;
+  delayJitterMs: number | null;
+  counts: PpsCounts;
+  refused: Partial<Record<AssociationReject, number>>;
+  lastUtc: string | null;
+  /** The stamp of the last labelled edge. */
+  lastEdgeAt: string | null;
+  /** The stamp of the last edge of any kind: how long the pulse itself has been gone. */
+  lastPulseAt: string | null;
+  lastOffsetS: number | null;
+  crossCheck: CrossCheckStatus | null;
+  /** The last RECENT_EDGES edges of the labelled source, oldest first: stamp, label or refusal, delay to the words. */
+  recentEdges: RecentEdge[];
+  /** Where labelled pulses go (chrony SOCK pps.sock, SHM pps.shm), by sink name. */
+  sinks: Record<string, SinkStatus>;
+}
+
+export type ChronyLeap = "normal" | "insert" | "delete" | "unsynchronised";
+
+export interface ChronyTracking {
+  refId: string;
+  /** The source's name; for a refclock its refid ("PPS", "NMEA"). */
+  refName: string;
+  stratum: number;
+  /** The local clock's offset from true time now, seconds (+: local ahead). */
+  systemOffsetS: number;
+  /** Offset measured at the last clock update, seconds. */
+  lastOffsetS: number;
+  rmsOffsetS: number;
+  frequencyPpm: number;
+  skewPpm: number;
+  rootDelayS: number;
+  rootDispersionS: number;
+  leap: ChronyLeap;
+}
+
+export interface ChronySource {
+  mode: string;
+  state: string;
+  name: string;
+  stratum: number;
+  poll: number;
+  /** The reach register as a number (chronyc prints it in octal). */
+  reach: number;
+  lastRxAgoS: number | null;
+  /** Last sample's offset after chrony's later clock corrections, seconds; + means the local clock is ahead. */
+  lastOffsetS: number;
+  /** The same sample as measured, before corrections (the bracketed figure in `chronyc sources`). */
+  measuredOffsetS: number;
+  errorS: number;
+}
+
+export interface ChronyStatus {
+  reachable: boolean;
+  /** Why the last poll failed, with the fix; null while polls succeed. */
+  error: string | null;
+  updatedAt: string | null;
+  tracking: ChronyTracking | null;
+  /** The source chrony has selected ('*'), if any. */
+  selected: ChronySource | null;
+  sources: ChronySource[];
+  ntp: {
+    received: number;
+    dropped: number;
+    /** NTP requests per second over the last poll interval; null until two polls. */
+    perSecond: number | null;
+    /** Clients that sent a request in the last hour; null until the client list was read. */
+    clients: number | null;
+  } | null;
+}
+
+export interface HostStatus {
+  /** IPv4 address of the default-route interface, else its IPv6 one; null when unplugged. */
+  address: string | null;
+  iface: string | null;
+  cpuTempC: number | null;
+  uptimeS: number;
+}
+
+export interface LcdStatus {
+  state: "starting" | "ok" | "absent";
+  /** Why it is absent, with the fix; the address in use when ok. */
+  detail: string;
+  bus: string;
+  address: string | null;
+  size: string;
+  /** What is on the glass: "time", "gps", "alarm:no-fix", … */
+  view: string | null;
+  backlight: boolean;
+  /** I2C bytes and write transactions per second, averaged over the last minute. */
+  bytesPerSecond: number;
+  writesPerSecond: number;
+  bytes: number;
+  writes: number;
+  /** Controller initialisations: 1 at start, one more per recovery. */
+  inits: number;
+}
+
+export interface ServiceStatus {
+  startedAt: string;
+  statusWriteError: string | null;
+  /** Exceptions caught in the service's own code, by where they happened (the serial data, the tick, …); logged once per new message. */
+  faults: Record<string, Fault>;
+}
+
+export interface Fault {
+  count: number;
+  lastAt: string;
+  message: string;
+}
+
+export type AlarmId = "no-gps-data" | "antenna-short" | "antenna-open" | "no-fix" | "receiver-date" | "no-pps" | "chrony-unreachable" | "chrony-unsynchronised" | "degraded" | "leap-pending";
+
+export interface AlarmCondition {
+  id: AlarmId;
+  /** At most 11 characters: shown after the warning glyph, a space and "1/3". */
+  title: string;
+  /** At most 16 characters: the first thing to check. */
+  hint: string;
+  detail: string;
+}
+
+export interface Alarm extends AlarmCondition {
+  since: string;
+}

@@ -1,0 +1,28 @@
+/*
+ * The snapshot on disk: plain JSON written to a temp file and renamed, so a
+ * reader never sees half a file, and asynchronously, so the event loop that
+ * stamps serial data never waits on the SD card.
+ */
+import { mkdir, rename, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { StatusSnapshot } from "./contract.js";
+
+export class SnapshotWriter {
+  private writing = false;
+
+  constructor(private readonly path: string) {}
+
+  /** Skips a write while the previous one is still in flight (a slow SD card must not queue writes). */
+  async write(snapshot: StatusSnapshot): Promise<void> {
+    if (this.writing) return;
+    this.writing = true;
+    const tmp = `${this.path}.${process.pid}.tmp`;
+    try {
+      await mkdir(dirname(this.path), { recursive: true });
+      await writeFile(tmp, JSON.stringify(snapshot, null, 2) + "\n", { mode: 0o644 });
+      await rename(tmp, this.path);
+    } finally {
+      this.writing = false;
+    }
+  }
+}
