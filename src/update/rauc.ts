@@ -67,6 +67,14 @@ export function raucInstall(bundle: string, onProgress: (p: InstallProgress) => 
   });
 }
 
+/** RAUC's reason for refusing a bundle, with what it means for the operator. */
+export function explainRefusal(raucMessage: string): string {
+  if (/Signature size is 0|no signature/i.test(raucMessage)) return `the bundle is not signed (${raucMessage})`;
+  if (/signature verification failed/i.test(raucMessage)) return `the bundle is not signed with the owner's key in /etc/rauc/keyring.pem (${raucMessage})`;
+  if (/Compatible mismatch/i.test(raucMessage)) return `the bundle is for another product or CPU (${raucMessage})`;
+  return raucMessage;
+}
+
 /** mark-good or mark-bad on the booted slot (RAUC calls the backend's set-state). */
 export function raucMark(how: "good" | "bad"): void {
   const r = spawnSync("rauc", ["status", `mark-${how}`], { encoding: "utf8", timeout: 60_000 });

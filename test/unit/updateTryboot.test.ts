@@ -13,6 +13,7 @@ import { cmdlineForSlot } from "../../src/update/cmdline.js";
 import { awaitGoodTime, decideAtBoot, recordRollback } from "../../src/update/commit.js";
 import { barFromRunning, judgeTime } from "../../src/update/goodTime.js";
 import { parseLayout } from "../../src/update/layout.js";
+import { explainRefusal } from "../../src/update/rauc.js";
 import { bootedFromCmdline, committedSlot, primarySlot, setPrimary, setState, slotState, type BootView } from "../../src/update/tryboot.js";
 import { REPO } from "../support/twin.js";
 import { healthySnapshot } from "../support/snapshot.js";
@@ -108,4 +109,14 @@ test("awaiting good time: commits as soon as it is good; gives up at the deadlin
   const late = await awaitGoodTime(deps(90_000), 60);
   assert.equal(late.good, false);
   assert.match(late.reason, /^no good time within 60 s \(last: chrony not synchronised yet \(60000\)\)$/);
+});
+
+test("a refused bundle is explained: unsigned, not the owner's key, another product; RAUC's own words kept", () => {
+  assert.match(explainRefusal("Invalid bundle format: Signature size is 0"), /^the bundle is not signed \(Invalid bundle format: Signature size is 0\)$/);
+  assert.match(
+    explainRefusal("signature verification failed: Verify error: self-signed certificate"),
+    /^the bundle is not signed with the owner's key in \/etc\/rauc\/keyring\.pem \(signature verification failed/,
+  );
+  assert.match(explainRefusal("Compatible mismatch: Expected 'stratum1-rpi-arm64' but bundle manifest has 'x'"), /^the bundle is for another product or CPU \(Compatible mismatch/);
+  assert.equal(explainRefusal("No space left on device"), "No space left on device");
 });

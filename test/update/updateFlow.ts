@@ -221,8 +221,10 @@ async function main(): Promise<void> {
     say(`install ${bad}.raucb: exit ${r.status}: ${refusals[bad]}`);
     if (r.status === 0) refusals[bad] = "";
   }
+  // Each refused for its own reason, said so that the operator knows what to fix.
+  const why: Record<string, RegExp> = { unsigned: /the bundle is not signed \(/, foreign: /not signed with the owner's key/, "other-product": /for another product or CPU/ };
   results.refused_unsigned =
-    Object.values(refusals).every((m) => /refused or could not be installed/.test(m)) &&
+    Object.entries(why).every(([name, re]) => re.test(refusals[name] ?? "")) &&
     card.fatRead(layout.parts.bootsel!, "autoboot.txt") === autobootBefore &&
     card.fatRead(layout.parts.bootsel!, "stratum1-update.txt") === null;
 

@@ -15,7 +15,7 @@ import { bootedSlot, openBootStore, type BootStore } from "../../update/bootStor
 import { awaitGoodTime, decideAtBoot, recordRollback } from "../../update/commit.js";
 import { barFromRunning, judgeTime } from "../../update/goodTime.js";
 import { otherSlot, SLOTS, type SlotName } from "../../update/layout.js";
-import { raucInstall, raucMark, raucSlots, type RaucSlotInfo } from "../../update/rauc.js";
+import { explainRefusal, raucInstall, raucMark, raucSlots, type RaucSlotInfo } from "../../update/rauc.js";
 import { committedSlot, isTrial, slotState, type BootView } from "../../update/tryboot.js";
 import { readUpdateStatus, rollbackAlarm, UPDATE_STATUS_PATH, writeUpdateStatus, type UpdatePhase, type UpdateStatus } from "../../update/updateStatus.js";
 import type { CtlCommand, CtlIo } from "./command.js";
@@ -138,7 +138,7 @@ async function install(args: readonly string[], opts: CtlOptions, io: CtlIo): Pr
   if (isUrl) rmSync(file, { force: true });
   if (!result.ok) {
     publish({}, null);
-    io.err(`stratum1ctl update: the bundle was refused or could not be installed; nothing changed, slot ${booted} keeps running: ${result.message}\n`);
+    io.err(`stratum1ctl update: the bundle was refused or could not be installed; nothing changed, slot ${booted} keeps running: ${explainRefusal(result.message)}\n`);
     return 1;
   }
   const armed = store.load();
