@@ -26,6 +26,9 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/bootsel"
 printf '[all]\ntryboot_a_b=1\nboot_partition=%s\n[tryboot]\nboot_partition=%s\n' "$PART_BOOT_A" "$PART_BOOT_B" >"$work/bootsel/autoboot.txt"
 cp "$here/bootsel/stratum1-README.txt" "$work/bootsel/"
+# The Pi 3 and Zero 2 W boot ROMs load bootcode.bin from the first partition; it then reads
+# autoboot.txt and starts the slot's firmware (the Pi 4 and 5 have it in their EEPROM).
+if [ -f "$root/boot/firmware/bootcode.bin" ]; then cp "$root/boot/firmware/bootcode.bin" "$work/bootsel/"; fi
 # The data partition, empty: fixed UUID and times under SOURCE_DATE_EPOCH, so the same input
 # gives the same bytes; the box fills it at its first boot.
 : >"$work/data.ext4"
