@@ -1,5 +1,7 @@
 /*
- * The update machinery's status for the rest of the box: /run/stratum1/update.json,
+ * The update machinery's status for the rest of the box: /run/stratum1-update/status.json
+ * (its own directory: stratum1d's RuntimeDirectory /run/stratum1 is emptied whenever the
+ * service stops),
  * rewritten by `stratum1ctl update` (install progress, acknowledge) and by the
  * commit unit at every boot. The service reads it for its status, metrics and
  * front panel (version, rollback alarm, install progress); stratum1ctl update
@@ -11,7 +13,7 @@ import { dirname } from "node:path";
 import type { Rollback } from "./bootState.js";
 import type { SlotName } from "./layout.js";
 
-export const UPDATE_STATUS_PATH = "/run/stratum1/update.json";
+export const UPDATE_STATUS_PATH = "/run/stratum1-update/status.json";
 
 export interface SlotStatus {
   name: SlotName;

@@ -6,7 +6,7 @@
  *   commit              at boot (stratum1-update-commit.service): commit a trial on good time, else roll back
  */
 import { spawnSync } from "node:child_process";
-import { createWriteStream, existsSync, readFileSync, rmSync, statfsSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statfsSync } from "node:fs";
 import { freemem } from "node:os";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -94,7 +94,8 @@ function needRoot(io: CtlIo): boolean {
 
 /** A URL is downloaded into RAM (the root is read-only, /data is never used for updates); refused when it would not fit. */
 async function fetchBundle(url: string, io: CtlIo): Promise<string> {
-  const path = `/run/stratum1/update-download.raucb`;
+  const path = "/run/stratum1-update/download.raucb";
+  mkdirSync("/run/stratum1-update", { recursive: true, mode: 0o755 });
   const res = await fetch(url);
   if (!res.ok || !res.body) throw new Error(`download ${url}: HTTP ${res.status}`);
   const size = Number(res.headers.get("content-length") ?? "0");
