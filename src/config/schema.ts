@@ -255,6 +255,12 @@ export const SCHEMA = {
   ] as const),
   "nts.cert": filePath("NTS: the server's certificate chain (PEM) for 'ntsservercert', readable by group _chrony; with nts.key it turns NTS-KE on (TCP 4460); or 'off'"),
   "nts.key": filePath("NTS: the certificate's private key (PEM) for 'ntsserverkey', readable by group _chrony; or 'off'"),
+  "update.commit-timeout": int(
+    "after an update, seconds the new system has to reach good time (the pulse labelled and chrony synchronised to it; chrony synchronised on a box without a receiver) before it is rolled back to the previous one",
+    900,
+    60,
+    86400,
+  ),
   "log.level": oneOf("least important log level printed", "info", ["error", "warning", "notice", "info", "debug"] as const),
   // The fleet health gate and FRR (src/fleet/fleetKeys.ts).
   ...FLEET_KEYS,

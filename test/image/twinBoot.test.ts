@@ -128,8 +128,13 @@ test("firewall: only NTP, NTS-KE and SSH come in; another listening port stays d
   assert.equal(box.unit("nftables.service").ActiveState, "active", box.sh("journalctl -b -u nftables --no-pager | tail -5"));
   const ruleset = box.sh("nft list ruleset");
   assert.match(ruleset, /chain input \{\n\s+type filter hook input priority filter; policy drop;/);
-  const dports = [...ruleset.matchAll(/(udp|tcp) dport (\d+)/g)].map((m) => `${m[2]}/${m[1]}`).sort();
+  const dports = [...new Set([...ruleset.matchAll(/(udp|tcp) dport (\d+)/g)].map((m) => `${m[2]}/${m[1]}`))].sort();
   assert.deepEqual(dports, ["123/udp", "22/tcp", "4460/tcp", "68/udp"]);
+  // SSH's new-connection limit is kept per source address (IPv4, IPv6 /64), not one budget for the internet.
+  assert.match(ruleset, /tcp dport 22 ct state new update @ssh4 \{ ip saddr limit rate 10\/minute burst 20 packets \} accept/);
+  assert.match(ruleset, /tcp dport 22 ct state new update @ssh6 \{ ip6 saddr & ffff:ffff:ffff:ffff:: limit rate 10\/minute burst 20 packets \} accept/);
+  assert.doesNotMatch(ruleset, /tcp dport 22 ct state new limit rate/, "no budget shared by every source");
+  assert.match(box.sh("sshd -T"), /^persourcemaxstartups 3$/m);
   const listener = box.inNetwork(["socat", "TCP-LISTEN:8080,fork,reuseaddr", "EXEC:/bin/true"]);
   try {
     await sleep(300);

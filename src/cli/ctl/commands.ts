@@ -10,6 +10,7 @@ import { gpsCommand } from "./gpsCommand.js";
 import { logsCommand } from "./logsCommand.js";
 import { ppsCommand } from "./ppsCommand.js";
 import { statusCommand } from "./statusCommand.js";
+import { updateCommand } from "./update.js";
 
 export const COMMANDS: readonly CtlCommand[] = [
   statusCommand,
@@ -22,4 +23,5 @@ export const COMMANDS: readonly CtlCommand[] = [
   chronyConfigCommand,
   frrConfigCommand,
   fleetFirewallCommand,
+  updateCommand,
 ];
