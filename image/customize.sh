@@ -229,7 +229,7 @@ in_root passwd -q -l admin
 in_root passwd -q -l root
 
 # What must survive a reboot lives on the data partition (see overlay-init): stratum1.conf
-# through this link, chrony's state through its drop-in's BindPaths, SSH keys by path.
+# through this link, chrony's and stratum1d's state through BindPaths in their units, SSH keys by path.
 rm -rf "$root/etc/stratum1"
 ln -s /data/etc/stratum1 "$root/etc/stratum1"
 mkdir -p "$root/data" "$root/media/rw" "$root/media/root-ro" "$root/boot/firmware"

@@ -77,6 +77,9 @@ test("stratum1d: READY=1 reached, running unprivileged, waiting for its GPS (the
   assert.match(u.StatusText!, /^waiting for GPS \(\/dev\/serial0: /);
   assert.equal(u.User, "stratum1");
   assert.equal(box.sh(`stat -c %U /proc/${u.MainPID}`).trim(), "stratum1");
+  // What it learns (state.dir, /var/lib/stratum1) is kept on the data partition, not in the RAM overlay.
+  assert.equal(box.sh("stat -c %U /data/stratum1").trim(), "stratum1");
+  assert.match(box.sh(`grep ' /var/lib/stratum1 ' /proc/${u.MainPID}/mountinfo`), / \/var\/lib\/stratum1 /, "bound from /data/stratum1");
 });
 
 test("chronyd runs from the config generated from stratum1.conf (the boot partition's, with its server); its SOCK sockets belong to group stratum1", async () => {
