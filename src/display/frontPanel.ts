@@ -49,6 +49,7 @@ export class FrontPanel {
   private retryAtMs = 0;
   private retryMs = FIRST_RETRY_MS;
   private inits = 0;
+  private busErrors = 0;
   private readonly history: Array<{ bytes: number; writes: number }> = [];
   private stopped = false;
 
@@ -91,6 +92,7 @@ export class FrontPanel {
       bytes: c.bytes,
       writes: c.writes,
       inits: this.inits,
+      busErrors: this.busErrors,
     };
   }
 
@@ -143,6 +145,7 @@ export class FrontPanel {
       this.retryMs = FIRST_RETRY_MS;
     } catch (err) {
       const message = (err as Error).message;
+      this.busErrors += 1;
       // One line per outage: while it lasts, the retries' own errors (first the lost transfer, then the address probe) are only in the status.
       if (this.state !== "absent") {
         this.log.warn(`lcd: ${message}; the service runs on without the display, retrying every ${FIRST_RETRY_MS / 1000}-${MAX_RETRY_MS / 1000} s`);
