@@ -34,6 +34,8 @@ import type { StatusSnapshot } from "./status/contract.js";
 import { CaptureTap } from "./capture/captureTap.js";
 import type { CaptureHeader } from "./capture/captureFormat.js";
 import { statusLine } from "./status/statusLine.js";
+import { Exposition } from "./metrics/exposition.js";
+import { MetricsEndpoint } from "./metrics/metricsEndpoint.js";
 
 /** Without a byte for this long the epoch is closed and the device reported silent. */
 const QUIET_US = 1_500_000;
@@ -47,6 +49,8 @@ export interface Service {
   sinks: RefclockSink[];
   pps: PpsService | undefined;
   panel: FrontPanel | undefined;
+  /** http://metrics.listen/metrics, when configured. */
+  metrics: MetricsEndpoint | undefined;
   /** The latest status snapshot (the one written to status.path), alarms included. */
   snapshot(): StatusSnapshot | undefined;
   stop(): Promise<void>;
@@ -117,6 +121,10 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   const startedUs = clock.realtimeUs();
   let latest: StatusSnapshot | undefined;
   const manager = hardware.serviceManager;
+  // Rendered from the latest snapshot at each scrape: Prometheus reads what the panel and stratum1ctl read.
+  const listen = cfg["metrics.listen"];
+  const metrics = listen ? new MetricsEndpoint({ listen, allow: cfg["metrics.allow"] }, new Exposition(), () => latest, clock, log) : undefined;
+  void metrics?.start();
 
   const writer = cfg["status.path"] ? new SnapshotWriter(cfg["status.path"]) : undefined;
   let writeError: string | null = null;
@@ -170,6 +178,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     sinks,
     pps,
     panel,
+    metrics,
     snapshot: () => latest,
     async stop() {
       manager?.stopping();
@@ -177,6 +186,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       stopReports();
       chrony?.stop();
       host.stop();
+      await metrics?.close();
       await panel?.stop();
       pps?.stop();
       await tap?.close();

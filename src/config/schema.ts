@@ -4,6 +4,7 @@
  * `stratum1d --help-config` prints it, so the three cannot drift apart.
  */
 import { parsePinMap } from "../display/pcf8574Pins.js";
+import { isIP } from "node:net";
 import { parsePages, PAGES } from "../display/pages.js";
 
 export interface KeySpec<T> {
@@ -176,6 +177,45 @@ export function parseLoopbackPort(raw: string): { host: "127.0.0.1" | "::1"; por
   return { host: m[1] === "127.0.0.1" ? "127.0.0.1" : "::1", port };
 }
 
+/**
+ * ADDRESS:PORT for a TCP listener, or off. Addresses only, no host names: a
+ * name could resolve to another interface than the one the firewall opens.
+ * 0.0.0.0 and [::] listen on every interface. Kept as the text;
+ * parseListenAddress reads it.
+ */
+const listenAddress = (doc: string): KeySpec<string | null> => ({
+  doc,
+  default: null,
+  values: "IPV4:PORT or [IPV6]:PORT (PORT from 1 to 65535; 0.0.0.0 or [::] for every interface), or off",
+  parse: (raw) => {
+    if (raw === "off" || raw === "none" || raw === "") return { ok: true, value: null };
+    return parseListenAddress(raw) ? { ok: true, value: raw } : { ok: false, fix: "give the address to listen on and a port, like 192.168.10.5:9817, 127.0.0.1:9817 or [2001:db8::5]:9817, or 'off'" };
+  },
+});
+
+/** The host and port of a metrics.listen value (validated by the schema). */
+export function parseListenAddress(raw: string): { host: string; port: number; family: 4 | 6 } | undefined {
+  const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([0-9A-Fa-f:.]+)\]):(\d{1,5})$/.exec(raw);
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return undefined;
+  if (m[1] !== undefined) return IPV4.test(m[1]) ? { host: m[1], port, family: 4 } : undefined;
+  return isIP(m[2]!) === 6 ? { host: m[2]!, port, family: 6 } : undefined;
+}
+
+/** Networks beside loopback (which is always let in), or none. */
+const networkList = (doc: string): KeySpec<string | null> => ({
+  doc,
+  default: null,
+  values: "IP addresses and networks (CIDR), comma-separated; all (whoever reaches the port); or none",
+  parse: (raw) => {
+    if (raw === "off" || raw === "none" || raw === "") return { ok: true, value: null };
+    const r = allowList(doc, "").parse(raw);
+    if (!r.ok || r.value === "off") return { ok: false, fix: "give addresses and networks like 192.168.10.0/24, 2001:db8::/64, comma-separated, or 'none'" };
+    return r;
+  },
+});
+
 /** A file chrony reads (no socket-length limit). */
 const filePath = (doc: string): KeySpec<string | null> => ({ doc, default: null, values: "an absolute path without blanks, or off", parse: parsePathOrOff });
 
@@ -221,6 +261,12 @@ export const SCHEMA = {
   "lcd.page": int("seconds each page (and each alarm) stays on the display before the next", 10, 1, 600),
   "capture.socket": optionalPath("unix socket where 'stratum1ctl capture' records what the service reads (serial bytes and pulse edges with their stamps), or 'off'", "/run/stratum1/capture.sock"),
   "status.path": optionalPath("where the status snapshot (JSON) is written every second, or 'off'", "/run/stratum1/status.json"),
+  "metrics.listen": listenAddress(
+    "where Prometheus scrapes the service's metrics (http://ADDRESS:PORT/metrics): an address of this box and a port, e.g. the management network's; loopback is enough for a Prometheus on the box itself; or 'off'",
+  ),
+  "metrics.allow": networkList(
+    "networks besides loopback allowed to scrape the metrics (the management network, e.g. 192.168.10.0/24): the service answers no one else, and the image's firewall opens metrics.listen's port to these alone; or 'none'",
+  ),
   "time.floor": date("no receiver date before this is believed (catches the GPS week-rollover bug); default: firmware release date", FIRMWARE_FLOOR_DATE),
   "time.settle": int("consecutive consistent epochs required before samples flow (after start, a jump, or a reconnect)", 3, 1, 60),
   "ntp.servers": ntpServers(

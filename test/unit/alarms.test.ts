@@ -63,7 +63,18 @@ test("jamming state comes from the receiver's interference monitor (MON-HW, MON-
   o.pipeline.push(hw(3, 200), now + 1e6);
   o.pipeline.push(hw(3, 210), now + 2e6);
   const base = healthySnapshot(now);
-  const parts = { health: o.health, device: { path: "/dev/serial0", baud: 9600 }, sinks: [], pps: base.pps, chrony: base.chrony, host: base.host, lcd: null, startedUs: now, statusWriteError: null, faults: {} };
+  const parts = {
+    health: o.health,
+    device: { path: "/dev/serial0", baud: 9600 },
+    sinks: [],
+    pps: base.pps,
+    chrony: base.chrony,
+    host: base.host,
+    lcd: null,
+    startedUs: now,
+    statusWriteError: null,
+    faults: {},
+  };
   assert.deepEqual(snapshotFacts(parts, now + 3e6).jamming, { state: "critical", indicator: 210, source: "UBX-MON-HW", since: new Date((now + 1e6) / 1000).toISOString() });
   assert.equal(o.logLines.filter((l) => /jamming critical/.test(l)).length, 1, "the state is logged when it changes, not at every report");
   // MON-RF (F9, M10): jammingState in the block's second byte, the CW indicator at 16.
