@@ -88,7 +88,7 @@ export const SNAPSHOT_METRICS: readonly MetricSpec[] = [
   gauge("stratum1_serving", "1 when the box serves good time (chrony synchronised, on the pulse when one is configured, no alarm), 0 when degraded: stratum1ctl status's exit code 0.", [], (s) =>
     one(s.summary.state === "serving" ? 1 : 0),
   ),
-  gauge("stratum1_summary_label", "The label the front panel shows (locked-pps, holdover, no-fix, ...): 1 for the current one.", ["label"], (s) => stateSet("label", LABELS, s.summary.label)),
+  gauge("stratum1_status_label", "The label the front panel shows (locked-pps, holdover, no-fix, ...): 1 for the current one.", ["label"], (s) => stateSet("label", LABELS, s.summary.label)),
   gauge("stratum1_alarm_active", "1 while the alarm is raised (it held for 3 s), by alarm.", ["alarm"], (s) =>
     ALARM_IDS.map((id): Sample => [{ alarm: id }, s.alarms.some((a) => a.id === id) ? 1 : 0]),
   ),

@@ -87,7 +87,7 @@ test("the metrics through ten minutes of a story: states follow the receiver, co
   try {
     let m = await scrapeAt(30);
     assert.equal(m.value("stratum1_alarm_active", { alarm: "no-fix" }), 1, "cold start: no fix");
-    assert.equal(current(m, "stratum1_summary_label", "label"), "no-fix");
+    assert.equal(current(m, "stratum1_status_label", "label"), "no-fix");
     assert.equal(m.value("stratum1_serving"), 0);
     assert.equal(current(m, "stratum1_pps_state", "state"), "no-pulse");
     assert.notEqual(current(m, "stratum1_time_state", "state"), "ok");
@@ -105,7 +105,7 @@ test("the metrics through ten minutes of a story: states follow the receiver, co
     box.chrony!.ntp.received = 2500;
     m = await scrapeAt(280);
     assert.equal(m.value("stratum1_serving"), 1, "locked on the pulse: serving");
-    assert.equal(current(m, "stratum1_summary_label", "label"), "locked-pps");
+    assert.equal(current(m, "stratum1_status_label", "label"), "locked-pps");
     assert.equal(current(m, "stratum1_pps_state", "state"), "locked");
     assert.equal(current(m, "stratum1_time_state", "state"), "ok");
     assert.equal(current(m, "stratum1_gnss_fix_mode", "mode"), "3d");
@@ -151,7 +151,7 @@ test("the metrics through ten minutes of a story: states follow the receiver, co
     m = await scrapeAt(500);
     assert.equal(current(m, "stratum1_serial_state", "state"), "missing", "receiver unplugged");
     assert.equal(m.value("stratum1_alarm_active", { alarm: "no-gps-data" }), 1);
-    assert.equal(current(m, "stratum1_summary_label", "label"), "no-gps-data");
+    assert.equal(current(m, "stratum1_status_label", "label"), "no-gps-data");
     assert.ok(m.value("stratum1_lcd_bus_errors_total")! >= 1, `the LCD's failed draws are counted: ${JSON.stringify(box.status().lcd)}`);
 
     m = await scrapeAt(595);
