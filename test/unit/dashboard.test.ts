@@ -14,6 +14,9 @@ import { SNAPSHOT_METRICS } from "../../src/metrics/snapshotMetrics.js";
 import { dashboardQueries, ruleQueries } from "../support/dashboard.js";
 import { metricNames } from "../support/promql.js";
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, written as Grafana stores it.
+const DATASOURCE_VAR = "${datasource}";
+
 const EXPORTED = new Set([...SNAPSHOT_METRICS, ...PROCESS_METRICS].map((m) => m.name));
 
 test("PromQL: the metric names of an expression, not its functions, labels, variables or numbers", () => {
@@ -63,10 +66,10 @@ test("the Grafana dashboard is provisionable: a uid, every panel on the Promethe
     ],
   );
   for (const p of dash.panels.filter((x) => x.type !== "row")) {
-    assert.equal(p.datasource?.uid, "${datasource}", `${p.title} asks the dashboard's data source`);
+    assert.equal(p.datasource?.uid, DATASOURCE_VAR, `${p.title} asks the dashboard's data source`);
     assert.ok(p.targets && p.targets.length > 0, `${p.title} has a query`);
     for (const t of p.targets) {
-      assert.equal(t.datasource?.uid, "${datasource}");
+      assert.equal(t.datasource?.uid, DATASOURCE_VAR);
       assert.match(t.expr, /instance="\$instance"/, `${p.title}: ${t.expr} is for the chosen box`);
     }
   }
