@@ -216,6 +216,30 @@ const networkList = (doc: string): KeySpec<string | null> => ({
   },
 });
 
+/** The log collector's URL (systemd-journal-remote), or off. Kept as the text; parseRemoteLogUrl reads it. */
+const remoteLogUrl = (doc: string): KeySpec<string | null> => ({
+  doc,
+  default: null,
+  values: "http://HOST[:PORT] or https://HOST[:PORT] (HOST a name, an IPv4 address or [IPv6]; PORT 19532 unless given), or off",
+  parse: (raw) => {
+    if (raw === "off" || raw === "none" || raw === "") return { ok: true, value: null };
+    return parseRemoteLogUrl(raw)
+      ? { ok: true, value: raw }
+      : { ok: false, fix: "give the log host's systemd-journal-remote as http://HOST[:PORT] or https://HOST[:PORT] (e.g. http://192.168.10.2:19532), or 'off'" };
+  },
+});
+
+/** A log.remote value's parts (validated by the schema). */
+export function parseRemoteLogUrl(raw: string): { scheme: "http" | "https"; host: string; port: number } | undefined {
+  const m = /^(https?):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(raw);
+  if (!m) return undefined;
+  const host = m[2]!;
+  const port = m[3] === undefined ? 19532 : Number(m[3]);
+  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
+  if (port < 1 || port > 65535 || !(host.startsWith("[") ? isIP(bare) === 6 : HOST.test(host))) return undefined;
+  return { scheme: m[1] === "https" ? "https" : "http", host, port };
+}
+
 /** A file chrony reads (no socket-length limit). */
 const filePath = (doc: string): KeySpec<string | null> => ({ doc, default: null, values: "an absolute path without blanks, or off", parse: parsePathOrOff });
 
@@ -281,6 +305,9 @@ export const SCHEMA = {
   "nts.cert": filePath("NTS: the server's certificate chain (PEM) for 'ntsservercert', readable by group _chrony; with nts.key it turns NTS-KE on (TCP 4460); or 'off'"),
   "nts.key": filePath("NTS: the certificate's private key (PEM) for 'ntsserverkey', readable by group _chrony; or 'off'"),
   "log.level": oneOf("least important log level printed", "info", ["error", "warning", "notice", "info", "debug"] as const),
+  "log.remote": remoteLogUrl(
+    "forward the journal (the service's log and the system's) to a log host's systemd-journal-remote, as http://HOST[:PORT] or https://HOST[:PORT]; for https, the box's key, certificate and the host's CA go in /etc/stratum1/journal-upload/ (key.pem, cert.pem, ca.pem); or 'off'. The box keeps its journal in RAM only, so this is how its logs outlive a reboot",
+  ),
 } as const;
 
 export type ConfigKey = keyof typeof SCHEMA;

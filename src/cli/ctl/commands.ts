@@ -5,8 +5,21 @@ import { chronyConfigCommand } from "./chronyConfig.js";
 import type { CtlCommand } from "./command.js";
 import { configCommand } from "./config.js";
 import { gpsCommand } from "./gpsCommand.js";
+import { logForwardingCommand } from "./logForwarding.js";
 import { logsCommand } from "./logsCommand.js";
+import { metricsAccessCommand } from "./metricsAccess.js";
 import { ppsCommand } from "./ppsCommand.js";
 import { statusCommand } from "./statusCommand.js";
 
-export const COMMANDS: readonly CtlCommand[] = [statusCommand, gpsCommand, ppsCommand, chronyCommand, captureCommand, configCommand, logsCommand, chronyConfigCommand];
+export const COMMANDS: readonly CtlCommand[] = [
+  statusCommand,
+  gpsCommand,
+  ppsCommand,
+  chronyCommand,
+  captureCommand,
+  configCommand,
+  logsCommand,
+  chronyConfigCommand,
+  logForwardingCommand,
+  metricsAccessCommand,
+];
