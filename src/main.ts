@@ -37,8 +37,13 @@ import { statusLine } from "./status/statusLine.js";
 import { holdoverPower } from "./chrony/chronyConf.js";
 import { ClockStepWatch } from "./timing/clockSteps.js";
 import { HoldoverWatch } from "./timing/holdoverWatch.js";
+import { clockIsVerified } from "./timing/verifiedClock.js";
+import { EdgeDirection } from "./timing/edgeDirection.js";
+import { EdgeMemoryFile } from "./timing/edgeMemoryFile.js";
 import { LeapListFile } from "./timing/leapListFile.js";
 import { leapStatus } from "./timing/leapStatus.js";
+import { Exposition } from "./metrics/exposition.js";
+import { MetricsEndpoint } from "./metrics/metricsEndpoint.js";
 
 /** Without a byte for this long the epoch is closed and the device reported silent. */
 const QUIET_US = 1_500_000;
@@ -52,6 +57,8 @@ export interface Service {
   sinks: RefclockSink[];
   pps: PpsService | undefined;
   panel: FrontPanel | undefined;
+  /** http://metrics.listen/metrics, when configured. */
+  metrics: MetricsEndpoint | undefined;
   /** The latest status snapshot (the one written to status.path), alarms included. */
   snapshot(): StatusSnapshot | undefined;
   stop(): Promise<void>;
@@ -70,7 +77,22 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   const source = hardware.serial;
   const tap = cfg["capture.socket"] ? new CaptureTap(cfg["capture.socket"], log, () => captureHeader(cfg, hardware), clock) : undefined;
   void tap?.start();
-  const pps = startPps(cfg, hardware, clock, log, faults, () => tap?.recording ?? false);
+  const direction = new EdgeDirection({
+    mode: cfg["pps.edge"],
+    clockVerified: () => clockIsVerified(chrony?.status().tracking),
+    receiver: () => receiverName(health, source.path),
+    ...(cfg["state.dir"]
+      ? {
+          memory: new EdgeMemoryFile(
+            cfg["state.dir"],
+            () => new Date(clock.realtimeUs() / 1000).toISOString(),
+            (l) => log.warn(l),
+          ),
+        }
+      : {}),
+    log: (level, line) => log[level](line),
+  });
+  const pps = startPps(cfg, hardware, clock, log, faults, direction, () => tap?.recording ?? false);
   if (pps && tap) pps.edgeListeners.push((kind, e) => tap.edge(kind, e.at, e.seq));
   const pipeline = new TimePipeline(health, sinks, log, {
     floorS: Date.parse(cfg["time.floor"] + "T00:00:00Z") / 1000,
@@ -142,6 +164,10 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   const startedUs = clock.realtimeUs();
   let latest: StatusSnapshot | undefined;
   const manager = hardware.serviceManager;
+  // Rendered from the latest snapshot at each scrape: Prometheus reads what the panel and stratum1ctl read.
+  const listen = cfg["metrics.listen"];
+  const metrics = listen ? new MetricsEndpoint({ listen, allow: cfg["metrics.allow"] }, new Exposition(), () => latest, clock, log) : undefined;
+  void metrics?.start();
 
   const writer = cfg["status.path"] ? new SnapshotWriter(cfg["status.path"]) : undefined;
   let writeError: string | null = null;
@@ -199,6 +225,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     sinks,
     pps,
     panel,
+    metrics,
     snapshot: () => latest,
     async stop() {
       manager?.stopping();
@@ -207,6 +234,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       chrony?.stop();
       leapList?.stop();
       host.stop();
+      await metrics?.close();
       await panel?.stop();
       pps?.stop();
       await tap?.close();
@@ -225,22 +253,24 @@ function lastDelivery(sinks: readonly RefclockSink[]): number | undefined {
   return times.length > 0 ? Math.max(...times) : undefined;
 }
 
-/** The refids of the box's own refclocks: chrony on one of these is not a clock the receiver can be checked against. */
-const OWN_REFCLOCKS: ReadonlySet<string> = new Set(["NMEA", "PPS"]);
-
 /**
- * A verified host clock agrees with an epoch: chrony is synchronised to a
- * network server (not to this box's own refclocks), and the host's time when
- * the epoch's first word was read lies in the second the epoch names (words
- * come after the edge they describe, within its second; 20 ms of slack for
- * the verified clock's own error). A receiver a second behind reads as 1.x s
- * late and is refused, however short its delay.
+ * A verified host clock agrees with an epoch: the host's time when the
+ * epoch's first word was read lies in the second the epoch names (words come
+ * after the edge they describe, within its second; 20 ms of slack for the
+ * verified clock's own error). A receiver a second behind reads as 1.x s late
+ * and is refused, however short its delay.
  */
 function verifiedClockAgrees(chrony: ChronyStatus | undefined, utcS: number, rxUs: number): boolean {
-  const t = chrony?.tracking;
-  if (!t || t.leap === "unsynchronised" || t.stratum < 2 || OWN_REFCLOCKS.has(t.refName)) return false;
+  if (!clockIsVerified(chrony?.tracking)) return false;
   const sinceS = rxUs / 1e6 - utcS;
   return sinceS > -0.02 && sinceS < 1;
+}
+
+/** The receiver as it names itself (model and firmware), else by its port: the key its verified pulse direction is kept under. */
+function receiverName(health: Health, path: string): string {
+  const r = health.receiver;
+  const named = r ? [r.vendor, r.model, r.firmware].filter((x) => x).join(" ") : "";
+  return named || `the receiver on ${path}`;
 }
 
 /** What the service knows of its set-up, at the head of every recording (the recorder adds the host's side). */
@@ -261,7 +291,7 @@ function chronyMonitor(hardware: Hardware, clock: Clock, log: Logger): ChronyMon
 }
 
 /** The pulse side: the kernel's and/or a GPIO watch, and where labelled pulses go. */
-function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, faults: FaultLog, recording: () => boolean): PpsService | undefined {
+function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, faults: FaultLog, direction: EdgeDirection, recording: () => boolean): PpsService | undefined {
   const gpio = hardware.gpioPps ? new GpioPulses(hardware.gpioPps, clock) : undefined;
   const kernel = hardware.kernelPps;
   // The kernel's stamps are labelled when there are any; a GPIO watch beside them only cross-checks.
@@ -273,7 +303,7 @@ function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, fa
   if (cfg["pps.sock"]) sinks.push(new ChronySockSink(cfg["pps.sock"], hardware.datagrams, sockLayout(hardware.timeTBytes), log, nowUs));
   if (cfg["pps.shm"] !== null) sinks.push(new ShmSink(cfg["pps.shm"], hardware.shm, log, nowUs, PPS_PRECISION));
   if (sinks.length === 0) log.info("pps: no pulse output (pps.sock and pps.shm off): watching the pulse only, e.g. for chrony's 'refclock PPS /dev/pps0 lock NMEA'");
-  const service = new PpsService(primary, secondary, sinks, clock, log, { edge: cfg["pps.edge"], holdoverS: cfg["pps.holdover"], recording, guard: (where, fn) => faults.guard(where, fn) });
+  const service = new PpsService(primary, secondary, sinks, clock, log, { edge: cfg["pps.edge"], direction, holdoverS: cfg["pps.holdover"], recording, guard: (where, fn) => faults.guard(where, fn) });
   service.start();
   return service;
 }

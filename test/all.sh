@@ -7,6 +7,9 @@
 # suites run in the foreground: the whole daemon in virtual time, the replay scenarios, and
 # the few real-time end-to-end tests against real chronyd, whose margins hold under load, and the
 # fleet test (test/fleet/fleet.ts: real FRR, chronyd and the gate in network namespaces).
+# Last the update test (npm run test:update): it installs bundles into the amd64 twin's card
+# that the image tests just built and boots its slots with a simulated receiver judged by
+# chrony, so it runs after the real-time suites and disturbs neither's timing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 npm run build || exit 1
@@ -25,5 +28,8 @@ echo "suites: exit $suites; fleet: exit $fleet; waiting for the image tests…"
 wait "$image"
 img=$?
 cat "$log"
-echo "npm test suites: exit $suites; fleet test: exit $fleet; image tests: exit $img"
-[ "$suites" -eq 0 ] && [ "$fleet" -eq 0 ] && [ "$img" -eq 0 ]
+echo "update test (A/B install, commit on good time, rollback)…"
+npm run test:update:run
+upd=$?
+echo "npm test suites: exit $suites; fleet test: exit $fleet; image tests: exit $img; update test: exit $upd"
+[ "$suites" -eq 0 ] && [ "$fleet" -eq 0 ] && [ "$img" -eq 0 ] && [ "$upd" -eq 0 ]

@@ -239,6 +239,8 @@ export class ChronyModel {
       const recent = heard.filter((h) => h.atUs >= this.clock.realtimeUs() - pollUs).map((h) => h.offsetS);
       if (recent.length === 0) continue;
       const sorted = [...recent].sort((a, b) => a - b);
+      // With network servers to outvote it, a refclock a large fraction of a second off is a falseticker, never selected.
+      if (this.upstream && Math.abs(sorted[Math.floor(sorted.length / 2)]!) > 0.1) continue;
       this.reference = { refid: c.refid, atUs: heard[heard.length - 1]!.atUs, offsetS: sorted[Math.floor(sorted.length / 2)]!, leap: heard[heard.length - 1]!.leap };
       this.syncedSinceUs ??= this.reference.atUs;
       return;

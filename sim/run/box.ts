@@ -6,8 +6,8 @@
  * (maxclockerror, the holdover trust time as fallbackdrift, rate limits, leap
  * seconds) is what a client of a real box gets. Only what cannot be the box's
  * on a test machine is changed: every path and socket lives in the run's
- * directory (set in stratum1.conf, or passed to the generator as its state
- * and confdir), the NTP port is the caller's on 127.0.0.1 or none, and
+ * directory (set in stratum1.conf, state.dir included, or passed to the
+ * generator as its state and confdir), the NTP port is the caller's on 127.0.0.1 or none, and
  * chronyd runs with -x (never steering this machine's clock).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -61,6 +61,7 @@ export async function writeBoxConfig(dir: string, settings: Readonly<Record<stri
     "pps.sysfs": paths.ppsDir,
     "pps.sock": paths.ppsSock,
     "status.path": paths.status,
+    "state.dir": join(dir, "state"),
     "capture.socket": join(dir, "capture.sock"),
     "chrony.monitor": `127.0.0.1:${await freeUdpPort()}`,
     "chrony.control": join(dir, "chronyd.sock"),

@@ -104,13 +104,13 @@ function receiverAlarms(s: SnapshotFacts, nowUs: number): AlarmCondition[] {
   if (!silent && BAD_DATE_STATES.has(s.time.state)) {
     out.push({ id: "receiver-date", title: "WRONG DATE", hint: "GPS fw rollover?", detail: `the receiver's time is refused: ${s.time.detail}` });
   }
-  // pps.edge=auto, and the host clock puts every label a second away: the receiver's time may name the next pulse.
-  if (s.pps?.refusing === "time-precedes-pulse" && s.pps.state !== "locked") {
+  // pps.edge=auto, and a verified clock puts every label a second away: the receiver's time names the other pulse.
+  if (s.pps?.edge.basis === "contradicted") {
     out.push({
       id: "pps-edge",
       title: "PPS EDGE?",
       hint: "set pps.edge",
-      detail: `pulses refused: ${s.pps.detail}. A receiver whose time names the next pulse needs pps.edge=before; one documented to follow its pulse (u-blox, MediaTek, SiRF, Quectel) pps.edge=after; or correct the host clock`,
+      detail: `pulses refused: ${s.pps.detail}. A receiver whose time names the next pulse needs pps.edge=before; one documented to follow its pulse (u-blox, MediaTek, SiRF, Quectel) pps.edge=after`,
     });
   }
   // A pulse is expected only from a receiver that talks and has a fix: most receivers keep their pulse off without one, which NO FIX already says.

@@ -31,6 +31,7 @@
  * time gate trusts are used, so the date checks of the time core apply to
  * every label.
  */
+import { EdgeDirection } from "./edgeDirection.js";
 import type { PulseEdge } from "../hal/pulseSource.js";
 import { isoInstant as iso, RecentEdges } from "./recentEdges.js";
 import type { TimeSample } from "./sample.js";
@@ -56,6 +57,8 @@ export interface AssociatorOptions {
   holdoverS: number;
   /** Tolerance on the 1 s edge grid: µs for kernel stamps, ms for user-space stamps. */
   gridToleranceS: number;
+  /** With auto: which pulse the receiver's time names, assumed or checked against a verified clock (default: assumed, never checked). */
+  direction?: EdgeDirection;
 }
 
 /** Epochs in a row whose seconds agree with the pulses between them before the first label (and after a contradiction). */
@@ -124,13 +127,7 @@ export class SecondAssociator {
   /** Realtime µs of the last edge of any kind (0: none yet). */
   lastEdgeUs = 0;
   private everLocked = false;
-  /**
-   * With pps.edge=auto: the host clock agreed with a label of this receiver's
-   * (within 0.3 s), so its time follows its pulse. From then on a host clock a
-   * second off (stepped, or free-running) cannot overrule it; a receiver does
-   * not change sides while plugged in.
-   */
-  private orientationConfirmed = false;
+  readonly direction: EdgeDirection;
   private lastReason: { reason: AssociationReject; detail: string } = { reason: "settling", detail: "no epoch yet" };
 
   constructor(
@@ -139,6 +136,7 @@ export class SecondAssociator {
     private readonly changed: (s: PpsState, previous: PpsState) => void,
   ) {
     this.orientation = opts.edge === "before" ? "before" : "after";
+    this.direction = opts.direction ?? new EdgeDirection({ mode: opts.edge, clockVerified: () => false, receiver: () => "the receiver", log: () => undefined });
   }
 
   /** The measured delay as the NMEA sample should be corrected by: local time of the edge = first byte − this (µs). */
@@ -215,7 +213,7 @@ export class SecondAssociator {
   /** The serial device went away: its epochs in flight say nothing more, and the next receiver may be another. */
   reset(): void {
     this.pending = [];
-    this.orientationConfirmed = false;
+    this.direction.reset();
   }
 
   /** The reason pulses are being refused, while they are; null once labelled. */
@@ -302,17 +300,12 @@ export class SecondAssociator {
 
   private label(h: HeldEdge, utc: number, leap: 0 | 1 | 2, how: "words" | "count"): void {
     if (h.labelled) return;
-    // A label a whole second from the host clock means the time names the other edge; unless told which, refuse.
-    const hostErrS = utc - h.at.sec - h.at.nsec / 1e9;
-    if (this.opts.edge === "auto" && !this.orientationConfirmed && Math.abs(hostErrS) > 0.7 && Math.abs(hostErrS) < 1.3) {
-      this.refuse(
-        "time-precedes-pulse",
-        `${isoSecond(utc)} would label an edge the host clock puts at ${iso(h.at)}: the receiver's time seems to name the pulse ${hostErrS > 0 ? "after" : "before"} the one it follows; set pps.edge=${hostErrS > 0 ? "before" : "after"} if the receiver is documented so, or check the host clock`,
-        [h.us],
-      );
+    // With auto, a verified clock a whole second away means the time names the other edge (timing/edgeDirection.ts).
+    const direction = this.direction.judge(utc - h.at.sec - h.at.nsec / 1e9);
+    if (!direction.ok) {
+      this.refuse("time-precedes-pulse", direction.detail, [h.us]);
       return;
     }
-    if (this.opts.edge === "auto" && Math.abs(hostErrS) < 0.3) this.orientationConfirmed = true;
     h.labelled = true;
     const sample: TimeSample = { local: h.at, reference: { sec: utc, nsec: 0 }, leap, pulse: 0, utcSecond: utc };
     this.lastSample = sample;

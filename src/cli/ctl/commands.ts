@@ -7,9 +7,12 @@ import { configCommand } from "./config.js";
 import { fleetFirewallCommand } from "./fleetFirewall.js";
 import { frrConfigCommand } from "./frrConfig.js";
 import { gpsCommand } from "./gpsCommand.js";
+import { logForwardingCommand } from "./logForwarding.js";
 import { logsCommand } from "./logsCommand.js";
+import { metricsAccessCommand } from "./metricsAccess.js";
 import { ppsCommand } from "./ppsCommand.js";
 import { statusCommand } from "./statusCommand.js";
+import { updateCommand } from "./update.js";
 
 export const COMMANDS: readonly CtlCommand[] = [
   statusCommand,
@@ -22,4 +25,7 @@ export const COMMANDS: readonly CtlCommand[] = [
   chronyConfigCommand,
   frrConfigCommand,
   fleetFirewallCommand,
+  updateCommand,
+  logForwardingCommand,
+  metricsAccessCommand,
 ];
