@@ -139,9 +139,13 @@ function serving(cfg: Config, paths: ChronyPaths, features: ChronyFeatures): str
       "# so a misconfigured or hostile client cannot use the box to flood or amplify.",
       features.ratelimitKod ? "ratelimit interval 1 burst 16 leak 2 kod 2" : "ratelimit interval 1 burst 16 leak 2",
       ...(features.ratelimitKod
-        ? ["# kod 2: a client over its limit is told so (Kiss-o'-Death RATE) at most every 4th time, and backs off."]
-        : ["# (chrony 4.6 can also send a Kiss-o'-Death RATE to such a client; this chronyd drops its requests silently.)"]),
-      "# Remember up to 16 MB of clients (about 130 000 addresses), so rate limiting holds under a busy pool.",
+        ? [
+            "# kod 2: besides those, about 1 in 4 of its requests over the limit gets a Kiss-o'-Death RATE, so a client that",
+            "# understands it (chrony, ntpd) backs off; a kiss is no bigger than the request.",
+          ]
+        : ["# (chrony 4.6 can also send a Kiss-o'-Death RATE to such a client; this chronyd drops the rest silently.)"]),
+      "# Remember up to 16 MB of clients (131 072 addresses; chrony's default 512 kB holds 4096), so rate limiting",
+      "# still knows a flooding client on a busy public or pool server.",
       "clientloglimit 16777216",
     );
   } else out.push("# ntp.ratelimit = off: every request is answered (a closed network with clients behind one NAT).");
@@ -153,7 +157,7 @@ function serving(cfg: Config, paths: ChronyPaths, features: ChronyFeatures): str
       `ntsservercert ${cert}`,
       `ntsserverkey ${key}`,
       `ntsdumpdir ${paths.stateDir}`,
-      "# Key establishment is a TLS handshake, costly: one every 64 s per client, bursts of 8.",
+      "# Key establishment is a TLS handshake, costly: one every 64 s per client, bursts of 8 (chrony's defaults).",
       "ntsratelimit interval 6 burst 8 leak 2",
       ...(cfg["fleet.nts-keys"] === "follow"
         ? [
