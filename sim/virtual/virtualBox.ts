@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { holdoverPower } from "../../src/chrony/chronyConf.js";
 import { applySetting, ConfigError } from "../../src/config/load.js";
-import { defaults, type Config } from "../../src/config/schema.js";
+import { defaults, openingBaud, type Config } from "../../src/config/schema.js";
 import type { Hardware } from "../../src/hal/hardware.js";
 import { KernelPpsSysfs } from "../../src/hal/linux/kernelPpsSysfs.js";
 import { createLogger } from "../../src/log/logger.js";
@@ -88,7 +88,7 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
   clock.hostOffsetUs = opts.hostErrorUs ?? 0;
   const dir = mkdtempSync(join(tmpdir(), "stratum1-vbox-"));
   const nowUs = (): number => clock.realtimeUs();
-  const serial = new VirtualSerial(cfg["serial.path"], clock, cfg["serial.baud"]);
+  const serial = new VirtualSerial(cfg["serial.path"], clock, openingBaud(cfg["serial.baud"]));
   const datagrams = new CollectingDatagrams(nowUs);
   const shm = new MemoryShm();
   const kernel = opts.kernelPps === false ? undefined : new FakeKernelPps(join(dir, "pps0"));
