@@ -74,10 +74,12 @@ test("a server 2 s ahead gives an offset of +2 s; answers that echo no request o
   try {
     const a = await queryNtp({ host: "127.0.0.1", port: srv.port });
     assert.ok(a);
-    assert.ok(Math.abs(a.offsetS - 2) < 0.05, `offset ${a.offsetS}`);
-    assert.ok(a.delayS >= 0 && a.delayS < 0.05, `delay ${a.delayS}`);
+    // Both ends stamp with Date.now() (1 ms steps); however late the answer on a loaded machine, the offset is
+    // +2 s give or take half the round trip, which is what RFC 5905's formula promises.
+    assert.ok(a.delayS >= -0.002, `delay ${a.delayS}`);
+    assert.ok(Math.abs(a.offsetS - 2) <= a.delayS / 2 + 0.002, `offset ${a.offsetS} with a round trip of ${a.delayS}`);
     assert.equal(a.kiss, null);
-    assert.match(describeAnswer(a), /^LI 0 \(no warning\), stratum 1, refid PPS, .*offset \+2\d{3}\.\d{3} ms/);
+    assert.match(describeAnswer(a), /^LI 0 \(no warning\), stratum 1, refid PPS, .*offset \+\d+\.\d{3} ms/);
     const { answers } = await askNtp({ host: "127.0.0.1", port: srv.port }, 3, 0, { timeoutMs: 300 });
     assert.equal(answers.length, 3, "one answer per request, the stray ones not counted");
   } finally {
