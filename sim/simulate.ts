@@ -15,7 +15,7 @@
  * box's stratum1.conf (sim/run/box.ts); with --ntp-port it serves NTP on
  * 127.0.0.1:N, so any NTP client can ask the simulated box for the time.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { systemClock } from "../src/hal/linux/systemClock.js";
@@ -104,6 +104,8 @@ async function main(): Promise<void> {
   const report = setInterval(() => {
     chrony.sources().then(
       (sources) => {
+        // On a loaded machine the service can take longer than the first report to write its first snapshot.
+        if (!existsSync(status)) return say("stratum1d has not written its status yet");
         const st = JSON.parse(readFileSync(status, "utf8")) as StatusSnapshot;
         const chronyText = ["NMEA", "PPS"]
           .map((name) => sources.find((x) => x.name === name))
