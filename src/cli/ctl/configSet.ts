@@ -19,11 +19,15 @@ import type { CtlIo } from "./command.js";
 
 const run = promisify(execFile);
 
+/** Keys systemd-journal-upload reads (through its drop-in), not stratum1d. */
+const UPLOAD_KEYS: readonly string[] = ["log.remote"];
+
 /** The services that read a key, in the order they restart. */
 export function servicesFor(keys: readonly string[]): string[] {
   const chrony = keys.some((k) => (CHRONY_KEYS as readonly string[]).includes(k));
-  const daemon = keys.some((k) => !k.startsWith("ntp.") && !k.startsWith("nts."));
-  return [...(chrony ? ["chrony.service"] : []), ...(daemon ? ["stratum1d.service"] : [])];
+  const daemon = keys.some((k) => !k.startsWith("ntp.") && !k.startsWith("nts.") && !UPLOAD_KEYS.includes(k));
+  const upload = keys.some((k) => UPLOAD_KEYS.includes(k));
+  return [...(chrony ? ["chrony.service"] : []), ...(daemon ? ["stratum1d.service"] : []), ...(upload ? ["systemd-journal-upload.service"] : [])];
 }
 
 function parseSettings(args: readonly string[], problems: string[]): Array<[string, string]> {
