@@ -32,6 +32,7 @@ import { everySecond } from "./timing/secondTicker.js";
 import { AlarmTracker } from "./status/alarms.js";
 import type { ChronyStatus, StatusSnapshot } from "./status/contract.js";
 import { CaptureTap } from "./capture/captureTap.js";
+import { ControlServer, type ControlHandlers } from "./control/controlServer.js";
 import type { CaptureHeader } from "./capture/captureFormat.js";
 import { statusLine } from "./status/statusLine.js";
 import { holdoverPower } from "./chrony/chronyConf.js";
@@ -136,6 +137,8 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       })
     : undefined;
   if (gps) pipeline.traffic = gps.control;
+  const control = cfg["control.socket"] ? new ControlServer(cfg["control.socket"], gpsRequests(gps), log, clock) : undefined;
+  void control?.start();
 
   let gpsStarted = false;
   let silentReported = false;
@@ -221,6 +224,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
         startedUs,
         statusWriteError: writeError,
         faults: faults.snapshot(),
+        control: control?.status() ?? null,
       };
       const snap = buildSnapshot(parts, now, alarms);
       latest = snap;
@@ -263,11 +267,36 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       await panel?.stop();
       pps?.stop();
       await tap?.close();
+      await control?.close();
       await source.stop();
       for (const s of sinks) s.close();
       hardware.datagrams.close();
       hardware.chrony?.monitoring?.close();
       hardware.chrony?.control?.close();
+    },
+  };
+}
+
+/** stratum1ctl gps config, answered by receiver control; without it, or with configuration off, the reply says why not. */
+function gpsRequests(gps: ReceiverSupervisor | undefined): ControlHandlers {
+  const noLink = "the service cannot talk to this receiver (no transmit line to it): nothing to read back or save";
+  return {
+    "gps-config-show": async () => (gps ? { ok: true, request: "gps-config-show", items: await gps.control.readBack() } : { ok: false, error: noLink }),
+    "gps-config-save": async () => {
+      if (!gps) return { ok: false, error: noLink };
+      if (!gps.configures)
+        return {
+          ok: true,
+          request: "gps-config-save",
+          result: {
+            step: "CFG-CFG",
+            what: "save to battery-backed RAM and flash",
+            outcome: "skipped",
+            attempts: 0,
+            detail: "gps.configure is off: the box leaves the receiver's settings to you, and saves nothing (set gps.configure = on, or save with the receiver's own tool)",
+          },
+        };
+      return { ok: true, request: "gps-config-save", result: await gps.control.saveToFlash() };
     },
   };
 }

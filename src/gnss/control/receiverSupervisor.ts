@@ -55,6 +55,11 @@ export class ReceiverSupervisor {
     });
   }
 
+  /** gps.configure: whether the box changes the receiver's settings (and so may save them). */
+  get configures(): boolean {
+    return this.settings.configure;
+  }
+
   start(): void {
     this.control.start();
   }
