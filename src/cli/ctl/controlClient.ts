@@ -8,7 +8,10 @@ import { type ControlReply, type ControlRequestName, formatRequest, MAX_REPLY_BY
 /** Reading back a legacy u-blox polls a dozen messages at up to 2 s each; this is well past that. */
 const REPLY_WAIT_MS = 120_000;
 
-export type Asked = { ok: true; reply: ControlReply } | { ok: false; message: string };
+/** absent: no service listening; denied: not root; other: it answered nonsense, or not in time. */
+export type FailureCause = "absent" | "denied" | "other";
+
+export type Asked = { ok: true; reply: ControlReply } | { ok: false; message: string; cause: FailureCause };
 
 export function askService(path: string, request: ControlRequestName, waitMs = REPLY_WAIT_MS): Promise<Asked> {
   return new Promise((resolve) => {
@@ -22,7 +25,7 @@ export function askService(path: string, request: ControlRequestName, waitMs = R
       socket.destroy();
       resolve(r);
     };
-    const fail = (message: string): void => done({ ok: false, message });
+    const fail = (message: string, cause: FailureCause = "other"): void => done({ ok: false, message, cause });
     const socket = connect(path);
     const timer = setTimeout(() => fail(`${path}: no reply from stratum1d within ${waitMs / 1000} s (see journalctl -u stratum1d)`), waitMs);
     socket.on("connect", () => socket.write(formatRequest(request)));
@@ -38,8 +41,8 @@ export function askService(path: string, request: ControlRequestName, waitMs = R
     });
     socket.on("error", (err: NodeJS.ErrnoException) => {
       if (err.code === "ENOENT" || err.code === "ECONNREFUSED")
-        fail(`no control socket at ${path}: is stratum1d running (systemctl status stratum1d), with control.socket set (stratum1ctl config set control.socket=/run/stratum1/control.sock)?`);
-      else if (err.code === "EACCES" || err.code === "EPERM") fail(`${path}: permission denied: the control socket is for root only; run it with sudo`);
+        fail(`no control socket at ${path}: is stratum1d running (systemctl status stratum1d), with control.socket set (stratum1ctl config set control.socket=/run/stratum1/control.sock)?`, "absent");
+      else if (err.code === "EACCES" || err.code === "EPERM") fail(`${path}: permission denied: the control socket is for root only; run it with sudo`, "denied");
       else fail(`${path}: ${err.message}`);
     });
   });
