@@ -277,27 +277,12 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   };
 }
 
-/** stratum1ctl gps config, answered by receiver control; without it, or with configuration off, the reply says why not. */
+/** stratum1ctl gps config, answered by receiver control; a box that cannot talk to its receiver says so. */
 function gpsRequests(gps: ReceiverSupervisor | undefined): ControlHandlers {
-  const noLink = "the service cannot talk to this receiver (no transmit line to it): nothing to read back or save";
+  const noLink = { ok: false, error: "the service cannot talk to this receiver (no transmit line to it): nothing to read back or save" } as const;
   return {
-    "gps-config-show": async () => (gps ? { ok: true, request: "gps-config-show", items: await gps.control.readBack() } : { ok: false, error: noLink }),
-    "gps-config-save": async () => {
-      if (!gps) return { ok: false, error: noLink };
-      if (!gps.configures)
-        return {
-          ok: true,
-          request: "gps-config-save",
-          result: {
-            step: "CFG-CFG",
-            what: "save to battery-backed RAM and flash",
-            outcome: "skipped",
-            attempts: 0,
-            detail: "gps.configure is off: the box leaves the receiver's settings to you, and saves nothing (set gps.configure = on, or save with the receiver's own tool)",
-          },
-        };
-      return { ok: true, request: "gps-config-save", result: await gps.control.saveToFlash() };
-    },
+    "gps-config-show": async () => (gps ? { ok: true, request: "gps-config-show", items: await gps.readBack() } : noLink),
+    "gps-config-save": async () => (gps ? { ok: true, request: "gps-config-save", result: await gps.saveToFlash() } : noLink),
   };
 }
 

@@ -75,6 +75,23 @@ test("gps config --show and --save through control.socket: the receiver's own se
   }
 });
 
+test("--show asked while the service is still identifying and configuring the receiver waits for it, then reads the settings it set", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "s1-control-"));
+  const box = startVirtualBox({ startUs: START_US, receiver: new SimulatedUblox(NEO_M8N), lcd: false, settings: { "control.socket": join(dir, "control.sock") } });
+  try {
+    await box.clock.runFor(500);
+    const show = askService(join(dir, "control.sock"), "gps-config-show");
+    const asked = await whileRunning(box, show);
+    assert.ok(asked.ok && asked.reply.ok && asked.reply.request === "gps-config-show", JSON.stringify(asked));
+    const byName = Object.fromEntries(asked.reply.items.map((i) => [i.name, i.value]));
+    assert.equal(byName["navigation model"], "stationary", "read after configuring, not during");
+    assert.match(byName.outputs ?? "", /NAV-PVT 1/);
+  } finally {
+    await box.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("bad requests on control.socket: each answered with an error and counted, and the service keeps running", async () => {
   const dir = mkdtempSync(join(tmpdir(), "s1-control-"));
   const box = await readyBox(dir, new SimulatedUblox(NEO_M8N));
