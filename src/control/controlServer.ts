@@ -19,6 +19,8 @@ import { type ControlReply, type ControlRequestName, MAX_REPLY_BYTES, MAX_REQUES
 
 /** How long a client may take to send its one line before it is answered with an error. */
 const REQUEST_WAIT_MS = 5000;
+/** stratum1ctl opens one connection; more than a few at once is a runaway script, turned away at the door. */
+const MAX_CONNECTIONS = 8;
 
 /** Each request's answer; a handler that throws is answered with its message. */
 export type ControlHandlers = { [K in ControlRequestName]: () => Promise<ControlReply> };
@@ -40,7 +42,10 @@ export class ControlServer {
   async start(): Promise<void> {
     // A socket left by a previous run (killed, not stopped) would make listen fail.
     rmSync(this.path, { force: true });
-    const server = createServer((socket) => this.accept(socket));
+    // Half-open: a client may send its request and close its side, and still read the answer.
+    const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    server.maxConnections = MAX_CONNECTIONS;
+    server.on("drop", () => this.counted(`more than ${MAX_CONNECTIONS} connections at once`));
     server.on("error", (err) => this.log.warn(`control: socket ${this.path}: ${err.message}; 'stratum1ctl gps config' will not work until restart`));
     await new Promise<void>((resolve) => {
       server.listen(this.path, () => resolve());
@@ -101,6 +106,8 @@ export class ControlServer {
   }
 
   private async serve(socket: Socket, name: ControlRequestName): Promise<void> {
+    // Gone while waiting its turn (stratum1ctl interrupted): nothing is done on its behalf, a save least of all.
+    if (socket.destroyed) return;
     let reply: ControlReply;
     try {
       reply = await this.handlers[name]();
@@ -116,9 +123,13 @@ export class ControlServer {
   }
 
   private refuse(socket: Socket, error: string): void {
+    this.counted(error);
+    socket.end(`${JSON.stringify({ ok: false, error } satisfies ControlReply)}\n`);
+  }
+
+  private counted(error: string): void {
     this.counts.refused += 1;
     this.counts.lastRefusal = error;
     this.log.warn(`control: refused a request on ${this.path}: ${error}`);
-    socket.end(`${JSON.stringify({ ok: false, error } satisfies ControlReply)}\n`);
   }
 }

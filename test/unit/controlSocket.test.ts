@@ -113,8 +113,14 @@ test("bad requests on control.socket: each answered with an error and counted, a
     await box.clock.runFor(6000);
     assert.match((JSON.parse(await silent) as { error: string }).error, /no request within 5 s/);
 
+    // A request without its newline, the client's side closed: still one request, answered.
+    const halfClosed = JSON.parse(await whileRunning(box, raw(path, '{"request":"gps-config-show"}'))) as { ok: boolean; items: unknown[] };
+    assert.equal(halfClosed.ok, true);
+    assert.ok(halfClosed.items.length > 3);
+
     await box.clock.runFor(2000);
     assert.equal(box.status().service.control?.refused, 5);
+    assert.equal(box.status().service.control?.served, 1);
     assert.equal(box.status().gpsControl?.state, "ready");
     assert.deepEqual(box.status().service.faults, {});
     const show = await whileRunning(box, askService(path, "gps-config-show"));
