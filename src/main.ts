@@ -279,7 +279,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
 
 /** stratum1ctl gps config, answered by receiver control; a box that cannot talk to its receiver says so. */
 function gpsRequests(gps: ReceiverSupervisor | undefined): ControlHandlers {
-  const noLink = { ok: false, error: "the service cannot talk to this receiver (no transmit line to it): nothing to read back or save" } as const;
+  const noLink = { ok: false, error: "the service cannot talk to this receiver (it only listens, as under a replay or a byte-stream simulator): nothing to read back or save" } as const;
   return {
     "gps-config-show": async () => (gps ? { ok: true, request: "gps-config-show", items: await gps.readBack() } : noLink),
     "gps-config-save": async () => (gps ? { ok: true, request: "gps-config-save", result: await gps.saveToFlash() } : noLink),
