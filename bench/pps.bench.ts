@@ -119,6 +119,8 @@ async function main(): Promise<void> {
       sockPath,
       "--set",
       "capture.socket=off",
+      "--set",
+      "control.socket=off",
     ]);
     await daemon.waitFor(/serial: .* open at/, 10_000);
     return {

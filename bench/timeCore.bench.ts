@@ -611,7 +611,22 @@ async function main(teardown: Teardown): Promise<void> {
 
   const pty: PtyPair = await openPtyPair(paths.device, paths.feed);
   teardown.add("socat", () => pty.close());
-  const daemon: DaemonProcess = spawnDaemon(["--serial", paths.device, "--baud", String(BAUD), "--sock", paths.sock, "--shm", "off", "--status", "off", "--set", "capture.socket=off"]);
+  const daemon: DaemonProcess = spawnDaemon([
+    "--serial",
+    paths.device,
+    "--baud",
+    String(BAUD),
+    "--sock",
+    paths.sock,
+    "--shm",
+    "off",
+    "--status",
+    "off",
+    "--set",
+    "capture.socket=off",
+    "--set",
+    "control.socket=off",
+  ]);
   teardown.add("stratum1d", () => stopChild(daemon.process));
   await daemon.waitFor(/serial: .* open at/, 10_000);
 

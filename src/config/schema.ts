@@ -49,7 +49,7 @@ export const SCHEMA = {
   ),
   "pps.shm": optionalInt("ntpd/ntpsec SHM unit for the labelled pulse samples (precision 2^-20 s), or 'off'", 0, 255),
   "pps.edge": oneOf(
-    "which pulse the receiver's time names: 'after' (the time follows its pulse: u-blox, MediaTek, SiRF), 'before' (the time announces the next pulse), 'auto' (after, refused when the host clock says otherwise)",
+    "which pulse the receiver's time names: 'after' (the time follows its pulse: u-blox, MediaTek, SiRF), 'before' (the time announces the next pulse), 'auto' (after, assumed until a verified clock checks it, remembered per receiver in state.dir; a contradiction stops labelling and raises PPS EDGE?)",
     "auto",
     ["auto", "after", "before"] as const,
   ),
@@ -80,6 +80,10 @@ export const SCHEMA = {
   } as KeySpec<string>,
   "lcd.page": int("seconds each page (and each alarm) stays on the display before the next", 10, 1, 600),
   "capture.socket": optionalPath("unix socket where 'stratum1ctl capture' records what the service reads (serial bytes and pulse edges with their stamps), or 'off'", "/run/stratum1/capture.sock"),
+  "control.socket": optionalPath(
+    "unix socket where 'stratum1ctl gps config --show/--save' asks the service to read back or save the receiver's settings (the service owns the serial port); only the service's user and root may use it; or 'off'",
+    "/run/stratum1/control.sock",
+  ),
   "state.dir": optionalPath(
     "where the service keeps what it learned across restarts (the pulse direction verified for each receiver); on the appliance on the data partition; or 'off'",
     "/var/lib/stratum1",

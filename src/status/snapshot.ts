@@ -48,6 +48,8 @@ export interface SnapshotParts {
   startedUs: number;
   statusWriteError: string | null;
   faults: ServiceStatus["faults"];
+  /** control.socket's counts; off when absent. */
+  control?: ServiceStatus["control"];
 }
 
 /**
@@ -105,7 +107,7 @@ export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
     lcd: p.lcd,
     leap: p.leap ?? { pending: null, receiverGpsMinusUtcS: null, list: null },
     holdover: p.holdover ?? { active: false, since: null, ageS: null, boundS: null, limitS: null, leftS: null, armed: null, expiredAt: null },
-    service: { startedAt: new Date(p.startedUs / 1000).toISOString(), statusWriteError: p.statusWriteError, faults: p.faults },
+    service: { startedAt: new Date(p.startedUs / 1000).toISOString(), statusWriteError: p.statusWriteError, faults: p.faults, control: p.control ?? null },
   };
 }
 

@@ -61,6 +61,8 @@ for (const where of ["path", "abstract"] as const) {
         "chrony.control=off",
         "--set",
         "capture.socket=off",
+        "--set",
+        "control.socket=off",
       ],
       undefined,
       {
