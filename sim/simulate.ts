@@ -44,7 +44,9 @@ async function main(): Promise<void> {
   const storyText = option("--story", "");
   const story = process.argv.includes("--no-story") ? undefined : storyText ? parseStory(storyText) : DEFAULT_STORY;
   if (!story && !process.argv.includes("--no-story")) throw new Error(`--story ${storyText}: expected parts like cold:20,fix:100,lost:25`);
-  const epochs = story ? tellStory(splitEpochs(data), story) : splitEpochs(data);
+  // A u-blox also says in UBX whether it vouches for its UTC; an NMEA-only receiver cannot, and the box holds off its UTC after a cold start.
+  const vouches = /u-?blox|neo-|zed-|lea-/i.test(capture) && !process.argv.includes("--nmea-only");
+  const epochs = story ? tellStory(splitEpochs(data), story, { vouches }) : splitEpochs(data);
   const lcdSize = option("--lcd", "16x2");
   if (lcdSize !== "16x2" && lcdSize !== "20x4") throw new Error(`--lcd ${lcdSize}: use 16x2 or 20x4`);
   const dir = mkdtempSync(join(tmpdir(), "stratum1-sim-"));
@@ -67,7 +69,19 @@ async function main(): Promise<void> {
   const [cols, rows] = lcdSize.split("x").map(Number) as [number, number];
   const lcd = new LcdEmulator(0x27, cols, rows, () => clock.realtimeUs());
   const i2c = await serveI2cBus(join(dir, "i2c.sock"), lcd);
-  const lcdArgs = ["--set", `capture.socket=${join(dir, "capture.sock")}`, "--lcd-socket", i2c.path, "--set", `lcd.size=${lcdSize}`, ...chrony.serviceSettings()];
+  const lcdArgs = [
+    "--set",
+    `capture.socket=${join(dir, "capture.sock")}`,
+    "--lcd-socket",
+    i2c.path,
+    "--set",
+    `lcd.size=${lcdSize}`,
+    "--set",
+    "time.leap-list=off",
+    "--set",
+    `state.dir=${join(dir, "state")}`,
+    ...chrony.serviceSettings(),
+  ];
   const daemon = spawnDaemon(["--serial", pty.device, "--baud", String(baud), "--sock", sock, "--status", status, ...ppsArgs, ...lcdArgs], (l) => process.stdout.write(`[stratum1d] ${l}\n`));
   say(`stratum1d reading ${pty.device}; status snapshot at ${status}; its LCD (${lcdSize}, PCF8574 at 0x27) on an emulated I2C bus at ${i2c.path}`);
   const told = story ? `the story ${story.map((p) => `${p.kind} ${p.seconds} s`).join(", ")} told with ${capture}` : capture;

@@ -30,10 +30,18 @@ import { FrontPanel } from "./display/frontPanel.js";
 import { panelOptions } from "./display/panelOptions.js";
 import { everySecond } from "./timing/secondTicker.js";
 import { AlarmTracker } from "./status/alarms.js";
-import type { StatusSnapshot } from "./status/contract.js";
+import type { ChronyStatus, StatusSnapshot } from "./status/contract.js";
 import { CaptureTap } from "./capture/captureTap.js";
 import type { CaptureHeader } from "./capture/captureFormat.js";
 import { statusLine } from "./status/statusLine.js";
+import { holdoverPower } from "./chrony/chronyConf.js";
+import { ClockStepWatch } from "./timing/clockSteps.js";
+import { HoldoverWatch } from "./timing/holdoverWatch.js";
+import { clockIsVerified } from "./timing/verifiedClock.js";
+import { EdgeDirection } from "./timing/edgeDirection.js";
+import { EdgeMemoryFile } from "./timing/edgeMemoryFile.js";
+import { LeapListFile } from "./timing/leapListFile.js";
+import { leapStatus } from "./timing/leapStatus.js";
 import { Exposition } from "./metrics/exposition.js";
 import { MetricsEndpoint } from "./metrics/metricsEndpoint.js";
 
@@ -69,21 +77,55 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   const source = hardware.serial;
   const tap = cfg["capture.socket"] ? new CaptureTap(cfg["capture.socket"], log, () => captureHeader(cfg, hardware), clock) : undefined;
   void tap?.start();
-  const pps = startPps(cfg, hardware, clock, log, faults, () => tap?.recording ?? false);
+  const direction = new EdgeDirection({
+    mode: cfg["pps.edge"],
+    clockVerified: () => clockIsVerified(chrony?.status().tracking),
+    receiver: () => receiverName(health, source.path),
+    ...(cfg["state.dir"]
+      ? {
+          memory: new EdgeMemoryFile(
+            cfg["state.dir"],
+            () => new Date(clock.realtimeUs() / 1000).toISOString(),
+            (l) => log.warn(l),
+          ),
+        }
+      : {}),
+    log: (level, line) => log[level](line),
+  });
+  const pps = startPps(cfg, hardware, clock, log, faults, direction, () => tap?.recording ?? false);
   if (pps && tap) pps.edgeListeners.push((kind, e) => tap.edge(kind, e.at, e.seq));
   const pipeline = new TimePipeline(health, sinks, log, {
     floorS: Date.parse(cfg["time.floor"] + "T00:00:00Z") / 1000,
     settleEpochs: cfg["time.settle"],
     nowUs,
     arrivalDelayUs: () => pps?.associator.arrivalDelayUs(),
+    utcHoldoffS: cfg["time.utc-holdoff"],
+    verifiedClockAgrees: (utcS, rxUs) => verifiedClockAgrees(chrony?.status(), utcS, rxUs),
   });
+  const leapList = cfg["time.leap-list"] ? new LeapListFile(cfg["time.leap-list"], clock) : undefined;
+  leapList?.start();
   if (pps) pipeline.verdictListeners.push((v, e) => pps.verdict(v, e));
+
+  // Checked before every stamp is used: a step makes pairs of stamps across it meaningless.
+  const steps = new ClockStepWatch(clock);
+  const checkStep = (): void => {
+    const stepUs = steps.check();
+    if (stepUs === undefined) return;
+    health.counts.clockSteps += 1;
+    log.warn(
+      `clock: the system clock was stepped by ${stepUs > 0 ? "+" : ""}${(stepUs / 1e6).toFixed(3)} s (chrony's makestep, a manual date, or a kernel leap second): pulses and words are paired afresh, nothing stamped across the step is sent`,
+    );
+    pipeline.clockStepped();
+    pps?.clockStepped(stepUs);
+  };
+  if (pps) pps.edgeListeners.unshift(() => checkStep());
 
   let silentReported = false;
   let lastFailure: string | undefined;
   let startedOpening = false;
   source.start({
     data: faults.guard("serial data", (chunk: Buffer, rxUs: number) => {
+      checkStep();
       tap?.serial(chunk, rxUs);
       pipeline.push(chunk, rxUs);
       if (silentReported) {
@@ -118,6 +160,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   host.start();
   const panel = hardware.i2c ? new FrontPanel(hardware.i2c, clock, log, panelOptions(cfg, clock)) : undefined;
   const alarms = new AlarmTracker(log);
+  const holdover = new HoldoverWatch(holdoverPower(cfg)?.seconds ?? null);
   const startedUs = clock.realtimeUs();
   let latest: StatusSnapshot | undefined;
   const manager = hardware.serviceManager;
@@ -132,6 +175,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     clock,
     TICK_OFFSET_MS,
     faults.guard("status tick", () => {
+      checkStep();
       const now = clock.realtimeUs();
       pipeline.idle(now, QUIET_US);
       const lastBytes = health.last.bytesUs ?? health.device.sinceUs;
@@ -147,6 +191,9 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
         chrony: chrony?.status() ?? null,
         host: host.status(),
         lcd: panel?.status() ?? null,
+        leap: leapStatus(pipeline.leap, leapList, Math.floor(now / 1e6)),
+        holdover: holdover.update(now, (refid) => lastDelivery(refid === "PPS" && pps?.sinks.length ? pps.sinks : sinks), chrony?.status().tracking),
+        utcHoldoffLeftS: pipeline.utcTrust.leftS(now),
         startedUs,
         statusWriteError: writeError,
         faults: faults.snapshot(),
@@ -185,6 +232,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       stopTick();
       stopReports();
       chrony?.stop();
+      leapList?.stop();
       host.stop();
       await metrics?.close();
       await panel?.stop();
@@ -197,6 +245,32 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       hardware.chrony?.control?.close();
     },
   };
+}
+
+/** When any of these sinks last delivered a sample to chrony (or ntpd). */
+function lastDelivery(sinks: readonly RefclockSink[]): number | undefined {
+  const times = sinks.map((s) => s.status().lastDeliveredUs).filter((t): t is number => t !== undefined);
+  return times.length > 0 ? Math.max(...times) : undefined;
+}
+
+/**
+ * A verified host clock agrees with an epoch: the host's time when the
+ * epoch's first word was read lies in the second the epoch names (words come
+ * after the edge they describe, within its second; 20 ms of slack for the
+ * verified clock's own error). A receiver a second behind reads as 1.x s late
+ * and is refused, however short its delay.
+ */
+function verifiedClockAgrees(chrony: ChronyStatus | undefined, utcS: number, rxUs: number): boolean {
+  if (!clockIsVerified(chrony?.tracking)) return false;
+  const sinceS = rxUs / 1e6 - utcS;
+  return sinceS > -0.02 && sinceS < 1;
+}
+
+/** The receiver as it names itself (model and firmware), else by its port: the key its verified pulse direction is kept under. */
+function receiverName(health: Health, path: string): string {
+  const r = health.receiver;
+  const named = r ? [r.vendor, r.model, r.firmware].filter((x) => x).join(" ") : "";
+  return named || `the receiver on ${path}`;
 }
 
 /** What the service knows of its set-up, at the head of every recording (the recorder adds the host's side). */
@@ -217,7 +291,7 @@ function chronyMonitor(hardware: Hardware, clock: Clock, log: Logger): ChronyMon
 }
 
 /** The pulse side: the kernel's and/or a GPIO watch, and where labelled pulses go. */
-function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, faults: FaultLog, recording: () => boolean): PpsService | undefined {
+function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, faults: FaultLog, direction: EdgeDirection, recording: () => boolean): PpsService | undefined {
   const gpio = hardware.gpioPps ? new GpioPulses(hardware.gpioPps, clock) : undefined;
   const kernel = hardware.kernelPps;
   // The kernel's stamps are labelled when there are any; a GPIO watch beside them only cross-checks.
@@ -229,7 +303,7 @@ function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, fa
   if (cfg["pps.sock"]) sinks.push(new ChronySockSink(cfg["pps.sock"], hardware.datagrams, sockLayout(hardware.timeTBytes), log, nowUs));
   if (cfg["pps.shm"] !== null) sinks.push(new ShmSink(cfg["pps.shm"], hardware.shm, log, nowUs, PPS_PRECISION));
   if (sinks.length === 0) log.info("pps: no pulse output (pps.sock and pps.shm off): watching the pulse only, e.g. for chrony's 'refclock PPS /dev/pps0 lock NMEA'");
-  const service = new PpsService(primary, secondary, sinks, clock, log, { edge: cfg["pps.edge"], holdoverS: cfg["pps.holdover"], recording, guard: (where, fn) => faults.guard(where, fn) });
+  const service = new PpsService(primary, secondary, sinks, clock, log, { edge: cfg["pps.edge"], direction, holdoverS: cfg["pps.holdover"], recording, guard: (where, fn) => faults.guard(where, fn) });
   service.start();
   return service;
 }

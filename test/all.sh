@@ -5,7 +5,11 @@
 # lowest CPU and I/O priority (the twins built under qemu and booted in systemd-nspawn: a
 # cold build is ~18 minutes, mostly Debian's maintainer scripts under emulation), while the
 # suites run in the foreground: the whole daemon in virtual time, the replay scenarios, and
-# the few real-time end-to-end tests against real chronyd, whose margins hold under load.
+# the few real-time end-to-end tests against real chronyd, whose margins hold under load, and the
+# fleet test (test/fleet/fleet.ts: real FRR, chronyd and the gate in network namespaces).
+# Last the update test (npm run test:update): it installs bundles into the amd64 twin's card
+# that the image tests just built and boots its slots with a simulated receiver judged by
+# chrony, so it runs after the real-time suites and disturbs neither's timing.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 npm run build || exit 1
@@ -17,9 +21,15 @@ nice -n 19 ionice -c 3 npm run test:image:run >"$log" 2>&1 &
 image=$!
 npm run test:suites
 suites=$?
-echo "suites: exit $suites; waiting for the image tests…"
+# The fleet end to end (docs/fleet.md): FRR routers, chronyd and the gate in network namespaces, a few minutes.
+npm run test:fleet:run
+fleet=$?
+echo "suites: exit $suites; fleet: exit $fleet; waiting for the image tests…"
 wait "$image"
 img=$?
 cat "$log"
-echo "npm test suites: exit $suites; image tests: exit $img"
-[ "$suites" -eq 0 ] && [ "$img" -eq 0 ]
+echo "update test (A/B install, commit on good time, rollback)…"
+npm run test:update:run
+upd=$?
+echo "npm test suites: exit $suites; fleet test: exit $fleet; image tests: exit $img; update test: exit $upd"
+[ "$suites" -eq 0 ] && [ "$fleet" -eq 0 ] && [ "$img" -eq 0 ] && [ "$upd" -eq 0 ]

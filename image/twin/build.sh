@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # image/twin/build.sh ARCH OUT — the CI twin of the real image, from Debian trixie's archive
 # alone (the Raspberry Pi archive is not reachable from CI): mmdebstrap makes the root,
-# image/customize.sh does everything the real build's stage does, and for arm64 genimage
-# and add-data-partition.sh make the disk image (boot vfat, root ext4, data ext4).
-# Not bootable on a Pi: the Raspberry Pi kernel and firmware come from pi-gen. The amd64
-# twin is the same system for a CPU that systemd-nspawn can boot here.
-#   OUT/root              the root file system (both architectures)
-#   OUT/images/stratum1-twin-arm64.img   (arm64)
+# image/customize.sh does everything the real build's stage does, and make-disk.sh lays it
+# out on the card's A/B layout (image/layout.env). Not bootable on a Pi: the Raspberry Pi
+# kernel and firmware come from pi-gen. The amd64 twin is the same system for a CPU that
+# systemd-nspawn can boot here (its card image is what the update test installs into).
+#   OUT/root              the root file system
+#   OUT/images/stratum1.img, boot.vfat, root.ext4   the card, and slot A's file systems for bundles
+# The update signing certificate: STRATUM1_UPDATE_CERT, else a twin key made once in the cache
+# (STRATUM1_CACHE/update-key: for CI's bundles only, never for a real box).
 # Downloads are cached in STRATUM1_CACHE (default /var/cache/stratum1-image): apt checks
 # every .deb against the archive's signed index and npm every tarball against the lockfile,
 # so a cached file is used only if it is the one that would be downloaded.
@@ -29,7 +31,8 @@ rm -rf "$out/root"
 # here). The key covers the package lists, this script and the mirror; a base older than 30 days
 # is made again, with the archive's updates. Only the twin uses it; pi-gen builds the real image
 # afresh.
-key="$(cat "$image/packages" "$here/packages" "$0" | sha256sum | cut -c1-12)-$(echo "$mirror" | sha256sum | cut -c1-8)"
+# (Only the part of this script above the marker counts: what follows the base does not change it.)
+key="$( (cat "$image/packages" "$here/packages"; sed -n '1,/^# --- the base ends here ---$/p' "$0") | sha256sum | cut -c1-12)-$(echo "$mirror" | sha256sum | cut -c1-8)"
 base="$cache/base-$arch-$key.tar"
 if [ -f "$base" ] && [ -n "$(find "$base" -mtime +30)" ]; then rm -f "$base"; fi
 if [ ! -f "$base" ]; then
@@ -52,21 +55,22 @@ if [ ! -f "$base" ]; then
     --format=tar trixie "$base.tmp" "$mirror"
   mv "$base.tmp" "$base"
 fi
+# --- the base ends here ---
 mkdir -p "$out/root"
 tar --numeric-owner -xpf "$base" -C "$out/root"
 
-if [ "$arch" = arm64 ]; then
+if [ -z "${STRATUM1_UPDATE_CERT:-}" ]; then
+  [ -f "$cache/update-key/owner.cert.pem" ] || "$image/update/make-owner-key.sh" "$cache/update-key" "stratum1 twin (CI only)" >/dev/null
+  export STRATUM1_UPDATE_CERT="$cache/update-key/owner.cert.pem"
+fi
+{
   # Raspberry Pi OS's boot partition and fstab, as the stage finds them; customize.sh edits them.
   mkdir -p "$out/root/boot/firmware"
   printf '# Raspberry Pi OS base (twin)\n[all]\nauto_initramfs=1\narm_64bit=1\n' >"$out/root/boot/firmware/config.txt"
   echo "console=serial0,115200 console=tty1 root=LABEL=rootfs rootfstype=ext4 fsck.repair=yes rootwait quiet init=/usr/lib/raspberrypi-sys-mods/firstboot" >"$out/root/boot/firmware/cmdline.txt"
   printf 'proc /proc proc defaults 0 0\nLABEL=BOOTFS /boot/firmware vfat defaults 0 2\nLABEL=rootfs / ext4 defaults,noatime 0 1\n' >"$out/root/etc/fstab"
-fi
+}
 STRATUM1_SRC="$repo" STRATUM1_BUILD_CACHE="$cache" "$image/customize.sh" "$out/root"
 
-[ "$arch" = arm64 ] || exit 0
-rm -rf "$out/tmp" "$out/images"
-mkdir -p "$out/images"
-genimage --config "$here/genimage.cfg" --rootpath "$out/root" --inputpath "$out/images" --outputpath "$out/images" --tmppath "$out/tmp" >"$out/genimage.log" 2>&1 || { cat "$out/genimage.log" >&2; exit 1; }
-"$image/add-data-partition.sh" "$out/images/stratum1-twin-arm64.img"
-rm -rf "$out/tmp" "$out/images/boot.vfat" "$out/images/root.ext4"
+rm -rf "$out/images"
+"$image/make-disk.sh" "$out/root" "$out/images"

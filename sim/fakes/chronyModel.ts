@@ -6,7 +6,11 @@
  * chrony.conf has them) and answers tracking, sources and server statistics.
  * It models what the panel, the status and the alarms read, not chrony's
  * filters: offsets are the median of the last poll's samples, the root
- * dispersion grows at 1 ppm plus 1 µs/s from the last update.
+ * dispersion grows at maxclockerror (5 ppm, as the box's chrony.conf has
+ * it) from the last update, and with fallbackdrift chronyd gives up after
+ * that long without an update once it was synchronised for twice as long. With an
+ * upstream NTP server (a box with `server` lines), chronyd is synchronised
+ * to it, one stratum below, whenever no refclock is selectable.
  */
 import type { ChronyServerStats } from "../../src/chrony/cmdmon/views.js";
 import type { ChronySource, ChronyTracking } from "../../src/status/contract.js";
@@ -15,13 +19,19 @@ import { refidFromString } from "../../src/chrony/cmdmon/wire.js";
 import type { CommandChannel } from "../../src/hal/commandChannel.js";
 import type { Clock } from "../../src/hal/clock.js";
 import type { CollectingDatagrams, SentSample } from "./collectingDatagrams.js";
-import { client, FakeChronyd, type FakeChronydModel, refclockSource } from "./fakeChronyd.js";
+import { client, FakeChronyd, type FakeChronydModel, refclockSource, serverSource } from "./fakeChronyd.js";
 
 export interface ModelRefclock {
   refid: string;
   path: string;
   noselect: boolean;
   pollS: number;
+}
+
+export interface ModelUpstream {
+  /** The server's IPv4 address. */
+  address: string;
+  stratum: number;
 }
 
 interface Heard {
@@ -35,7 +45,7 @@ const SELECT_AFTER_POLLS = 3;
 
 export class ChronyModel {
   private readonly heard = new Map<string, Heard[]>();
-  private reference: { refid: string; atUs: number; offsetS: number; leap: number } | undefined;
+  private reference: { refid: string; atUs: number; offsetS: number; leap: number; server?: ModelUpstream } | undefined;
   private stopped = false;
   ntp = { received: 0, dropped: 0 };
   clients = 0;
@@ -43,7 +53,14 @@ export class ChronyModel {
   constructor(
     private readonly clock: Clock,
     private readonly refclocks: readonly ModelRefclock[],
+    /** An NTP server chronyd can fall back to; settable, as a network comes and goes. */
+    public upstream?: ModelUpstream,
+    /** fallbackdrift's interval, s (holdover.trust as chrony counts it): unsynchronised after that long without an update, once armed. */
+    private readonly fallbackS?: number,
   ) {}
+
+  /** Since when chronyd has been synchronised without a gap longer than the fallback interval. */
+  private syncedSinceUs: number | undefined;
 
   /** chronyd stopped (queries fail as chronyc's would) or started again: a new chronyd knows nothing of its sources yet. */
   get down(): boolean {
@@ -55,6 +72,7 @@ export class ChronyModel {
     if (stopped) {
       this.heard.clear();
       this.reference = undefined;
+      this.syncedSinceUs = undefined;
     }
   }
 
@@ -70,41 +88,47 @@ export class ChronyModel {
     const sinceS = (this.clock.realtimeUs() - r.atUs) / 1e6;
     const leap = r.leap === 1 ? "insert" : r.leap === 2 ? "delete" : "normal";
     return {
-      refId: refIdHex(r.refid),
+      refId: r.server ? Buffer.from(r.server.address.split(".").map(Number)).toString("hex").toUpperCase() : refIdHex(r.refid),
       refName: r.refid,
-      stratum: 1,
+      stratum: r.server ? r.server.stratum + 1 : 1,
       systemOffsetS: -r.offsetS,
       lastOffsetS: -r.offsetS,
       rmsOffsetS: Math.abs(r.offsetS),
       frequencyPpm: -1.5,
       skewPpm: 0.02,
       rootDelayS: 1e-9,
-      rootDispersionS: 1e-6 + sinceS * 2e-6,
+      rootDispersionS: 1e-6 + sinceS * 5.02e-6,
       leap,
     };
   }
 
   sources(): ChronySource[] {
     this.update();
-    return this.refclocks.map((c) => {
-      const heard = this.heard.get(c.path) ?? [];
-      const last = heard[heard.length - 1];
-      const reach = this.reach(c);
-      const state = this.reference?.refid === c.refid && reach !== 0 ? "*" : c.noselect ? "-" : reach === 0 ? "?" : "+";
-      const off = last ? -last.offsetS : 0;
-      return {
-        mode: "#",
-        state,
-        name: c.refid,
-        stratum: 0,
-        poll: Math.log2(c.pollS),
-        reach,
-        lastRxAgoS: last ? Math.round((this.clock.realtimeUs() - last.atUs) / 1e6) : null,
-        lastOffsetS: off,
-        measuredOffsetS: off,
-        errorS: 1e-7,
-      };
-    });
+    const up = this.upstream;
+    const server: ChronySource[] = up
+      ? [{ mode: "^", state: this.reference?.server ? "*" : "+", name: up.address, stratum: up.stratum, poll: 6, reach: 255, lastRxAgoS: 30, lastOffsetS: 1e-4, measuredOffsetS: 1e-4, errorS: 1e-3 }]
+      : [];
+    return this.refclocks
+      .map((c): ChronySource => {
+        const heard = this.heard.get(c.path) ?? [];
+        const last = heard[heard.length - 1];
+        const reach = this.reach(c);
+        const state = this.reference?.refid === c.refid && reach !== 0 ? "*" : c.noselect ? "-" : reach === 0 ? "?" : "+";
+        const off = last ? -last.offsetS : 0;
+        return {
+          mode: "#",
+          state,
+          name: c.refid,
+          stratum: 0,
+          poll: Math.log2(c.pollS),
+          reach,
+          lastRxAgoS: last ? Math.round((this.clock.realtimeUs() - last.atUs) / 1e6) : null,
+          lastOffsetS: off,
+          measuredOffsetS: off,
+          errorS: 1e-7,
+        };
+      })
+      .concat(server);
   }
 
   serverStats(): ChronyServerStats {
@@ -140,10 +164,11 @@ export class ChronyModel {
     const refTimeUs = this.reference?.atUs ?? 0;
     const leapStatus = { normal: 0, insert: 1, delete: 2, unsynchronised: 3 }[t.leap];
     const state = (s: string): keyof typeof SOURCE_STATE => (s === "*" ? "selected" : s === "-" ? "nonselectable" : s === "+" ? "selectable" : "unselected");
+    const server = this.reference?.server;
     return {
       tracking: {
-        refId: t.refName ? refidFromString(t.refName) : 0,
-        address: { family: "unspec" },
+        refId: server ? Number.parseInt(t.refId, 16) : t.refName ? refidFromString(t.refName) : 0,
+        address: server ? { family: "inet4", address: server.address } : { family: "unspec" },
         stratum: t.stratum,
         leapStatus,
         refTime: { sec: Math.floor(refTimeUs / 1e6), nsec: Math.round((refTimeUs % 1e6) * 1000) },
@@ -157,9 +182,10 @@ export class ChronyModel {
         rootDispersionS: t.rootDispersionS,
         lastUpdateIntervalS: 4,
       },
-      sources: this.sources().map((x) =>
-        refclockSource(x.name, { state: state(x.state), poll: x.poll, reach: x.reach, lastRxAgoS: x.lastRxAgoS, offsetS: x.lastOffsetS, measuredOffsetS: x.measuredOffsetS, errorS: x.errorS }),
-      ),
+      sources: this.sources().map((x) => {
+        const figures = { state: state(x.state), poll: x.poll, reach: x.reach, lastRxAgoS: x.lastRxAgoS, offsetS: x.lastOffsetS, measuredOffsetS: x.measuredOffsetS, errorS: x.errorS };
+        return x.mode === "^" ? serverSource(x.name, { ...figures, stratum: x.stratum }) : refclockSource(x.name, figures);
+      }),
       activity: { online: 0, offline: 0, burstOnline: 0, burstOffline: 0, unresolved: 0 },
       serverStats: {
         ntpHits: this.ntp.received,
@@ -213,8 +239,25 @@ export class ChronyModel {
       const recent = heard.filter((h) => h.atUs >= this.clock.realtimeUs() - pollUs).map((h) => h.offsetS);
       if (recent.length === 0) continue;
       const sorted = [...recent].sort((a, b) => a - b);
+      // With network servers to outvote it, a refclock a large fraction of a second off is a falseticker, never selected.
+      if (this.upstream && Math.abs(sorted[Math.floor(sorted.length / 2)]!) > 0.1) continue;
       this.reference = { refid: c.refid, atUs: heard[heard.length - 1]!.atUs, offsetS: sorted[Math.floor(sorted.length / 2)]!, leap: heard[heard.length - 1]!.leap };
+      this.syncedSinceUs ??= this.reference.atUs;
       return;
+    }
+    const r = this.reference;
+    if (r && !r.server && this.fallbackS !== undefined && this.syncedSinceUs !== undefined) {
+      const nowUs = this.clock.realtimeUs();
+      const armed = r.atUs - this.syncedSinceUs >= 2 * this.fallbackS * 1e6;
+      if (nowUs - r.atUs >= this.fallbackS * 1e6) {
+        // chronyd's fallback drift timeout: unsynchronised if armed; either way the next lock starts a new count.
+        this.syncedSinceUs = undefined;
+        if (armed) this.reference = undefined;
+      }
+    }
+    // Nothing of its own selectable: a server keeps chronyd synchronised (at what the host clock reads, offset 0).
+    if (this.upstream && (!this.reference || this.reference.server || this.clock.realtimeUs() - this.reference.atUs > 30e6)) {
+      this.reference = { refid: this.upstream.address, atUs: this.clock.realtimeUs(), offsetS: 0, leap: 0, server: this.upstream };
     }
   }
 }

@@ -1,18 +1,27 @@
 /*
  * A chronyd command socket at the byte level, for tests in virtual time: a
  * CommandChannel that reads each request as chronyd's read_from_cmd_socket()
- * does (cmdmon.c 4.3) and answers from a small model of chronyd's state with
+ * does (cmdmon.c) and answers from a small model of chronyd's state with
  * correctly laid-out reply packets. The client under test cannot tell it
  * from a chronyd on the other end of a socket, so the service's tests plug
  * it in where the Linux hardware has a UDP or unix channel.
  *
+ * It is chronyd 4.6 (Debian 13, what the box runs) or 4.3 (Debian 12), as
+ * `chrony` says; the two differ here where the real ones do (candm.h,
+ * pktlength.c): serverstats is SERVER_STATS4 (reply 25, 64-bit counters,
+ * request padded to 196 bytes) in 4.6 and SERVER_STATS3 (reply 24, 72
+ * bytes) in 4.3, and 4.6 knows request codes up to 74 (4.3: 71) and no
+ * longer serves LOCAL2 (56).
+ *
  * As chronyd:
- *  - a request shorter than a reply header, or not a request (pkt_type,
- *    reserved bytes), is dropped without an answer;
+ *  - a request shorter than a reply header or longer than chronyd's
+ *    CMD_Request (860 bytes), or not a request (pkt_type, reserved bytes),
+ *    is dropped without an answer;
  *  - a version other than 6 gets BADPKTVERSION (versions 5 and up) or
  *    nothing (older);
- *  - a known command shorter than its padded length gets BADPKTLENGTH, an
- *    unknown one INVALID;
+ *  - a known command shorter than its padded length (that of the reply this
+ *    version sends) gets BADPKTLENGTH, a longer one is answered; an unknown
+ *    command gets INVALID;
  *  - on the "udp" face every request but the monitoring ones gets UNAUTH
  *    (501 Not authorised), as chronyd's UDP command port does; the "unix"
  *    face, like the control socket, answers all;
@@ -27,26 +36,30 @@
 import type { CommandChannel } from "../../src/hal/commandChannel.js";
 import { ACTIVITY, type ChronyActivity } from "../../src/chrony/cmdmon/activity.js";
 import { CLIENT_ACCESSES, CLIENTS_PER_PAGE, type ClientAccessesPage, type ClientAccessesRequest, type ClientAccessReport } from "../../src/chrony/cmdmon/clientAccesses.js";
-import { LAST_REQUEST_CODE, MONITORING_REQUESTS, Req, Rpy, Stt } from "../../src/chrony/cmdmon/codes.js";
+import { MONITORING_REQUESTS, Req, Rpy, Stt } from "../../src/chrony/cmdmon/codes.js";
 import {
   buildReply,
+  paddedLength,
   PKT_TYPE_REQUEST,
   PROTO_VERSION,
   readRequestHeader,
   REPLY_HEADER_LENGTH,
   replyData,
   requestData,
-  requestLength,
   type Exchange,
+  type ReplyLayout,
   type RequestHeader,
 } from "../../src/chrony/cmdmon/packet.js";
-import { SERVER_STATS, type ServerStatsReport } from "../../src/chrony/cmdmon/serverStats.js";
+import { SERVER_STATS, SERVER_STATS3, SERVER_STATS4, type ServerStatsReport } from "../../src/chrony/cmdmon/serverStats.js";
 import { N_SOURCES, NO_SAMPLE, SOURCE_DATA, SOURCE_MODE, SOURCE_STATE, type SourceReport } from "../../src/chrony/cmdmon/sources.js";
 import { SOURCESTATS, type SourceStatsReport } from "../../src/chrony/cmdmon/sourceStats.js";
 import { TRACKING, type TrackingReport } from "../../src/chrony/cmdmon/tracking.js";
 import { ipv4FromString, ipv4ToString, refidFromString, type IpAddr } from "../../src/chrony/cmdmon/wire.js";
 
 export type FakeFace = "udp" | "unix";
+
+/** The chronyd versions the fake can be, byte for byte. */
+export type FakeChronyVersion = "4.3" | "4.6";
 
 /** One source as chronyd holds it: its SOURCE_DATA and its SOURCESTATS report. */
 export interface FakeSource {
@@ -75,8 +88,36 @@ export interface FakeRequest {
 /** A reply ready to send, or null: chronyd would stay silent. */
 type Answer = Buffer | null;
 
-/** Codes chronyd 4.3 no longer serves (pktlength.c has no length for them): always 502 Invalid command. */
-const NOT_SUPPORTED: ReadonlySet<number> = new Set([12, 27, 28, 32, 38, 39, 40, 55, 58, 59, 60, 61]);
+/** sizeof (CMD_Request): the longest request chronyd takes, 860 bytes in 4.3 and 4.6 alike. */
+const MAX_REQUEST_LENGTH = 860;
+
+/** What tells one chronyd version from another on the command socket. */
+interface VersionProfile {
+  /** N_REQUEST_TYPES − 1: any code above is 502 Invalid command. */
+  lastRequestCode: number;
+  /** Codes pktlength.c has no length for ("not supported"): 502 as well. */
+  notSupported: ReadonlySet<number>;
+  /**
+   * The layout serverstats is answered with: the fake's own knowledge, not
+   * the client's list of what it reads, so a client that lost a layout (or
+   * pads too little for it) fails against the fake as against chronyd.
+   */
+  serverStats: ReplyLayout<ServerStatsReport>;
+}
+
+const RETIRED_IN_4_3 = [12, 27, 28, 32, 38, 39, 40, 55, 58, 59, 60, 61];
+
+const PROFILES: Record<FakeChronyVersion, VersionProfile> = {
+  "4.3": { lastRequestCode: 71, notSupported: new Set(RETIRED_IN_4_3), serverStats: SERVER_STATS3 },
+  // 4.4 added MODIFY_SELECTOPTS (72), 4.6 MODIFY_OFFSET (73) and LOCAL3 (74), retiring LOCAL2 (56).
+  "4.6": { lastRequestCode: 74, notSupported: new Set([...RETIRED_IN_4_3, 56]), serverStats: SERVER_STATS4 },
+};
+
+export interface FakeChronydOptions {
+  /** Which chronyd to be (default 4.6, Debian 13's). */
+  chrony?: FakeChronyVersion;
+  name?: string;
+}
 
 const MODELLED: ReadonlyMap<number, Exchange<unknown, unknown>> = new Map(
   [N_SOURCES, SOURCE_DATA, TRACKING, SOURCESTATS, ACTIVITY, SERVER_STATS, CLIENT_ACCESSES].map((ex) => [ex.command, ex as Exchange<unknown, unknown>]),
@@ -85,6 +126,8 @@ const MODELLED: ReadonlyMap<number, Exchange<unknown, unknown>> = new Map(
 export class FakeChronyd implements CommandChannel {
   readonly name: string;
   model: FakeChronydModel;
+  /** The chronyd version answering; a test may change it, as an upgrade restarts chronyd under a running client. */
+  chrony: FakeChronyVersion;
   running = true;
   tamper: ((reply: Buffer, request: Buffer) => Buffer | Buffer[] | null) | undefined;
   /** Every request received, in order: what a test checks resends and attempts against. */
@@ -96,10 +139,18 @@ export class FakeChronyd implements CommandChannel {
   constructor(
     readonly face: FakeFace,
     model: FakeChronydModel = gpsBoxModel(),
-    name = face === "udp" ? "udp 127.0.0.1:323 (fake chronyd)" : "unix /run/chrony/chronyd.sock (fake chronyd)",
+    opts: FakeChronydOptions = {},
   ) {
     this.model = model;
-    this.name = name;
+    this.chrony = opts.chrony ?? "4.6";
+    this.name = opts.name ?? (face === "udp" ? "udp 127.0.0.1:323 (fake chronyd)" : "unix /run/chrony/chronyd.sock (fake chronyd)");
+  }
+
+  /** The reply layout this version answers an exchange with, and so the length its request must be padded to. */
+  layout(ex: Exchange<unknown, unknown>): ReplyLayout<unknown> {
+    // Only serverstats changed layout within 4.x; the others are the same bytes in every version.
+    if (ex.command === Req.SERVER_STATS) return PROFILES[this.chrony].serverStats as ReplyLayout<unknown>;
+    return ex.replies[0];
   }
 
   send(request: Buffer): void {
@@ -130,21 +181,24 @@ export class FakeChronyd implements CommandChannel {
   /** chronyd's answer to one request datagram (null: dropped without a word). */
   answer(request: Buffer): Answer {
     const h = readRequestHeader(request);
-    // Shorter than an error reply (28 bytes), an answer would amplify: chronyd drops such requests first.
-    if (!h || request.length < REPLY_HEADER_LENGTH || h.pktType !== PKT_TYPE_REQUEST || h.reserved !== 0) return null;
+    // Shorter than an error reply (28 bytes), an answer would amplify; longer than a CMD_Request, it is nothing chronyd knows: both are dropped first.
+    if (!h || request.length < REPLY_HEADER_LENGTH || request.length > MAX_REQUEST_LENGTH || h.pktType !== PKT_TYPE_REQUEST || h.reserved !== 0) return null;
     const { status, version = PROTO_VERSION, ex, content } = this.decide(h, request);
     this.received.push({ command: h.command, attempt: h.attempt, sequence: h.sequence, length: request.length, status });
     if (status === null) return null;
-    const out = buildReply(h, ex?.reply ?? Rpy.NULL, status, ex?.replyDataLength ?? 0, version);
-    if (ex && status === Stt.SUCCESS) ex.writeReply(replyData(out), content);
+    const layout = ex && this.layout(ex);
+    const out = buildReply(h, layout?.reply ?? Rpy.NULL, status, layout?.dataLength ?? 0, version);
+    if (layout && status === Stt.SUCCESS) layout.write(replyData(out), content);
     return out;
   }
 
   private decide(h: RequestHeader, request: Buffer): { status: number | null; version?: number; ex?: Exchange<unknown, unknown>; content?: unknown } {
     if (h.version !== PROTO_VERSION) return h.version >= 5 ? { status: Stt.BADPKTVERSION, version: PROTO_VERSION } : { status: null };
-    if (h.command > LAST_REQUEST_CODE || NOT_SUPPORTED.has(h.command)) return { status: Stt.INVALID };
+    const profile = PROFILES[this.chrony];
+    if (h.command > profile.lastRequestCode || profile.notSupported.has(h.command)) return { status: Stt.INVALID };
     const ex = MODELLED.get(h.command);
-    if (ex && request.length < requestLength(ex)) return { status: Stt.BADPKTLENGTH };
+    // Each version requires the padding of the reply it sends, no more: a longer request is answered.
+    if (ex && request.length < paddedLength(ex, this.layout(ex))) return { status: Stt.BADPKTLENGTH };
     if (this.face === "udp" && !MONITORING_REQUESTS.has(h.command)) return { status: Stt.UNAUTH };
     if (h.command === Req.NULL) return { status: Stt.SUCCESS };
     if (!ex) return { status: Stt.FAILED };
@@ -332,7 +386,21 @@ export function gpsBoxModel(refTimeSec = 1_767_225_600): FakeChronydModel {
       serverSource("2001:db8::123", { state: "unselected", offsetS: 7.5e-4, measuredOffsetS: 7.4e-4, errorS: 0.02, lastRxAgoS: 500 }),
     ],
     activity: { online: 2, offline: 0, burstOnline: 0, burstOffline: 0, unresolved: 0 },
-    serverStats: { ntpHits: 1234, nkeHits: 0, cmdHits: 56, ntpDrops: 7, nkeDrops: 0, cmdDrops: 0, logDrops: 0, ntpAuthHits: 0, ntpInterleavedHits: 3, ntpTimestamps: 10, ntpSpanS: 600 },
+    serverStats: {
+      ntpHits: 1234,
+      nkeHits: 0,
+      cmdHits: 56,
+      ntpDrops: 7,
+      nkeDrops: 0,
+      cmdDrops: 0,
+      logDrops: 0,
+      ntpAuthHits: 0,
+      ntpInterleavedHits: 3,
+      ntpTimestamps: 10,
+      ntpSpanS: 600,
+      // Only a 4.4-or-later chronyd sends these: kernel timestamps on receive and transmit, as on a Pi without hardware timestamping.
+      timestamps: { daemonRx: 0, daemonTx: 7, kernelRx: 1227, kernelTx: 1220, hwRx: 0, hwTx: 0 },
+    },
     clients: [client("192.0.2.50", { ntpHits: 100, lastNtpAgoS: 30 }), client("192.0.2.51", { ntpHits: 3, lastNtpAgoS: 7200 }), client("2001:db8::50", { ntpHits: 40, lastNtpAgoS: 5 })],
   };
 }

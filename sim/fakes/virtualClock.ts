@@ -27,6 +27,11 @@ export class VirtualClock implements Clock {
   realtimeUs(): number {
     return this.nowUs + this.hostOffsetUs;
   }
+
+  /** The same timeline read as true time: what a receiver, or a harness playing one, lives by whatever the host's clock says. */
+  trueClock(): Clock {
+    return { realtimeUs: () => this.nowUs, monotonicMs: () => this.monotonicMs(), after: (ms, fn) => this.after(ms, fn), every: (ms, fn) => this.every(ms, fn) };
+  }
   monotonicMs(): number {
     return this.nowUs / 1000;
   }

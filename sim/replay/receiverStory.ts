@@ -5,6 +5,7 @@
  * MediaTek do, but calls its time invalid), then the capture again.
  */
 import { withChecksum } from "../../src/gnss/nmea/sentence.js";
+import { encodeUbx } from "../../src/gnss/ubx/frame.js";
 import type { CaptureEpoch, CaptureFrame } from "./captureEpochs.js";
 
 const nmea = (body: string): CaptureFrame => {
@@ -75,6 +76,22 @@ export function withoutFix(e: CaptureEpoch): CaptureEpoch {
 
 export type StoryPart = { kind: "cold" | "fix" | "lost"; seconds: number };
 
+/**
+ * UBX-NAV-TIMEUTC as a u-blox sends it beside its NMEA (time fields are set
+ * when the epoch is replayed): valid bits TOW, WKN and UTC, so the box hears
+ * the receiver say whether it vouches for its UTC. Before its first fix a
+ * receiver knows none of them; once it has the UTC parameters it keeps
+ * vouching through a lost fix.
+ */
+export function navTimeUtcFrame(valid: number): CaptureFrame {
+  const p = Buffer.alloc(20);
+  p.writeUInt16LE(2026, 12);
+  p.writeUInt8(1, 14);
+  p.writeUInt8(1, 15);
+  p.writeUInt8(valid, 19);
+  return { bytes: encodeUbx(0x01, 0x21, p) };
+}
+
 /** The default story: 20 s cold start, 100 s with a fix, 25 s without; looped by the replayer. */
 export const DEFAULT_STORY: readonly StoryPart[] = [
   { kind: "cold", seconds: 20 },
@@ -82,16 +99,21 @@ export const DEFAULT_STORY: readonly StoryPart[] = [
   { kind: "lost", seconds: 25 },
 ];
 
-export function tellStory(capture: readonly CaptureEpoch[], parts: readonly StoryPart[]): CaptureEpoch[] {
+/** The story's epochs; with `vouches`, each carries a NAV-TIMEUTC saying whether the receiver vouches for its UTC. */
+export function tellStory(capture: readonly CaptureEpoch[], parts: readonly StoryPart[], opts: { vouches?: boolean } = {}): CaptureEpoch[] {
   const out: CaptureEpoch[] = [];
   let next = 0;
+  let hadFix = false;
   for (const p of parts) {
     for (let k = 0; k < p.seconds; k++) {
-      if (p.kind === "cold") out.push(coldStartEpoch(k));
+      let e: CaptureEpoch;
+      if (p.kind === "cold") e = coldStartEpoch(k);
       else {
-        const e = capture[next++ % capture.length]!;
-        out.push(p.kind === "fix" ? e : withoutFix(e));
+        const c = capture[next++ % capture.length]!;
+        e = p.kind === "fix" ? c : withoutFix(c);
       }
+      if (p.kind === "fix") hadFix = true;
+      out.push(opts.vouches ? { frames: [...e.frames, navTimeUtcFrame(hadFix ? 0b111 : 0)] } : e);
     }
   }
   return out;

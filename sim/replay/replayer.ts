@@ -11,7 +11,7 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import type { Clock } from "../../src/hal/clock.js";
 import type { CaptureEpoch } from "./captureEpochs.js";
-import { labelForPosix, retimeNmea } from "./retime.js";
+import { labelForPosix, retimeNmea, retimeUbx } from "./retime.js";
 
 export interface ReplayOptions {
   /** The writing end of the pty pair (or a real UART on a test rig). */
@@ -52,7 +52,8 @@ export async function replay(epochs: readonly CaptureEpoch[], opts: ReplayOption
     for (let k = 0; k < total && !signal?.aborted; k++) {
       const epoch = epochs[k % epochs.length]!;
       const second = opts.startSecond + k;
-      const frames = epoch.frames.map((f) => (opts.rewrite && f.text ? Buffer.from(retimeNmea(f.text, labelForPosix(second)) + "\r\n", "latin1") : f.bytes));
+      const label = labelForPosix(second);
+      const frames = epoch.frames.map((f) => (!opts.rewrite ? f.bytes : f.text ? Buffer.from(retimeNmea(f.text, label) + "\r\n", "latin1") : retimeUbx(f.bytes, label)));
       let offsetUs = second * 1e6 + opts.delayMs * 1000;
       for (let i = 0; i < frames.length; i++) {
         const bytes = frames[i]!;

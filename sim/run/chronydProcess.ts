@@ -19,10 +19,15 @@ export interface ChronydProcess {
   stop(): Promise<void>;
 }
 
-/** Writes `lines` to confPath and starts chronyd; resolves once `readyPath` (one of its sockets) exists. */
-export async function startChronydWith(confPath: string, lines: readonly string[], readyPath: string): Promise<ChronydProcess> {
+/**
+ * Writes `lines` to confPath and starts chronyd; resolves once `readyPath`
+ * (one of its sockets) exists. `command` is the program and what goes before
+ * its arguments: the host's chronyd by default, or another build of it (the
+ * cmdmon tests run Debian 13's out of the twin image through its loader).
+ */
+export async function startChronydWith(confPath: string, lines: readonly string[], readyPath: string, command: readonly string[] = ["chronyd"]): Promise<ChronydProcess> {
   writeFileSync(confPath, lines.join("\n") + "\n");
-  const proc = spawn("chronyd", ["-x", "-d", "-u", "root", "-f", confPath], { stdio: ["ignore", "pipe", "pipe"] });
+  const proc = spawn(command[0]!, [...command.slice(1), "-x", "-d", "-u", "root", "-f", confPath], { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   proc.stdout?.on("data", (d: Buffer) => (out += d.toString()));
   proc.stderr?.on("data", (d: Buffer) => (out += d.toString()));

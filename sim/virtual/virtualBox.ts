@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { holdoverPower } from "../../src/chrony/chronyConf.js";
 import { applySetting, ConfigError } from "../../src/config/load.js";
 import { defaults, type Config } from "../../src/config/schema.js";
 import type { Hardware } from "../../src/hal/hardware.js";
@@ -18,7 +19,7 @@ import { KernelPpsSysfs } from "../../src/hal/linux/kernelPpsSysfs.js";
 import { createLogger } from "../../src/log/logger.js";
 import { startService, type Service } from "../../src/main.js";
 import type { StatusSnapshot } from "../../src/status/contract.js";
-import { ChronyModel, type ModelRefclock } from "../fakes/chronyModel.js";
+import { ChronyModel, type ModelRefclock, type ModelUpstream } from "../fakes/chronyModel.js";
 import { CollectingDatagrams } from "../fakes/collectingDatagrams.js";
 import { FakeKernelPps } from "../fakes/fakeKernelPps.js";
 import { fixedHostProbe } from "../fakes/fixedHostProbe.js";
@@ -39,6 +40,8 @@ export interface VirtualBoxOptions {
   lcd?: boolean;
   /** A chronyd model answering the service's chrony queries (default true). */
   chrony?: boolean;
+  /** An NTP server the chronyd model is synchronised to while no refclock is selectable (a box with network servers). */
+  upstream?: ModelUpstream;
   /** The host clock's error: CLOCK_REALTIME reads true time plus this, µs. */
   hostErrorUs?: number;
 }
@@ -76,7 +79,8 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
   const cfg = defaults();
   const problems: string[] = [];
   // A box in memory writes no files and listens on no sockets unless the test asks.
-  const settings = { "status.path": "off", "capture.socket": "off", ...(opts.settings ?? {}) };
+  // The host's leap second list is the host's business, not the box under test's (a test that checks it names one).
+  const settings = { "status.path": "off", "capture.socket": "off", "state.dir": "off", "time.leap-list": "off", ...(opts.settings ?? {}) };
   for (const [k, v] of Object.entries(settings)) applySetting(cfg, k, v, `setting ${k}`, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -91,7 +95,7 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
   const [cols, rows] = cfg["lcd.size"].split("x").map(Number) as [number, number];
   // A write takes its time on the wire, as the real i2c-dev write blocks the loop that long.
   const lcd = opts.lcd === false ? undefined : new LcdEmulator(cfg["lcd.address"] === "auto" ? 0x27 : cfg["lcd.address"], cols, rows, nowUs, undefined, (us) => void (clock.nowUs += us));
-  const chrony = opts.chrony === false ? undefined : new ChronyModel(clock, refclocksFor(cfg));
+  const chrony = opts.chrony === false ? undefined : new ChronyModel(clock, refclocksFor(cfg), opts.upstream, holdoverPower(cfg)?.seconds);
   chrony?.listen(datagrams);
   const hardware: Hardware = { serial, datagrams, timeTBytes: 8, shm, host: fixedHostProbe(clock) };
   if (kernel) hardware.kernelPps = new KernelPpsSysfs(kernel.dir, clock);

@@ -7,6 +7,7 @@
  * file (`stratum1ctl chrony-config`) should not need this source to judge it.
  */
 import { parseLoopbackPort, type Config, type ConfigKey } from "../config/schema.js";
+import { CHRONY_BASELINE, type ChronyFeatures } from "./chronyFeatures.js";
 
 /** Debian's (and chrony's) own place for the unix command socket. */
 export const DEFAULT_CONTROL_SOCKET = "/run/chrony/chronyd.sock";
@@ -22,7 +23,32 @@ export interface ChronyPaths {
 export const APPLIANCE_CHRONY_PATHS: ChronyPaths = { stateDir: "/var/lib/chrony", confDir: "/etc/stratum1/chrony.d" };
 
 /** The stratum1.conf keys this generator reads: changing one needs a chrony restart. */
-export const CHRONY_KEYS: readonly ConfigKey[] = ["chrony.sock", "pps.sock", "pps.sysfs", "chrony.monitor", "chrony.control", "ntp.servers", "ntp.allow", "ntp.ratelimit", "nts.cert", "nts.key"];
+export const CHRONY_KEYS: readonly ConfigKey[] = [
+  "chrony.sock",
+  "pps.sock",
+  "pps.sysfs",
+  "chrony.monitor",
+  "chrony.control",
+  "ntp.servers",
+  "ntp.allow",
+  "ntp.ratelimit",
+  "holdover.trust",
+  "nts.cert",
+  "nts.key",
+  "time.leap-list",
+  "fleet.nts-keys",
+];
+
+/**
+ * holdover.trust as chrony counts it: fallbackdrift takes powers of two, so the
+ * nearest one (on a log scale), and its seconds; null when off.
+ */
+export function holdoverPower(cfg: Config): { exponent: number; seconds: number } | null {
+  const s = cfg["holdover.trust"];
+  if (s === null) return null;
+  const exponent = Math.round(Math.log2(s));
+  return { exponent, seconds: 2 ** exponent };
+}
 
 /** How the pulse reaches chrony, derived from stratum1.conf (README: "Two ways to give chrony the pulse"). */
 export type PulseSetup = { kind: "sock"; socket: string } | { kind: "kernel"; device: string } | { kind: "none" };
@@ -93,11 +119,15 @@ function network(cfg: Config): string {
     "# receiver is lost, serving at stratum 2 instead of free-running. While the pulse agrees with them, 'prefer'",
     "# keeps it the only source used. iburst: four quick polls at start, for a fast first sync.",
   ];
-  for (const s of servers.split(",")) out.push(s.startsWith("pool:") ? `pool ${s.slice(5)} iburst maxsources 4` : `server ${s} iburst`);
+  out.push(
+    "# maxpoll 8 maxsamples 4: the servers' samples stay recent (minutes, not hours old), so when the receiver",
+    "# stops, chrony hands over to them within minutes instead of holding on to the last pulse it had.",
+  );
+  for (const s of servers.split(",")) out.push(s.startsWith("pool:") ? `pool ${s.slice(5)} iburst maxsources 4 maxpoll 8 maxsamples 4` : `server ${s} iburst maxpoll 8 maxsamples 4`);
   return lines(...out);
 }
 
-function serving(cfg: Config, paths: ChronyPaths): string {
+function serving(cfg: Config, paths: ChronyPaths, features: ChronyFeatures): string {
   const allow = cfg["ntp.allow"];
   const out = ["# --- Serving time ---"];
   if (allow === "off") out.push("# ntp.allow = off: no client is answered.");
@@ -107,7 +137,12 @@ function serving(cfg: Config, paths: ChronyPaths): string {
     out.push(
       "# Per client address: about one request every 2 s on average with bursts of 16, past that 1 in 4 answered,",
       "# so a misconfigured or hostile client cannot use the box to flood or amplify.",
-      "ratelimit interval 1 burst 16 leak 2",
+      features.ratelimitKod ? "ratelimit interval 1 burst 16 leak 2 kod 2" : "ratelimit interval 1 burst 16 leak 2",
+      ...(features.ratelimitKod
+        ? ["# kod 2: a client over its limit is told so (Kiss-o'-Death RATE) at most every 4th time, and backs off."]
+        : ["# (chrony 4.6 can also send a Kiss-o'-Death RATE to such a client; this chronyd drops its requests silently.)"]),
+      "# Remember up to 16 MB of clients (about 130 000 addresses), so rate limiting holds under a busy pool.",
+      "clientloglimit 16777216",
     );
   } else out.push("# ntp.ratelimit = off: every request is answered (a closed network with clients behind one NAT).");
   const cert = cfg["nts.cert"];
@@ -118,7 +153,15 @@ function serving(cfg: Config, paths: ChronyPaths): string {
       `ntsservercert ${cert}`,
       `ntsserverkey ${key}`,
       `ntsdumpdir ${paths.stateDir}`,
-      "ntsratelimit interval 1 burst 16 leak 2",
+      "# Key establishment is a TLS handshake, costly: one every 64 s per client, bursts of 8.",
+      "ntsratelimit interval 6 burst 8 leak 2",
+      ...(cfg["fleet.nts-keys"] === "follow"
+        ? [
+            "# fleet.nts-keys = follow: the cookie keys are the fleet's rotating node's, copied into ntsdumpdir",
+            "# (stratum1-nts-sync.timer) and loaded with 'chronyc rekey', so cookies from any node work here.",
+            "ntsrotate 0",
+          ]
+        : []),
     );
   } else {
     out.push(
@@ -132,14 +175,50 @@ function serving(cfg: Config, paths: ChronyPaths): string {
   return lines(...out);
 }
 
-function local(cfg: Config, paths: ChronyPaths): string {
+function leapSeconds(cfg: Config, features: ChronyFeatures): string[] {
+  const list = cfg["time.leap-list"];
+  if (features.leapseclist && list !== null) {
+    return [
+      "# Leap seconds from the IERS list (tzdata), which stratum1d also checks for expiry and against the receiver;",
+      "# chrony announces them to clients on the day (the receiver's own announcement reaches chrony on the samples).",
+      `leapseclist ${list}`,
+    ];
+  }
+  return [
+    `# Leap seconds from the system's time zone data (the receiver's own announcement reaches chrony on the samples)${features.leapseclist ? "" : ";"}`,
+    ...(features.leapseclist ? [] : [`# chronyd ${features.version ?? "(version unknown)"} has no leapseclist (4.6+), so the same data is read from right/UTC.`]),
+    "leapsectz right/UTC",
+  ];
+}
+
+function holdover(cfg: Config): string[] {
+  const power = holdoverPower(cfg);
+  const out = [
+    "# Holdover: when every source is lost chrony keeps the clock on its last frequency, and the error bound it",
+    "# serves (root dispersion) grows by maxclockerror plus the frequency's own uncertainty each second. 5 ppm",
+    "# covers a Pi's crystal over its temperature range, so clients are told an honest bound, not 1 ppm.",
+    "maxclockerror 5",
+  ];
+  if (power === null) out.push("# holdover.trust = off: chrony serves from its own clock for as long as it has no source.");
+  else {
+    out.push(
+      `# holdover.trust = ${cfg["holdover.trust"]} s, as chrony counts it: 2^${power.exponent} = ${power.seconds} s. After that long without a source`,
+      "# chrony declares itself unsynchronised (clients see leap 3 and move on) - once it has been synchronised",
+      `# for 2^${power.exponent + 1} s; before that (just after a boot) it holds over for as long as it has no source.`,
+      `fallbackdrift ${power.exponent} ${power.exponent}`,
+    );
+  }
+  return out;
+}
+
+function local(cfg: Config, paths: ChronyPaths, features: ChronyFeatures): string {
   const monitor = cfg["chrony.monitor"] ? parseLoopbackPort(cfg["chrony.monitor"]) : undefined;
   // The operator's chronyc on the box uses the unix socket whether or not stratum1d may.
   const control = cfg["chrony.control"] ?? DEFAULT_CONTROL_SOCKET;
   return lines(
     "# --- The clock and chrony itself ---",
-    "# Leap seconds from the system's time zone data (NMEA does not announce them).",
-    "leapsectz right/UTC",
+    ...leapSeconds(cfg, features),
+    ...holdover(cfg),
     "# A Pi has no battery clock: at boot the time can be far off, so the first three updates may step it;",
     "# after that it is only slewed, never jumped under the clients' feet.",
     "makestep 1 3",
@@ -164,16 +243,16 @@ function local(cfg: Config, paths: ChronyPaths): string {
   );
 }
 
-export function chronyConf(cfg: Config, paths: ChronyPaths = APPLIANCE_CHRONY_PATHS, source = "/etc/stratum1/stratum1.conf"): string {
+export function chronyConf(cfg: Config, paths: ChronyPaths = APPLIANCE_CHRONY_PATHS, source = "/etc/stratum1/stratum1.conf", features: ChronyFeatures = CHRONY_BASELINE): string {
   return [
     lines(
-      `# chrony.conf generated by 'stratum1ctl chrony-config' from ${source}.`,
+      `# chrony.conf generated by 'stratum1ctl chrony-config' from ${source}, for chronyd ${features.version ?? "of unknown version (only directives every 4.x accepts)"}.`,
       "# Do not edit: chrony.service regenerates it at every start. Change stratum1.conf",
       "# (stratum1ctl config set KEY=VALUE), or add directives in the directory named by 'confdir' below.",
     ),
     refclocks(cfg),
     network(cfg),
-    serving(cfg, paths),
-    local(cfg, paths),
+    serving(cfg, paths, features),
+    local(cfg, paths, features),
   ].join("\n");
 }

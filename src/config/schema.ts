@@ -6,6 +6,7 @@
 import { parsePinMap } from "../display/pcf8574Pins.js";
 import { isIP } from "node:net";
 import { parsePages, PAGES } from "../display/pages.js";
+import { FLEET_KEYS } from "../fleet/fleetKeys.js";
 
 export interface KeySpec<T> {
   doc: string;
@@ -241,7 +242,7 @@ export function parseRemoteLogUrl(raw: string): { scheme: "http" | "https"; host
 }
 
 /** A file chrony reads (no socket-length limit). */
-const filePath = (doc: string): KeySpec<string | null> => ({ doc, default: null, values: "an absolute path without blanks, or off", parse: parsePathOrOff });
+const filePath = (doc: string, def: string | null = null): KeySpec<string | null> => ({ doc, default: def, values: "an absolute path without blanks, or off", parse: parsePathOrOff });
 
 /** The day this firmware was released: no receiver date before it can be real. Bumped at each release. */
 export const FIRMWARE_FLOOR_DATE = "2026-11-01";
@@ -264,6 +265,12 @@ export const SCHEMA = {
     ["auto", "after", "before"] as const,
   ),
   "pps.holdover": int("seconds to keep labelling pulses by count when the receiver's time stops (never across a UTC midnight); 0 stops at once", 60, 0, 3600),
+  "holdover.trust": intOrOff(
+    "seconds chrony keeps serving from its own clock once it has lost every source (receiver and network servers), before it declares itself unsynchronised (leap 3, stratum 16) so clients move to other servers; chrony counts it in powers of two (fallbackdrift): the nearest one is used, and only after it was synchronised for twice as long; 'off': serve on for ever, the error bound (root dispersion) growing",
+    3600,
+    64,
+    131072,
+  ),
   "chrony.monitor": loopbackPort(
     "chronyd's UDP command port, where chronyd answers monitoring requests only (tracking, sources): the figures on the panel and in the status are read there, as ADDRESS:PORT on loopback; or 'off'",
     "127.0.0.1:323",
@@ -284,6 +291,10 @@ export const SCHEMA = {
   } as KeySpec<string>,
   "lcd.page": int("seconds each page (and each alarm) stays on the display before the next", 10, 1, 600),
   "capture.socket": optionalPath("unix socket where 'stratum1ctl capture' records what the service reads (serial bytes and pulse edges with their stamps), or 'off'", "/run/stratum1/capture.sock"),
+  "state.dir": optionalPath(
+    "where the service keeps what it learned across restarts (the pulse direction verified for each receiver); on the appliance on the data partition; or 'off'",
+    "/var/lib/stratum1",
+  ),
   "status.path": optionalPath("where the status snapshot (JSON) is written every second, or 'off'", "/run/stratum1/status.json"),
   "metrics.listen": listenAddress(
     "where Prometheus scrapes the service's metrics (http://ADDRESS:PORT/metrics): an address of this box and a port, e.g. the management network's; loopback is enough for a Prometheus on the box itself; or 'off'",
@@ -292,6 +303,16 @@ export const SCHEMA = {
     "networks besides loopback allowed to scrape the metrics (the management network, e.g. 192.168.10.0/24): the service answers no one else, and the image's firewall opens metrics.listen's port to these alone; or 'none'",
   ),
   "time.floor": date("no receiver date before this is believed (catches the GPS week-rollover bug); default: firmware release date", FIRMWARE_FLOOR_DATE),
+  "time.utc-holdoff": int(
+    "seconds an NMEA-only receiver's UTC is not used after a cold start the box saw (its leap-second count may still be the firmware's default; GPS sends it every 12.5 min), unless a verified clock agrees sooner; receivers that say when their UTC is valid (u-blox UBX) need none; 0: off",
+    750,
+    0,
+    3600,
+  ),
+  "time.leap-list": filePath(
+    "the leap second list (tzdata's leap-seconds.list) that chrony reads where its version can (chrony 4.6+: leapseclist); the box raises an alarm when it has expired or disagrees with the receiver; or 'off'",
+    "/usr/share/zoneinfo/leap-seconds.list",
+  ),
   "time.settle": int("consecutive consistent epochs required before samples flow (after start, a jump, or a reconnect)", 3, 1, 60),
   "ntp.servers": ntpServers(
     "network NTP servers chrony also uses (selectable, so they outvote a GPS gone wrong and take over when it fails; see README), comma-separated; 'pool:NAME' for a pool; or 'off' for a box without network time",
@@ -304,7 +325,15 @@ export const SCHEMA = {
   ] as const),
   "nts.cert": filePath("NTS: the server's certificate chain (PEM) for 'ntsservercert', readable by group _chrony; with nts.key it turns NTS-KE on (TCP 4460); or 'off'"),
   "nts.key": filePath("NTS: the certificate's private key (PEM) for 'ntsserverkey', readable by group _chrony; or 'off'"),
+  "update.commit-timeout": int(
+    "after an update, seconds the new system has to reach good time (the pulse labelled and chrony synchronised to it; chrony synchronised on a box without a receiver) before it is rolled back to the previous one",
+    900,
+    60,
+    86400,
+  ),
   "log.level": oneOf("least important log level printed", "info", ["error", "warning", "notice", "info", "debug"] as const),
+  // The fleet health gate and FRR (src/fleet/fleetKeys.ts).
+  ...FLEET_KEYS,
   "log.remote": remoteLogUrl(
     "forward the journal (the service's log and the system's) to a log host's systemd-journal-remote, as http://HOST[:PORT] or https://HOST[:PORT]; for https, the box's key, certificate and the host's CA go in /etc/stratum1/journal-upload/ (key.pem, cert.pem, ca.pem); or 'off'. The box keeps its journal in RAM only, so this is how its logs outlive a reboot",
   ),

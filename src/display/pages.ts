@@ -90,7 +90,12 @@ function gpsBlock(s: StatusSnapshot, width: number): Block {
   const ant = s.antenna ? `${GLYPH.antenna}${ANT_WORD[s.antenna.state]}` : "";
   const pps = s.pps ? `PPS ${PPS_WORD[s.pps.state] ?? s.pps.state}` : "PPS off";
   const delay = s.pps?.delayMs !== null && s.pps?.delayMs !== undefined && width >= 20 ? `+${Math.round(s.pps.delayMs)}ms` : "";
-  return [fit(`${GLYPH.satellite} ${s.fix.satellitesUsed ?? "-"}/${s.fix.satellitesSeen} ${FIX_WORD[s.fix.mode] ?? s.fix.mode}`, ant, width), fit(pps, delay, width)];
+  // pps.edge=auto without a verified clock yet: the direction is assumed, and the panel says so.
+  const assumed = s.pps?.edge.basis === "assumed" && s.pps.state === "locked" ? "edge?" : "";
+  return [
+    fit(`${GLYPH.satellite} ${s.fix.satellitesUsed ?? "-"}/${s.fix.satellitesSeen} ${FIX_WORD[s.fix.mode] ?? s.fix.mode}`, ant, width),
+    fit(pps, [delay, assumed].filter((x) => x).join(" "), width),
+  ];
 }
 
 function hostBlock(s: StatusSnapshot, width: number): Block {

@@ -1,3 +1,4 @@
+import type { LeapSecondReport } from "./receiverReports.js";
 import type { CivilDate, Dop, FixMode, Position, SatelliteReport, TimeOfDay, UsedList } from "./report.js";
 
 /** Everything the receiver said about one navigation epoch (one second). */
@@ -9,6 +10,10 @@ export interface Epoch {
   /** Which message supplied the date and time. */
   timeSource?: string;
   timeValid?: boolean;
+  /** Every message of the epoch that can say vouched for UTC (false if one did not); undefined when none could say. */
+  utcVouched?: boolean;
+  /** The receiver's leap-second knowledge and announcement (UBX NAV-TIMELS), when it sent one in this epoch. */
+  leapSecond?: LeapSecondReport;
   fixMode?: FixMode;
   satellitesUsed?: number;
   /** In view per constellation talker ("GP", "GL", ...). */

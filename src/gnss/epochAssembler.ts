@@ -113,6 +113,8 @@ export class EpochAssembler {
       }
     }
     if (r.timeValid !== undefined) e.timeValid = e.timeValid === false ? false : r.timeValid;
+    if (r.utcVouched !== undefined) e.utcVouched = e.utcVouched === false ? false : r.utcVouched;
+    if (r.leapSecond) e.leapSecond = r.leapSecond;
     if (r.fixMode !== undefined) e.fixMode = r.fixMode;
     if (r.satellitesUsed !== undefined) e.satellitesUsed = r.satellitesUsed;
     if (r.satellitesSeen) e.satellitesSeen[r.satellitesSeen.system] = r.satellitesSeen.count;

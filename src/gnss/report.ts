@@ -35,8 +35,15 @@ export interface GnssReport {
   source: string;
   timeOfDay?: TimeOfDay;
   date?: CivilDate;
-  /** The receiver's own verdict on this time (RMC status A, UBX validUTC). */
+  /** The receiver's own verdict on this time (RMC status A, UBX validity bits). */
   timeValid?: boolean;
+  /**
+   * Whether the receiver vouches for its UTC, not only its GPS time: it knows
+   * the leap-second count (NAV-TIMEUTC validUTC, NAV-TIMELS validCurrLs) and
+   * has confirmed its date and time (NAV-PVT confirmedDate/confirmedTime).
+   * Undefined where the message cannot say (NMEA).
+   */
+  utcVouched?: boolean;
   fixMode?: FixMode;
   satellitesUsed?: number;
   /** Satellites in view for one constellation (GSV talker or UBX). */

@@ -48,6 +48,8 @@ export const GATE_REJECTS = everyMember<GateReject>()([
   "time-jump",
   "stalled-read",
   "settling",
+  "utc-unconfirmed",
+  "utc-holdoff",
 ]);
 
 export const TIME_STATES = everyMember<TimeStateName>()(["ok", "waiting", "no-data", ...GATE_REJECTS] as const);
@@ -95,9 +97,11 @@ export const ALARM_IDS = everyMember<AlarmId>()([
   "chrony-unsynchronised",
   "degraded",
   "leap-pending",
+  "pps-edge",
+  "leap-list",
 ]);
 
-export const LABELS = everyMember<LabelId>()(["no-gps-data", "no-fix", "waiting-gps", "holdover", "locked-pps", "pps-syncing", "nmea-only", "syncing"]);
+export const LABELS = everyMember<LabelId>()(["no-gps-data", "no-fix", "waiting-gps", "holdover", "locked-pps", "pps-syncing", "nmea-only", "syncing", "utc-wait"]);
 
 export const CHRONY_LEAPS = everyMember<ChronyLeap>()(["normal", "insert", "delete", "unsynchronised"]);
 

@@ -19,7 +19,9 @@ import type { TimeSample } from "../timing/sample.js";
 import { sampleOffsetS } from "../timing/sample.js";
 import { instantFromUs, instantToUs } from "../hal/instant.js";
 import { TimeGate, type GateVerdict } from "../timing/timeGate.js";
-import { isoSecond } from "../timing/utc.js";
+import { LeapWatch } from "../timing/leapWatch.js";
+import { isoSecond, posixSeconds } from "../timing/utc.js";
+import { UtcTrust } from "../timing/utcTrust.js";
 
 const INPUT_HINTS: Record<string, string> = {
   "garbage-bytes": "bytes that are neither NMEA nor UBX: wrong baud rate (serial.baud; u-blox M8 9600, M9/F9/M10 38400) or a noisy line",
@@ -70,12 +72,20 @@ export interface PipelineOptions {
    * pulse rather than of the serial bytes; undefined while not known.
    */
   arrivalDelayUs?: () => number | undefined;
+  /** Seconds an NMEA receiver's UTC is held off after a cold start (time.utc-holdoff); 0: never. */
+  utcHoldoffS?: number;
+  /** Whether the host clock is verified and agrees with an epoch of this second read at rxUs (ends a hold-off early). */
+  verifiedClockAgrees?: (utcS: number, rxUs: number) => boolean;
 }
 
 export class TimePipeline {
   private readonly framer: Framer;
   private readonly assembler: EpochAssembler;
   private readonly gate: TimeGate;
+  /** Whether the receiver's UTC may be used yet (hold-off after a cold start). */
+  readonly utcTrust: UtcTrust;
+  /** Leap seconds the receiver announces. */
+  readonly leap = new LeapWatch();
   private readonly reporter: ReasonReporter;
   private readonly transitions: TransitionReporter;
   /** The last epoch's time of day (µs), and until when the receiver counts as reporting faster than once a second. */
@@ -94,7 +104,8 @@ export class TimePipeline {
     this.reporter = new ReasonReporter(log, INPUT_HINTS);
     this.transitions = new TransitionReporter(log, opts.nowUs);
     this.arrivalDelayUs = opts.arrivalDelayUs ?? (() => undefined);
-    this.gate = new TimeGate({ floorS: opts.floorS, settleEpochs: opts.settleEpochs, nowUs: opts.nowUs });
+    this.utcTrust = new UtcTrust({ holdoffS: opts.utcHoldoffS ?? 0, verifiedClockAgrees: opts.verifiedClockAgrees ?? (() => false) });
+    this.gate = new TimeGate({ floorS: opts.floorS, settleEpochs: opts.settleEpochs, nowUs: opts.nowUs, utcTrust: this.utcTrust, leapFor: (s) => this.leap.leapFor(s) });
     this.framer = new Framer({
       frame: (f) => this.onFrame(f),
       reject: (reason: FramingReject, bytes: number) => {
@@ -117,6 +128,14 @@ export class TimePipeline {
 
   /** The device went away: drop partial input and make the receiver prove itself again. */
   deviceLost(): void {
+    this.utcTrust.reset();
+    this.framer.reset();
+    this.assembler.flush();
+    this.gate.reset();
+  }
+
+  /** The system clock was stepped: the epoch being read has stamps from both sides, and the receiver's progress against the clock must be measured afresh. */
+  clockStepped(): void {
     this.framer.reset();
     this.assembler.flush();
     this.gate.reset();
@@ -188,8 +207,11 @@ export class TimePipeline {
       satellitesSeen: Object.keys(e.satellitesSeen).length > 0 ? { ...e.satellitesSeen } : navSat ? countBySystem(navSat) : prev.satellitesSeen,
     };
     this.keepSky(e);
+    this.utcTrust.heard(e);
     // An epoch that never completed (no date, no fix state) still gets a verdict, so it is counted and explained.
     if (!decided && (e.timeOfDay || e.date)) this.decide(e);
+    else if (!decided) this.utcTrust.observe(e);
+    if (e.leapSecond && e.date && e.timeOfDay) this.leap.observe(e.leapSecond, Math.round(posixSeconds(e.date, e.timeOfDay) + e.timeOfDay.micros / 1e6));
   }
 
   /**
@@ -222,12 +244,17 @@ export class TimePipeline {
   }
 
   private decide(e: Epoch): void {
+    this.utcTrust.observe(e);
     // A receiver reporting several times a second is labelled from its whole-second epoch; the others only tell its health.
     if (e.timeOfDay && this.isSubSecondEpoch(e.timeOfDay, e.startRxUs)) {
       this.health.counts.subSecondEpochs += 1;
       return;
     }
     const verdict = this.gate.judge(e);
+    if (this.utcTrust.ended) {
+      this.log.info(`time: UTC hold-off over: ${this.utcTrust.ended}`);
+      this.utcTrust.ended = undefined;
+    }
     if (verdict.ok) {
       this.deliver(verdict.sample);
       this.setTimeState("ok", `labelled ${isoSecond(verdict.sample.utcSecond)} from ${e.timeSource}`, e.startRxUs);

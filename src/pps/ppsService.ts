@@ -12,6 +12,7 @@ import type { RefclockSink } from "../refclock/sink.js";
 import type { PpsStatus } from "../status/contract.js";
 import { sampleOffsetS, type TimeSample } from "../timing/sample.js";
 import { instantToUs } from "../hal/instant.js";
+import type { EdgeDirection } from "../timing/edgeDirection.js";
 import { SecondAssociator, type EdgeMode } from "../timing/secondAssociator.js";
 import type { GateVerdict } from "../timing/timeGate.js";
 import { isoSecond } from "../timing/utc.js";
@@ -24,6 +25,8 @@ const USER_GRID_S = 0.02;
 
 export interface PpsOptions {
   edge: EdgeMode;
+  /** With auto: the direction's check against a verified clock (timing/edgeDirection.ts). */
+  direction?: EdgeDirection;
   holdoverS: number;
   /** Whether someone records the service's stream (clear edges are then read too). */
   recording: () => boolean;
@@ -49,7 +52,7 @@ export class PpsService {
   constructor(
     primary: PulseSource,
     secondary: PulseSource | undefined,
-    private readonly sinks: readonly RefclockSink[],
+    readonly sinks: readonly RefclockSink[],
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly opts: PpsOptions,
@@ -58,7 +61,7 @@ export class PpsService {
     this.watched = secondary ? [this.primary, { source: secondary, problem: null }] : [this.primary];
     this.crossCheck = secondary ? new PulseCrossCheck(log) : undefined;
     this.associator = new SecondAssociator(
-      { edge: opts.edge, holdoverS: opts.holdoverS, gridToleranceS: primary.stamping === "kernel" ? KERNEL_GRID_S : USER_GRID_S },
+      { edge: opts.edge, holdoverS: opts.holdoverS, gridToleranceS: primary.stamping === "kernel" ? KERNEL_GRID_S : USER_GRID_S, ...(opts.direction ? { direction: opts.direction } : {}) },
       (s, how) => this.deliver(s, how),
       (s, prev) => {
         const line = `pps: ${s.state} (was ${prev.state}): ${s.detail}`;
@@ -116,6 +119,11 @@ export class PpsService {
     this.associator.reset();
   }
 
+  /** The system clock was stepped (see timing/clockSteps.ts). */
+  clockStepped(stepUs: number): void {
+    this.associator.clockStepped(stepUs, this.clock.realtimeUs());
+  }
+
   stop(): void {
     this.stopTick?.();
     for (const w of this.watched) w.source.stop();
@@ -131,6 +139,8 @@ export class PpsService {
       detail: a.state.detail,
       since: iso(a.state.sinceUs),
       edgeMode: this.opts.edge,
+      edge: a.direction.status(),
+      refusing: a.refusing,
       sources: this.watched.map((w) => ({ name: w.source.name, stamping: w.source.stamping, problem: w.problem, jitterUs: w.source.jitterUs?.() ?? null })),
       delayMs: a.delay ? a.delay.meanS * 1000 : null,
       delayJitterMs: a.delay ? a.delay.jitterS * 1000 : null,

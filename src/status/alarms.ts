@@ -7,6 +7,7 @@
  */
 import type { Logger } from "../log/logger.js";
 import type { Alarm, AlarmCondition, AlarmId, GateReject, SnapshotFacts, TimeStateName } from "./contract.js";
+import { shortAge } from "./summary.js";
 
 /** Receiver reports older than this mean it has stopped talking. */
 const NO_DATA_S = 5;
@@ -54,7 +55,30 @@ function degradedCauses(s: SnapshotFacts, nowUs: number): string[] {
   return causes;
 }
 
+/** While chrony holds over, a lost receiver's alarm says for how long and within what bound the box still serves. */
+function holdoverHint(s: SnapshotFacts): string | undefined {
+  const h = s.holdover;
+  if (!h.active || h.boundS === null) return undefined;
+  // The HD44780's ROM has µ but no ±: "<" reads as "error below".
+  return `hold ${shortAge(h.ageS ?? 0)} <${formatBound(h.boundS)}`;
+}
+
+/** "850µs", "12ms", "1.2s": the bound in at most 6 characters. */
+function formatBound(s: number): string {
+  if (s < 1e-3) return `${Math.max(1, Math.round(s * 1e6))}µs`;
+  if (s < 1) return `${s < 0.01 ? (s * 1e3).toFixed(1) : Math.round(s * 1e3)}ms`;
+  return `${s.toFixed(1)}s`;
+}
+
 export function alarmConditions(s: SnapshotFacts, nowUs: number): AlarmCondition[] {
+  const out = receiverAlarms(s, nowUs);
+  const hint = holdoverHint(s);
+  if (!hint) return out;
+  const detail = `; chrony holds over on the Pi's clock since ${s.holdover.since}, serving within ±${formatBound(s.holdover.boundS ?? 0)}${s.holdover.leftS !== null ? `, for ${s.holdover.leftS} s more (holdover.trust)` : ""}`;
+  return out.map((a) => (a.id === "no-gps-data" || a.id === "no-fix" || a.id === "no-pps" ? { ...a, hint, detail: a.detail + detail } : a));
+}
+
+function receiverAlarms(s: SnapshotFacts, nowUs: number): AlarmCondition[] {
   const out: AlarmCondition[] = [];
   const silent = receiverSilent(s, nowUs);
   if (silent) out.push(silent);
@@ -80,6 +104,15 @@ export function alarmConditions(s: SnapshotFacts, nowUs: number): AlarmCondition
   if (!silent && BAD_DATE_STATES.has(s.time.state)) {
     out.push({ id: "receiver-date", title: "WRONG DATE", hint: "GPS fw rollover?", detail: `the receiver's time is refused: ${s.time.detail}` });
   }
+  // pps.edge=auto, and a verified clock puts every label a second away: the receiver's time names the other pulse.
+  if (s.pps?.edge.basis === "contradicted") {
+    out.push({
+      id: "pps-edge",
+      title: "PPS EDGE?",
+      hint: "set pps.edge",
+      detail: `pulses refused: ${s.pps.detail}. A receiver whose time names the next pulse needs pps.edge=before; one documented to follow its pulse (u-blox, MediaTek, SiRF, Quectel) pps.edge=after`,
+    });
+  }
   // A pulse is expected only from a receiver that talks and has a fix: most receivers keep their pulse off without one, which NO FIX already says.
   const pulseGoneS = ageS(s.pps?.lastPulseAt ?? null, nowUs);
   const fixLost = out.some((a) => a.id === "no-fix");
@@ -94,20 +127,57 @@ export function alarmConditions(s: SnapshotFacts, nowUs: number): AlarmCondition
     });
   }
   if (s.chrony && !s.chrony.reachable && s.chrony.error) out.push({ id: "chrony-unreachable", title: "CHRONY DOWN", hint: "systemctl chrony", detail: s.chrony.error });
-  if (s.chrony?.tracking?.leap === "unsynchronised")
-    out.push({ id: "chrony-unsynchronised", title: "NOT SYNCED", hint: "chrony no source", detail: "chrony is not synchronised to any source: clients get no time from this box (stratum 16)" });
+  if (s.chrony?.tracking?.leap === "unsynchronised") out.push(notSynced(s));
   const causes = degradedCauses(s, nowUs);
   if (causes.length > 0) out.push({ id: "degraded", title: "DEGRADED", hint: causes[0]!.slice(0, 16), detail: causes.join("; ") });
+  const pending = leapPending(s);
+  if (pending) out.push(pending);
+  const list = s.leap.list;
+  const listTrouble = list
+    ? (list.problem ?? list.disagreement ?? (list.expired ? `${list.path} expired on ${list.expires?.slice(0, 10)}: it cannot know of a leap second announced since` : null))
+    : null;
+  if (listTrouble) out.push({ id: "leap-list", title: "LEAP LIST", hint: list?.disagreement ? "list or receiver?" : "update tzdata", detail: `leap second list: ${listTrouble}` });
+  return out;
+}
+
+/** chrony has no source; while the receiver's UTC is waited for, that is the first thing to read on the glass, with the time left. */
+function notSynced(s: SnapshotFacts): AlarmCondition {
+  const h = s.holdover;
+  if (h.expiredAt !== null && h.limitS !== null) {
+    return {
+      id: "chrony-unsynchronised",
+      title: "NOT SYNCED",
+      hint: "holdover ended",
+      detail: `chrony held over on the Pi's clock for holdover.trust (${h.limitS} s) without a source and stopped serving at ${h.expiredAt}: clients see leap 3 and move to other servers until the receiver is back`,
+    };
+  }
+  const detail = "chrony is not synchronised to any source: clients get no time from this box (stratum 16)";
+  if (s.time.state === "utc-holdoff") return { id: "chrony-unsynchronised", title: "NOT SYNCED", hint: `UTC wait ${s.time.utcHoldoffLeftS ?? "?"}s`, detail: `${detail}; ${s.time.detail}` };
+  if (s.time.state === "utc-unconfirmed") return { id: "chrony-unsynchronised", title: "NOT SYNCED", hint: "UTC unconfirmed", detail: `${detail}; ${s.time.detail}` };
+  return { id: "chrony-unsynchronised", title: "NOT SYNCED", hint: "chrony no source", detail };
+}
+
+/** A leap second ahead: the one the receiver announces or the list has (with its date), else the one chrony has scheduled for today. */
+function leapPending(s: SnapshotFacts): AlarmCondition | undefined {
+  const p = s.leap.pending;
+  if (p) {
+    return {
+      id: "leap-pending",
+      title: "LEAP SECOND",
+      hint: `${p.kind === "insert" ? "+1s" : "-1s"} end of ${p.day.slice(5)}`,
+      detail: `${p.by === "receiver" ? `the receiver announces a leap second (${p.source})` : `the leap second list (${p.source}) has a leap second`}: ${p.kind === "insert" ? "23:59:60 inserted" : "23:59:59 deleted"} at the end of ${p.day} UTC; ${p.by === "receiver" ? "the box flags it to chrony on that day" : "chrony reads the same list"}`,
+    };
+  }
   const leap = s.chrony?.tracking?.leap;
   if (leap === "insert" || leap === "delete") {
-    out.push({
+    return {
       id: "leap-pending",
       title: "LEAP SECOND",
       hint: leap === "insert" ? "+1s at 23:59:60" : "-1s at 23:59:59",
-      detail: `a leap second will be ${leap === "insert" ? "inserted" : "deleted"} at the end of this UTC day`,
-    });
+      detail: `chrony: a leap second will be ${leap === "insert" ? "inserted" : "deleted"} at the end of this UTC day`,
+    };
   }
-  return out;
+  return undefined;
 }
 
 /** Raises a condition once it has held RAISE_AFTER_S, clears it at once, and logs both. */

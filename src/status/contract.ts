@@ -70,6 +70,9 @@ export interface StatusSnapshot {
   host: HostStatus | null;
   /** null for a box without display. */
   lcd: LcdStatus | null;
+  /** Leap seconds: the receiver's announcement and the leap second list's state. */
+  leap: LeapStatus;
+  holdover: HoldoverStatus;
   service: ServiceStatus;
   /** Active alarms, most fundamental first. */
   alarms: Alarm[];
@@ -79,7 +82,7 @@ export interface StatusSnapshot {
 export type SnapshotFacts = Omit<StatusSnapshot, "alarms" | "summary">;
 
 /** The phrase on the panel, from the most fundamental problem to the healthy states. */
-export type LabelId = "no-gps-data" | "no-fix" | "waiting-gps" | "holdover" | "locked-pps" | "pps-syncing" | "nmea-only" | "syncing";
+export type LabelId = "no-gps-data" | "no-fix" | "waiting-gps" | "utc-wait" | "holdover" | "locked-pps" | "pps-syncing" | "nmea-only" | "syncing";
 
 export type ServingState = "serving" | "degraded";
 
@@ -123,6 +126,8 @@ export interface TimeStatus {
   lastUtc: string | null;
   lastSampleAt: string | null;
   lastOffsetS: number | null;
+  /** Seconds left of the hold-off on an NMEA receiver's UTC after a cold start (time.utc-holdoff); null when none. */
+  utcHoldoffLeftS: number | null;
 }
 
 export interface FixStatus {
@@ -145,6 +150,8 @@ export interface Counts {
   samples: number;
   /** Epochs of a receiver reporting several times a second, other than its whole-second one: used for health only. */
   subSecondEpochs: number;
+  /** Steps of the system clock seen (chrony's makestep, a manual date, a kernel leap second). */
+  clockSteps: number;
 }
 
 export interface SinkStatus {
@@ -184,12 +191,27 @@ export interface CrossCheckStatus {
   agree: boolean;
 }
 
+export interface PpsEdgeStatus {
+  direction: "after" | "before";
+  /**
+   * configured: pps.edge says so. With auto: assumed "after" (no verified
+   * clock to check against yet), verified against chrony's network time,
+   * remembered from an earlier check of this receiver, or contradicted by a
+   * verified clock (labelling stopped: set pps.edge).
+   */
+  basis: "configured" | "assumed" | "verified" | "remembered" | "contradicted";
+}
+
 export interface PpsStatus {
   state: PpsStateName;
   detail: string;
   since: string | null;
   edgeMode: EdgeMode;
   sources: PpsSourceStatus[];
+  /** Which pulse the receiver's time names, and on what grounds (pps.edge; with auto: assumed, verified, remembered or contradicted). */
+  edge: PpsEdgeStatus;
+  /** Why pulses are refused while they are not labelled (the association's last reason); null when locked. */
+  refusing: AssociationReject | null;
   /** Learned delay between pulse and the receiver's time. */
   delayMs: number | null;
   delayJitterMs: number | null;
@@ -264,6 +286,36 @@ export interface ChronyStatus {
   ntpUnavailable: string | null;
 }
 
+/** chrony serving from the Pi's own clock: on this box's refclocks, but with no sample for a while. */
+export interface HoldoverStatus {
+  active: boolean;
+  /** When the last sample reached chrony; null when not holding over. */
+  since: string | null;
+  ageS: number | null;
+  /** chrony's bound on its error, as clients are told it (root delay / 2 + root dispersion), s. */
+  boundS: number | null;
+  /** holdover.trust as chrony counts it (a power of two), s; null when off. */
+  limitS: number | null;
+  /** Seconds until chrony declares itself unsynchronised; null when off or not armed. */
+  leftS: number | null;
+  /** Whether chrony had armed the limit (synchronised for twice as long before the holdover); null when off. */
+  armed: boolean | null;
+  /** When chrony gave up at the end of the last holdover (went unsynchronised); null otherwise. */
+  expiredAt: string | null;
+}
+
+export interface LeapStatus {
+  /**
+   * The leap second ahead: at the end of `day` (UTC, YYYY-MM-DD), as the receiver announces it (`by` receiver, `source` the
+   * constellation) or, within the month, as the leap second list has it; null when none.
+   */
+  pending: { kind: "insert" | "delete"; day: string; by: "receiver" | "list"; source: string } | null;
+  /** GPS − UTC as the receiver counts it (UBX NAV-TIMELS); null until it says. */
+  receiverGpsMinusUtcS: number | null;
+  /** The leap second list (time.leap-list); null when off. */
+  list: { path: string; expires: string | null; expired: boolean; problem: string | null; disagreement: string | null } | null;
+}
+
 export interface HostStatus {
   /** IPv4 address of the default-route interface, else its IPv6 one; null when unplugged. */
   address: string | null;
@@ -306,7 +358,19 @@ export interface Fault {
   message: string;
 }
 
-export type AlarmId = "no-gps-data" | "antenna-short" | "antenna-open" | "no-fix" | "receiver-date" | "no-pps" | "chrony-unreachable" | "chrony-unsynchronised" | "degraded" | "leap-pending";
+export type AlarmId =
+  | "no-gps-data"
+  | "antenna-short"
+  | "antenna-open"
+  | "no-fix"
+  | "receiver-date"
+  | "no-pps"
+  | "pps-edge"
+  | "chrony-unreachable"
+  | "chrony-unsynchronised"
+  | "degraded"
+  | "leap-pending"
+  | "leap-list";
 
 export interface AlarmCondition {
   id: AlarmId;

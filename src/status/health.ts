@@ -20,7 +20,7 @@ export interface TimeState {
 }
 
 export class Health {
-  readonly counts = { bytes: 0, nmeaSentences: 0, ubxFrames: 0, reports: 0, epochs: 0, samples: 0, subSecondEpochs: 0 };
+  readonly counts = { bytes: 0, nmeaSentences: 0, ubxFrames: 0, reports: 0, epochs: 0, samples: 0, subSecondEpochs: 0, clockSteps: 0 };
   readonly framing: Partial<Record<FramingReject, number>> = {};
   readonly decode: Partial<Record<DecodeReject, number>> = {};
   readonly gate: Partial<Record<GateReject, number>> = {};

@@ -8,7 +8,19 @@
 import { skyView } from "../gnss/skyView.js";
 import type { RefclockSink } from "../refclock/sink.js";
 import { alarmConditions, type AlarmTracker } from "./alarms.js";
-import { STATUS_VERSION, type Alarm, type ChronyStatus, type HostStatus, type LcdStatus, type PpsStatus, type ServiceStatus, type SnapshotFacts, type StatusSnapshot } from "./contract.js";
+import {
+  STATUS_VERSION,
+  type Alarm,
+  type ChronyStatus,
+  type HoldoverStatus,
+  type HostStatus,
+  type LcdStatus,
+  type LeapStatus,
+  type PpsStatus,
+  type ServiceStatus,
+  type SnapshotFacts,
+  type StatusSnapshot,
+} from "./contract.js";
 import type { Health } from "./health.js";
 import { summarize } from "./summary.js";
 
@@ -20,6 +32,12 @@ export interface SnapshotParts {
   chrony: ChronyStatus | null;
   host: HostStatus | null;
   lcd: LcdStatus | null;
+  /** Leap seconds (the receiver's announcement, the list); none known when absent. */
+  leap?: LeapStatus;
+  /** chrony holding over on the Pi's clock; not holding over when absent. */
+  holdover?: HoldoverStatus;
+  /** Seconds left of the UTC hold-off after a cold start; none when absent. */
+  utcHoldoffLeftS?: number | null;
   startedUs: number;
   statusWriteError: string | null;
   faults: ServiceStatus["faults"];
@@ -49,6 +67,7 @@ export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
       lastUtc: h.last.utcSecond !== undefined ? new Date(h.last.utcSecond * 1000).toISOString() : null,
       lastSampleAt: iso(h.last.sampleLocalUs),
       lastOffsetS: h.last.offsetS ?? null,
+      utcHoldoffLeftS: p.utcHoldoffLeftS ?? null,
     },
     fix: {
       mode: h.fix.mode ?? "unknown",
@@ -72,6 +91,8 @@ export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
     chrony: p.chrony,
     host: p.host,
     lcd: p.lcd,
+    leap: p.leap ?? { pending: null, receiverGpsMinusUtcS: null, list: null },
+    holdover: p.holdover ?? { active: false, since: null, ageS: null, boundS: null, limitS: null, leftS: null, armed: null, expiredAt: null },
     service: { startedAt: new Date(p.startedUs / 1000).toISOString(), statusWriteError: p.statusWriteError, faults: p.faults },
   };
 }

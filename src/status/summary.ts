@@ -11,7 +11,7 @@
  */
 import type { Alarm, AlarmId, LabelId, SnapshotFacts, Summary } from "./contract.js";
 
-const TEXT: Record<Exclude<LabelId, "holdover">, string> = {
+const TEXT: Record<Exclude<LabelId, "holdover" | "utc-wait">, string> = {
   "no-gps-data": "NO GPS DATA",
   "no-fix": "NO FIX",
   "waiting-gps": "WAITING GPS",
@@ -22,18 +22,31 @@ const TEXT: Record<Exclude<LabelId, "holdover">, string> = {
 };
 
 /** Alarms that tell, not warn: a scheduled leap second is no degradation. */
-const INFORMATIONAL: ReadonlySet<AlarmId> = new Set(["leap-pending"]);
+const INFORMATIONAL: ReadonlySet<AlarmId> = new Set(["leap-pending", "leap-list"]);
+
+/** An age in at most 3 characters: 0m..99m, then hours, then days. */
+export function shortAge(s: number): string {
+  const m = Math.floor(s / 60);
+  if (m < 100) return `${m}m`;
+  const h = Math.floor(m / 60);
+  return h < 100 ? `${h}h` : `${Math.floor(h / 24)}d`;
+}
 
 function label(f: SnapshotFacts, alarms: readonly Alarm[], nowUs: number): { label: LabelId; text: string } {
   const has = (id: AlarmId): boolean => alarms.some((a) => a.id === id);
-  const plain = (l: Exclude<LabelId, "holdover">): { label: LabelId; text: string } => ({ label: l, text: TEXT[l] });
+  const plain = (l: Exclude<LabelId, "holdover" | "utc-wait">): { label: LabelId; text: string } => ({ label: l, text: TEXT[l] });
+  // chrony serving from the Pi's clock is what the box is doing, whatever the alarm says about why.
+  if (f.holdover.active) return { label: "holdover", text: `HOLDOVER ${shortAge(f.holdover.ageS ?? 0)}` };
   if (has("no-gps-data")) return plain("no-gps-data");
   if (has("no-fix")) return plain("no-fix");
   // Before the first epoch (or before a silent receiver is an alarm) "SYNCING" would claim progress that is not there.
   if (f.time.state === "waiting") return plain("waiting-gps");
+  // A fix, and a UTC the receiver does not yet vouch for (or an NMEA receiver held off after its cold start).
+  if (f.time.state === "utc-unconfirmed") return { label: "utc-wait", text: "UTC WAIT" };
+  if (f.time.state === "utc-holdoff") return { label: "utc-wait", text: `UTC WAIT ${f.time.utcHoldoffLeftS ?? ""}s` };
   if (f.pps?.state === "holdover") {
-    const min = f.pps.since ? Math.floor((nowUs / 1e6 - Date.parse(f.pps.since) / 1000) / 60) : 0;
-    return { label: "holdover", text: `HOLDOVER ${min}m` };
+    const ageS = f.pps.since ? nowUs / 1e6 - Date.parse(f.pps.since) / 1000 : 0;
+    return { label: "holdover", text: `HOLDOVER ${shortAge(ageS)}` };
   }
   const t = f.chrony?.tracking;
   const chronyOnPps = t !== null && t !== undefined && t.leap !== "unsynchronised" && t.refName === "PPS";

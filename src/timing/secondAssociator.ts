@@ -31,6 +31,7 @@
  * time gate trusts are used, so the date checks of the time core apply to
  * every label.
  */
+import { EdgeDirection } from "./edgeDirection.js";
 import type { PulseEdge } from "../hal/pulseSource.js";
 import { isoInstant as iso, RecentEdges } from "./recentEdges.js";
 import type { TimeSample } from "./sample.js";
@@ -56,6 +57,8 @@ export interface AssociatorOptions {
   holdoverS: number;
   /** Tolerance on the 1 s edge grid: µs for kernel stamps, ms for user-space stamps. */
   gridToleranceS: number;
+  /** With auto: which pulse the receiver's time names, assumed or checked against a verified clock (default: assumed, never checked). */
+  direction?: EdgeDirection;
 }
 
 /** Epochs in a row whose seconds agree with the pulses between them before the first label (and after a contradiction). */
@@ -124,6 +127,7 @@ export class SecondAssociator {
   /** Realtime µs of the last edge of any kind (0: none yet). */
   lastEdgeUs = 0;
   private everLocked = false;
+  readonly direction: EdgeDirection;
   private lastReason: { reason: AssociationReject; detail: string } = { reason: "settling", detail: "no epoch yet" };
 
   constructor(
@@ -132,6 +136,7 @@ export class SecondAssociator {
     private readonly changed: (s: PpsState, previous: PpsState) => void,
   ) {
     this.orientation = opts.edge === "before" ? "before" : "after";
+    this.direction = opts.direction ?? new EdgeDirection({ mode: opts.edge, clockVerified: () => false, receiver: () => "the receiver", log: () => undefined });
   }
 
   /** The measured delay as the NMEA sample should be corrected by: local time of the edge = first byte − this (µs). */
@@ -205,9 +210,34 @@ export class SecondAssociator {
     }
   }
 
-  /** The serial device went away: its epochs in flight say nothing more. */
+  /** The serial device went away: its epochs in flight say nothing more, and the next receiver may be another. */
   reset(): void {
     this.pending = [];
+    this.direction.reset();
+  }
+
+  /** The reason pulses are being refused, while they are; null once labelled. */
+  get refusing(): AssociationReject | null {
+    return this.state.state === "locked" ? null : this.lastReason.reason;
+  }
+
+  /**
+   * The system clock was stepped: stamps from before it cannot be paired
+   * with stamps after it, nor counted on the old grid. The learned delay
+   * stands (it is the receiver's, measured within one timescale); the
+   * pairing starts over and must settle again before a pulse is labelled.
+   */
+  clockStepped(stepUs: number, nowUs: number): void {
+    this.pending = [];
+    this.edges = [];
+    this.lastRawEdge = undefined;
+    this.gridEdge = undefined;
+    this.chain = undefined;
+    this.lastLabel = undefined;
+    this.lastConfirmed = undefined;
+    this.lastVerdict = { us: 0, ok: false };
+    this.lastReason = { reason: "settling", detail: `the system clock was stepped by ${(stepUs / 1e6).toFixed(3)} s: pairing pulses and words again` };
+    if (this.state.state === "locked" || this.state.state === "holdover") this.setState("pulse-without-time", `settling: ${this.lastReason.detail}`, nowUs);
   }
 
   private associate(p: PendingEpoch): void {
@@ -270,14 +300,10 @@ export class SecondAssociator {
 
   private label(h: HeldEdge, utc: number, leap: 0 | 1 | 2, how: "words" | "count"): void {
     if (h.labelled) return;
-    // A label a whole second from the host clock means the time names the other edge; unless told which, refuse.
-    const hostErrS = utc - h.at.sec - h.at.nsec / 1e9;
-    if (this.opts.edge === "auto" && Math.abs(hostErrS) > 0.7 && Math.abs(hostErrS) < 1.3) {
-      this.refuse(
-        "time-precedes-pulse",
-        `${isoSecond(utc)} would label an edge the host clock puts at ${iso(h.at)}: the receiver's time seems to name the pulse ${hostErrS > 0 ? "after" : "before"} the one it follows; set pps.edge=${hostErrS > 0 ? "before" : "after"} if the receiver is documented so, or check the host clock`,
-        [h.us],
-      );
+    // With auto, a verified clock a whole second away means the time names the other edge (timing/edgeDirection.ts).
+    const direction = this.direction.judge(utc - h.at.sec - h.at.nsec / 1e9);
+    if (!direction.ok) {
+      this.refuse("time-precedes-pulse", direction.detail, [h.us]);
       return;
     }
     h.labelled = true;

@@ -10,15 +10,17 @@ export function everySecond(clock: Clock, offsetMs: number, fn: (second: number)
   let last = -1;
   let cancel: () => void = () => undefined;
   let stopped = false;
+  // After a step of the clock the next second is simply the next one on the new clock: a tick waiting for
+  // `last + 1` after a step back of an hour would stop the status (and the watchdog's ping) for that hour.
   const schedule = (): void => {
     const sinceMs = clock.realtimeUs() / 1000 - offsetMs;
-    const next = Math.max(Math.floor(sinceMs / 1000) + 1, last + 1);
+    const next = Math.floor(sinceMs / 1000) + 1;
     cancel = clock.after(Math.max(1, next * 1000 - sinceMs), fire);
   };
   const fire = (): void => {
     if (stopped) return;
     const second = Math.round((clock.realtimeUs() / 1000 - offsetMs) / 1000);
-    if (second > last) {
+    if (second !== last) {
       last = second;
       fn(second);
     }

@@ -4,7 +4,8 @@
  * lone good-looking source), so every epoch must pass, in order:
  *   1. it has a date and a time of day (only RMC, ZDA and UBX carry a date);
  *   2. the receiver itself calls the time valid (RMC status A, UBX flags);
- *   3. it comes from a real fix (not "no fix", not dead reckoning);
+ *   3. it comes from a real fix (not "no fix", not dead reckoning), and the
+ *      receiver vouches for its UTC, not only its GPS time (utcTrust.ts);
  *   4. it is not the inserted leap second 23:59:60, which POSIX cannot label;
  *   5. the date is plausible: not before this firmware's release date (the
  *      GPS week-rollover bug shows up as a date 1024 weeks in the past) and
@@ -25,12 +26,15 @@ import type { Epoch } from "../gnss/epoch.js";
 import { isRealFix } from "../gnss/report.js";
 import type { TimeSample } from "./sample.js";
 import { instantFromUs } from "../hal/instant.js";
+import type { UtcTrust } from "./utcTrust.js";
 import { GPS_WEEK_ROLLOVER_S, isoSecond, posixSeconds } from "./utc.js";
 
 export type GateReject =
   | "no-date"
   | "receiver-invalid"
   | "no-fix"
+  | "utc-unconfirmed"
+  | "utc-holdoff"
   | "leap-second"
   | "gps-week-rollover"
   | "date-before-floor"
@@ -60,6 +64,10 @@ export interface TimeGateOptions {
   settleEpochs: number;
   /** Realtime µs now, for naming a week rollover against the host clock. */
   nowUs: () => number;
+  /** Whether the receiver's UTC may be used yet (its own word, or a hold-off after a cold start). */
+  utcTrust?: UtcTrust;
+  /** The leap flag for a sample of this second (a leap second the receiver announced for the end of its day). */
+  leapFor?: (utcS: number) => 0 | 1 | 2;
 }
 
 export class TimeGate {
@@ -83,6 +91,8 @@ export class TimeGate {
     const utc = Math.round(referenceUs / 1e6);
     if (e.timeValid === false) return { ok: false, reason: "receiver-invalid", detail: `${e.timeSource} says its time is not valid`, utcSecond: utc };
     if (!isRealFix(e.fixMode)) return { ok: false, reason: "no-fix", detail: `fix mode is ${e.fixMode ?? "unknown"}`, utcSecond: utc };
+    const utcRefusal = this.opts.utcTrust?.judge(e, utc);
+    if (utcRefusal) return { ok: false, ...utcRefusal, utcSecond: utc };
     if (e.timeOfDay.second === 60) {
       // The next epoch (00:00:00) is one POSIX second after 23:59:59 while two have elapsed.
       if (this.last) this.last = { utc: utc - 1, rxUs: e.startRxUs - 1e6 };
@@ -90,11 +100,12 @@ export class TimeGate {
     }
     const plausibility = this.checkDate(utc);
     if (plausibility) return { ...plausibility, utcSecond: utc };
+    const leap = this.opts.leapFor?.(utc) ?? 0;
     const verdict = this.checkProgress(utc, e.startRxUs);
-    if (verdict) return { ...verdict, utcSecond: utc, trusted: { utc, leap: 0 } };
+    if (verdict) return { ...verdict, utcSecond: utc, trusted: { utc, leap } };
     return {
       ok: true,
-      sample: { local: instantFromUs(e.startRxUs), reference: instantFromUs(referenceUs), leap: 0, pulse: 0, utcSecond: utc },
+      sample: { local: instantFromUs(e.startRxUs), reference: instantFromUs(referenceUs), leap, pulse: 0, utcSecond: utc },
     };
   }
 

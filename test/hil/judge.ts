@@ -90,7 +90,16 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
   const emu = new LcdEmulator(0x27, 16, 2, () => clock.realtimeUs());
   const i2c = await serveI2cBus(join(dir, "i2c.sock"), emu);
   const status = join(dir, "status.json");
-  const settings = { "chrony.monitor": chrony.monitor, "chrony.control": chrony.cmdSocket, "capture.socket": join(dir, "capture.sock"), "lcd.page": "2", ...(sc.service ?? {}) };
+  // The host's leap second list is this machine's business, not the box under test's.
+  const settings = {
+    "chrony.monitor": chrony.monitor,
+    "chrony.control": chrony.cmdSocket,
+    "capture.socket": join(dir, "capture.sock"),
+    "lcd.page": "2",
+    "time.leap-list": "off",
+    "state.dir": "off",
+    ...(sc.service ?? {}),
+  };
   const args = [
     "--lcd-socket",
     i2c.path,
@@ -149,7 +158,7 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
           const restart = async (): Promise<void> => {
             await chrony.stop();
             await new Promise((resolve) => setTimeout(resolve, downS * 1000));
-            chrony = await startChronyd(dir, chronyLines, { env });
+            chrony = await startChronyd(dir, chronyLines, { env, cmdPort: Number(chrony.monitor.split(":").pop()) });
           };
           happenings.push(restart());
           notes.push(`chronyd stopped at ${iso(instantS(r))} and started again ${downS} s later`);

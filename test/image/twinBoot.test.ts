@@ -79,6 +79,9 @@ test("stratum1d: READY=1 reached, running unprivileged, waiting for its GPS (the
   assert.match(u.StatusText!, /^waiting for GPS \(\/dev\/serial0: /);
   assert.equal(u.User, "stratum1");
   assert.equal(box.sh(`stat -c %U /proc/${u.MainPID}`).trim(), "stratum1");
+  // What it learns (state.dir, /var/lib/stratum1) is kept on the data partition, not in the RAM overlay.
+  assert.equal(box.sh("stat -c %U /data/stratum1").trim(), "stratum1");
+  assert.match(box.sh(`grep ' /var/lib/stratum1 ' /proc/${u.MainPID}/mountinfo`), / \/var\/lib\/stratum1 /, "bound from /data/stratum1");
 });
 
 test("chronyd runs from the config generated from stratum1.conf (the boot partition's, with its server); its SOCK sockets belong to group stratum1", async () => {
@@ -130,8 +133,16 @@ test("firewall: only NTP, NTS-KE and SSH come in; another listening port stays d
   assert.equal(box.unit("nftables.service").ActiveState, "active", box.sh("journalctl -b -u nftables --no-pager | tail -5"));
   const ruleset = box.sh("nft list ruleset");
   assert.match(ruleset, /chain input \{\n\s+type filter hook input priority filter; policy drop;/);
-  const dports = [...ruleset.matchAll(/(udp|tcp) dport (\d+)/g)].map((m) => `${m[2]}/${m[1]}`).sort();
-  assert.deepEqual(dports, ["123/udp", "22/tcp", "4460/tcp", "68/udp"]);
+  const dports = [...new Set([...ruleset.matchAll(/(udp|tcp) dport (\d+)/g)].map((m) => `${m[2]}/${m[1]}`))].sort();
+  assert.deepEqual(dports, ["123/udp", "179/tcp", "22/tcp", "4460/tcp", "68/udp"]);
+  // BGP only from the fleet's routers, a set that stays empty on a box outside a fleet.
+  for (const m of ruleset.matchAll(/^.*(?:dport 179|dport \{ 3784, 3785 \}).*$/gm)) assert.match(m[0], /saddr @fleet_peers_v[46] /, m[0]);
+  assert.match(ruleset, /set fleet_peers_v4 \{\n\s+type ipv4_addr\n\s+\}/, "no fleet peers on a box outside a fleet");
+  // SSH's new-connection limit is kept per source address (IPv4, IPv6 /64), not one budget for the internet.
+  assert.match(ruleset, /tcp dport 22 ct state new update @ssh4 \{ ip saddr limit rate 10\/minute burst 20 packets \} accept/);
+  assert.match(ruleset, /tcp dport 22 ct state new update @ssh6 \{ ip6 saddr & ffff:ffff:ffff:ffff:: limit rate 10\/minute burst 20 packets \} accept/);
+  assert.doesNotMatch(ruleset, /tcp dport 22 ct state new limit rate/, "no budget shared by every source");
+  assert.match(box.sh("sshd -T"), /^persourcemaxstartups 3$/m);
   const listener = box.inNetwork(["socat", "TCP-LISTEN:8080,fork,reuseaddr", "EXEC:/bin/true"]);
   try {
     await sleep(300);

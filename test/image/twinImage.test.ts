@@ -1,12 +1,13 @@
 /*
  * The arm64 twin image, built from Debian trixie's archive by the same
- * customize.sh and overlay as the real image, read as a disk: its partition
- * table, the boot partition's config.txt and cmdline.txt (mtools), the root
- * and data partitions (debugfs), the app and its native addons built for
- * aarch64, and the units as systemd's own tools judge them.
+ * customize.sh and overlay as the real image, read as a disk: its A/B
+ * partition table (image/layout.env), autoboot.txt on the owner's partition,
+ * slot A's config.txt and cmdline.txt (mtools), the root and data partitions
+ * (debugfs), the app and its native addons built for aarch64, RAUC's
+ * configuration, and the units as systemd's own tools judge them.
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,52 +20,85 @@ let img = "";
 let parts: Partition[] = [];
 let root: Ext4Partition;
 let data: Ext4Partition;
+const env = Object.fromEntries(
+  readFileSync(join(REPO, "image/layout.env"), "utf8")
+    .split("\n")
+    .filter((l) => /^[A-Z_]+=/.test(l))
+    .map((l) => l.split("=") as [string, string]),
+);
+/** A partition by its number in layout.env (partitions() also lists the extended one, 4). */
+const part = (key: string): Partition => parts.find((p) => p.node.endsWith(`img${env[key]}`))!;
 const scratch = mkdtempSync(join(tmpdir(), "stratum1-twinimg-"));
 
 before(() => {
   dir = twin("arm64");
-  img = join(dir, "images/stratum1-twin-arm64.img");
+  img = join(dir, "images/stratum1.img");
   parts = partitions(img);
-  root = Ext4Partition.extract(img, parts[1]!, join(scratch, "root.ext4"));
-  data = Ext4Partition.extract(img, parts[2]!, join(scratch, "data.ext4"));
+  root = Ext4Partition.extract(img, part("PART_ROOT_A"), join(scratch, "root.ext4"));
+  data = Ext4Partition.extract(img, part("PART_DATA"), join(scratch, "data.ext4"));
 });
 
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
-test("three partitions as on the card: FAT boot (bootable), ext4 root, the small ext4 data partition labelled S1DATA", () => {
+test("the A/B card of layout.env: the owner's FAT partition, boot A and B, root A and B, the data partition S1DATA, all at their final size", () => {
   assert.deepEqual(
-    parts.map((p) => [p.type, p.bootable]),
+    parts.map((p) => [Number(/(\d+)$/.exec(p.node)![1]), p.type, p.bootable]),
     [
-      ["c", true],
-      ["83", false],
-      ["83", false],
+      [1, "c", true],
+      [2, "c", false],
+      [3, "c", false],
+      [4, "f", false],
+      [5, "83", false],
+      [6, "83", false],
+      [7, "83", false],
     ],
   );
-  assert.equal(parts[2]!.size * 512, 64 << 20, "64 MiB of data partition");
-  assert.ok(parts[2]!.start >= parts[1]!.start + parts[1]!.size && parts[2]!.start % 2048 === 0, "after root, MiB-aligned");
-  const label = spawnSync("e2label", [data.file], { encoding: "utf8" });
-  assert.equal(label.stdout.trim(), "S1DATA");
+  assert.equal(part("PART_BOOT_A").size, part("PART_BOOT_B").size, "the slots' boot partitions alike");
+  assert.equal(part("PART_ROOT_A").size, part("PART_ROOT_B").size, "the slots' roots alike");
+  assert.equal(part("PART_ROOT_A").size * 512, Number(env.ROOT_SLOT_MIB_DEFAULT) << 20);
+  assert.equal(part("PART_DATA").size * 512, Number(env.DATA_MIB) << 20, "64 MiB of data partition");
+  for (const p of parts) assert.equal(p.start % 8192, 0, `${p.node} is 4 MiB-aligned`);
+  assert.equal(spawnSync("e2label", [data.file], { encoding: "utf8" }).stdout.trim(), "S1DATA");
   assert.equal(spawnSync("e2fsck", ["-fn", data.file]).status, 0, "a clean file system");
   assert.equal(spawnSync("e2fsck", ["-fn", root.file]).status, 0, "a clean file system");
+  assert.match(execFileSync("sfdisk", ["--dump", img], { encoding: "utf8" }), new RegExp(`^label-id: 0x${env.DISK_ID}$`, "m"), "PARTUUIDs are DISK_ID-NN");
 });
 
-test("boot partition: pulse, UART and I2C in config.txt, Bluetooth off the UART per board; cmdline.txt without serial console, read-only root under overlay-init", () => {
-  const files = fatList(img, parts[0]!);
-  for (const f of ["config.txt", "cmdline.txt", "stratum1-README.txt"])
+test("the owner's partition: autoboot.txt boots slot A and tries slot B (tryboot_a_b), the README says who holds the card holds the box", () => {
+  const bootsel = part("PART_BOOTSEL");
+  assert.equal(fatFile(img, bootsel, "autoboot.txt"), `[all]\ntryboot_a_b=1\nboot_partition=${env.PART_BOOT_A}\n[tryboot]\nboot_partition=${env.PART_BOOT_B}\n`);
+  assert.match(fatFile(img, bootsel, "stratum1-README.txt"), /Whoever holds this card holds the box/);
+  assert.deepEqual(
+    fatList(img, bootsel)
+      .map((f) => f.toLowerCase())
+      .sort(),
+    ["autoboot.txt", "stratum1-readme.txt"],
+  );
+  assert.ok(!fatList(img, part("PART_BOOT_A")).some((f) => /readme|user-data|meta-data|network-config/i.test(f)), "the slot's boot partition holds no owner's files or cloud-init seeds");
+});
+
+test("slot A's boot partition: pulse, UART and I2C in config.txt, Bluetooth off the UART per board; cmdline.txt without serial console, slot A's root by PARTUUID, read-only under overlay-init", () => {
+  const bootA = part("PART_BOOT_A");
+  const files = fatList(img, bootA);
+  for (const f of ["config.txt", "cmdline.txt"])
     assert.ok(
       files.some((l) => l.toLowerCase() === f.toLowerCase()),
       `${f} in ${files.join(", ")}`,
     );
-  const config = fatFile(img, parts[0]!, "config.txt").split(/\r?\n/);
+  const config = fatFile(img, bootA, "config.txt").split(/\r?\n/);
   for (const line of ["enable_uart=1", "dtoverlay=pps-gpio,gpiopin=18", "dtparam=i2c_arm=on", "arm_64bit=1"]) assert.ok(config.includes(line), `config.txt has ${line}`);
   for (const board of ["[pi3]", "[pi4]", "[pi02]"]) assert.equal(config[config.indexOf(board) + 1], "dtoverlay=disable-bt", `${board} gives the PL011 back to the header`);
   assert.equal(config[config.indexOf("[pi5]") + 1], "dtparam=uart0_console");
   assert.equal(config.filter((l) => l === "# --- stratum1 (added by image/customize.sh) ---").length, 1);
-  const cmdline = fatFile(img, parts[0]!, "cmdline.txt");
+  const cmdline = fatFile(img, bootA, "cmdline.txt");
   assert.equal(cmdline.split("\n").filter((l) => l !== "").length, 1, "one line");
   const args = cmdline.trim().split(" ");
   assert.ok(!args.some((a) => /^console=(serial0|ttyAMA0|ttyS0)/.test(a)), cmdline);
-  assert.ok(args.includes("console=tty1") && args.includes("root=LABEL=rootfs") && args.includes("rootwait"), "the rest kept");
+  assert.ok(args.includes("console=tty1") && args.includes("rootwait"), "the rest kept");
+  assert.deepEqual(
+    args.filter((a) => /^(root|rauc\.slot|panic)=/.test(a)),
+    [`root=PARTUUID=${env.DISK_ID}-0${env.PART_ROOT_A}`, "rauc.slot=A", "panic=10"],
+  );
   assert.ok(args.includes("ro") && !args.includes("rw"));
   assert.deepEqual(
     args.filter((a) => a.startsWith("init=")),
@@ -124,12 +158,53 @@ test("root: no password anywhere, no host keys baked in, persistent state pointe
   assert.match(root.cat("/etc/group"), /^_chrony:x:\d+:.*\badmin\b/m);
 });
 
+test("updates: RAUC's system.conf names the slots of layout.env, the owner's keyring is for code signing, only root may drive RAUC; avahi and cloud-init are gone", () => {
+  const conf = root.cat("/etc/rauc/system.conf");
+  assert.match(conf, /^compatible=stratum1-rpi-arm64$/m);
+  assert.match(conf, /^bootloader=custom$/m);
+  assert.match(conf, /^check-purpose=codesign$/m);
+  const slots = [...conf.matchAll(/^\[slot\.(\w+)\.(\d)\]\ndevice=(\S+)\ntype=(\w+)\n(?:bootname=(\w)|parent=(\S+))$/gm)].map((m) => [m[1], m[2], m[3], m[4], m[5] ?? m[6]]);
+  const dev = (k: string): string => `/dev/disk/by-partuuid/${env.DISK_ID}-0${env[k]}`;
+  assert.deepEqual(slots, [
+    ["rootfs", "0", dev("PART_ROOT_A"), "ext4", "A"],
+    ["rootfs", "1", dev("PART_ROOT_B"), "ext4", "B"],
+    ["boot", "0", dev("PART_BOOT_A"), "raw", "rootfs.0"],
+    ["boot", "1", dev("PART_BOOT_B"), "raw", "rootfs.1"],
+  ]);
+  const keyring = root.cat("/etc/rauc/keyring.pem");
+  const cert = spawnSync("openssl", ["x509", "-noout", "-ext", "extendedKeyUsage"], { input: keyring, encoding: "utf8" });
+  assert.match(cert.stdout, /Code Signing/);
+  for (const tool of ["rauc-tryboot-backend", "post-install"]) assert.equal(root.stat(`/usr/lib/stratum1/update/${tool}`)?.mode, 0o755, tool);
+  assert.match(root.cat("/etc/dbus-1/system.d/stratum1-rauc.conf"), /<deny send_destination="de\.pengutronix\.rauc"\/>/);
+  assert.ok(root.ls("/etc/systemd/system/multi-user.target.wants").includes("stratum1-update-commit.service"));
+  const status = root.cat("/var/lib/dpkg/status");
+  for (const gone of ["avahi-daemon", "cloud-init"]) assert.doesNotMatch(status, new RegExp(`^Package: ${gone}\nStatus: install ok installed`, "m"), `${gone} removed`);
+  assert.equal(root.stat("/etc/cloud"), null);
+  assert.match(status, /^Package: rauc\nStatus: install ok installed/m);
+});
+
 test("units in the image, judged by the image's own systemd (run under qemu): verify says nothing, stratum1d's exposure at most 2.5", () => {
   // The image's systemd-analyze, not the host's: trixie's units use keys an older systemd does not know.
   const rootDir = join(dir, "root");
-  const verify = spawnSync("chroot", [rootDir, "systemd-analyze", "verify", "--man=no", "stratum1d.service", "chrony.service", "stratum1-firstboot.service", "ssh.service", "nftables.service"], {
-    encoding: "utf8",
-  });
+  const verify = spawnSync(
+    "chroot",
+    [
+      rootDir,
+      "systemd-analyze",
+      "verify",
+      "--man=no",
+      "stratum1d.service",
+      "chrony.service",
+      "stratum1-firstboot.service",
+      "ssh.service",
+      "nftables.service",
+      "stratum1-update-commit.service",
+      "rauc.service",
+    ],
+    {
+      encoding: "utf8",
+    },
+  );
   assert.equal(verify.status, 0, verify.stderr);
   assert.equal((verify.stdout + verify.stderr).trim(), "");
   const sec = spawnSync("chroot", [rootDir, "systemd-analyze", "security", "--offline=true", "stratum1d.service"], { encoding: "utf8" });

@@ -23,6 +23,8 @@ export interface BootOptions {
   boot: string;
   log: string;
   machine: string;
+  /** More systemd-nspawn options (binds of devices and directories the test provides). */
+  extraArgs?: readonly string[];
 }
 
 export class Container {
@@ -53,6 +55,7 @@ export class Container {
         `--bind-ro=${opts.boot}:/boot/firmware`,
         "--kill-signal=SIGRTMIN+3",
         "--console=pipe",
+        ...(opts.extraArgs ?? []),
         "/usr/lib/stratum1/overlay-init",
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
@@ -134,6 +137,15 @@ export class Container {
 
   log(): string {
     return this.output;
+  }
+
+  /** The container's end (a reboot or poweroff from inside): nspawn's exit code, or null if still running after the time. */
+  async waitExit(ms: number): Promise<number | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+    const code = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    return code;
   }
 
   /** systemd's clean shutdown (SIGRTMIN+3 to PID 1 via nspawn's kill signal), then nspawn's exit. */

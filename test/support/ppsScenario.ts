@@ -93,6 +93,10 @@ export interface ScenarioOptions {
   hostErrorUs?: number;
   /** and steps by byUs at true time atUs (a kernel applying a leap second steps back 1 s). */
   hostStep?: { atUs: number; byUs: number };
+  /** chrony (modelled) with a network server: a verified clock the pulse direction is checked against. */
+  upstream?: boolean;
+  /** Where the service keeps what it learned (state.dir); default off. */
+  stateDir?: string;
 }
 
 /** A pulse sample as chrony reads it: the second named is tv + offset rounded, the stamp that second minus the offset. */
@@ -116,8 +120,16 @@ export async function runScenario(seconds: ScenarioSecond[], opts: ScenarioOptio
     startUs: firstUs - 2e6,
     hostErrorUs: opts.hostErrorUs ?? 0,
     lcd: false,
-    chrony: false,
-    settings: { "pps.edge": opts.edge ?? "auto", "pps.holdover": String(opts.holdoverS ?? 60), "time.floor": "2020-01-01", "time.settle": "3", "log.level": "debug" },
+    chrony: opts.upstream === true,
+    ...(opts.upstream ? { upstream: { address: "192.0.2.123", stratum: 2 } } : {}),
+    settings: {
+      "pps.edge": opts.edge ?? "auto",
+      "pps.holdover": String(opts.holdoverS ?? 60),
+      "time.floor": "2020-01-01",
+      "time.settle": "3",
+      "log.level": "debug",
+      ...(opts.stateDir ? { "state.dir": opts.stateDir } : {}),
+    },
   });
   try {
     const { clock, kernel } = box;

@@ -42,7 +42,19 @@ export async function startRig(opts: {
   const kernel = opts.kernelPps ? new FakeKernelPps(join(dir, "pps0")) : undefined;
   const ppsArgs = kernel ? ["--pps-sysfs", kernel.dir, "--pps-sock", join(dir, "pps.sock")] : [];
   // chrony's figures come from this run's chronyd; no display unless the test brings one.
-  const daemon = spawnDaemon([...chrony.serviceSettings(), "--set", "lcd.bus=off", "--set", `capture.socket=${join(dir, "capture.sock")}`, ...ppsArgs, ...opts.daemonArgs(paths, chrony)]);
+  const daemon = spawnDaemon([
+    ...chrony.serviceSettings(),
+    "--set",
+    "time.leap-list=off",
+    "--set",
+    `state.dir=${join(dir, "state")}`,
+    "--set",
+    "lcd.bus=off",
+    "--set",
+    `capture.socket=${join(dir, "capture.sock")}`,
+    ...ppsArgs,
+    ...opts.daemonArgs(paths, chrony),
+  ]);
   const clock = systemClock();
   await daemon.waitFor(/serial: .* open at/, 10_000);
   const rig: Rig = {

@@ -12,6 +12,8 @@ export function lockedPps(nowUs: number): PpsStatus {
     detail: "labelling every pulse",
     since: iso(nowUs - 600e6),
     edgeMode: "auto",
+    edge: { direction: "after", basis: "verified" },
+    refusing: null,
     sources: [{ name: "kernel PPS /sys/class/pps/pps0", stamping: "kernel", problem: null, jitterUs: null }],
     delayMs: 102.4,
     delayJitterMs: 0.3,

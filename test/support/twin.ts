@@ -17,7 +17,7 @@ export const TWIN_OUT = process.env.STRATUM1_TWIN_OUT ?? "/tmp/stratum1-twin";
  */
 export function twin(arch: "arm64" | "amd64"): string {
   const dir = join(TWIN_OUT, arch);
-  const done = join(dir, arch === "arm64" ? "images/stratum1-twin-arm64.img" : "root/opt/stratum1/BUILD");
+  const done = join(dir, arch === "arm64" ? "images/stratum1.img" : "root/opt/stratum1/BUILD");
   if (!existsSync(done)) throw new Error(`no ${arch} twin in ${dir}: run 'npm run test:image' (or image/twin/build-all.sh ${TWIN_OUT})`);
   return dir;
 }

@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { chronyConf, chronyConfProblems } from "../../src/chrony/chronyConf.js";
+import { chronyConf, chronyConfProblems, holdoverPower } from "../../src/chrony/chronyConf.js";
+import { CHRONY_BASELINE, chronyFeatures } from "../../src/chrony/chronyFeatures.js";
 import { applySetting } from "../../src/config/load.js";
 import { defaults, type Config } from "../../src/config/schema.js";
 import { startChronyd } from "../../sim/run/chronyd.js";
@@ -42,11 +43,14 @@ test("the default config: chronyd parses it, with the labelled pulse preferred, 
   for (const line of [
     "refclock SOCK /run/chrony/stratum1-pps.sock refid PPS poll 2 precision 1e-7 prefer",
     "refclock SOCK /run/chrony/stratum1-nmea.sock refid NMEA poll 4 precision 1e-3 delay 0.2 noselect",
-    "server 0.pool.ntp.org iburst",
-    "server 3.pool.ntp.org iburst",
+    "server 0.pool.ntp.org iburst maxpoll 8 maxsamples 4",
+    "server 3.pool.ntp.org iburst maxpoll 8 maxsamples 4",
     "allow all",
     "ratelimit interval 1 burst 16 leak 2",
+    "clientloglimit 16777216",
     "leapsectz right/UTC",
+    "maxclockerror 5",
+    "fallbackdrift 12 12",
     "makestep 1 3",
     "rtcsync",
     "driftfile /var/lib/chrony/chrony.drift",
@@ -89,15 +93,16 @@ test("set-up B, NTS, a pool, client networks and no rate limit: each parsed by c
   for (const line of [
     "refclock PPS /dev/pps1 refid PPS lock NMEA poll 2 prefer",
     "refclock SOCK /run/chrony/stratum1-nmea.sock refid NMEA poll 4 precision 1e-3 delay 0.2 noselect",
-    "pool 2.debian.pool.ntp.org iburst maxsources 4",
-    "server ntp.example.net iburst",
-    "server 192.0.2.1 iburst",
-    "server 2001:db8::1 iburst",
+    "pool 2.debian.pool.ntp.org iburst maxsources 4 maxpoll 8 maxsamples 4",
+    "server ntp.example.net iburst maxpoll 8 maxsamples 4",
+    "server 192.0.2.1 iburst maxpoll 8 maxsamples 4",
+    "server 2001:db8::1 iburst maxpoll 8 maxsamples 4",
     "allow 192.168.0.0/16",
     "allow 2001:db8::/32",
     "ntsservercert /data/nts/cert.pem",
     "ntsserverkey /data/nts/key.pem",
     "ntsdumpdir /var/lib/chrony",
+    "ntsratelimit interval 6 burst 8 leak 2",
   ]) {
     assert.ok(directives.includes(line), `missing: ${line}\nin:\n${directives.join("\n")}`);
   }
@@ -172,4 +177,44 @@ test("a stratum1.conf from before chrony.control still works: chrony.command nam
   applySetting(cfg, "chrony.command", "/run/chrony/other.sock", "stratum1.conf:12", problems);
   assert.deepEqual(problems, []);
   assert.equal(cfg["chrony.control"], "/run/chrony/other.sock");
+});
+
+test("holdover.trust becomes chrony's fallbackdrift at the nearest power of two, said in the file; off leaves chrony holding over for ever", () => {
+  assert.deepEqual(holdoverPower(config()), { exponent: 12, seconds: 4096 });
+  assert.deepEqual(holdoverPower(config({ "holdover.trust": "600" })), { exponent: 9, seconds: 512 });
+  assert.deepEqual(holdoverPower(config({ "holdover.trust": "86400" })), { exponent: 16, seconds: 65536 });
+  const text = chronyConf(config({ "holdover.trust": "600" }));
+  assert.match(text, /# holdover\.trust = 600 s, as chrony counts it: 2\^9 = 512 s\./);
+  assert.ok(parsedByChronyd(text).includes("fallbackdrift 9 9"));
+  const off = parsedByChronyd(chronyConf(config({ "holdover.trust": "off" })));
+  assert.ok(!off.some((d) => d.startsWith("fallbackdrift")), off.join("\n"));
+  assert.ok(off.includes("maxclockerror 5"), "the honest error bound either way");
+  const problems: string[] = [];
+  applySetting(defaults(), "holdover.trust", "10", "x", problems);
+  assert.equal(problems.length, 1, "below chrony's shortest sensible fallback");
+});
+
+test("the file is written for the chronyd installed: chrony 4.6 gets leapseclist and kod, 4.3 (which refuses both) gets right/UTC", () => {
+  assert.deepEqual(chronyFeatures("chronyd (chrony) version 4.3 (+CMDMON +NTP +REFCLOCK +RTC)"), { version: "4.3", leapseclist: false, ratelimitKod: false });
+  assert.deepEqual(chronyFeatures("chronyd (chrony) version 4.6.1 (+CMDMON +NTP)"), { version: "4.6", leapseclist: true, ratelimitKod: true });
+  assert.deepEqual(chronyFeatures("something else"), CHRONY_BASELINE);
+  const installed = chronyFeatures(spawnSync("chronyd", ["--version"], { encoding: "utf8" }).stdout);
+  assert.equal(installed.version, "4.3", "Debian 12's chronyd");
+  const for43 = parsedByChronyd(chronyConf(config(), undefined, undefined, installed));
+  assert.ok(for43.includes("leapsectz right/UTC") && !for43.some((d) => /leapseclist|kod/.test(d)), for43.join("\n"));
+  const for46 = chronyConf(config(), undefined, undefined, chronyFeatures("chronyd (chrony) version 4.6"));
+  assert.match(for46, /^leapseclist \/usr\/share\/zoneinfo\/leap-seconds\.list$/m);
+  assert.match(for46, /^ratelimit interval 1 burst 16 leak 2 kod 2$/m);
+  assert.doesNotMatch(for46, /^leapsectz/m);
+  // Why it matters: this chronyd would not start on the 4.6 file.
+  const dir = mkdtempSync(join(tmpdir(), "stratum1-chronyconf-"));
+  try {
+    writeFileSync(join(dir, "chrony.conf"), for46);
+    const r = spawnSync("chronyd", ["-p", "-f", join(dir, "chrony.conf")], { encoding: "utf8" });
+    assert.notEqual(r.status, 0, "chronyd 4.3 refuses leapseclist");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const noList = chronyConf(config({ "time.leap-list": "off" }), undefined, undefined, chronyFeatures("chronyd (chrony) version 4.6"));
+  assert.match(noList, /^leapsectz right\/UTC$/m);
 });

@@ -1,8 +1,10 @@
 /*
  * One hour of the real service in virtual time: startService with the fakes
- * as its hardware, fed a real receiver's capture (u-blox NEO-M8N) laid out
- * as a story: a cold start, a fix with its pulse, the fix lost, the pulse
- * wire pulled, the receiver unplugged and plugged back. At chosen moments
+ * as its hardware, fed a real receiver's capture (u-blox NEO-M8N, NMEA only)
+ * laid out as a story: a cold start, the UTC hold-off that follows it (an
+ * NMEA receiver cannot say when it has the leap-second count; no network
+ * servers here to check it against), a fix with its pulse, the fix lost, the
+ * pulse wire pulled, the receiver unplugged and plugged back. At chosen moments
  * the status, the alarms and the LCD are what an operator should see, and
  * every pulse that reached chrony carries its own second.
  */
@@ -78,6 +80,14 @@ test("an hour of the service in virtual time: status, alarms and the LCD at each
   assert.equal(box.status().summary.state, "degraded");
 
   await at(200);
+  assert.equal(box.status().time.state, "utc-holdoff", "a fix, but an NMEA receiver's UTC is held off after its cold start");
+  assert.ok(box.status().time.utcHoldoffLeftS! > 550 && box.status().time.utcHoldoffLeftS! < 700, `${box.status().time.utcHoldoffLeftS} s left`);
+  assert.equal(box.status().pps?.counts.labelled, 0, "not one pulse labelled meanwhile");
+  assert.deepEqual(alarms(), ["chrony-unsynchronised"]);
+  assert.match(look(), /NOT SYNCED +\| UTC wait \d+s/);
+  assert.equal(box.status().summary.text.startsWith("UTC WAIT"), true);
+
+  await at(900);
   assert.deepEqual(alarms(), [], "locked: no alarm");
   assert.equal(box.status().time.state, "ok");
   assert.equal(box.status().pps?.state, "locked");
@@ -105,7 +115,10 @@ test("an hour of the service in virtual time: status, alarms and the LCD at each
   assert.equal(box.status().pps?.state, "holdover", "pulse wire pulled: no edge, the words go on");
   assert.match(box.status().pps!.detail, /pulse lost/);
   assert.deepEqual(alarms(), ["no-pps"]);
-  assert.match(look(), /NO PPS +\| PPS wire\/GPIO\?/);
+  // chrony holds over on the Pi's clock meanwhile: the alarm says for how long and within what bound.
+  assert.match(look(), /NO PPS +\| hold 0m <\d+µs/);
+  assert.equal(box.status().summary.text, "HOLDOVER 0m");
+  assert.match(box.status().alarms[0]!.detail, /PPS wire on the configured pin.*chrony holds over on the Pi's clock since/);
 
   await at(3030);
   assert.deepEqual(alarms(), ["no-gps-data"], "receiver unplugged");
@@ -121,7 +134,8 @@ test("an hour of the service in virtual time: status, alarms and the LCD at each
 
   const truths = new Map(capture.records.flatMap((r) => (r.kind === "assert" ? [[`${r.at.sec}.${r.at.nsec}`, r.truth ?? r.at.sec] as const] : [])));
   const pps = box.datagrams.samples(box.cfg["pps.sock"]!);
-  assert.ok(pps.length > 2700, `${pps.length} pulses reached chrony`);
+  // 3600 s less the cold start and its hold-off (~810 s), the fix lost (100 s), the wire pulled (100 s), unplugged (60 s).
+  assert.ok(pps.length > 2400, `${pps.length} pulses reached chrony`);
   for (const s of pps) {
     // chrony reads tv + offset as the second named; that second minus the offset is the kernel's stamp, to the nanosecond.
     const named = s.sec + Math.round(s.usec / 1e6 + s.offset);

@@ -4,6 +4,9 @@
  * labelled pulse against the second its edge truly marks.
  */
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { civil, plainSeconds, runScenario, type Said, type ScenarioSecond } from "../support/ppsScenario.js";
 
@@ -101,17 +104,46 @@ test("a receiver reporting 5 times a second: pulses labelled from its whole-seco
   assert.equal(r.atEnd.refused["time-precedes-pulse"] ?? 0, 0);
 });
 
-test("a receiver whose time precedes its edge: refused in auto mode with the fix named, labelled right with pps.edge=before", async () => {
+test("a receiver whose time precedes its edge, pps.edge=auto: assumed to follow it without a clock to check against, stopped at once by a verified clock with the fix named; pps.edge=before labels it right", async () => {
   // The words for second U arrive 300 ms before U's edge.
   const secs = plainSeconds(T0, 30, -0.3);
-  const auto = await runScenario(secs);
-  assert.equal(auto.samples.length, 0, "auto mode never guesses");
-  assert.ok((auto.atEnd.refused["time-precedes-pulse"] ?? 0) > 0);
-  assert.match(auto.atEnd.detail, /set pps\.edge=before/);
+  const unchecked = await runScenario(secs);
+  assert.deepEqual(unchecked.snapshot.pps?.edge, { direction: "after", basis: "assumed" }, "said to be assumed, not verified");
+  const checked = await runScenario(secs, { upstream: true });
+  assert.equal(checked.samples.length, 0, "not one label once a verified clock can contradict it");
+  assert.equal(checked.snapshot.pps?.edge.basis, "contradicted");
+  assert.match(checked.atEnd.detail, /set pps\.edge=before/);
+  const alarm = checked.snapshot.alarms.find((a) => a.id === "pps-edge");
+  assert.equal(alarm?.hint, "set pps.edge", "the panel says what to change");
+  assert.ok(
+    checked.logLines.some((l) => /^<3>pps: a verified clock .* names the pulse after its words\. Labelling stopped; set pps\.edge=before/.test(l)),
+    checked.logLines.filter((l) => /pps:/.test(l)).join("\n"),
+  );
   const told = await runScenario(secs, { edge: "before" });
   noWrongSecond(told);
   assert.ok(told.samples.length >= 20, `${told.samples.length} labelled`);
   assert.equal(told.atEnd.state, "locked");
+  assert.deepEqual(told.snapshot.pps?.edge, { direction: "before", basis: "configured" });
+});
+
+test("pps.edge=auto: a direction verified against a verified clock is remembered for the receiver, and used as such after a restart without one", async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), "stratum1-state-"));
+  try {
+    const secs = plainSeconds(T0, 30, 0.3);
+    const first = await runScenario(secs, { upstream: true, stateDir });
+    noWrongSecond(first);
+    assert.equal(first.snapshot.pps?.edge.basis, "verified");
+    const stored = JSON.parse(readFileSync(join(stateDir, "pps-edge.json"), "utf8")) as { receivers: Record<string, { edge: string }> };
+    assert.deepEqual(
+      Object.values(stored.receivers).map((r) => r.edge),
+      ["after"],
+    );
+    const again = await runScenario(secs, { stateDir });
+    noWrongSecond(again);
+    assert.equal(again.snapshot.pps?.edge.basis, "remembered");
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
+  }
 });
 
 test("edges stop for 20 s then return: holdover named, no label without an edge, labels resume", async () => {
@@ -209,4 +241,17 @@ test("the receiver disowns its time (fix lost) and then falls silent: no pulse i
     assert.equal(r.atEnd.counts.labelledByCount, 0, `${edge}: pulses counted after the receiver called its time invalid`);
     assert.equal(r.atEnd.state, "holdover");
   }
+});
+
+test("pps.edge=auto: once the host clock has confirmed the receiver follows its pulse, a host clock stepped a second off does not stop the labels", async () => {
+  // The host's clock steps 1 s ahead after 20 s (a manual date, no network to correct it): the receiver has not changed sides.
+  const r = await runScenario(plainSeconds(T0, 50, 0.3), { hostStep: { atUs: (T0 + 20.5) * 1e6, byUs: 1e6 } });
+  noWrongSecond(r);
+  assert.equal(r.atEnd.refused["time-precedes-pulse"] ?? 0, 0);
+  assert.equal(r.atEnd.state, "locked");
+  assert.ok(
+    r.samples.some((s) => s.utcSecond > T0 + 30),
+    "labelled after the step",
+  );
+  assert.equal(r.health.counts.clockSteps, 1);
 });

@@ -27,13 +27,18 @@ const FIELDS = ["online", "offline", "burstOnline", "burstOffline", "unresolved"
 export const ACTIVITY: Exchange<void, ChronyActivity> = {
   name: "activity",
   command: Req.ACTIVITY,
-  reply: Rpy.ACTIVITY,
   requestDataLength: 0,
-  replyDataLength: 4 * FIELDS.length,
   writeRequest: () => undefined,
   readRequest: () => undefined,
-  writeReply(d, r) {
-    for (const [i, f] of FIELDS.entries()) d.writeInt32BE(r[f], 4 * i);
-  },
-  readReply: (d) => Object.fromEntries(FIELDS.map((f, i) => [f, d.readInt32BE(4 * i)])) as unknown as ChronyActivity,
+  replies: [
+    {
+      reply: Rpy.ACTIVITY,
+      dataLength: 4 * FIELDS.length,
+      chrony: "4.x",
+      write(d, r) {
+        for (const [i, f] of FIELDS.entries()) d.writeInt32BE(r[f], 4 * i);
+      },
+      read: (d) => Object.fromEntries(FIELDS.map((f, i) => [f, d.readInt32BE(4 * i)])) as unknown as ChronyActivity,
+    },
+  ],
 };

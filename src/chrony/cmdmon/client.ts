@@ -49,9 +49,22 @@ import type { ChronySource } from "../../status/contract.js";
 import type { ChronySourceStats } from "./views.js";
 import { ACTIVITY, type ChronyActivity } from "./activity.js";
 import { CLIENT_ACCESSES, CLIENTS_PER_PAGE } from "./clientAccesses.js";
-import { Stt, statusOf } from "./codes.js";
+import { RETIRED_REPLIES, Stt, statusOf } from "./codes.js";
 import { CmdmonError, zeroCounts, type CmdmonReason, type FailureReason, type IgnoredReason } from "./errors.js";
-import { buildRequest, PKT_TYPE_REPLY, PROTO_VERSION, readReplyHeader, REPLY_HEADER_LENGTH, replyData, replyLength, type Exchange } from "./packet.js";
+import {
+  buildRequest,
+  describeReplies,
+  layoutOf,
+  PKT_TYPE_REPLY,
+  PROTO_VERSION,
+  readReplyHeader,
+  REPLY_HEADER_LENGTH,
+  replyData,
+  replyLength,
+  requestLength,
+  type Exchange,
+  type ReplyLayout,
+} from "./packet.js";
 import { SERVER_STATS } from "./serverStats.js";
 import { N_SOURCES, SOURCE_DATA } from "./sources.js";
 import { SOURCESTATS } from "./sourceStats.js";
@@ -97,7 +110,7 @@ type Verdict =
   | { kind: "ignore"; reason: IgnoredReason }
   | { kind: "status"; p: Pending; status: number }
   | { kind: "fail"; p: Pending; reason: FailureReason; message: string }
-  | { kind: "answer"; p: Pending };
+  | { kind: "answer"; p: Pending; layout: ReplyLayout<unknown> };
 
 const randomU32 = (): number => randomBytes(4).readUInt32BE(0);
 
@@ -256,7 +269,7 @@ export class CmdmonClient {
     else if (v.kind === "status") this.failStatus(v.p, v.status);
     else if (v.kind === "fail") this.fail(v.p, v.reason, v.message);
     else {
-      const result = v.p.ex.readReply(replyData(buf));
+      const result = v.layout.read(replyData(buf));
       this.count.answered += 1;
       this.finish(v.p);
       v.p.resolve(result);
@@ -280,17 +293,27 @@ export class CmdmonClient {
     if (!p?.sequences.includes(h.sequence)) return { kind: "ignore", reason: this.previous.includes(h.sequence) ? "late" : "wrongSequence" };
     if (h.command !== p.ex.command) return { kind: "ignore", reason: "wrongCommand" };
     if (h.status !== Stt.SUCCESS) return { kind: "status", p, status: h.status };
-    if (h.reply !== p.ex.reply)
-      return { kind: "fail", p, reason: "unexpectedReply", message: `chronyd answered ${p.ex.name} with reply type ${h.reply}, not ${p.ex.reply}: a chrony version other than 4.x?` };
-    if (buf.length !== replyLength(p.ex)) {
+    // The reply's code names its layout: a chronyd of another version answers with another code.
+    const layout = layoutOf(p.ex, h.reply);
+    if (!layout) {
+      const known = RETIRED_REPLIES.get(h.reply);
+      const which = known ? ` (${known})` : "";
+      return {
+        kind: "fail",
+        p,
+        reason: "unexpectedReply",
+        message: `chronyd answered ${p.ex.name} with reply type ${h.reply}${which}, not ${describeReplies(p.ex)}: a chrony version this box does not read`,
+      };
+    }
+    if (buf.length !== replyLength(layout)) {
       return {
         kind: "fail",
         p,
         reason: "wrongLength",
-        message: `chronyd's ${p.ex.name} reply is ${buf.length} bytes, chrony 4.x's is ${replyLength(p.ex)}: a chrony version other than 4.x, or a damaged datagram`,
+        message: `chronyd's ${p.ex.name} reply (type ${layout.reply}) is ${buf.length} bytes, chrony ${layout.chrony}'s is ${replyLength(layout)}: a chrony version this box does not read, or a damaged datagram`,
       };
     }
-    return { kind: "answer", p };
+    return { kind: "answer", p, layout };
   }
 
   private failStatus(p: Pending, status: number): void {
@@ -302,8 +325,10 @@ export class CmdmonClient {
         : reason === "inactive"
           ? "chronyd keeps no client log ('noclientlog' in chrony.conf): remove it to see clients"
           : reason === "badPacketLength"
-            ? "chronyd found the request too short for its layout: a chrony version other than 4.x?"
-            : "chronyd refused the request";
+            ? `chronyd wants a longer request than the ${requestLength(p.ex)} bytes this box sends, enough for reply type ${describeReplies(p.ex)}: a newer chrony, with a longer layout this box does not read`
+            : reason === "invalid"
+              ? `chronyd does not know request ${p.ex.command}: a chrony older than 4.0, or one newer than this box reads`
+              : "chronyd refused the request";
     this.fail(p, reason, `${p.ex.name} on ${this.channel.name}: ${chronyc}: ${why}`);
   }
 

@@ -99,9 +99,7 @@ function readClient(d: Buffer, at: number): ClientAccessReport {
 export const CLIENT_ACCESSES: Exchange<ClientAccessesRequest, ClientAccessesPage> = {
   name: "clients",
   command: Req.CLIENT_ACCESSES_BY_INDEX3,
-  reply: Rpy.CLIENT_ACCESSES_BY_INDEX3,
   requestDataLength: 16,
-  replyDataLength: RECORDS + CLIENTS_PER_PAGE * RECORD,
   writeRequest(d, q) {
     d.writeUInt32BE(q.firstIndex >>> 0, 0);
     d.writeUInt32BE(q.maxClients >>> 0, 4);
@@ -109,15 +107,23 @@ export const CLIENT_ACCESSES: Exchange<ClientAccessesRequest, ClientAccessesPage
     d.writeUInt32BE(q.reset ? 1 : 0, 12);
   },
   readRequest: (d) => ({ firstIndex: d.readUInt32BE(0), maxClients: d.readUInt32BE(4), minHits: d.readUInt32BE(8), reset: d.readUInt32BE(12) !== 0 }),
-  writeReply(d, page) {
-    d.writeUInt32BE(page.nIndices, 0);
-    d.writeUInt32BE(page.nextIndex, 4);
-    d.writeUInt32BE(page.clients.length, 8);
-    for (const [i, c] of page.clients.slice(0, CLIENTS_PER_PAGE).entries()) writeClient(d, RECORDS + RECORD * i, c);
-  },
-  readReply(d) {
-    // A count above 8 is read as 8, as chronyc does: the rest would be past the packet.
-    const n = Math.min(d.readUInt32BE(8), CLIENTS_PER_PAGE);
-    return { nIndices: d.readUInt32BE(0), nextIndex: d.readUInt32BE(4), clients: Array.from({ length: n }, (_, i) => readClient(d, RECORDS + RECORD * i)) };
-  },
+  replies: [
+    {
+      reply: Rpy.CLIENT_ACCESSES_BY_INDEX3,
+      dataLength: RECORDS + CLIENTS_PER_PAGE * RECORD,
+      // Unchanged from 4.0 (which brought the NTS-KE counters) to 4.8.
+      chrony: "4.x",
+      write(d, page) {
+        d.writeUInt32BE(page.nIndices, 0);
+        d.writeUInt32BE(page.nextIndex, 4);
+        d.writeUInt32BE(page.clients.length, 8);
+        for (const [i, c] of page.clients.slice(0, CLIENTS_PER_PAGE).entries()) writeClient(d, RECORDS + RECORD * i, c);
+      },
+      read(d) {
+        // A count above 8 is read as 8, as chronyc does: the rest would be past the packet.
+        const n = Math.min(d.readUInt32BE(8), CLIENTS_PER_PAGE);
+        return { nIndices: d.readUInt32BE(0), nextIndex: d.readUInt32BE(4), clients: Array.from({ length: n }, (_, i) => readClient(d, RECORDS + RECORD * i)) };
+      },
+    },
+  ],
 };

@@ -2,6 +2,14 @@
  * The numbers of chrony's command protocol, version 6 (candm.h), for the
  * requests this box makes and the answers chronyd 4.x gives them.
  *
+ * Protocol version 6 has not changed since chrony 2.x; what changes between
+ * releases is the layout of single replies, each new layout under a new
+ * reply code (the old code's length in pktlength.c set to 0, "not
+ * supported"). Of the replies this box reads, only serverstats changed in
+ * 4.x: SERVER_STATS2 (4.0, 4.1), SERVER_STATS3 (4.2, 4.3), SERVER_STATS4
+ * (4.4 onwards, checked up to 4.8). Tracking, sources, sourcestats, activity
+ * and CLIENT_ACCESSES_BY_INDEX3 are the same bytes from 4.0 to 4.8.
+ *
  * Which requests chronyd answers where (cmdmon.c, permissions[]): over its
  * UDP command port (127.0.0.1 / ::1, or hosts in 'cmdallow') only the
  * monitoring requests marked PERMIT_OPEN; everything else, including
@@ -32,9 +40,20 @@ export const Rpy = {
   SOURCESTATS: 6,
   ACTIVITY: 12,
   CLIENT_ACCESSES_BY_INDEX3: 21,
-  /** chrony 4.x's serverstats reply (11 counters); 4.3 answers SERVER_STATS with this. */
+  /** serverstats of chrony 4.2 and 4.3: 11 counters of 32 bits. */
   SERVER_STATS3: 24,
+  /** serverstats of chrony 4.4 and later: 64-bit counters, six timestamp counters more. */
+  SERVER_STATS4: 25,
 } as const;
+
+/**
+ * Reply codes this box does not read but can name, for the message when an
+ * older chronyd answers with one: they say which version is on the other end.
+ */
+export const RETIRED_REPLIES: ReadonlyMap<number, string> = new Map([
+  [14, "SERVER_STATS, sent by chrony 3.x"],
+  [22, "SERVER_STATS2, sent by chrony 4.0 and 4.1"],
+]);
 
 /**
  * The requests chronyd answers from anyone allowed to reach its UDP command
@@ -43,9 +62,6 @@ export const Rpy = {
  * SMOOTHING, NTP_SOURCE_NAME. Nothing here changes chronyd's state.
  */
 export const MONITORING_REQUESTS: ReadonlySet<number> = new Set([0, 10, 14, 15, 33, 34, 35, 41, 44, 51, 65]);
-
-/** Highest request code chronyd 4.3 knows (N_REQUEST_TYPES − 1); anything above is INVALID. */
-export const LAST_REQUEST_CODE = 71;
 
 /** Status codes (STT_*), named for the error reasons, with the line chronyc prints for each. */
 export const STATUS = {

@@ -42,6 +42,14 @@
  * sends a reply longer than the request (transmit_reply). So each request is
  * max(20 + its data, 28 + the reply's data) bytes, the tail zero.
  *
+ * A longer request is no fault: chronyd checks only that a request is not
+ * shorter than its command's padded length (and not longer than its
+ * CMD_Request, 860 bytes in 4.3 and 4.6). So one request serves chronyds
+ * whose replies differ: serverstats is asked with the padding of the
+ * longest layout this box reads (196 bytes, chrony 4.4's), and chrony 4.3
+ * answers it with its own 72-byte layout just as well. No version probing,
+ * no retry, nothing to remember: the reply's type says which layout came.
+ *
  * chronyd sends exactly the length of the reply type it names: a success
  * reply is 28 + that layout's data, an error reply is a bare header (type
  * NULL, 28 bytes). Anything else is not from a chronyd speaking our layouts.
@@ -55,30 +63,50 @@ export const REQUEST_HEADER_LENGTH = 20;
 export const REPLY_HEADER_LENGTH = 28;
 
 /**
- * One kind of request and its reply: codes, data lengths and the codecs for
- * both directions (the decoders for the client, the encoders for the fake
- * chronyd and the golden tests). Q is the request's argument, R the reply's
- * content.
+ * One layout of a reply: its code, its data length, and the chrony versions
+ * that send it (for messages that say which chronyd is on the other end).
+ */
+export interface ReplyLayout<R> {
+  readonly reply: number;
+  /** Bytes of reply data after the header (offsetof EOR − 28). */
+  readonly dataLength: number;
+  /** Which chrony releases answer with it, as a phrase: "4.x", "4.4 and later". */
+  readonly chrony: string;
+  write(data: Buffer, r: R): void;
+  read(data: Buffer): R;
+}
+
+/**
+ * One kind of request and the replies it may get: codes, data lengths and
+ * the codecs for both directions (the decoders for the client, the encoders
+ * for the fake chronyd and the golden tests). Q is the request's argument,
+ * R the reply's content, whichever layout it came in.
  */
 export interface Exchange<Q, R> {
   /** chronyc's name for the command, for messages ("tracking", "sourcestats"). */
   readonly name: string;
   readonly command: number;
-  readonly reply: number;
   /** Bytes of request data after the header, before padding (offsetof EOR − 20). */
   readonly requestDataLength: number;
-  /** Bytes of reply data after the header (offsetof EOR − 28). */
-  readonly replyDataLength: number;
+  /** The layouts chronyd answers with, newest first; one for most requests. */
+  readonly replies: readonly [ReplyLayout<R>, ...ReplyLayout<R>[]];
   writeRequest(data: Buffer, q: Q): void;
   readRequest(data: Buffer): Q;
-  writeReply(data: Buffer, r: R): void;
-  readReply(data: Buffer): R;
 }
 
-/** The on-wire length of a request: its data, padded up to its reply's length. */
-export const requestLength = (ex: Exchange<unknown, unknown>): number => Math.max(REQUEST_HEADER_LENGTH + ex.requestDataLength, REPLY_HEADER_LENGTH + ex.replyDataLength);
+/** The length a chronyd answering with `layout` requires: the request's data, padded up to that reply's length. */
+export const paddedLength = (ex: Exchange<unknown, unknown>, layout: ReplyLayout<unknown>): number => Math.max(REQUEST_HEADER_LENGTH + ex.requestDataLength, REPLY_HEADER_LENGTH + layout.dataLength);
 
-export const replyLength = (ex: Exchange<unknown, unknown>): number => REPLY_HEADER_LENGTH + ex.replyDataLength;
+/** The on-wire length of a request: padded for the longest of its replies, so every chronyd that sends one of them takes it. */
+export const requestLength = (ex: Exchange<unknown, unknown>): number => Math.max(...ex.replies.map((layout) => paddedLength(ex, layout)));
+
+export const replyLength = (layout: ReplyLayout<unknown>): number => REPLY_HEADER_LENGTH + layout.dataLength;
+
+/** The layout of an exchange's reply with code `reply`; undefined when it has none such. */
+export const layoutOf = <R>(ex: Exchange<unknown, R>, reply: number): ReplyLayout<R> | undefined => ex.replies.find((l) => l.reply === reply);
+
+/** "25 (chrony 4.4 and later) or 24 (chrony 4.2 and 4.3)": what an exchange reads, for messages. */
+export const describeReplies = (ex: Exchange<unknown, unknown>): string => ex.replies.map((l) => `${l.reply} (chrony ${l.chrony})`).join(" or ");
 
 export function buildRequest<Q>(ex: Exchange<Q, unknown>, q: Q, sequence: number, attempt: number): Buffer {
   const buf = Buffer.alloc(requestLength(ex));
@@ -132,6 +160,6 @@ export function buildReply(request: RequestHeader, reply: number, status: number
   return buf;
 }
 
-/** The data of a reply (after the header), for an exchange's readReply/writeReply. */
+/** The data of a reply (after the header), for a layout's read/write. */
 export const replyData = (buf: Buffer): Buffer => buf.subarray(REPLY_HEADER_LENGTH);
 export const requestData = (buf: Buffer): Buffer => buf.subarray(REQUEST_HEADER_LENGTH);

@@ -45,21 +45,26 @@ const FLOAT_FIELDS = ["sdS", "residFreqPpm", "skewPpm", "estOffsetS", "estOffset
 export const SOURCESTATS: Exchange<number, SourceStatsReport> = {
   name: "sourcestats",
   command: Req.SOURCESTATS,
-  reply: Rpy.SOURCESTATS,
   requestDataLength: 4,
-  replyDataLength: FLOATS + 4 * FLOAT_FIELDS.length,
   writeRequest: (d, index) => void d.writeUInt32BE(index, 0),
   readRequest: (d) => d.readUInt32BE(0),
-  writeReply(d, r) {
-    d.writeUInt32BE(r.refId >>> 0, 0);
-    writeIpAddr(d, IP, r.address);
-    d.writeUInt32BE(r.samples, SAMPLES);
-    d.writeUInt32BE(r.runs, RUNS);
-    d.writeUInt32BE(r.spanS, SPAN);
-    for (const [i, f] of FLOAT_FIELDS.entries()) writeFloat(d, FLOATS + 4 * i, r[f]);
-  },
-  readReply(d) {
-    const floats = Object.fromEntries(FLOAT_FIELDS.map((f, i) => [f, readFloat(d, FLOATS + 4 * i)])) as Record<(typeof FLOAT_FIELDS)[number], number>;
-    return { refId: d.readUInt32BE(0), address: readIpAddr(d, IP), samples: d.readUInt32BE(SAMPLES), runs: d.readUInt32BE(RUNS), spanS: d.readUInt32BE(SPAN), ...floats };
-  },
+  replies: [
+    {
+      reply: Rpy.SOURCESTATS,
+      dataLength: FLOATS + 4 * FLOAT_FIELDS.length,
+      chrony: "4.x",
+      write(d, r) {
+        d.writeUInt32BE(r.refId >>> 0, 0);
+        writeIpAddr(d, IP, r.address);
+        d.writeUInt32BE(r.samples, SAMPLES);
+        d.writeUInt32BE(r.runs, RUNS);
+        d.writeUInt32BE(r.spanS, SPAN);
+        for (const [i, f] of FLOAT_FIELDS.entries()) writeFloat(d, FLOATS + 4 * i, r[f]);
+      },
+      read(d) {
+        const floats = Object.fromEntries(FLOAT_FIELDS.map((f, i) => [f, readFloat(d, FLOATS + 4 * i)])) as Record<(typeof FLOAT_FIELDS)[number], number>;
+        return { refId: d.readUInt32BE(0), address: readIpAddr(d, IP), samples: d.readUInt32BE(SAMPLES), runs: d.readUInt32BE(RUNS), spanS: d.readUInt32BE(SPAN), ...floats };
+      },
+    },
+  ],
 };

@@ -34,13 +34,10 @@ import { IPADDR_LENGTH, readFloat, readIpAddr, writeFloat, writeIpAddr, type IpA
 export const N_SOURCES: Exchange<void, number> = {
   name: "sources",
   command: Req.N_SOURCES,
-  reply: Rpy.N_SOURCES,
   requestDataLength: 0,
-  replyDataLength: 4,
   writeRequest: () => undefined,
   readRequest: () => undefined,
-  writeReply: (d, n) => void d.writeUInt32BE(n, 0),
-  readReply: (d) => d.readUInt32BE(0),
+  replies: [{ reply: Rpy.N_SOURCES, dataLength: 4, chrony: "4.x", write: (d, n) => void d.writeUInt32BE(n, 0), read: (d) => d.readUInt32BE(0) }],
 };
 
 export interface SourceReport {
@@ -77,35 +74,40 @@ const ERR = MEAS + 4;
 export const SOURCE_DATA: Exchange<number, SourceReport> = {
   name: "sources",
   command: Req.SOURCE_DATA,
-  reply: Rpy.SOURCE_DATA,
   requestDataLength: 4,
-  replyDataLength: ERR + 4,
   writeRequest: (d, index) => void d.writeInt32BE(index, 0),
   readRequest: (d) => d.readInt32BE(0),
-  writeReply(d, r) {
-    writeIpAddr(d, 0, r.address);
-    d.writeInt16BE(r.poll, POLL);
-    d.writeUInt16BE(r.stratum, STRATUM);
-    d.writeUInt16BE(r.state, STATE);
-    d.writeUInt16BE(r.mode, MODE);
-    d.writeUInt16BE(r.flags, FLAGS);
-    d.writeUInt16BE(r.reachability, REACH);
-    d.writeUInt32BE(r.sinceSampleS >>> 0, SINCE);
-    writeFloat(d, ORIG, r.origLatestMeasS);
-    writeFloat(d, MEAS, r.latestMeasS);
-    writeFloat(d, ERR, r.latestMeasErrS);
-  },
-  readReply: (d) => ({
-    address: readIpAddr(d, 0),
-    poll: d.readInt16BE(POLL),
-    stratum: d.readUInt16BE(STRATUM),
-    state: d.readUInt16BE(STATE),
-    mode: d.readUInt16BE(MODE),
-    flags: d.readUInt16BE(FLAGS),
-    reachability: d.readUInt16BE(REACH),
-    sinceSampleS: d.readUInt32BE(SINCE),
-    origLatestMeasS: readFloat(d, ORIG),
-    latestMeasS: readFloat(d, MEAS),
-    latestMeasErrS: readFloat(d, ERR),
-  }),
+  replies: [
+    {
+      reply: Rpy.SOURCE_DATA,
+      dataLength: ERR + 4,
+      chrony: "4.x",
+      write(d, r) {
+        writeIpAddr(d, 0, r.address);
+        d.writeInt16BE(r.poll, POLL);
+        d.writeUInt16BE(r.stratum, STRATUM);
+        d.writeUInt16BE(r.state, STATE);
+        d.writeUInt16BE(r.mode, MODE);
+        d.writeUInt16BE(r.flags, FLAGS);
+        d.writeUInt16BE(r.reachability, REACH);
+        d.writeUInt32BE(r.sinceSampleS >>> 0, SINCE);
+        writeFloat(d, ORIG, r.origLatestMeasS);
+        writeFloat(d, MEAS, r.latestMeasS);
+        writeFloat(d, ERR, r.latestMeasErrS);
+      },
+      read: (d) => ({
+        address: readIpAddr(d, 0),
+        poll: d.readInt16BE(POLL),
+        stratum: d.readUInt16BE(STRATUM),
+        state: d.readUInt16BE(STATE),
+        mode: d.readUInt16BE(MODE),
+        flags: d.readUInt16BE(FLAGS),
+        reachability: d.readUInt16BE(REACH),
+        sinceSampleS: d.readUInt32BE(SINCE),
+        origLatestMeasS: readFloat(d, ORIG),
+        latestMeasS: readFloat(d, MEAS),
+        latestMeasErrS: readFloat(d, ERR),
+      }),
+    },
+  ],
 };

@@ -54,21 +54,26 @@ const FLOAT_FIELDS = ["currentCorrectionS", "lastOffsetS", "rmsOffsetS", "freqPp
 export const TRACKING: Exchange<void, TrackingReport> = {
   name: "tracking",
   command: Req.TRACKING,
-  reply: Rpy.TRACKING,
   requestDataLength: 0,
-  replyDataLength: FLOATS + 4 * FLOAT_FIELDS.length,
   writeRequest: () => undefined,
   readRequest: () => undefined,
-  writeReply(d, r) {
-    d.writeUInt32BE(r.refId >>> 0, REF_ID);
-    writeIpAddr(d, IP, r.address);
-    d.writeUInt16BE(r.stratum, STRATUM);
-    d.writeUInt16BE(r.leapStatus, LEAP);
-    writeTimespec(d, REF_TIME, r.refTime);
-    for (const [i, f] of FLOAT_FIELDS.entries()) writeFloat(d, FLOATS + 4 * i, r[f]);
-  },
-  readReply(d) {
-    const floats = Object.fromEntries(FLOAT_FIELDS.map((f, i) => [f, readFloat(d, FLOATS + 4 * i)])) as Record<(typeof FLOAT_FIELDS)[number], number>;
-    return { refId: d.readUInt32BE(REF_ID), address: readIpAddr(d, IP), stratum: d.readUInt16BE(STRATUM), leapStatus: d.readUInt16BE(LEAP), refTime: readTimespec(d, REF_TIME), ...floats };
-  },
+  replies: [
+    {
+      reply: Rpy.TRACKING,
+      dataLength: FLOATS + 4 * FLOAT_FIELDS.length,
+      chrony: "4.x",
+      write(d, r) {
+        d.writeUInt32BE(r.refId >>> 0, REF_ID);
+        writeIpAddr(d, IP, r.address);
+        d.writeUInt16BE(r.stratum, STRATUM);
+        d.writeUInt16BE(r.leapStatus, LEAP);
+        writeTimespec(d, REF_TIME, r.refTime);
+        for (const [i, f] of FLOAT_FIELDS.entries()) writeFloat(d, FLOATS + 4 * i, r[f]);
+      },
+      read(d) {
+        const floats = Object.fromEntries(FLOAT_FIELDS.map((f, i) => [f, readFloat(d, FLOATS + 4 * i)])) as Record<(typeof FLOAT_FIELDS)[number], number>;
+        return { refId: d.readUInt32BE(REF_ID), address: readIpAddr(d, IP), stratum: d.readUInt16BE(STRATUM), leapStatus: d.readUInt16BE(LEAP), refTime: readTimespec(d, REF_TIME), ...floats };
+      },
+    },
+  ],
 };

@@ -13,6 +13,7 @@ import { chronyConf } from "../../chrony/chronyConf.js";
 import { replaceFileAtomically } from "../../config/atomicFile.js";
 import type { CtlCommand } from "./command.js";
 import { configPath, DEFAULT_CONFIG_PATH, parseCtlArgs, readConfig } from "./configFile.js";
+import { installedChronyFeatures } from "./installedChronyd.js";
 
 const usage = `usage: stratum1ctl chrony-config [--config FILE] [--out FILE]
 Prints chrony's configuration generated from stratum1.conf (default $STRATUM1_CONFIG, else ${DEFAULT_CONFIG_PATH}),
@@ -34,7 +35,8 @@ export const chronyConfigCommand: CtlCommand = {
     const { config, problems } = readConfig(path);
     for (const p of problems) io.err(`stratum1ctl chrony-config: ${p}\n`);
     if (problems.length > 0) io.err(`stratum1ctl chrony-config: chrony gets the defaults for the keys above; fix them with 'stratum1ctl config check'\n`);
-    const text = chronyConf(config, undefined, path);
+    // Written for the chronyd that will read it: a directive it does not know would stop it starting.
+    const text = chronyConf(config, undefined, path, installedChronyFeatures(io.env));
     const out = parsed.values.out;
     if (out === undefined) io.out(text);
     else {

@@ -4,12 +4,15 @@ import { chronyCommand } from "./chronyCommand.js";
 import { chronyConfigCommand } from "./chronyConfig.js";
 import type { CtlCommand } from "./command.js";
 import { configCommand } from "./config.js";
+import { fleetFirewallCommand } from "./fleetFirewall.js";
+import { frrConfigCommand } from "./frrConfig.js";
 import { gpsCommand } from "./gpsCommand.js";
 import { logForwardingCommand } from "./logForwarding.js";
 import { logsCommand } from "./logsCommand.js";
 import { metricsAccessCommand } from "./metricsAccess.js";
 import { ppsCommand } from "./ppsCommand.js";
 import { statusCommand } from "./statusCommand.js";
+import { updateCommand } from "./update.js";
 
 export const COMMANDS: readonly CtlCommand[] = [
   statusCommand,
@@ -20,6 +23,9 @@ export const COMMANDS: readonly CtlCommand[] = [
   configCommand,
   logsCommand,
   chronyConfigCommand,
+  frrConfigCommand,
+  fleetFirewallCommand,
+  updateCommand,
   logForwardingCommand,
   metricsAccessCommand,
 ];

@@ -5,18 +5,13 @@
  * own parser, when chronyd is installed.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { delimiter, join } from "node:path";
+import { join } from "node:path";
 import { chronyConf } from "../../chrony/chronyConf.js";
 import type { CtlIo } from "./command.js";
 import { readConfig } from "./configFile.js";
-
-function findChronyd(env: NodeJS.ProcessEnv): string | null {
-  // chronyd lives in /usr/sbin, which an operator's PATH often lacks.
-  const dirs = [...(env.PATH ?? "").split(delimiter).filter((d) => d !== ""), "/usr/sbin", "/sbin"];
-  return dirs.map((d) => join(d, "chronyd")).find((p) => existsSync(p)) ?? null;
-}
+import { findChronyd, installedChronyFeatures } from "./installedChronyd.js";
 
 /** chronyd's verdict on the text: null when it parses, else chronyd's own words. */
 function chronydParse(chronyd: string, text: string): string | null {
@@ -41,7 +36,7 @@ export function checkConfig(path: string, io: CtlIo): number {
     io.out("chrony.conf generated from it: not parsed (chronyd is not installed here)\n");
     return problems.length === 0 ? 0 : 1;
   }
-  const verdict = chronydParse(chronyd, chronyConf(config, undefined, path));
+  const verdict = chronydParse(chronyd, chronyConf(config, undefined, path, installedChronyFeatures(io.env)));
   io.out(verdict === null ? "chrony.conf generated from it: ok (chronyd -p)\n" : `chrony.conf generated from it: chronyd -p refuses it: ${verdict}\n`);
   return problems.length === 0 && verdict === null ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { chronyConfProblems } from "../../chrony/chronyConf.js";
 import { loadConfigFile } from "../../config/load.js";
+import { fleetProblems } from "../../fleet/gateSettings.js";
 import { defaults, type Config } from "../../config/schema.js";
 import type { CtlIo } from "./command.js";
 import { DEFAULT_CONFIG_PATH } from "./ctlOptions.js";
@@ -16,11 +17,11 @@ export function configPath(flag: string | undefined, env: NodeJS.ProcessEnv): st
   return flag ?? env.STRATUM1_CONFIG ?? DEFAULT_CONFIG_PATH;
 }
 
-/** The config as the service would read it, plus what chrony could not be given; problems name line, key and fix. */
+/** The config as the service would read it, plus what chrony and the fleet could not be given; problems name line, key and fix. */
 export function readConfig(path: string): { config: Config; problems: string[] } {
   const problems: string[] = [];
   const config = loadConfigFile(path, defaults(), problems);
-  return { config, problems: [...problems, ...chronyConfProblems(config).map((p) => `${path}: ${p}`)] };
+  return { config, problems: [...problems, ...[...chronyConfProblems(config), ...fleetProblems(config)].map((p) => `${path}: ${p}`)] };
 }
 
 type Options = NonNullable<ParseArgsConfig["options"]>;

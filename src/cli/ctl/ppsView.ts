@@ -19,6 +19,23 @@ export function parseStamp(iso: string): [number, number] {
   return [sec, Number((m?.[2] ?? "0").padEnd(9, "0"))];
 }
 
+/** Which pulse the time names, and how the box knows (timing/edgeDirection.ts). */
+function edgeWords(p: PpsStatus, style: Style): string {
+  const d = p.edge.direction === "after" ? "the time names the pulse before its words" : "the time names the pulse after its words";
+  switch (p.edge.basis) {
+    case "configured":
+      return `${d} (pps.edge ${p.edgeMode})`;
+    case "assumed":
+      return style.warn(`${d}: assumed (pps.edge auto; no verified clock to check it against yet)`);
+    case "verified":
+      return `${d}: verified against chrony's network time`;
+    case "remembered":
+      return `${d}: verified for this receiver on an earlier run`;
+    case "contradicted":
+      return style.bad("contradicted by a verified clock: labelling stopped; set pps.edge");
+  }
+}
+
 /**
  * RMS deviation of consecutive edge intervals from a whole number of
  * seconds, µs, over the listed edges (spurious ones left out): the pulse's jitter as the stamps see
@@ -67,6 +84,7 @@ export function renderPps(s: StatusSnapshot, nowUs: number, style: Style): strin
         ? `the receiver's words ${p.edgeMode === "before" ? "precede" : "follow"} the edge by ${p.delayMs.toFixed(1)} ms (jitter ${(p.delayJitterMs ?? 0).toFixed(2)} ms), pps.edge ${p.edgeMode}`
         : `not learned yet (pps.edge ${p.edgeMode})`,
     ],
+    ["direction", edgeWords(p, style)],
     ["edges", `${p.counts.edges} seen, ${p.counts.labelled} labelled, ${p.counts.labelledByCount} by count, ${p.counts.missedEdges} missed, ${p.counts.spuriousEdges} spurious`],
     [
       "jitter",

@@ -34,6 +34,8 @@ export function decodeNavTimeLs(p: Buffer): Decoded {
     source: "UBX-NAV-TIMELS",
     gpsTowMs: p.readUInt32LE(0),
     ...(currentLs !== undefined ? { leapSeconds: currentLs } : {}),
+    // Until the receiver knows GPS − UTC (validCurrLs) its UTC may be off by the leap seconds since its firmware's default.
+    utcVouched: currentValid,
     leapSecond: {
       currentLs,
       currentSource: CURRENT[p.readUInt8(8)] ?? "unknown",
