@@ -44,7 +44,9 @@ function imageLikeRoot(): string {
 test("stratum1d.service, chrony's and the journal uploader's drop-ins, stratum1-log-forwarding.service pass systemd-analyze verify without a word", () => {
   const root = imageLikeRoot();
   try {
-    const r = spawnSync("systemd-analyze", ["verify", `--root=${root}`, "stratum1d.service", "chrony.service", "systemd-journal-upload.service", "stratum1-log-forwarding.service"], { encoding: "utf8" });
+    const r = spawnSync("systemd-analyze", ["verify", `--root=${root}`, "stratum1d.service", "chrony.service", "systemd-journal-upload.service", "stratum1-log-forwarding.service"], {
+      encoding: "utf8",
+    });
     assert.equal(r.status, 0, r.stderr);
     // The restart back-off keys came with systemd 254; the image's (trixie, 257) knows them and its own verify, in the image test, says nothing.
     const hostVersion = Number(/systemd (\d+)/.exec(spawnSync("systemctl", ["--version"], { encoding: "utf8" }).stdout)?.[1] ?? "0");
