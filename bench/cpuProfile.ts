@@ -3,7 +3,9 @@
  * --cpu-prof): self time by area (our modules by folder, node's internals by
  * module, each dependency, V8's own "(garbage collector)" and "(program)")
  * and by function, over a window of the profile (the steady state after a
- * warm-up). A sample's time is the gap to the next sample; "(idle)" samples
+ * warm-up); and by entry point, the outermost of our functions on the stack
+ * (the serial callback, the status tick, a scrape...), which says which
+ * activity the time is spent for. A sample's time is the gap to the next sample; "(idle)" samples
  * are the loop waiting and are left out.
  */
 export interface CpuProfile {
@@ -20,6 +22,8 @@ export interface ProfileSummary {
   windowS: number;
   areas: Array<{ area: string; ms: number }>;
   functions: Array<{ fn: string; ms: number }>;
+  /** Time by the outermost of our frames on the stack (inclusive); "(none of ours)" for GC, V8 and node's own work. */
+  entries: Array<{ fn: string; ms: number }>;
 }
 
 /** The area a frame belongs to: src/<folder>, sim, node:<module>, a dependency, or V8's own. */
@@ -40,8 +44,26 @@ export function areaOf(url: string, functionName: string, root: string): string 
  */
 export function summarizeProfile(p: CpuProfile, root: string, fromUs = 0, toUs = Number.POSITIVE_INFINITY): ProfileSummary {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const ours = (url: string): boolean => url.startsWith(root);
+  const label = (cf: CpuProfile["nodes"][number]["callFrame"]): string =>
+    `${cf.functionName || "(anonymous)"}${cf.url === "" ? "" : ` ${ours(cf.url) ? cf.url.slice(root.length) : cf.url}:${cf.lineNumber + 1}`}`;
+  const entryCache = new Map<number, string>();
+  const entryOf = (id: number): string => {
+    const known = entryCache.get(id);
+    if (known !== undefined) return known;
+    let entry = "(none of ours)";
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const cf = byId.get(at)?.callFrame;
+      if (cf && ours(cf.url)) entry = label(cf);
+    }
+    entryCache.set(id, entry);
+    return entry;
+  };
   const areas = new Map<string, number>();
   const fns = new Map<string, number>();
+  const entries = new Map<string, number>();
   let t = p.startTime;
   let busy = 0;
   for (let i = 0; i < p.samples.length; i++) {
@@ -53,9 +75,10 @@ export function summarizeProfile(p: CpuProfile, root: string, fromUs = 0, toUs =
     busy += dt;
     const area = areaOf(cf.url, cf.functionName, root);
     areas.set(area, (areas.get(area) ?? 0) + dt);
-    const where = cf.url === "" ? "" : ` ${cf.url.startsWith(root) ? cf.url.slice(root.length) : cf.url}:${cf.lineNumber + 1}`;
-    const fn = `${cf.functionName || "(anonymous)"}${where}`;
+    const fn = label(cf);
     fns.set(fn, (fns.get(fn) ?? 0) + dt);
+    const entry = entryOf(p.samples[i]!);
+    entries.set(entry, (entries.get(entry) ?? 0) + dt);
   }
   const sorted = (m: Map<string, number>): Array<[string, number]> => [...m].sort((a, b) => b[1] - a[1]);
   return {
@@ -63,6 +86,7 @@ export function summarizeProfile(p: CpuProfile, root: string, fromUs = 0, toUs =
     windowS: (Math.min(t - p.startTime, toUs) - fromUs) / 1e6,
     areas: sorted(areas).map(([area, us]) => ({ area, ms: us / 1000 })),
     functions: sorted(fns).map(([fn, us]) => ({ fn, ms: us / 1000 })),
+    entries: sorted(entries).map(([fn, us]) => ({ fn, ms: us / 1000 })),
   };
 }
 
@@ -75,5 +99,7 @@ export function formatProfile(s: ProfileSummary, top = 12): string {
     ...s.areas.slice(0, top).map((a) => `    ${pct(a.ms)}  ${a.area}`),
     "  by function (self time):",
     ...s.functions.slice(0, top).map((f) => `    ${pct(f.ms)}  ${f.fn}`),
+    "  by entry point (the outermost of our functions on the stack, inclusive):",
+    ...s.entries.slice(0, top).map((f) => `    ${pct(f.ms)}  ${f.fn}`),
   ].join("\n");
 }

@@ -10,14 +10,15 @@ import { unitNodeFlags } from "../../sim/run/daemonProcess.js";
 
 const ROOT = "file:///opt/stratum1/dist/";
 
-function frame(id: number, functionName: string, url: string): CpuProfile["nodes"][number] {
-  return { id, callFrame: { functionName, url, lineNumber: 9 } };
+function frame(id: number, functionName: string, url: string, children?: number[]): CpuProfile["nodes"][number] {
+  return { id, callFrame: { functionName, url, lineNumber: 9 }, ...(children ? { children } : {}) };
 }
 
-/** Samples 1 ms apart except where told: idle, GC, cmdmon, prom-client, node's net, cmdmon again, idle. */
+/** Samples 1 ms apart except where told: idle, GC, cmdmon, prom-client, node's net, cmdmon again, idle; cmdmon called from the poll. */
 const PROFILE: CpuProfile = {
   nodes: [
-    frame(1, "(root)", ""),
+    frame(1, "(root)", "", [2, 3, 7, 5, 6]),
+    frame(7, "poll", `${ROOT}src/chrony/chronyMonitor.js`, [4]),
     frame(2, "(idle)", ""),
     frame(3, "(garbage collector)", ""),
     frame(4, "decodeReply", `${ROOT}src/chrony/cmdmon/wire.js`),
@@ -51,6 +52,10 @@ test("summary: each sample costs the gap to the next, idle is left out, the bigg
   ]);
   assert.deepEqual(s.functions[0], { fn: "decodeReply src/chrony/cmdmon/wire.js:10", ms: 5 });
   assert.match(formatProfile(s), /^ +62\.5 % {2}src\/chrony$/m);
+  assert.deepEqual(s.entries, [
+    { fn: "poll src/chrony/chronyMonitor.js:10", ms: 5 },
+    { fn: "(none of ours)", ms: 3 },
+  ]);
 });
 
 test("summary: only the window counts", () => {
