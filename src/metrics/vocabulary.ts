@@ -99,6 +99,10 @@ export const ALARM_IDS = everyMember<AlarmId>()([
   "leap-pending",
   "pps-edge",
   "leap-list",
+  "gps-config",
+  "jamming",
+  "spoofing",
+  "gnss-disagrees",
 ]);
 
 export const LABELS = everyMember<LabelId>()(["no-gps-data", "no-fix", "waiting-gps", "holdover", "locked-pps", "pps-syncing", "nmea-only", "syncing", "utc-wait"]);

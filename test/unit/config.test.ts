@@ -23,7 +23,7 @@ test("every bad line of a config file is reported at once, naming line, key and 
   const problems = problemsOf(() => parseCommandLine(["--config", file]));
   assert.equal(problems.length, 5, problems.join("\n"));
   assert.match(problems[0]!, /:3: unknown key 'serial.buad'; did you mean 'serial.baud'\?/);
-  assert.match(problems[1]!, /:4: serial.baud = '9601' is not valid: use one of .*9600/);
+  assert.match(problems[1]!, /:4: serial.baud = '9601' is not valid: use auto or one of .*9600/);
   assert.match(problems[2]!, /:5: chrony.sock .* absolute path/);
   assert.match(problems[3]!, /:6: 'just words' is not 'key = value'/);
   assert.match(problems[4]!, /:7: time.floor .* YYYY-MM-DD/);
@@ -65,7 +65,7 @@ test("the display's keys: address in hex or auto, the backpack's pin map, pages 
   assert.equal(problems.length, 4, problems.join("\n"));
   assert.match(problems[0]!, /lcd\.address .*0x27 or 0x3f .*i2cdetect/);
   assert.match(problems[1]!, /lcd\.pins .*rs,rw,en,backlight,d4,d5,d6,d7/);
-  assert.match(problems[2]!, /lcd\.pages .*time, sync, gps, host, ntp/);
+  assert.match(problems[2]!, /lcd\.pages .*time, sync, gps, receiver, host, ntp/);
   assert.match(problems[3]!, /lcd\.size .*16x2, 20x4/);
 });
 
