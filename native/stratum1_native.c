@@ -17,13 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -184,61 +182,6 @@ static napi_value fd_close(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 1, argv)) return NULL;
   CHECK(napi_get_value_int32(env, argv[0], &fd));
   return make_int(env, close(fd) < 0 ? -errno : 0);
-}
-
-/*
- * serialOpen(path, baud): fd of the receiver's port set up as a GPS needs it,
- * or -errno (EWOULDBLOCK: another program holds its lock). Raw bytes (no
- * line discipline, no echo, no CR/LF translation), 8 data bits, no parity,
- * 1 stop bit, no flow control, CLOCAL (a receiver has no carrier), no hang-up
- * on close; VMIN 1 so a read returns as soon as bytes arrive. An exclusive
- * flock keeps gpsd (which takes the same lock) from reading half the bytes.
- * Non-blocking and close-on-exec; close it with fdClose.
- */
-static speed_t baud_constant(int32_t baud) {
-  switch (baud) {
-    case 4800: return B4800;
-    case 9600: return B9600;
-    case 19200: return B19200;
-    case 38400: return B38400;
-    case 57600: return B57600;
-    case 115200: return B115200;
-    case 230400: return B230400;
-    case 460800: return B460800;
-    case 921600: return B921600;
-    default: return 0;
-  }
-}
-
-static napi_value serial_open(napi_env env, napi_callback_info info) {
-  napi_value argv[2];
-  char path[4096];
-  size_t len;
-  int32_t baud;
-  if (!get_args(env, info, 2, argv)) return NULL;
-  CHECK(napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len));
-  CHECK(napi_get_value_int32(env, argv[1], &baud));
-  speed_t speed = baud_constant(baud);
-  if (speed == 0) return make_int(env, -EINVAL);
-  int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0) return make_int(env, -errno);
-  struct termios t;
-  if (flock(fd, LOCK_EX | LOCK_NB) < 0 || tcgetattr(fd, &t) < 0) goto fail;
-  cfmakeraw(&t);
-  t.c_cflag &= ~(CSIZE | PARENB | CSTOPB | CRTSCTS | HUPCL);
-  t.c_cflag |= CS8 | CLOCAL | CREAD;
-  t.c_iflag &= ~(IXON | IXOFF | IXANY);
-  t.c_cc[VMIN] = 1;
-  t.c_cc[VTIME] = 0;
-  if (cfsetispeed(&t, speed) < 0 || cfsetospeed(&t, speed) < 0) goto fail;
-  /* Bytes queued before the port was ours belong to no stamp: dropped. */
-  if (tcflush(fd, TCIFLUSH) < 0 || tcsetattr(fd, TCSANOW, &t) < 0) goto fail;
-  return make_int(env, fd);
-fail: {
-  int e = errno;
-  close(fd);
-  return make_int(env, -e);
-}
 }
 
 /* shmAttach(key, create): shmid of a 0600 segment sized for struct shmTime, or -errno. */
@@ -546,7 +489,6 @@ static napi_value init(napi_env env, napi_value exports) {
     {"dgramSendTo", NULL, dgram_send_to, NULL, NULL, NULL, napi_default, NULL},
     {"dgramRecv", NULL, dgram_recv, NULL, NULL, NULL, napi_default, NULL},
     {"fdClose", NULL, fd_close, NULL, NULL, NULL, napi_default, NULL},
-    {"serialOpen", NULL, serial_open, NULL, NULL, NULL, napi_default, NULL},
     {"shmAttach", NULL, shm_attach, NULL, NULL, NULL, napi_default, NULL},
     {"shmWrite", NULL, shm_write, NULL, NULL, NULL, napi_default, NULL},
     {"shmRead", NULL, shm_read, NULL, NULL, NULL, napi_default, NULL},

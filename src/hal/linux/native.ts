@@ -9,8 +9,6 @@ export interface NativeCalls {
   dgramSendTo(fd: number, path: string, data: Buffer): number;
   dgramRecv(fd: number, into: Buffer): number;
   fdClose(fd: number): number;
-  /** The receiver's port opened raw, 8N1, at baud, no flow control, under an exclusive lock: fd, or -errno (-EWOULDBLOCK: locked). */
-  serialOpen(path: string, baud: number): number;
   shmAttach(key: number, create: boolean): number;
   shmWrite(id: number, clockSec: number, clockNsec: number, recvSec: number, recvNsec: number, leap: number, precision: number): number;
   shmRead(id: number): ShmRecord;
@@ -84,10 +82,8 @@ export function errnoName(negErrno: number): string {
     19: "ENODEV",
     11: "EAGAIN",
     13: "EACCES",
-    16: "EBUSY",
     17: "EEXIST",
     22: "EINVAL",
-    25: "ENOTTY",
     98: "EADDRINUSE",
     105: "ENOBUFS",
     107: "ENOTCONN",

@@ -1,13 +1,11 @@
 /*
- * The receiver's serial port, opened and read by the native addon: termios
- * raw, 8N1, the baud rate, no flow control, an exclusive lock so gpsd or a
- * getty cannot read half the bytes; read on the main loop, each read()
- * stamped the moment it returns. node-serialport's stream reads on the libuv
- * thread pool, and the hand-offs to and from it put ~0.15 ms of delay and
- * jitter between the bytes' arrival and any stamp JavaScript can take
- * (measured by `npm run bench`); its binding layer, kept for the open alone,
- * cost 6.6 MB of resident memory (a C++ addon and its JavaScript) for a
- * dozen lines of termios.
+ * The receiver's serial port. node-serialport's binding layer opens it
+ * (termios: raw, 8N1, the baud rate, no flow control, an exclusive lock so
+ * gpsd or a getty cannot read half the bytes), and the native reader reads
+ * it: on the main loop, stamping each read() the moment it returns.
+ * node-serialport's own stream reads on the libuv thread pool; the hand-offs
+ * to and from it put ~0.15 ms of delay and jitter between the bytes' arrival
+ * and any stamp JavaScript can take (measured by `npm run bench`).
  *
  * Receivers disappear: a USB GPS is unplugged, a pty closes, a UART's driver
  * is reloaded. The port is reopened on its own with a growing back-off (1 s up
@@ -21,6 +19,7 @@
  * keeps the rate last set, since the receiver kept it too.
  */
 import { stat } from "node:fs/promises";
+import { LinuxBinding, type LinuxPortBinding } from "@serialport/bindings-cpp";
 import type { Clock } from "../clock.js";
 import type { ByteSink, ByteSource, DeviceState } from "../byteSource.js";
 import type { ReceiverLink } from "../receiverLink.js";
@@ -29,18 +28,16 @@ import { errnoName, native, type ReaderHandle } from "./native.js";
 const MAX_BACKOFF_MS = 10_000;
 const PRESENCE_CHECK_MS = 2_000;
 
-/** What a failed serialOpen means to an operator (negErrno as the addon returns it). */
-export function explainOpenError(path: string, negErrno: number): DeviceState {
-  const name = errnoName(negErrno);
-  if (name === "ENOENT" || name === "ENODEV") return { state: "missing", detail: `${path} does not exist: is the receiver plugged in, and is serial.path right?` };
-  if (name === "EACCES" || name === "EPERM") return { state: "error", detail: `${path}: permission denied: add the service user to the dialout group` };
-  // EWOULDBLOCK (= EAGAIN): another program holds the port's lock; EBUSY: a TIOCEXCL holder has it.
-  if (name === "EAGAIN" || name === "EBUSY") return { state: "error", detail: `${path} is in use by another program (gpsd? a serial console on the UART?)` };
-  return { state: "error", detail: `${path}: cannot open (${name})` };
+function explain(path: string, err: Error): DeviceState {
+  const msg = err.message;
+  if (/ENOENT|No such file/.test(msg)) return { state: "missing", detail: `${path} does not exist: is the receiver plugged in, and is serial.path right?` };
+  if (/EACCES|Permission denied/.test(msg)) return { state: "error", detail: `${path}: permission denied: add the service user to the dialout group` };
+  if (/EBUSY|Resource busy|Cannot lock|lock/i.test(msg)) return { state: "error", detail: `${path} is in use by another program (gpsd? a serial console on the UART?)` };
+  return { state: "error", detail: `${path}: ${msg}` };
 }
 
 interface OpenPort {
-  fd: number;
+  binding: LinuxPortBinding;
   reader: ReaderHandle;
 }
 
@@ -76,7 +73,7 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
 
   start(sink: ByteSink): void {
     this.sink = sink;
-    this.open();
+    void this.open();
   }
 
   async stop(): Promise<void> {
@@ -88,33 +85,46 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
     await this.closePort();
   }
 
-  private open(): void {
+  private async open(): Promise<void> {
     if (this.stopped) return;
     const gen = ++this.generation;
     this.sink!.device({ state: "opening", detail: `opening ${this.path} at ${this.baud} baud` });
-    const calls = native();
-    const fd = calls.serialOpen(this.path, this.baud);
-    if (fd < 0) {
-      this.sink!.device(explainOpenError(this.path, fd));
+    let binding: LinuxPortBinding;
+    try {
+      binding = await LinuxBinding.open({
+        path: this.path,
+        baudRate: this.baud,
+        dataBits: 8,
+        stopBits: 1,
+        parity: "none",
+        rtscts: false,
+        xon: false,
+        xoff: false,
+        xany: false,
+        hupcl: false,
+        lock: true,
+      });
+    } catch (err) {
+      this.sink!.device(explain(this.path, err as Error));
       this.retry();
       return;
     }
-    if (this.stopped || gen !== this.generation) {
-      calls.fdClose(fd);
+    if (this.stopped || gen !== this.generation || binding.fd === null) {
+      await binding.close().catch(() => undefined);
       return;
     }
-    const reader = calls.readerStart(fd, this.readBuffer, (length, stampUs) => {
+    const reader = native().readerStart(binding.fd, this.readBuffer, (length, stampUs) => {
       if (gen !== this.generation) return;
       if (length > 0) this.sink!.data(this.readBuffer.subarray(0, length), stampUs);
       else this.lost({ state: "closed", detail: `${this.path} ${length === 0 ? "reached end of file" : `read failed (${errnoName(length)})`}: receiver unplugged?` });
     });
     if (typeof reader === "number") {
-      calls.fdClose(fd);
+      await binding.close().catch(() => undefined);
       this.sink!.device({ state: "error", detail: `${this.path}: cannot watch the port (${errnoName(reader)})` });
       this.retry();
       return;
     }
-    this.port = { fd, reader };
+    this.port = { binding, reader };
     this.backoffMs = 1000;
     this.sink!.device({ state: "open", detail: `${this.path} open at ${this.baud} baud` });
     this.watchPresence(gen);
@@ -151,7 +161,7 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
     this.port = undefined;
     if (!port) return;
     native().readerStop(port.reader);
-    native().fdClose(port.fd);
+    await port.binding.close().catch(() => undefined);
   }
 
   private retry(): void {
@@ -161,6 +171,6 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
     if (this.stopped) return;
     const wait = this.backoffMs;
     this.backoffMs = Math.min(this.backoffMs * 2, MAX_BACKOFF_MS);
-    this.cancelRetry = this.clock.after(wait, () => this.open());
+    this.cancelRetry = this.clock.after(wait, () => void this.open());
   }
 }
