@@ -7,6 +7,7 @@
  * bottom half rotates the other pages, or shows the alarm. Several alarms
  * take turns, one per period.
  */
+import { isNotice } from "../status/alarms.js";
 import type { StatusSnapshot } from "../status/contract.js";
 import { GLYPH } from "./glyphs.js";
 
@@ -183,5 +184,6 @@ export function renderScreen(s: StatusSnapshot, geometry: { cols: number; rows: 
     block = pageBlock(page, s, nowUs, cols);
     view = page;
   }
-  return { lines: top ? [...top, ...block] : block, view, alarm: s.alarms.length > 0 };
+  // A notice (a leap second ahead, a leap list to update) is shown but does not blink the backlight.
+  return { lines: top ? [...top, ...block] : block, view, alarm: s.alarms.some((a) => !isNotice(a.id)) };
 }
