@@ -54,7 +54,7 @@ test("stratum1ctl gps: receiver control's state, configuration, survey-in progre
     assert.match(out, /^Receiver control$/m);
     assert.match(out, /^ {2}state +surveying: /m);
     assert.match(out, /^ {2}receiver +u-blox NEO-M8T/m);
-    assert.match(out, /^ {2}baud +9600$/m);
+    assert.match(out, /^ {2}baud +115200$/m);
     assert.match(out, /^ {2}configuration +\d+ settings acknowledged, none refused \(sent /m);
     assert.match(out, /^ {2}survey-in +\d+ s of at least 120 s, accuracy [\d.]+ m of 5\.00 m wanted/m);
     assert.match(out, /^ {2}qErr +/m);
