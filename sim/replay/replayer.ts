@@ -27,7 +27,7 @@ export interface ReplayOptions {
   /** Loop the capture to fill this many epochs (default: once). */
   epochs?: number;
   clock: Clock;
-  onWrite?: (info: { epochIndex: number; utcSecond: number; frameIndex: number; lastFrameIndex: number; text?: string; writeStartUs: number; writtenUs: number }) => void;
+  onWrite?: (info: { epochIndex: number; utcSecond: number; frameIndex: number; lastFrameIndex: number; text?: string; bytes?: Buffer; writeStartUs: number; writtenUs: number }) => void;
 }
 
 /** Resolves at targetUs (realtime µs), within microseconds: sleeps, then spins the last 2 ms. */
@@ -70,7 +70,7 @@ export async function replay(epochs: readonly CaptureEpoch[] | ((k: number, seco
         const writeStartUs = opts.clock.realtimeUs();
         writeSync(fd, bytes);
         const writtenUs = opts.clock.realtimeUs();
-        opts.onWrite?.({ epochIndex: k, utcSecond: second, frameIndex: i, lastFrameIndex: frames.length - 1, text: bytes.toString("latin1").trimEnd(), writeStartUs, writtenUs });
+        opts.onWrite?.({ epochIndex: k, utcSecond: second, frameIndex: i, lastFrameIndex: frames.length - 1, text: bytes.toString("latin1").trimEnd(), bytes, writeStartUs, writtenUs });
       }
     }
   } finally {

@@ -67,7 +67,8 @@ export class CaptureTap {
   }
 
   serial(chunk: Buffer, rxUs: number): void {
-    if (this.clients.size > 0) this.send({ kind: "serial", at: instantFromUs(rxUs), bytes: chunk });
+    // A copy: the chunk is a view of the native reader's buffer, which the next read overwrites while the record is held.
+    if (this.clients.size > 0) this.send({ kind: "serial", at: instantFromUs(rxUs), bytes: Buffer.from(chunk) });
   }
 
   edge(kind: "assert" | "clear", at: Instant, seq: number): void {

@@ -34,9 +34,13 @@ test("records go out sorted by their stamps after a short hold; one later than t
     assert.ok(tap.recording);
     const t0 = 1_800_000_000;
     // The chunk read at .106 is handed over before the edge at .000001 that the sysfs poll finds later.
-    tap.serial(Buffer.from("$GPRMC\r\n"), (t0 + 0.106) * 1e6);
+    // One buffer for every read, as the native reader has: a held record must not change with the next read.
+    const readBuffer = Buffer.alloc(8);
+    readBuffer.write("$GPRMC\r\n", "latin1");
+    tap.serial(readBuffer.subarray(0, 8), (t0 + 0.106) * 1e6);
     tap.edge("assert", { sec: t0, nsec: 1300 }, 7);
-    tap.serial(Buffer.from("$GPGGA\r\n"), (t0 + 0.2) * 1e6);
+    readBuffer.write("$GPGGA\r\n", "latin1");
+    tap.serial(readBuffer.subarray(0, 8), (t0 + 0.2) * 1e6);
     clock.advanceTo((t0 + 3) * 1e6);
     // Stamped before what went out already: only a comment.
     tap.edge("assert", { sec: t0 - 1, nsec: 0 }, 6);
@@ -52,6 +56,11 @@ test("records go out sorted by their stamps after a short hold; one later than t
       records.map((r) => r.kind),
       ["assert", "serial", "serial"],
       "the edge first, as stamped",
+    );
+    assert.deepEqual(
+      records.flatMap((r) => (r.kind === "serial" ? [r.bytes.toString("latin1")] : [])),
+      ["$GPRMC\r\n", "$GPGGA\r\n"],
+      "each read as it was, though the reader's buffer was reused",
     );
     assert.match(text, /# late: a assert record stamped .* reached the tap after later records were written/);
   } finally {
