@@ -143,6 +143,7 @@ chown -R root:root "$root$app"
 say "units, users, configuration"
 install -m 0644 "$src/systemd/stratum1d.service" "$root/usr/lib/systemd/system/stratum1d.service"
 install -D -m 0644 "$src/systemd/chrony.service.d/stratum1.conf" "$root/usr/lib/systemd/system/chrony.service.d/stratum1.conf"
+install -D -m 0644 "$src/systemd/systemd-journal-upload.service.d/stratum1.conf" "$root/usr/lib/systemd/system/systemd-journal-upload.service.d/stratum1.conf"
 install -D -m 0644 "$src/systemd/stratum1.sysusers" "$root/usr/lib/sysusers.d/stratum1.conf"
 install -D -m 0644 "$src/systemd/stratum1.tmpfiles" "$root/usr/lib/tmpfiles.d/stratum1.conf"
 install -D -m 0644 "$src/systemd/99-stratum1.rules" "$root/usr/lib/udev/rules.d/99-stratum1.rules"
@@ -249,7 +250,8 @@ sed -i -E '/[[:space:]]\/boot\/firmware[[:space:]]/ s/^([^[:space:]]+[[:space:]]
 echo "LABEL=S1DATA /data ext4 noatime,commit=5,errors=remount-ro,nofail 0 2" >>"$fstab"
 
 say "services"
-enable=(stratum1d.service stratum1-firstboot.service chrony.service ssh.service nftables.service stratum1-update-commit.service)
+# The journal uploader is enabled but skipped at every start while log.remote is off (its drop-in's condition).
+enable=(stratum1d.service stratum1-firstboot.service chrony.service ssh.service nftables.service stratum1-update-commit.service systemd-journal-upload.service)
 # Raspberry Pi OS brings NetworkManager (addresses and DNS); without it, systemd-networkd takes
 # the address by DHCP and systemd-resolved the DNS servers that come with it.
 if [ ! -e "$root/usr/lib/systemd/system/NetworkManager.service" ]; then

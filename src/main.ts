@@ -42,6 +42,8 @@ import { EdgeDirection } from "./timing/edgeDirection.js";
 import { EdgeMemoryFile } from "./timing/edgeMemoryFile.js";
 import { LeapListFile } from "./timing/leapListFile.js";
 import { leapStatus } from "./timing/leapStatus.js";
+import { Exposition } from "./metrics/exposition.js";
+import { MetricsEndpoint } from "./metrics/metricsEndpoint.js";
 
 /** Without a byte for this long the epoch is closed and the device reported silent. */
 const QUIET_US = 1_500_000;
@@ -55,6 +57,8 @@ export interface Service {
   sinks: RefclockSink[];
   pps: PpsService | undefined;
   panel: FrontPanel | undefined;
+  /** http://metrics.listen/metrics, when configured. */
+  metrics: MetricsEndpoint | undefined;
   /** The latest status snapshot (the one written to status.path), alarms included. */
   snapshot(): StatusSnapshot | undefined;
   stop(): Promise<void>;
@@ -160,6 +164,10 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   const startedUs = clock.realtimeUs();
   let latest: StatusSnapshot | undefined;
   const manager = hardware.serviceManager;
+  // Rendered from the latest snapshot at each scrape: Prometheus reads what the panel and stratum1ctl read.
+  const listen = cfg["metrics.listen"];
+  const metrics = listen ? new MetricsEndpoint({ listen, allow: cfg["metrics.allow"] }, new Exposition(), () => latest, clock, log) : undefined;
+  void metrics?.start();
 
   const writer = cfg["status.path"] ? new SnapshotWriter(cfg["status.path"]) : undefined;
   let writeError: string | null = null;
@@ -217,6 +225,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     sinks,
     pps,
     panel,
+    metrics,
     snapshot: () => latest,
     async stop() {
       manager?.stopping();
@@ -225,6 +234,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       chrony?.stop();
       leapList?.stop();
       host.stop();
+      await metrics?.close();
       await panel?.stop();
       pps?.stop();
       await tap?.close();

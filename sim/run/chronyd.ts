@@ -43,11 +43,13 @@ export interface ChronydOptions {
   ntpPort?: number;
   /** Environment of the chronyd process (a replay at a capture's own dates runs it under libfaketime). */
   env?: NodeJS.ProcessEnv;
+  /** The monitoring port; a restart passes the one it had, as chrony.conf keeps it on a real box. */
+  cmdPort?: number;
 }
 
 export async function startChronyd(dir: string, refclockLines: readonly string[], opts: ChronydOptions = {}): Promise<Chronyd> {
   const cmdSocket = join(dir, "chronyd.sock");
-  const cmdPort = await freeUdpPort();
+  const cmdPort = opts.cmdPort ?? (await freeUdpPort());
   const confPath = join(dir, "chrony.conf");
   writeFileSync(
     confPath,

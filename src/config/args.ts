@@ -12,6 +12,7 @@ const FLAG_KEYS: Record<string, ConfigKey> = {
   "--sock": "chrony.sock",
   "--shm": "shm.unit",
   "--status": "status.path",
+  "--metrics": "metrics.listen",
   "--floor": "time.floor",
   "--log-level": "log.level",
   "--pps-sysfs": "pps.sysfs",
@@ -71,7 +72,7 @@ export function parseCommandLine(argv: readonly string[], defaultConfigPath?: st
 
 export const USAGE = `usage: stratum1d [--config FILE] [--serial PATH] [--baud N] [--sock PATH|off] [--shm UNIT|off]
                  [--pps-sysfs DIR|off] [--pps-sock PATH|off] [--pps-gpio PIN|off] [--pps-edge auto|after|before]
-                 [--status PATH|off] [--floor YYYY-MM-DD] [--log-level LEVEL] [--set key=value]...
+                 [--status PATH|off] [--metrics ADDRESS:PORT|off] [--floor YYYY-MM-DD] [--log-level LEVEL] [--set key=value]...
                  [--help-config] [--man-config]
 Reads the GPS receiver on the serial port and its pulse-per-second edges, labels each edge
 with its UTC second, and feeds chrony (SOCK refclocks) and/or ntpd (SHM).

@@ -23,6 +23,8 @@ export const SERVICES = [
   "stratum1-fleet.service",
   // Last: FRR redistributes what the gate puts on the fleet interfaces (stratum1-fleet.service is Before=frr.service).
   "frr.service",
+  // Only forwards the journal; nothing else waits on it.
+  "systemd-journal-upload.service",
 ] as const;
 
 export type ServiceName = (typeof SERVICES)[number];
@@ -31,6 +33,7 @@ const CHRONY = "chrony.service";
 const DAEMON = "stratum1d.service";
 const GATE = "stratum1-fleet.service";
 const FRR = "frr.service";
+const UPLOAD = "systemd-journal-upload.service";
 
 export const KEY_READERS: Readonly<Record<ConfigKey, readonly ServiceName[]>> = {
   "serial.path": [DAEMON],
@@ -57,6 +60,9 @@ export const KEY_READERS: Readonly<Record<ConfigKey, readonly ServiceName[]>> = 
   "state.dir": [DAEMON],
   // The gate reads stratum1d's status from there (fleet.receiver = on).
   "status.path": [DAEMON, GATE],
+  // stratum1d serves /metrics; its unit opens the firewall for metrics.allow before it starts.
+  "metrics.listen": [DAEMON],
+  "metrics.allow": [DAEMON],
   "time.floor": [DAEMON],
   "time.utc-holdoff": [DAEMON],
   "time.leap-list": [CHRONY, DAEMON],
@@ -100,6 +106,8 @@ export const KEY_READERS: Readonly<Record<ConfigKey, readonly ServiceName[]>> = 
   // Read by stratum1-nts-sync at every run of its timer.
   "fleet.nts-source": [],
   "fleet.status": [DAEMON, GATE],
+  // systemd-journal-upload's drop-in reads it before every start.
+  "log.remote": [UPLOAD],
 };
 
 /** The services that read any of these keys, in restart order; a key not in the table (none passes the schema) counts as stratum1d's. */

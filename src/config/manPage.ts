@@ -31,6 +31,7 @@ const SECTIONS: ReadonlyArray<{ prefix: string; title: string }> = [
   { prefix: "lcd", title: "The front panel" },
   { prefix: "capture", title: "Record and replay" },
   { prefix: "status", title: "The status snapshot" },
+  { prefix: "metrics", title: "Prometheus metrics" },
   { prefix: "log", title: "The log" },
 ];
 

@@ -4,6 +4,7 @@
  * `stratum1d --help-config` prints it, so the three cannot drift apart.
  */
 import { parsePinMap } from "../display/pcf8574Pins.js";
+import { isIP } from "node:net";
 import { parsePages, PAGES } from "../display/pages.js";
 import { FLEET_KEYS } from "../fleet/fleetKeys.js";
 
@@ -177,6 +178,69 @@ export function parseLoopbackPort(raw: string): { host: "127.0.0.1" | "::1"; por
   return { host: m[1] === "127.0.0.1" ? "127.0.0.1" : "::1", port };
 }
 
+/**
+ * ADDRESS:PORT for a TCP listener, or off. Addresses only, no host names: a
+ * name could resolve to another interface than the one the firewall opens.
+ * 0.0.0.0 and [::] listen on every interface. Kept as the text;
+ * parseListenAddress reads it.
+ */
+const listenAddress = (doc: string): KeySpec<string | null> => ({
+  doc,
+  default: null,
+  values: "IPV4:PORT or [IPV6]:PORT (PORT from 1 to 65535; 0.0.0.0 or [::] for every interface), or off",
+  parse: (raw) => {
+    if (raw === "off" || raw === "none" || raw === "") return { ok: true, value: null };
+    return parseListenAddress(raw) ? { ok: true, value: raw } : { ok: false, fix: "give the address to listen on and a port, like 192.168.10.5:9817, 127.0.0.1:9817 or [2001:db8::5]:9817, or 'off'" };
+  },
+});
+
+/** The host and port of a metrics.listen value (validated by the schema). */
+export function parseListenAddress(raw: string): { host: string; port: number; family: 4 | 6 } | undefined {
+  const m = /^(?:(\d{1,3}(?:\.\d{1,3}){3})|\[([0-9A-Fa-f:.]+)\]):(\d{1,5})$/.exec(raw);
+  if (!m) return undefined;
+  const port = Number(m[3]);
+  if (port < 1 || port > 65535) return undefined;
+  if (m[1] !== undefined) return IPV4.test(m[1]) ? { host: m[1], port, family: 4 } : undefined;
+  return isIP(m[2]!) === 6 ? { host: m[2]!, port, family: 6 } : undefined;
+}
+
+/** Networks beside loopback (which is always let in), or none. */
+const networkList = (doc: string): KeySpec<string | null> => ({
+  doc,
+  default: null,
+  values: "IP addresses and networks (CIDR), comma-separated; all (whoever reaches the port); or none",
+  parse: (raw) => {
+    if (raw === "off" || raw === "none" || raw === "") return { ok: true, value: null };
+    const r = allowList(doc, "").parse(raw);
+    if (!r.ok || r.value === "off") return { ok: false, fix: "give addresses and networks like 192.168.10.0/24, 2001:db8::/64, comma-separated, or 'none'" };
+    return r;
+  },
+});
+
+/** The log collector's URL (systemd-journal-remote), or off. Kept as the text; parseRemoteLogUrl reads it. */
+const remoteLogUrl = (doc: string): KeySpec<string | null> => ({
+  doc,
+  default: null,
+  values: "http://HOST[:PORT] or https://HOST[:PORT] (HOST a name, an IPv4 address or [IPv6]; PORT 19532 unless given), or off",
+  parse: (raw) => {
+    if (raw === "off" || raw === "none" || raw === "") return { ok: true, value: null };
+    return parseRemoteLogUrl(raw)
+      ? { ok: true, value: raw }
+      : { ok: false, fix: "give the log host's systemd-journal-remote as http://HOST[:PORT] or https://HOST[:PORT] (e.g. http://192.168.10.2:19532), or 'off'" };
+  },
+});
+
+/** A log.remote value's parts (validated by the schema). */
+export function parseRemoteLogUrl(raw: string): { scheme: "http" | "https"; host: string; port: number } | undefined {
+  const m = /^(https?):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?\/?$/.exec(raw);
+  if (!m) return undefined;
+  const host = m[2]!;
+  const port = m[3] === undefined ? 19532 : Number(m[3]);
+  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
+  if (port < 1 || port > 65535 || !(host.startsWith("[") ? isIP(bare) === 6 : HOST.test(host))) return undefined;
+  return { scheme: m[1] === "https" ? "https" : "http", host, port };
+}
+
 /** A file chrony reads (no socket-length limit). */
 const filePath = (doc: string, def: string | null = null): KeySpec<string | null> => ({ doc, default: def, values: "an absolute path without blanks, or off", parse: parsePathOrOff });
 
@@ -232,6 +296,12 @@ export const SCHEMA = {
     "/var/lib/stratum1",
   ),
   "status.path": optionalPath("where the status snapshot (JSON) is written every second, or 'off'", "/run/stratum1/status.json"),
+  "metrics.listen": listenAddress(
+    "where Prometheus scrapes the service's metrics (http://ADDRESS:PORT/metrics): an address of this box and a port, e.g. the management network's; loopback is enough for a Prometheus on the box itself; or 'off'",
+  ),
+  "metrics.allow": networkList(
+    "networks besides loopback allowed to scrape the metrics (the management network, e.g. 192.168.10.0/24): the service answers no one else, and the image's firewall opens metrics.listen's port to these alone; or 'none'",
+  ),
   "time.floor": date("no receiver date before this is believed (catches the GPS week-rollover bug); default: firmware release date", FIRMWARE_FLOOR_DATE),
   "time.utc-holdoff": int(
     "seconds an NMEA-only receiver's UTC is not used after a cold start the box saw (its leap-second count may still be the firmware's default; GPS sends it every 12.5 min), unless a verified clock agrees sooner; receivers that say when their UTC is valid (u-blox UBX) need none; 0: off",
@@ -264,6 +334,9 @@ export const SCHEMA = {
   "log.level": oneOf("least important log level printed", "info", ["error", "warning", "notice", "info", "debug"] as const),
   // The fleet health gate and FRR (src/fleet/fleetKeys.ts).
   ...FLEET_KEYS,
+  "log.remote": remoteLogUrl(
+    "forward the journal (the service's log and the system's) to a log host's systemd-journal-remote, as http://HOST[:PORT] or https://HOST[:PORT]; for https, the box's key, certificate and the host's CA go in /etc/stratum1/journal-upload/ (key.pem, cert.pem, ca.pem); or 'off'. The box keeps its journal in RAM only, so this is how its logs outlive a reboot",
+  ),
 } as const;
 
 export type ConfigKey = keyof typeof SCHEMA;

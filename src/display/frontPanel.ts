@@ -49,6 +49,9 @@ export class FrontPanel {
   private retryAtMs = 0;
   private retryMs = FIRST_RETRY_MS;
   private inits = 0;
+  private busErrors = 0;
+  /** Bytes and writes of controllers dropped to be looked for again: the status's counts run on across a re-attach. */
+  private readonly retired = { bytes: 0, writes: 0 };
   private readonly history: Array<{ bytes: number; writes: number }> = [];
   private stopped = false;
 
@@ -91,6 +94,7 @@ export class FrontPanel {
       bytes: c.bytes,
       writes: c.writes,
       inits: this.inits,
+      busErrors: this.busErrors,
     };
   }
 
@@ -116,7 +120,8 @@ export class FrontPanel {
   }
 
   private counters(): { bytes: number; writes: number } {
-    return this.lcd ? { ...this.lcd.counters } : { bytes: 0, writes: 0 };
+    const c = this.lcd?.counters ?? { bytes: 0, writes: 0 };
+    return { bytes: this.retired.bytes + c.bytes, writes: this.retired.writes + c.writes };
   }
 
   private async draw(s: StatusSnapshot): Promise<void> {
@@ -143,6 +148,7 @@ export class FrontPanel {
       this.retryMs = FIRST_RETRY_MS;
     } catch (err) {
       const message = (err as Error).message;
+      this.busErrors += 1;
       // One line per outage: while it lasts, the retries' own errors (first the lost transfer, then the address probe) are only in the status.
       if (this.state !== "absent") {
         this.log.warn(`lcd: ${message}; the service runs on without the display, retrying every ${FIRST_RETRY_MS / 1000}-${MAX_RETRY_MS / 1000} s`);
@@ -154,6 +160,8 @@ export class FrontPanel {
       this.retryMs = Math.min(MAX_RETRY_MS, this.retryMs * 2);
       // An auto-detected address is looked for again: the display may come back on the other jumper setting.
       if (this.opts.address === "auto") {
+        this.retired.bytes += this.lcd?.counters.bytes ?? 0;
+        this.retired.writes += this.lcd?.counters.writes ?? 0;
         this.lcd = undefined;
         this.frames = undefined;
       }

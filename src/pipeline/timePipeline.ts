@@ -9,7 +9,7 @@ import type { Frame, FramingReject } from "../gnss/frame.js";
 import type { Epoch } from "../gnss/epoch.js";
 import { EpochAssembler, MAX_EPOCH_SATELLITES } from "../gnss/epochAssembler.js";
 import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
-import type { AntennaState, Decoded, SatelliteReport, TimeOfDay } from "../gnss/report.js";
+import type { AntennaState, Decoded, InterferenceReport, SatelliteReport, TimeOfDay } from "../gnss/report.js";
 import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
 import type { Logger } from "../log/logger.js";
 import { ReasonReporter, TransitionReporter } from "../log/reasonReporter.js";
@@ -173,6 +173,7 @@ export class TimePipeline {
     this.health.last.reportUs = f.rxUs;
     if (result.report.text !== undefined) this.log.info(`receiver says: ${result.report.text}`);
     if (result.report.antenna) this.setAntenna(result.report.antenna, result.report.source, f.rxUs);
+    if (result.report.interference) this.setJamming(result.report.interference, result.report.source, f.rxUs);
     if (result.report.receiver) this.health.receiver = { ...this.health.receiver, ...result.report.receiver, source: result.report.source };
     this.assembler.add(result.report, f.rxUs);
   }
@@ -184,6 +185,14 @@ export class TimePipeline {
     if (state === "open") this.log.warn(`antenna: open circuit (${source}): cable unplugged or cut, or a passive antenna on an active-antenna input`);
     else if (state === "short") this.log.warn(`antenna: short circuit (${source}): damaged cable or connector; the receiver has cut the antenna supply`);
     else if (was) this.log.info(`antenna: ${state} (${source}, was ${was.state})`);
+  }
+
+  private setJamming(r: InterferenceReport, source: string, atUs: number): void {
+    const was = this.health.jamming;
+    this.health.jamming = { state: r.jamming, indicator: r.jamIndicator, source, sinceUs: was?.state === r.jamming ? was.sinceUs : atUs };
+    if (was?.state === r.jamming) return;
+    if (r.jamming === "warning" || r.jamming === "critical") this.log.warn(`receiver: jamming ${r.jamming} (${source}, CW indicator ${r.jamIndicator}/255): an interferer near the antenna`);
+    else if (was) this.log.info(`receiver: jamming ${r.jamming} (${source}, was ${was.state})`);
   }
 
   private onClosed(e: Epoch, decided: boolean): void {

@@ -13,6 +13,7 @@
  */
 import type { FramingReject } from "../gnss/frame.js";
 import type { AntennaState, DecodeReject, Dop, FixMode, GnssSystem, ReceiverIdentity } from "../gnss/report.js";
+import type { JammingState } from "../gnss/receiverReports.js";
 import type { DeviceStateName } from "../hal/byteSource.js";
 import type { AssociationReject, EdgeMode, PpsStateName } from "../timing/secondAssociator.js";
 import type { GateReject } from "../timing/timeGate.js";
@@ -31,6 +32,7 @@ export type {
   FramingReject,
   GateReject,
   GnssSystem,
+  JammingState,
   PpsStateName,
   ReceiverIdentity,
   RecentEdge,
@@ -61,6 +63,8 @@ export interface StatusSnapshot {
   pps: PpsStatus | null;
   /** null until the receiver says anything about its antenna. */
   antenna: { state: AntennaState; source: string; since: string | null } | null;
+  /** The receiver's interference monitor (u-blox MON-HW/MON-RF); null until it reports one. */
+  jamming: JammingStatus | null;
   /** null when chrony is not read. */
   chrony: ChronyStatus | null;
   host: HostStatus | null;
@@ -90,6 +94,16 @@ export interface Summary {
   state: ServingState;
   /** Why it is not serving, in one sentence; null when it is. */
   reason: string | null;
+}
+
+export interface JammingStatus {
+  /** The receiver's own verdict on jamming (CW and broadband). */
+  state: JammingState;
+  /** CW jamming indicator, 0 (none) to 255 (strong). */
+  indicator: number;
+  source: string;
+  /** When the state last changed. */
+  since: string | null;
 }
 
 export interface DeviceStatus {
@@ -327,6 +341,8 @@ export interface LcdStatus {
   writes: number;
   /** Controller initialisations: 1 at start, one more per recovery. */
   inits: number;
+  /** Draws that failed on the bus (no acknowledge, adapter gone), the retries during an outage included. */
+  busErrors: number;
 }
 
 export interface ServiceStatus {

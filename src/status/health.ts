@@ -4,6 +4,7 @@
  * the front panel and stratum1ctl) reads from here.
  */
 import type { FramingReject } from "../gnss/frame.js";
+import type { JammingState } from "../gnss/receiverReports.js";
 import type { AntennaState, DecodeReject, Dop, FixMode, Position, ReceiverIdentity, SatelliteReport, UsedList } from "../gnss/report.js";
 import type { DeviceState } from "../hal/byteSource.js";
 import type { GateReject } from "../timing/timeGate.js";
@@ -30,6 +31,8 @@ export class Health {
   last: { utcSecond?: number; sampleLocalUs?: number; offsetS?: number; bytesUs?: number; reportUs?: number } = {};
   /** Undefined until the receiver says anything about its antenna (many never do). */
   antenna: { state: AntennaState; source: string; sinceUs: number } | undefined;
+  /** Undefined until the receiver reports its interference monitor (u-blox MON-HW/MON-RF). */
+  jamming: { state: JammingState; indicator: number; source: string; sinceUs: number } | undefined;
   /**
    * Satellites in view (bounded by the assembler) with when each
    * constellation was last listed, and the GSA lists of those used;

@@ -87,6 +87,7 @@ export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
     sinks: Object.fromEntries(p.sinks.map((s) => [s.name, s.status()])),
     pps: p.pps,
     antenna: h.antenna ? { state: h.antenna.state, source: h.antenna.source, since: iso(h.antenna.sinceUs) } : null,
+    jamming: h.jamming ? { state: h.jamming.state, indicator: h.jamming.indicator, source: h.jamming.source, since: iso(h.jamming.sinceUs) } : null,
     chrony: p.chrony,
     host: p.host,
     lcd: p.lcd,

@@ -158,7 +158,7 @@ export async function judgeScenario(sc: Scenario, opts: JudgeOptions = {}): Prom
           const restart = async (): Promise<void> => {
             await chrony.stop();
             await new Promise((resolve) => setTimeout(resolve, downS * 1000));
-            chrony = await startChronyd(dir, chronyLines, { env });
+            chrony = await startChronyd(dir, chronyLines, { env, cmdPort: Number(chrony.monitor.split(":").pop()) });
           };
           happenings.push(restart());
           notes.push(`chronyd stopped at ${iso(instantS(r))} and started again ${downS} s later`);

@@ -132,7 +132,10 @@ test("firewall: only NTP, NTS-KE and SSH come in; another listening port stays d
   const ruleset = box.sh("nft list ruleset");
   assert.match(ruleset, /chain input \{\n\s+type filter hook input priority filter; policy drop;/);
   const dports = [...new Set([...ruleset.matchAll(/(udp|tcp) dport (\d+)/g)].map((m) => `${m[2]}/${m[1]}`))].sort();
-  assert.deepEqual(dports, ["123/udp", "22/tcp", "4460/tcp", "68/udp"]);
+  assert.deepEqual(dports, ["123/udp", "179/tcp", "22/tcp", "4460/tcp", "68/udp"]);
+  // BGP only from the fleet's routers, a set that stays empty on a box outside a fleet.
+  for (const m of ruleset.matchAll(/^.*(?:dport 179|dport \{ 3784, 3785 \}).*$/gm)) assert.match(m[0], /saddr @fleet_peers_v[46] /, m[0]);
+  assert.match(ruleset, /set fleet_peers_v4 \{\n\s+type ipv4_addr\n\s+\}/, "no fleet peers on a box outside a fleet");
   // SSH's new-connection limit is kept per source address (IPv4, IPv6 /64), not one budget for the internet.
   assert.match(ruleset, /tcp dport 22 ct state new update @ssh4 \{ ip saddr limit rate 10\/minute burst 20 packets \} accept/);
   assert.match(ruleset, /tcp dport 22 ct state new update @ssh6 \{ ip6 saddr & ffff:ffff:ffff:ffff:: limit rate 10\/minute burst 20 packets \} accept/);

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startChronyd, type Chronyd } from "../../sim/run/chronyd.js";
+import { startChronyd, type Chronyd, type ChronydOptions } from "../../sim/run/chronyd.js";
 import { spawnDaemon, type DaemonProcess } from "../../sim/run/daemonProcess.js";
 import { openPtyPair, type PtyPair } from "../../sim/run/ptyPair.js";
 import { splitEpochs, type CaptureEpoch } from "../../sim/replay/captureEpochs.js";
@@ -29,10 +29,15 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function startRig(opts: { chronyLines: (dir: string) => string[]; daemonArgs: (paths: Rig["paths"], chrony: Chronyd) => string[]; kernelPps?: boolean }): Promise<Rig> {
+export async function startRig(opts: {
+  chronyLines: (dir: string) => string[];
+  daemonArgs: (paths: Rig["paths"], chrony: Chronyd) => string[];
+  kernelPps?: boolean;
+  chronyd?: ChronydOptions;
+}): Promise<Rig> {
   const dir = mkdtempSync(join(tmpdir(), "stratum1-it-"));
   const paths = { device: join(dir, "gps"), feed: join(dir, "feed"), sock: join(dir, "nmea.sock"), status: join(dir, "status.json") };
-  const chrony = await startChronyd(dir, opts.chronyLines(dir));
+  const chrony = await startChronyd(dir, opts.chronyLines(dir), opts.chronyd);
   const pty = await openPtyPair(paths.device, paths.feed);
   const kernel = opts.kernelPps ? new FakeKernelPps(join(dir, "pps0")) : undefined;
   const ppsArgs = kernel ? ["--pps-sysfs", kernel.dir, "--pps-sock", join(dir, "pps.sock")] : [];

@@ -49,6 +49,44 @@ test("antenna state comes from the receiver's own reports: u-blox TXT ANTSTATUS 
   assert.equal(o.health.decode["ubx-bad-payload"], undefined);
 });
 
+test("jamming state comes from the receiver's interference monitor (MON-HW, MON-RF) into the snapshot; a change is logged once", () => {
+  const now = Date.UTC(2026, 10, 22, 12) * 1000;
+  const o = offlinePipeline();
+  const hw = (state: number, indicator: number): Buffer => {
+    const p = Buffer.alloc(60);
+    p[20] = 2;
+    p[22] = state << 2;
+    p[45] = indicator;
+    return encodeUbx(0x0a, 0x09, p);
+  };
+  o.pipeline.push(hw(1, 12), now);
+  o.pipeline.push(hw(3, 200), now + 1e6);
+  o.pipeline.push(hw(3, 210), now + 2e6);
+  const base = healthySnapshot(now);
+  const parts = {
+    health: o.health,
+    device: { path: "/dev/serial0", baud: 9600 },
+    sinks: [],
+    pps: base.pps,
+    chrony: base.chrony,
+    host: base.host,
+    lcd: null,
+    startedUs: now,
+    statusWriteError: null,
+    faults: {},
+  };
+  assert.deepEqual(snapshotFacts(parts, now + 3e6).jamming, { state: "critical", indicator: 210, source: "UBX-MON-HW", since: new Date((now + 1e6) / 1000).toISOString() });
+  assert.equal(o.logLines.filter((l) => /jamming critical/.test(l)).length, 1, "the state is logged when it changes, not at every report");
+  // MON-RF (F9, M10): jammingState in the block's second byte, the CW indicator at 16.
+  const rf = Buffer.alloc(4 + 24);
+  rf[1] = 1;
+  rf[4 + 1] = 1;
+  rf[4 + 16] = 5;
+  o.pipeline.push(encodeUbx(0x0a, 0x38, rf), now + 4e6);
+  assert.deepEqual({ state: o.health.jamming?.state, indicator: o.health.jamming?.indicator }, { state: "ok", indicator: 5 });
+  assert.ok(o.logLines.some((l) => /jamming ok \(UBX-MON-RF, was critical\)/.test(l)));
+});
+
 test("a snapshot built from the pipeline's health raises the antenna alarm; a healthy box raises none", () => {
   const now = Date.UTC(2026, 10, 22, 12) * 1000;
   assert.deepEqual(alarmConditions(healthySnapshot(now), now), []);

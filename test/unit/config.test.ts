@@ -68,3 +68,18 @@ test("the display's keys: address in hex or auto, the backpack's pin map, pages 
   assert.match(problems[2]!, /lcd\.pages .*time, sync, gps, host, ntp/);
   assert.match(problems[3]!, /lcd\.size .*16x2, 20x4/);
 });
+
+test("metrics: off by default; --metrics ADDRESS:PORT (IPv4 or [IPv6], no names), metrics.allow networks; each mistake names its fix", () => {
+  const d = parseCommandLine([]).config;
+  assert.equal(d["metrics.listen"], null, "no listener unless configured");
+  assert.equal(d["metrics.allow"], null);
+  const { config } = parseCommandLine(["--metrics", "192.168.10.5:9817", "--set", "metrics.allow=192.168.10.0/24, 2001:db8::/64"]);
+  assert.equal(config["metrics.listen"], "192.168.10.5:9817");
+  assert.equal(config["metrics.allow"], "192.168.10.0/24,2001:db8::/64");
+  assert.equal(parseCommandLine(["--metrics", "[::1]:9817"]).config["metrics.listen"], "[::1]:9817");
+  assert.equal(parseCommandLine(["--metrics", "off"]).config["metrics.listen"], null);
+  for (const bad of ["9817", "localhost:9817", "192.168.10.5", "192.168.10.5:0", "192.168.10.5:70000", "300.1.1.1:9817", "[::g]:9817", "::1:9817"]) {
+    assert.match(problemsOf(() => parseCommandLine(["--metrics", bad]))[0]!, /give the address to listen on and a port, like 192\.168\.10\.5:9817/, bad);
+  }
+  assert.match(problemsOf(() => parseCommandLine(["--set", "metrics.allow=192.168.10.0/33"]))[0]!, /metrics\.allow .* 192\.168\.10\.0\/24/);
+});

@@ -16,6 +16,7 @@ import { test } from "node:test";
 import { chronyConf } from "../../src/chrony/chronyConf.js";
 import { CHRONY_BASELINE } from "../../src/chrony/chronyFeatures.js";
 import type { CtlIo } from "../../src/cli/ctl/command.js";
+import { journalUploadConf } from "../../src/cli/ctl/logForwarding.js";
 import { runCtl } from "../../src/cli/ctl/run.js";
 import { KEY_READERS, keysReadBy, SERVICES, type ServiceName, servicesFor } from "../../src/config/keyReaders.js";
 import { applySetting } from "../../src/config/load.js";
@@ -48,6 +49,8 @@ const OTHER: Record<ConfigKey, string> = {
   "capture.socket": "/run/stratum1/other.sock",
   "state.dir": "/var/lib/other",
   "status.path": "/run/stratum1/other.json",
+  "metrics.listen": "127.0.0.1:9817",
+  "metrics.allow": "192.168.10.0/24",
   "time.floor": "2027-01-01",
   "time.utc-holdoff": "0",
   "time.leap-list": "/usr/share/zoneinfo/other.list",
@@ -85,6 +88,7 @@ const OTHER: Record<ConfigKey, string> = {
   "fleet.nts-keys": "follow",
   "fleet.nts-source": "stratum1-nts@pi.example.net",
   "fleet.status": "/run/stratum1-fleet/other.json",
+  "log.remote": "http://logs.example.net",
 };
 
 function box(settings: Record<string, string>): Config {
@@ -119,6 +123,7 @@ const MADE_BY: Partial<Record<ServiceName, (cfg: Config) => string>> = {
   "chrony.service": (cfg) => chronyConf(cfg) + chronyConf(cfg, undefined, undefined, { ...CHRONY_BASELINE, leapseclist: true }),
   "frr.service": (cfg) => frrConf(cfg) + JSON.stringify(frrDaemons(cfg)) + fleetFirewall(cfg),
   "stratum1-fleet.service": (cfg) => JSON.stringify(gateRun(cfg)),
+  "systemd-journal-upload.service": (cfg) => (cfg["log.remote"] === null ? "off" : journalUploadConf(cfg["log.remote"], "stratum1.conf")),
 };
 
 test("the table lists every key of the schema, in the schema's order, each with services in restart order", () => {

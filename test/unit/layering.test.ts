@@ -53,3 +53,11 @@ test("only the entry points reach the Linux adapters: no domain module chooses r
     [],
   );
 });
+
+test("metrics are read from the status snapshot alone: src/metrics imports the contract, not the service's parts", () => {
+  const allowed = new Set(["src/status/contract.ts", "src/hal/clock.ts", "src/log/logger.ts", "src/config/schema.ts", "src/gnss/sky.ts"]);
+  assert.deepEqual(
+    offending(sources("src/metrics"), (t) => !t.startsWith("src/metrics/") && !allowed.has(t)),
+    [],
+  );
+});

@@ -25,19 +25,24 @@ function imageLikeRoot(): string {
   };
   stub("usr/bin/node");
   stub("usr/sbin/chronyd");
+  stub("lib/systemd/systemd-journal-upload");
   cpSync(join(SYSTEMD_DIR, "chrony-sock-perms"), join(root, "opt/stratum1/systemd/chrony-sock-perms"));
   cpSync(join(SYSTEMD_DIR, "stratum1d.service"), join(root, "etc/systemd/system/stratum1d.service"));
   cpSync(join(SYSTEMD_DIR, "chrony.service.d/stratum1.conf"), join(root, "etc/systemd/system/chrony.service.d/stratum1.conf"));
+  cpSync(join(SYSTEMD_DIR, "systemd-journal-upload.service.d/stratum1.conf"), join(root, "etc/systemd/system/systemd-journal-upload.service.d/stratum1.conf"));
   if (!statSync(join(root, "lib/systemd/system/chrony.service"), { throwIfNoEntry: false })) {
     writeFileSync(join(root, "lib/systemd/system/chrony.service"), "[Service]\nType=forking\nExecStart=/usr/sbin/chronyd\n");
+  }
+  if (!statSync(join(root, "lib/systemd/system/systemd-journal-upload.service"), { throwIfNoEntry: false })) {
+    writeFileSync(join(root, "lib/systemd/system/systemd-journal-upload.service"), "[Service]\nDynamicUser=yes\nExecStart=/lib/systemd/systemd-journal-upload --save-state\nRestart=on-failure\n");
   }
   return root;
 }
 
-test("stratum1d.service and chrony's drop-in pass systemd-analyze verify without a word", () => {
+test("stratum1d.service, chrony's and the journal uploader's drop-ins pass systemd-analyze verify without a word", () => {
   const root = imageLikeRoot();
   try {
-    const r = spawnSync("systemd-analyze", ["verify", `--root=${root}`, "stratum1d.service", "chrony.service"], { encoding: "utf8" });
+    const r = spawnSync("systemd-analyze", ["verify", `--root=${root}`, "stratum1d.service", "chrony.service", "systemd-journal-upload.service"], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     // The restart back-off keys came with systemd 254; the image's (trixie, 257) knows them and its own verify, in the image test, says nothing.
     const hostVersion = Number(/systemd (\d+)/.exec(spawnSync("systemctl", ["--version"], { encoding: "utf8" }).stdout)?.[1] ?? "0");
@@ -57,6 +62,10 @@ test("stratum1d.service and chrony's drop-in pass systemd-analyze verify without
       "RestartSteps=10",
       "RestartMaxDelaySec=5min",
       "ExecStopPost=-/usr/bin/node /opt/stratum1/dist/src/cli/panelNotice.js",
+      // Loopback only, and metrics.allow's networks when metrics.listen is set (added at each start).
+      "IPAddressAllow=localhost",
+      "IPAddressDeny=any",
+      "ExecStartPre=-+/usr/bin/node /opt/stratum1/dist/src/cli/stratum1ctl.js metrics-access --apply",
     ]) {
       assert.ok(unit.split("\n").includes(line), `the unit has ${line}`);
     }
@@ -87,6 +96,35 @@ test("chrony's drop-in: chronyd runs from the file its start step generates from
     const parsed = spawnSync("chronyd", ["-p", "-f", generated], { encoding: "utf8" });
     assert.equal(parsed.status, 0, parsed.stderr);
     assert.match(parsed.stdout, /^refclock SOCK \/run\/chrony\/stratum1-pps\.sock refid PPS/m);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the journal uploader's drop-in: its start condition writes the configuration from stratum1.conf's log.remote, and skips the uploader while it is off", () => {
+  const dropIn = readFileSync(join(SYSTEMD_DIR, "systemd-journal-upload.service.d/stratum1.conf"), "utf8");
+  const cond = /^ExecCondition=\+(\S+) (.*)$/m.exec(dropIn);
+  assert.ok(cond, dropIn);
+  assert.equal(cond[1], "/usr/bin/node");
+  assert.match(dropIn, /^StartLimitIntervalSec=0$/m, "a log host down for hours is never given up on");
+  const args = cond[2]!.split(" ");
+  const out = args[args.indexOf("--out") + 1]!;
+  assert.equal(out, "/run/systemd/journal-upload.conf.d/stratum1.conf", "where systemd-journal-upload looks for drop-ins");
+  const dir = mkdtempSync(join(tmpdir(), "stratum1-upload-"));
+  try {
+    const repo = new URL("../../../", import.meta.url).pathname;
+    const generated = join(dir, "journal-upload.conf.d/stratum1.conf");
+    const conf = join(dir, "stratum1.conf");
+    const argv = args.map((a) => (a === out ? generated : a.replace("/opt/stratum1/", repo)));
+    const step = () => spawnSync(process.execPath, argv, { env: { ...process.env, STRATUM1_CONFIG: conf }, encoding: "utf8" });
+    writeFileSync(conf, readFileSync(join(SYSTEMD_DIR, "stratum1.conf"), "utf8"));
+    const off = step();
+    assert.equal(off.status, 1, "exit 1: systemd skips the unit, it does not fail it");
+    assert.equal(statSync(generated, { throwIfNoEntry: false }), undefined);
+    writeFileSync(conf, `${readFileSync(join(SYSTEMD_DIR, "stratum1.conf"), "utf8")}log.remote = http://192.168.10.2\n`);
+    const on = step();
+    assert.equal(on.status, 0, on.stderr);
+    assert.match(readFileSync(generated, "utf8"), /^URL=http:\/\/192\.168\.10\.2:19532$/m);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

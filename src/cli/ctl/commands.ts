@@ -7,7 +7,9 @@ import { configCommand } from "./config.js";
 import { fleetFirewallCommand } from "./fleetFirewall.js";
 import { frrConfigCommand } from "./frrConfig.js";
 import { gpsCommand } from "./gpsCommand.js";
+import { logForwardingCommand } from "./logForwarding.js";
 import { logsCommand } from "./logsCommand.js";
+import { metricsAccessCommand } from "./metricsAccess.js";
 import { ppsCommand } from "./ppsCommand.js";
 import { statusCommand } from "./statusCommand.js";
 import { updateCommand } from "./update.js";
@@ -24,4 +26,6 @@ export const COMMANDS: readonly CtlCommand[] = [
   frrConfigCommand,
   fleetFirewallCommand,
   updateCommand,
+  logForwardingCommand,
+  metricsAccessCommand,
 ];

@@ -49,6 +49,14 @@ export function renderGps(s: StatusSnapshot, nowUs: number, style: Style): strin
         : "has not said (u-blox says at start-up or when polled for MON-VER)",
     ],
     ["antenna", s.antenna ? `${s.antenna.state === "ok" ? style.ok("ok") : style.bad(s.antenna.state)} (${s.antenna.source}, since ${when(s.antenna.since, nowUs)})` : "not reported by the receiver"],
+    ...(s.jamming
+      ? [
+          [
+            "jamming",
+            `${s.jamming.state === "ok" ? style.ok("ok") : style.bad(s.jamming.state)}, CW indicator ${s.jamming.indicator}/255 (${s.jamming.source}, since ${when(s.jamming.since, nowUs)})`,
+          ] as [string, string],
+        ]
+      : []),
     ["serial", `${s.device.path} at ${s.device.baud} baud, ${s.device.state}`],
   ];
   const head = section("GPS", rows, style.bold);
