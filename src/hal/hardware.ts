@@ -17,6 +17,7 @@ import type { I2cBus } from "./i2cBus.js";
 import type { PulseSource } from "./pulseSource.js";
 import type { ServiceManager } from "./serviceManager.js";
 import type { ShmSegments } from "./shmSegments.js";
+import type { StateFiles } from "./stateFiles.js";
 
 export interface Hardware {
   /** The receiver's serial line. */
@@ -34,6 +35,8 @@ export interface Hardware {
   /** The SHM refclock segments of ntpd/ntpsec (and chrony's refclock SHM). */
   shm: ShmSegments;
   host: HostProbe;
+  /** The fleet gate's and the updater's state files; absent where neither runs (the simulator), and neither is shown. */
+  stateFiles?: StateFiles;
   /**
    * chronyd's command sockets: its UDP port, which answers monitoring
    * requests only, and its unix control socket, held only where the config

@@ -12,6 +12,7 @@ import {
   STATUS_VERSION,
   type Alarm,
   type ChronyStatus,
+  type FleetStatus,
   type HoldoverStatus,
   type HostStatus,
   type LcdStatus,
@@ -20,6 +21,7 @@ import {
   type ServiceStatus,
   type SnapshotFacts,
   type StatusSnapshot,
+  type UpdateInfo,
 } from "./contract.js";
 import type { Health } from "./health.js";
 import { summarize } from "./summary.js";
@@ -41,6 +43,9 @@ export interface SnapshotParts {
   startedUs: number;
   statusWriteError: string | null;
   faults: ServiceStatus["faults"];
+  /** The fleet gate and the updater (status/neighbours.ts); not in a fleet, no update state when absent. */
+  fleet?: FleetStatus | null;
+  update?: UpdateInfo | null;
 }
 
 /**
@@ -94,6 +99,8 @@ export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
     leap: p.leap ?? { pending: null, receiverGpsMinusUtcS: null, list: null },
     holdover: p.holdover ?? { active: false, since: null, ageS: null, boundS: null, limitS: null, leftS: null, armed: null, expiredAt: null },
     service: { startedAt: new Date(p.startedUs / 1000).toISOString(), statusWriteError: p.statusWriteError, faults: p.faults },
+    fleet: p.fleet ?? null,
+    update: p.update ?? null,
   };
 }
 
