@@ -5,7 +5,7 @@
  * this one wiring runs on the box, in the simulator, in the harness and in
  * virtual-time tests.
  */
-import type { Config } from "./config/schema.js";
+import { openingBaud, type Config } from "./config/schema.js";
 import type { Clock } from "./hal/clock.js";
 import type { DeviceState } from "./hal/byteSource.js";
 import type { Hardware } from "./hal/hardware.js";
@@ -39,6 +39,8 @@ import { statusLine } from "./status/statusLine.js";
 import { holdoverPower } from "./chrony/chronyConf.js";
 import { ClockStepWatch } from "./timing/clockSteps.js";
 import { HoldoverWatch } from "./timing/holdoverWatch.js";
+import { receiverSettings } from "./gnss/control/gpsKeys.js";
+import { ReceiverSupervisor } from "./gnss/control/receiverSupervisor.js";
 import { clockIsVerified } from "./timing/verifiedClock.js";
 import { EdgeDirection } from "./timing/edgeDirection.js";
 import { EdgeMemoryFile } from "./timing/edgeMemoryFile.js";
@@ -94,7 +96,9 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       : {}),
     log: (level, line) => log[level](line),
   });
-  const pps = startPps(cfg, hardware, clock, log, faults, direction, () => tap?.recording ?? false);
+  // TIM-TP's quantisation error, filed by the pipeline, taken by the pulse it describes.
+  const qErrFor = (utcSecond: number): number | undefined => pipeline.qErr.take(utcSecond);
+  const pps = startPps(cfg, hardware, clock, log, faults, { direction, qErrFor }, () => tap?.recording ?? false);
   if (pps && tap) pps.edgeListeners.push((kind, e) => tap.edge(kind, e.at, e.seq));
   const pipeline = new TimePipeline(health, sinks, log, {
     floorS: Date.parse(cfg["time.floor"] + "T00:00:00Z") / 1000,
@@ -122,6 +126,20 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   };
   if (pps) pps.edgeListeners.unshift(() => checkStep());
 
+  // The box talks to the receiver where the hardware lets it: identify, find the rate, configure for timing.
+  const gps = hardware.receiverLink
+    ? new ReceiverSupervisor({
+        link: hardware.receiverLink,
+        clock,
+        log,
+        settings: receiverSettings(cfg, undefined),
+        configuredBaud: cfg["serial.baud"],
+        stateDir: cfg["state.dir"],
+      })
+    : undefined;
+  if (gps) pipeline.traffic = gps.control;
+
+  let gpsStarted = false;
   let silentReported = false;
   let lastFailure: string | undefined;
   let startedOpening = false;
@@ -140,6 +158,10 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       health.device = { ...state, sinceUs: since };
       if (state.state === "open") {
         if (lastFailure !== undefined) tap?.event("replug", clock.realtimeUs());
+        // Talk to the receiver once the port is there; a reopened port may hold another receiver, or one reset to its defaults: find out again.
+        if (!gpsStarted) gps?.start();
+        else if (lastFailure !== undefined) gps?.restart("the serial device was reopened");
+        gpsStarted = true;
         lastFailure = undefined;
         log.info(`serial: ${state.detail}`);
       } else if (state.state !== "opening") {
@@ -192,13 +214,15 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       }
       const parts = {
         health,
-        device: { path: source.path, baud: cfg["serial.baud"] },
+        device: { path: source.path, baud: hardware.receiverLink?.baud ?? openingBaud(cfg["serial.baud"]) },
         sinks,
         pps: pps?.status() ?? null,
         chrony: chrony?.status() ?? null,
         host: host.status(),
         lcd: panel?.status() ?? null,
         leap: leapStatus(pipeline.leap, leapList, Math.floor(now / 1e6)),
+        gpsControl: gps?.view(now) ?? null,
+        gnssLimits: { jammingLevel: cfg["gps.jamming-level"], spoofingAlarm: cfg["gps.spoofing-alarm"] === "on", networkLimitMs: cfg["gps.network-limit"] },
         holdover: holdover.update(now, (refid) => lastDelivery(refid === "PPS" && pps?.sinks.length ? pps.sinks : sinks), chrony?.status().tracking),
         utcHoldoffLeftS: pipeline.utcTrust.leftS(now),
         startedUs,
@@ -241,6 +265,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       stopTick();
       stopReports();
       chrony?.stop();
+      gps?.stop();
       leapList?.stop();
       host.stop();
       neighbours?.stop();
@@ -301,7 +326,15 @@ function chronyMonitor(hardware: Hardware, clock: Clock, log: Logger): ChronyMon
 }
 
 /** The pulse side: the kernel's and/or a GPIO watch, and where labelled pulses go. */
-function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, faults: FaultLog, direction: EdgeDirection, recording: () => boolean): PpsService | undefined {
+function startPps(
+  cfg: Config,
+  hardware: Hardware,
+  clock: Clock,
+  log: Logger,
+  faults: FaultLog,
+  pulse: { direction: EdgeDirection; qErrFor: (utcSecond: number) => number | undefined },
+  recording: () => boolean,
+): PpsService | undefined {
   const gpio = hardware.gpioPps ? new GpioPulses(hardware.gpioPps, clock) : undefined;
   const kernel = hardware.kernelPps;
   // The kernel's stamps are labelled when there are any; a GPIO watch beside them only cross-checks.
@@ -313,7 +346,7 @@ function startPps(cfg: Config, hardware: Hardware, clock: Clock, log: Logger, fa
   if (cfg["pps.sock"]) sinks.push(new ChronySockSink(cfg["pps.sock"], hardware.datagrams, sockLayout(hardware.timeTBytes), log, nowUs));
   if (cfg["pps.shm"] !== null) sinks.push(new ShmSink(cfg["pps.shm"], hardware.shm, log, nowUs, PPS_PRECISION));
   if (sinks.length === 0) log.info("pps: no pulse output (pps.sock and pps.shm off): watching the pulse only, e.g. for chrony's 'refclock PPS /dev/pps0 lock NMEA'");
-  const service = new PpsService(primary, secondary, sinks, clock, log, { edge: cfg["pps.edge"], direction, holdoverS: cfg["pps.holdover"], recording, guard: (where, fn) => faults.guard(where, fn) });
+  const service = new PpsService(primary, secondary, sinks, clock, log, { edge: cfg["pps.edge"], ...pulse, holdoverS: cfg["pps.holdover"], recording, guard: (where, fn) => faults.guard(where, fn) });
   service.start();
   return service;
 }

@@ -19,7 +19,19 @@ export interface SkyState {
   antennaEcefM: { x: number; y: number; z: number };
   /** Satellites used in the fix (and roughly in view). */
   satellites: number;
+  /** What the receiver's RF front end sees (u-blox MON-HW/MON-RF, NAV-STATUS); all quiet when absent. */
+  rf?: RfEnvironment;
 }
+
+export interface RfEnvironment {
+  /** CW jamming indicator 0..255 and the receiver's verdict on it. */
+  jamInd: number;
+  jamming: "ok" | "warning" | "critical";
+  antenna: "ok" | "open" | "short";
+  spoofing: "none" | "indicated" | "multiple";
+}
+
+export const QUIET_RF: RfEnvironment = { jamInd: 12, jamming: "ok", antenna: "ok", spoofing: "none" };
 
 /** Somewhere in Zürich, 500 m up: a plausible roof. */
 export const DEFAULT_SKY: SkyState = {

@@ -33,7 +33,7 @@ import { encodeUbx } from "../../src/gnss/ubx/frame.js";
 import { UBX, ubxMessageName, type UbxMessageId } from "../../src/gnss/ubx/messageIds.js";
 import { nmeaSentence } from "./nmeaSentences.js";
 import type { PulseOutput, SimulatedReceiver, Transmission } from "./simulatedReceiver.js";
-import type { SkyState } from "./skyState.js";
+import { QUIET_RF, type SkyState } from "./skyState.js";
 import { UbloxConfigStore, type Value } from "./ubloxConfig.js";
 import { monHw, monRf, monVer, navPvt, navSat, navStatus, navSvin, navTimeLs, timSvin, timTp, type EpochFacts } from "./ubxMessages.js";
 import type { UbloxModel } from "./ubloxModels.js";
@@ -459,9 +459,9 @@ export class SimulatedUblox implements SimulatedReceiver {
       case "NAV-SVIN":
         return navSvin(e.utcSecond, e.sky, this.survey);
       case "MON-HW":
-        return monHw(12);
+        return monHw(e.sky.rf ?? QUIET_RF);
       case "MON-RF":
-        return monRf(12);
+        return monRf(e.sky.rf ?? QUIET_RF);
       default:
         return undefined; // NAV-TIMEGPS/TIMEUTC: not modelled
     }

@@ -5,7 +5,7 @@
  * the real captures in test/unit/receiverDecode.test.ts keep both honest).
  */
 import type { SurveyInReport } from "../../src/gnss/receiverReports.js";
-import { ecefToLla, gpsWeekTow, type SkyState } from "./skyState.js";
+import { ecefToLla, gpsWeekTow, QUIET_RF, type RfEnvironment, type SkyState } from "./skyState.js";
 
 export interface EpochFacts {
   utcSecond: number;
@@ -41,12 +41,14 @@ export function navPvt(e: EpochFacts): Buffer {
   return p;
 }
 
+const SPOOF_DET_STATE = { none: 1, indicated: 2, multiple: 3 } as const;
+
 export function navStatus(e: EpochFacts): Buffer {
   const p = Buffer.alloc(16);
   p.writeUInt32LE(gpsWeekTow(e.utcSecond, e.sky.leapSeconds).towMs, 0);
   p.writeUInt8(e.fixType, 4);
   p.writeUInt8((e.fixType > 0 ? 0x01 : 0) | 0x0c, 5);
-  p.writeUInt8(1 << 3, 7); // spoofDetState 1: no spoofing indicated
+  p.writeUInt8(SPOOF_DET_STATE[(e.sky.rf ?? QUIET_RF).spoofing] << 3, 7);
   return p;
 }
 
@@ -147,27 +149,30 @@ export function monVer(sw: string, hw: string, extensions: readonly string[]): B
   return Buffer.concat([field(sw, 30), field(hw, 10), ...extensions.map((x) => field(x, 30))]);
 }
 
-export function monHw(jamInd: number): Buffer {
+const JAMMING_STATE = { ok: 1, warning: 2, critical: 3 } as const;
+const ANTENNA_STATUS = { ok: 2, short: 3, open: 4 } as const;
+
+export function monHw(rf: RfEnvironment): Buffer {
   const p = Buffer.alloc(60);
   p.writeUInt16LE(80, 16);
   p.writeUInt16LE(4200, 18);
-  p.writeUInt8(2, 20); // aStatus OK
+  p.writeUInt8(ANTENNA_STATUS[rf.antenna], 20);
   p.writeUInt8(1, 21); // aPower ON
-  p.writeUInt8(1 << 2, 22); // jammingState ok
-  p.writeUInt8(jamInd, 45);
+  p.writeUInt8(JAMMING_STATE[rf.jamming] << 2, 22);
+  p.writeUInt8(rf.jamInd, 45);
   return p;
 }
 
-export function monRf(jamInd: number): Buffer {
+export function monRf(rf: RfEnvironment): Buffer {
   const p = Buffer.alloc(4 + 24);
   p.writeUInt8(0, 0);
   p.writeUInt8(1, 1);
   p.writeUInt8(0, 4);
-  p.writeUInt8(1, 5); // jammingState ok
-  p.writeUInt8(2, 6); // antStatus OK
+  p.writeUInt8(JAMMING_STATE[rf.jamming], 5);
+  p.writeUInt8(ANTENNA_STATUS[rf.antenna], 6);
   p.writeUInt8(1, 7); // antPower ON
   p.writeUInt16LE(80, 4 + 12);
   p.writeUInt16LE(4200, 4 + 14);
-  p.writeUInt8(jamInd, 4 + 16);
+  p.writeUInt8(rf.jamInd, 4 + 16);
   return p;
 }

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { holdoverPower } from "../../src/chrony/chronyConf.js";
 import { applySetting, ConfigError } from "../../src/config/load.js";
-import { defaults, type Config } from "../../src/config/schema.js";
+import { defaults, openingBaud, type Config } from "../../src/config/schema.js";
 import type { Hardware } from "../../src/hal/hardware.js";
 import { KernelPpsSysfs } from "../../src/hal/linux/kernelPpsSysfs.js";
 import { createLogger } from "../../src/log/logger.js";
@@ -28,6 +28,9 @@ import { MemoryShm } from "../fakes/memoryShm.js";
 import { VirtualClock } from "../fakes/virtualClock.js";
 import { VirtualSerial } from "../fakes/virtualSerial.js";
 import { lcdBox } from "../lcdTerminal.js";
+import type { SimulatedReceiver } from "../receivers/simulatedReceiver.js";
+import type { SkyState } from "../receivers/skyState.js";
+import { WiredReceiver } from "./wiredReceiver.js";
 
 export interface VirtualBoxOptions {
   /** True time at which the box starts, µs. */
@@ -44,6 +47,12 @@ export interface VirtualBoxOptions {
   upstream?: ModelUpstream;
   /** The host clock's error: CLOCK_REALTIME reads true time plus this, µs. */
   hostErrorUs?: number;
+  /** A simulated receiver (sim/receivers) on the serial line and the pulse input, which the service can talk to. */
+  receiver?: SimulatedReceiver;
+  /** What that receiver sees at the start (default: a good fix). */
+  sky?: SkyState;
+  /** A state.dir the test owns (kept across boxes, as /data is across reboots); default: none. */
+  stateDir?: string;
 }
 
 export interface VirtualBox {
@@ -56,6 +65,8 @@ export interface VirtualBox {
   datagrams: CollectingDatagrams;
   shm: MemoryShm;
   chrony: ChronyModel | undefined;
+  /** The simulated receiver on the wire, when the box was given one. */
+  receiver: WiredReceiver | undefined;
   /** Every line the service logged, with its priority prefix. */
   log: string[];
   /** The latest status snapshot. */
@@ -80,7 +91,7 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
   const problems: string[] = [];
   // A box in memory writes no files and listens on no sockets unless the test asks.
   // The host's leap second list is the host's business, not the box under test's (a test that checks it names one).
-  const settings = { "status.path": "off", "capture.socket": "off", "state.dir": "off", "time.leap-list": "off", ...(opts.settings ?? {}) };
+  const settings = { "status.path": "off", "capture.socket": "off", "state.dir": opts.stateDir ?? "off", "time.leap-list": "off", ...(opts.settings ?? {}) };
   for (const [k, v] of Object.entries(settings)) applySetting(cfg, k, v, `setting ${k}`, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -88,7 +99,7 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
   clock.hostOffsetUs = opts.hostErrorUs ?? 0;
   const dir = mkdtempSync(join(tmpdir(), "stratum1-vbox-"));
   const nowUs = (): number => clock.realtimeUs();
-  const serial = new VirtualSerial(cfg["serial.path"], clock, cfg["serial.baud"]);
+  const serial = new VirtualSerial(cfg["serial.path"], clock, openingBaud(cfg["serial.baud"]));
   const datagrams = new CollectingDatagrams(nowUs);
   const shm = new MemoryShm();
   const kernel = opts.kernelPps === false ? undefined : new FakeKernelPps(join(dir, "pps0"));
@@ -101,6 +112,8 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
   if (kernel) hardware.kernelPps = new KernelPpsSysfs(kernel.dir, clock);
   if (lcd) hardware.i2c = lcd;
   if (chrony) hardware.chrony = chrony.channels();
+  const receiver = opts.receiver ? new WiredReceiver(clock, opts.receiver, serial, kernel, { hostBaud: openingBaud(cfg["serial.baud"]), ...(opts.sky ? { sky: opts.sky } : {}) }) : undefined;
+  if (receiver) hardware.receiverLink = receiver.port;
   const log: string[] = [];
   const service = startService(
     cfg,
@@ -108,6 +121,7 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
     clock,
     createLogger((l) => log.push(l), cfg["log.level"]),
   );
+  receiver?.start();
   return {
     cfg,
     clock,
@@ -118,6 +132,7 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
     datagrams,
     shm,
     chrony,
+    receiver,
     log,
     status() {
       const s = service.snapshot();
@@ -134,6 +149,7 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
     async close() {
       // The panel's last words wait on its bus timings: virtual time must run for the stop to finish.
       let stopped = false;
+      receiver?.stop();
       const stopping = service.stop().then(() => (stopped = true));
       for (let i = 0; i < 100 && !stopped; i++) await clock.runFor(100);
       await stopping;

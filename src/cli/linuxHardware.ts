@@ -6,7 +6,7 @@
  * over its UDP command port and, where allowed, its unix control socket; the
  * fleet gate's and the updater's state files from /run.
  */
-import { parseLoopbackPort, type Config } from "../config/schema.js";
+import { openingBaud, parseLoopbackPort, type Config } from "../config/schema.js";
 import type { Clock } from "../hal/clock.js";
 import type { CommandChannel } from "../hal/commandChannel.js";
 import type { Hardware } from "../hal/hardware.js";
@@ -24,8 +24,11 @@ import { openUnixCommandChannel } from "../hal/linux/unixCommandChannel.js";
 import { unixDatagramPort } from "../hal/linux/unixDatagramPort.js";
 
 export async function linuxHardware(cfg: Config, clock: Clock, onError: (message: string) => void): Promise<Hardware> {
+  const serial = new SerialPortSource(cfg["serial.path"], openingBaud(cfg["serial.baud"]), clock);
   const hw: Hardware = {
-    serial: new SerialPortSource(cfg["serial.path"], cfg["serial.baud"], clock),
+    serial,
+    // The same UART, both ways: receiver control identifies and configures the receiver through it.
+    receiverLink: serial,
     datagrams: unixDatagramPort(),
     timeTBytes: native().layouts().timeT === 4 ? 4 : 8,
     shm: sysvShm(),

@@ -75,6 +75,19 @@ export const KEY_READERS: Readonly<Record<ConfigKey, readonly ServiceName[]>> = 
   // Read by `stratum1ctl update install` and at the next trial boot.
   "update.commit-timeout": [],
   "log.level": [DAEMON, GATE],
+  // systemd-journal-upload's drop-in reads it before every start.
+  "log.remote": [UPLOAD],
+  // Receiver control and the receiver's health alarms run in stratum1d.
+  "serial.target-baud": [DAEMON],
+  "gps.configure": [DAEMON],
+  "gps.nmea": [DAEMON],
+  "gps.pulse-width": [DAEMON],
+  "gps.cable-delay": [DAEMON],
+  "gps.survey-time": [DAEMON],
+  "gps.survey-accuracy": [DAEMON],
+  "gps.jamming-level": [DAEMON],
+  "gps.spoofing-alarm": [DAEMON],
+  "gps.network-limit": [DAEMON],
   // stratum1d shows the gate's state only on a box in a fleet; FRR runs only there (its drop-in's ExecCondition).
   "fleet.gate": [DAEMON, GATE, FRR],
   "fleet.receiver": [GATE],
@@ -106,8 +119,6 @@ export const KEY_READERS: Readonly<Record<ConfigKey, readonly ServiceName[]>> = 
   // Read by stratum1-nts-sync at every run of its timer.
   "fleet.nts-source": [],
   "fleet.status": [DAEMON, GATE],
-  // systemd-journal-upload's drop-in reads it before every start.
-  "log.remote": [UPLOAD],
 };
 
 /** The services that read any of these keys, in restart order; a key not in the table (none passes the schema) counts as stratum1d's. */

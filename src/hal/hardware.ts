@@ -15,6 +15,7 @@ import type { GpioLine } from "./gpioLine.js";
 import type { HostProbe } from "./hostProbe.js";
 import type { I2cBus } from "./i2cBus.js";
 import type { PulseSource } from "./pulseSource.js";
+import type { ReceiverLink } from "./receiverLink.js";
 import type { ServiceManager } from "./serviceManager.js";
 import type { ShmSegments } from "./shmSegments.js";
 import type { StateFiles } from "./stateFiles.js";
@@ -22,6 +23,8 @@ import type { StateFiles } from "./stateFiles.js";
 export interface Hardware {
   /** The receiver's serial line. */
   serial: ByteSource;
+  /** Its transmit side, for identifying and configuring the receiver; absent: the box only listens. */
+  receiverLink?: ReceiverLink;
   /** The kernel's PPS device (pps-gpio): edges stamped in the interrupt handler. */
   kernelPps?: PulseSource;
   /** A header pin watched in user space, for boards without the overlay (or to cross-check it). */

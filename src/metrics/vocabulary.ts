@@ -101,6 +101,10 @@ export const ALARM_IDS = everyMember<AlarmId>()([
   "leap-pending",
   "pps-edge",
   "leap-list",
+  "gps-config",
+  "jamming",
+  "spoofing",
+  "gnss-disagrees",
   "fleet",
   "update-rolled-back",
 ]);

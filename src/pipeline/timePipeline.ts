@@ -22,6 +22,8 @@ import { TimeGate, type GateVerdict } from "../timing/timeGate.js";
 import { LeapWatch } from "../timing/leapWatch.js";
 import { isoSecond, posixSeconds } from "../timing/utc.js";
 import { UtcTrust } from "../timing/utcTrust.js";
+import { QErrBook } from "../timing/qErrBook.js";
+import type { ReceiverTraffic } from "../gnss/control/receiverTraffic.js";
 
 const INPUT_HINTS: Record<string, string> = {
   "garbage-bytes": "bytes that are neither NMEA nor UBX: wrong baud rate (serial.baud; u-blox M8 9600, M9/F9/M10 38400) or a noisy line",
@@ -94,6 +96,10 @@ export class TimePipeline {
   private readonly arrivalDelayUs: () => number | undefined;
   /** Observers of each verdict (tests, the bench, the PPS associator). */
   readonly verdictListeners: Array<(v: GateVerdict, epoch: Epoch) => void> = [];
+  /** Receiver control hears every frame and dropped run the time path does (src/gnss/control/). */
+  traffic: ReceiverTraffic | undefined;
+  /** TIM-TP's quantisation error, filed under the second of the pulse it describes. */
+  readonly qErr = new QErrBook();
 
   constructor(
     private readonly health: Health,
@@ -111,6 +117,7 @@ export class TimePipeline {
       reject: (reason: FramingReject, bytes: number) => {
         bump(health.framing, reason);
         this.reporter.report(reason, `${bytes} bytes dropped`);
+        this.traffic?.dropped(reason, bytes);
       },
     });
     this.assembler = new EpochAssembler({
@@ -160,6 +167,7 @@ export class TimePipeline {
       this.health.counts.ubxFrames += 1;
       result = decodeUbx(f.msgClass, f.msgId, f.payload);
     }
+    this.traffic?.frame(f, result);
     if (!result.ok) {
       if (result.reason === "unsupported-sentence") {
         this.health.countUnsupported(result.detail);
@@ -173,9 +181,14 @@ export class TimePipeline {
     this.health.last.reportUs = f.rxUs;
     if (result.report.text !== undefined) this.log.info(`receiver says: ${result.report.text}`);
     if (result.report.antenna) this.setAntenna(result.report.antenna, result.report.source, f.rxUs);
-    if (result.report.interference) this.setJamming(result.report.interference, result.report.source, f.rxUs);
-    if (result.report.receiver) this.health.receiver = { ...this.health.receiver, ...result.report.receiver, source: result.report.source };
-    this.assembler.add(result.report, f.rxUs);
+    const r = result.report;
+    if (r.interference) this.setJamming(r.interference, r.source, f.rxUs);
+    if (r.receiver) this.health.receiver = { ...this.health.receiver, ...r.receiver, source: r.source };
+    if (r.spoofing) this.health.spoofing = { state: r.spoofing, source: r.source, atUs: f.rxUs };
+    if (r.timePulse) this.qErr.announce(r.timePulse, this.leap.gpsMinusUtcS ?? r.leapSeconds);
+    // A reply to receiver control (ACK, NAK, a polled setting) says nothing about the epoch it arrives in.
+    if (r.control && !r.timeOfDay && r.gpsTowMs === undefined) return;
+    this.assembler.add(r, f.rxUs);
   }
 
   private setAntenna(state: AntennaState, source: string, atUs: number): void {

@@ -13,6 +13,7 @@ import type { PpsStatus } from "../status/contract.js";
 import { sampleOffsetS, type TimeSample } from "../timing/sample.js";
 import { instantToUs } from "../hal/instant.js";
 import type { EdgeDirection } from "../timing/edgeDirection.js";
+import { SawtoothMeter } from "../timing/qErrBook.js";
 import { SecondAssociator, type EdgeMode } from "../timing/secondAssociator.js";
 import type { GateVerdict } from "../timing/timeGate.js";
 import { isoSecond } from "../timing/utc.js";
@@ -27,6 +28,8 @@ export interface PpsOptions {
   edge: EdgeMode;
   /** With auto: the direction's check against a verified clock (timing/edgeDirection.ts). */
   direction?: EdgeDirection;
+  /** The quantisation error (ps) the receiver announced for the pulse of this UTC second, once; undefined when none. */
+  qErrFor?: (utcSecond: number) => number | undefined;
   holdoverS: number;
   /** Whether someone records the service's stream (clear edges are then read too). */
   recording: () => boolean;
@@ -47,6 +50,8 @@ export class PpsService {
 
   private readonly primary: Watched;
   /** Observers of the primary source's edges as they arrive (the capture tap). */
+  private readonly sawtooth = new SawtoothMeter();
+  private qErrApplied = 0;
   readonly edgeListeners: Array<(kind: "assert" | "clear", e: PulseEdge) => void> = [];
 
   constructor(
@@ -140,6 +145,7 @@ export class PpsService {
       since: iso(a.state.sinceUs),
       edgeMode: this.opts.edge,
       edge: a.direction.status(),
+      qErr: this.qErrApplied === 0 ? null : this.qErrStatus(),
       refusing: a.refusing,
       sources: this.watched.map((w) => ({ name: w.source.name, stamping: w.source.stamping, problem: w.problem, jitterUs: w.source.jitterUs?.() ?? null })),
       delayMs: a.delay ? a.delay.meanS * 1000 : null,
@@ -156,8 +162,30 @@ export class PpsService {
     };
   }
 
+  private qErrStatus(): PpsStatus["qErr"] {
+    const r = this.sawtooth.report();
+    return { applied: this.qErrApplied, window: r.samples, spreadBeforeNs: r.beforeNs.spread, spreadAfterNs: r.afterNs.spread };
+  }
+
   private deliver(sample: TimeSample, how: "words" | "count"): void {
     if (how === "count") this.log.debug(`pps: ${isoSecond(sample.utcSecond)} labelled by count (holdover)`);
-    for (const s of this.sinks) s.deliver(sample);
+    const out = this.corrected(sample);
+    for (const s of this.sinks) s.deliver(out);
+  }
+
+  /**
+   * The edge as the receiver says it really fell: its stamp less the
+   * quantisation error TIM-TP announced for this very second (timing/qErrBook.ts),
+   * or as stamped when none was announced.
+   */
+  private corrected(sample: TimeSample): TimeSample {
+    const qPs = this.opts.qErrFor?.(sample.utcSecond);
+    if (qPs === undefined) return sample;
+    const stampNs = (sample.local.sec - sample.utcSecond) * 1e9 + sample.local.nsec;
+    this.sawtooth.add(stampNs, qPs);
+    this.qErrApplied += 1;
+    const ns = sample.local.nsec - Math.round(qPs / 1000);
+    const carry = Math.floor(ns / 1e9);
+    return { ...sample, local: { sec: sample.local.sec + carry, nsec: ns - carry * 1e9 } };
   }
 }

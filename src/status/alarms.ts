@@ -7,6 +7,7 @@
  */
 import type { Logger } from "../log/logger.js";
 import type { Alarm, AlarmCondition, AlarmId, GateReject, SnapshotFacts, TimeStateName } from "./contract.js";
+import { receiverHealthAlarms } from "./receiverAlarms.js";
 import { shortAge } from "./summary.js";
 
 /** Receiver reports older than this mean it has stopped talking. */
@@ -159,6 +160,7 @@ function receiverAlarms(s: SnapshotFacts, nowUs: number): AlarmCondition[] {
       detail: `${what}: ${problem ?? "is the PPS wire on the configured pin, and the receiver's time pulse on?"}`,
     });
   }
+  if (!silent) out.push(...receiverHealthAlarms(s));
   if (s.chrony && !s.chrony.reachable && s.chrony.error) out.push({ id: "chrony-unreachable", title: "CHRONY DOWN", hint: "systemctl chrony", detail: s.chrony.error });
   if (s.chrony?.tracking?.leap === "unsynchronised") out.push(notSynced(s));
   const causes = degradedCauses(s, nowUs);

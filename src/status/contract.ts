@@ -12,7 +12,7 @@
  * only ever added otherwise.
  */
 import type { FramingReject } from "../gnss/frame.js";
-import type { AntennaState, DecodeReject, Dop, FixMode, GnssSystem, ReceiverIdentity } from "../gnss/report.js";
+import type { AntennaState, DecodeReject, Dop, FixMode, GnssSystem, ReceiverIdentity, SpoofingState } from "../gnss/report.js";
 import type { JammingState } from "../gnss/receiverReports.js";
 import type { DeviceStateName } from "../hal/byteSource.js";
 import type { AssociationReject, EdgeMode, PpsStateName } from "../timing/secondAssociator.js";
@@ -67,6 +67,12 @@ export interface StatusSnapshot {
   antenna: { state: AntennaState; source: string; since: string | null } | null;
   /** The receiver's interference monitor (u-blox MON-HW/MON-RF); null until it reports one. */
   jamming: JammingStatus | null;
+  /** Receiver control: identification, configuration, survey-in; null when the box cannot talk to the receiver. */
+  gpsControl: ReceiverControlView | null;
+  /** Its spoofing detector (u-blox NAV-STATUS); null from receivers without one. */
+  spoofing: { state: SpoofingState; source: string; at: string } | null;
+  /** The receiver's health checks: thresholds from stratum1.conf and the GNSS-versus-network comparison. */
+  gnssChecks: GnssChecks;
   /** null when chrony is not read. */
   chrony: ChronyStatus | null;
   host: HostStatus | null;
@@ -216,6 +222,12 @@ export interface PpsStatus {
   sources: PpsSourceStatus[];
   /** Which pulse the receiver's time names, and on what grounds (pps.edge; with auto: assumed, verified, remembered or contradicted). */
   edge: PpsEdgeStatus;
+  /**
+   * TIM-TP's quantisation error applied to the pulses (u-blox): how many,
+   * and the spread of the edges' offsets within their second over the last
+   * `window`, before and after the correction, ns; null when none applied.
+   */
+  qErr: { applied: number; window: number; spreadBeforeNs: number; spreadAfterNs: number } | null;
   /** Why pulses are refused while they are not labelled (the association's last reason); null when locked. */
   refusing: AssociationReject | null;
   /** Learned delay between pulse and the receiver's time. */
@@ -290,6 +302,42 @@ export interface ChronyStatus {
   } | null;
   /** Why ntp is null while chrony answers: chronyd gives those figures only on its control socket (chrony.control). */
   ntpUnavailable: string | null;
+}
+
+export interface GnssChecks {
+  /** gps.jamming-level: CW jamming indicator at which the box raises an alarm; null: only the receiver's own 'critical'. */
+  jammingLevel: number | null;
+  /** gps.spoofing-alarm. */
+  spoofingAlarm: boolean;
+  /** gps.network-limit, ms; null: no cross-check. */
+  networkLimitMs: number | null;
+  /**
+   * The labelled pulse against chrony's network servers: the median of their
+   * offsets minus the pulse's, ms, and how many servers; null unless chrony
+   * has a recent pulse sample and at least two reachable servers.
+   */
+  network: { pulseMinusNetworkMs: number; servers: number; errorMs: number } | null;
+}
+
+/** Receiver control (src/gnss/control/): what it found, what it set, what the receiver refused. */
+export interface ReceiverControlView {
+  /** identifying, finding-baud, no-receiver, changing-baud, configuring, verifying, surveying, ready, listening, silent, stopped. */
+  state: string;
+  detail: string;
+  since: string;
+  /** "u-blox NEO-M8T (protocol 22.00, firmware TIM 1.10)", "MediaTek MT3339", "NMEA receiver"; null until identified. */
+  receiver: string | null;
+  /** The rate the port runs at now. */
+  baud: number;
+  /** gps.configure: false when the box only identifies and listens. */
+  configure: boolean;
+  /** The last configuration sent: when, how many settings acknowledged, each one refused or unanswered, and notes. */
+  configuration: { at: string; acknowledged: number; problems: Array<{ step: string; outcome: string; detail: string }>; notes: string[] } | null;
+  /** A survey-in under way: time and accuracy reached, and what gps.survey-time and gps.survey-accuracy want. */
+  survey: { durationS: number; accuracyM: number; wantedS: number; wantedM: number } | null;
+  /** The fixed position a timing receiver holds: surveyed now, or saved from an earlier survey (state.dir). */
+  position: { source: "saved" | "surveyed"; accuracyM: number } | null;
+  counts: Record<string, number>;
 }
 
 /** chrony serving from the Pi's own clock: on this box's refclocks, but with no sample for a while. */
@@ -377,6 +425,10 @@ export type AlarmId =
   | "degraded"
   | "leap-pending"
   | "leap-list"
+  | "gps-config"
+  | "jamming"
+  | "spoofing"
+  | "gnss-disagrees"
   // The fleet gate and the updater (see below).
   | "fleet"
   | "update-rolled-back";

@@ -5,7 +5,7 @@
  */
 import type { FramingReject } from "../gnss/frame.js";
 import type { JammingState } from "../gnss/receiverReports.js";
-import type { AntennaState, DecodeReject, Dop, FixMode, Position, ReceiverIdentity, SatelliteReport, UsedList } from "../gnss/report.js";
+import type { AntennaState, DecodeReject, Dop, FixMode, Position, ReceiverIdentity, SatelliteReport, SpoofingState, UsedList } from "../gnss/report.js";
 import type { DeviceState } from "../hal/byteSource.js";
 import type { GateReject } from "../timing/timeGate.js";
 
@@ -44,6 +44,8 @@ export class Health {
   position: Position | undefined;
   /** Gathered from start-up texts / MON-VER / PMTK705; undefined when the receiver never says. */
   receiver: (ReceiverIdentity & { source: string }) | undefined;
+  /** Its spoofing detector (u-blox NAV-STATUS); undefined from receivers that have none. */
+  spoofing: { state: SpoofingState; source: string; atUs: number } | undefined;
 
   countUnsupported(name: string): void {
     if (name in this.unsupported || Object.keys(this.unsupported).length < MAX_UNSUPPORTED_KEYS) {

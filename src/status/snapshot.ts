@@ -13,16 +13,19 @@ import {
   type Alarm,
   type ChronyStatus,
   type FleetStatus,
+  type GnssChecks,
   type HoldoverStatus,
   type HostStatus,
   type LcdStatus,
   type LeapStatus,
   type PpsStatus,
+  type ReceiverControlView,
   type ServiceStatus,
   type SnapshotFacts,
   type StatusSnapshot,
   type UpdateInfo,
 } from "./contract.js";
+import { pulseAgainstNetwork } from "./gnssCrossCheck.js";
 import type { Health } from "./health.js";
 import { summarize } from "./summary.js";
 
@@ -34,6 +37,10 @@ export interface SnapshotParts {
   chrony: ChronyStatus | null;
   host: HostStatus | null;
   lcd: LcdStatus | null;
+  /** Receiver control's view; null when the box cannot talk to the receiver. */
+  gpsControl?: ReceiverControlView | null;
+  /** The receiver health thresholds (gps.*); no checks when absent. */
+  gnssLimits?: Omit<GnssChecks, "network">;
   /** Leap seconds (the receiver's announcement, the list); none known when absent. */
   leap?: LeapStatus;
   /** chrony holding over on the Pi's clock; not holding over when absent. */
@@ -55,6 +62,8 @@ export interface SnapshotParts {
  */
 const POSITION_DECIMALS = 4;
 const round = (x: number, decimals: number): number => Math.round(x * 10 ** decimals) / 10 ** decimals;
+
+const NO_CHECKS: Omit<GnssChecks, "network"> = { jammingLevel: null, spoofingAlarm: false, networkLimitMs: null };
 
 const iso = (us: number | undefined): string | null => (us ? new Date(us / 1000).toISOString() : null);
 
@@ -93,6 +102,9 @@ export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
     pps: p.pps,
     antenna: h.antenna ? { state: h.antenna.state, source: h.antenna.source, since: iso(h.antenna.sinceUs) } : null,
     jamming: h.jamming ? { state: h.jamming.state, indicator: h.jamming.indicator, source: h.jamming.source, since: iso(h.jamming.sinceUs) } : null,
+    gpsControl: p.gpsControl ?? null,
+    spoofing: h.spoofing ? { state: h.spoofing.state, source: h.spoofing.source, at: iso(h.spoofing.atUs) ?? "" } : null,
+    gnssChecks: { ...(p.gnssLimits ?? NO_CHECKS), network: p.gnssLimits ? pulseAgainstNetwork(p.chrony) : null },
     chrony: p.chrony,
     host: p.host,
     lcd: p.lcd,

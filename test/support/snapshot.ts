@@ -14,6 +14,7 @@ export function lockedPps(nowUs: number): PpsStatus {
     edgeMode: "auto",
     edge: { direction: "after", basis: "verified" },
     refusing: null,
+    qErr: null,
     sources: [{ name: "kernel PPS /sys/class/pps/pps0", stamping: "kernel", problem: null, jitterUs: null }],
     delayMs: 102.4,
     delayJitterMs: 0.3,

@@ -23,7 +23,7 @@ test("every bad line of a config file is reported at once, naming line, key and 
   const problems = problemsOf(() => parseCommandLine(["--config", file]));
   assert.equal(problems.length, 5, problems.join("\n"));
   assert.match(problems[0]!, /:3: unknown key 'serial.buad'; did you mean 'serial.baud'\?/);
-  assert.match(problems[1]!, /:4: serial.baud = '9601' is not valid: use one of .*9600/);
+  assert.match(problems[1]!, /:4: serial.baud = '9601' is not valid: use auto or one of .*9600/);
   assert.match(problems[2]!, /:5: chrony.sock .* absolute path/);
   assert.match(problems[3]!, /:6: 'just words' is not 'key = value'/);
   assert.match(problems[4]!, /:7: time.floor .* YYYY-MM-DD/);

@@ -41,7 +41,7 @@ test("config check: every problem at once, each with line, key and fix, and the 
   const lines = r.out.split("\n");
   assert.equal(lines[0], `${file}: 4 problems:`);
   assert.match(lines[1]!, /:1: unknown key 'serial\.buad'; did you mean 'serial\.baud'\?/);
-  assert.match(lines[2]!, /:2: serial\.baud = '9601' is not valid: use one of 4800, 9600/);
+  assert.match(lines[2]!, /:2: serial\.baud = '9601' is not valid: use auto or one of 4800, 9600/);
   assert.match(lines[3]!, /pps\.sock = off with pps\.sysfs set .* set chrony\.sock/);
   assert.match(lines[4]!, /NTS needs both nts\.cert and nts\.key \(nts\.cert is off\)/);
   assert.equal(lines[5], "chrony.conf generated from it: ok (chronyd -p)", "what chrony would get meanwhile still parses");
@@ -97,7 +97,7 @@ test("config set: a bad value, an unknown key or a resulting file with problems 
   const bad = await ctl("config", "set", "--config", file, "serial.baud=9601", "lcd.pgae=5", "serial.path=/dev/ttyAMA0\nallow all");
   assert.equal(bad.code, 1);
   assert.match(bad.err, /nothing written/);
-  assert.match(bad.err, /'serial\.baud=9601': serial\.baud = '9601' is not valid: use one of/);
+  assert.match(bad.err, /'serial\.baud=9601': serial\.baud = '9601' is not valid: use auto or one of/);
   assert.match(bad.err, /unknown key 'lcd\.pgae'; did you mean 'lcd\.page'\?/);
   assert.match(bad.err, /a value is one line without control characters/);
   const combo = await ctl("config", "set", "--config", file, "nts.cert=/data/nts/cert.pem");

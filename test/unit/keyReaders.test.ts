@@ -62,6 +62,17 @@ const OTHER: Record<ConfigKey, string> = {
   "nts.key": "/etc/stratum1/other.key",
   "update.commit-timeout": "600",
   "log.level": "debug",
+  "log.remote": "http://logs.example.net",
+  "serial.target-baud": "115200",
+  "gps.configure": "off",
+  "gps.nmea": "RMC,GGA,ZDA",
+  "gps.pulse-width": "200",
+  "gps.cable-delay": "60",
+  "gps.survey-time": "7200",
+  "gps.survey-accuracy": "5",
+  "gps.jamming-level": "off",
+  "gps.spoofing-alarm": "off",
+  "gps.network-limit": "100",
   "fleet.gate": "on",
   "fleet.receiver": "off",
   "fleet.asn": "64999",
@@ -88,7 +99,6 @@ const OTHER: Record<ConfigKey, string> = {
   "fleet.nts-keys": "follow",
   "fleet.nts-source": "stratum1-nts@pi.example.net",
   "fleet.status": "/run/stratum1-fleet/other.json",
-  "log.remote": "http://logs.example.net",
 };
 
 function box(settings: Record<string, string>): Config {

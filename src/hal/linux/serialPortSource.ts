@@ -13,11 +13,16 @@
  * A vanished device does not always make read() fail (a pty whose peer
  * closed may simply go quiet), so while open the device path is also checked
  * every PRESENCE_CHECK_MS: gone, or now another device, means reopen.
+ *
+ * The same port is the box's way to talk to the receiver (ReceiverLink):
+ * receiver control writes its commands and changes the rate here; a reopen
+ * keeps the rate last set, since the receiver kept it too.
  */
 import { stat } from "node:fs/promises";
 import { LinuxBinding, type LinuxPortBinding } from "@serialport/bindings-cpp";
 import type { Clock } from "../clock.js";
 import type { ByteSink, ByteSource, DeviceState } from "../byteSource.js";
+import type { ReceiverLink } from "../receiverLink.js";
 import { errnoName, native, type ReaderHandle } from "./native.js";
 
 const MAX_BACKOFF_MS = 10_000;
@@ -36,7 +41,7 @@ interface OpenPort {
   reader: ReaderHandle;
 }
 
-export class SerialPortSource implements ByteSource {
+export class SerialPortSource implements ByteSource, ReceiverLink {
   private port: OpenPort | undefined;
   private sink: ByteSink | undefined;
   private stopped = false;
@@ -49,9 +54,22 @@ export class SerialPortSource implements ByteSource {
 
   constructor(
     readonly path: string,
-    private readonly baud: number,
+    public baud: number,
     private readonly clock: Clock,
   ) {}
+
+  async write(bytes: Buffer): Promise<void> {
+    const port = this.port;
+    if (!port) throw new Error(`${this.path} is not open`);
+    await port.binding.write(bytes);
+    // Resolved once the bytes have left the UART, so a rate change after them does not cut them off.
+    await port.binding.drain();
+  }
+
+  async setBaud(baud: number): Promise<void> {
+    this.baud = baud;
+    await this.port?.binding.update({ baudRate: baud });
+  }
 
   start(sink: ByteSink): void {
     this.sink = sink;
