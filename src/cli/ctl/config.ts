@@ -43,16 +43,16 @@ export const configCommand: CtlCommand = {
 
 function configIs(path: string, setting: string, io: CtlIo): number {
   const eq = setting.indexOf("=");
-  const want = defaults();
+  // Problems in the file are config check's to report; here a bad line is as good as absent.
+  const have = loadConfigFile(path, defaults(), []);
+  // The file says so exactly when setting it would change nothing (old key names included).
+  const probe = structuredClone(have);
   const problems: string[] = [];
   if (eq <= 0) problems.push(`'${setting}': expected KEY=VALUE, e.g. fleet.gate=on`);
-  else applySetting(want, setting.slice(0, eq).trim(), setting.slice(eq + 1).trim(), "the command line", problems);
+  else applySetting(probe, setting.slice(0, eq).trim(), setting.slice(eq + 1).trim(), "the command line", problems);
   if (problems.length > 0) {
     io.err(`stratum1ctl config is: ${problems.join("; ")}\n`);
     return EXIT.usage;
   }
-  const key = setting.slice(0, eq).trim() as keyof typeof want;
-  // Problems in the file are config check's to report; here a bad line is as good as absent.
-  const have = loadConfigFile(path, defaults(), []);
-  return JSON.stringify(have[key]) === JSON.stringify(want[key]) ? EXIT.ok : EXIT.failed;
+  return JSON.stringify(probe) === JSON.stringify(have) ? EXIT.ok : EXIT.failed;
 }
