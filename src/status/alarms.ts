@@ -9,6 +9,7 @@ import type { Logger } from "../log/logger.js";
 import type { Alarm, AlarmCondition, AlarmId, GateReject, SnapshotFacts, TimeStateName } from "./contract.js";
 import { receiverHealthAlarms } from "./receiverAlarms.js";
 import { shortAge } from "./summary.js";
+import { rollbackDetail } from "../update/updateStatus.js";
 
 /** Receiver reports older than this mean it has stopped talking. */
 const NO_DATA_S = 5;
@@ -101,14 +102,8 @@ function neighbourAlarms(s: SnapshotFacts): AlarmCondition[] {
           },
     );
   }
-  const r = s.update?.rollback;
-  if (r)
-    out.push({
-      id: "update-rolled-back",
-      title: "ROLLED BACK",
-      hint: "update status",
-      detail: `update to ${r.version} (slot ${r.slot}) was rolled back at ${r.at}: ${r.reason}; running ${s.update?.version}. Acknowledge: stratum1ctl update acknowledge`,
-    });
+  const u = s.update;
+  if (u?.rollback) out.push({ id: "update-rolled-back", title: "ROLLED BACK", hint: "update status", detail: rollbackDetail(u.rollback, u.version) });
   return out;
 }
 
