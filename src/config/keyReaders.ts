@@ -21,7 +21,7 @@ export const SERVICES = [
   "stratum1d.service",
   // After stratum1d: the gate reads stratum1d's status (fleet.receiver).
   "stratum1-fleet.service",
-  // Last: FRR redistributes what the gate puts on the fleet interfaces (stratum1-fleet.service is Before=frr.service).
+  // Last: FRR redistributes what the gate puts on the fleet interfaces.
   "frr.service",
   // Only forwards the journal; nothing else waits on it.
   "systemd-journal-upload.service",

@@ -26,7 +26,11 @@ test("stratum1-fleet.service and FRR's drop-in pass systemd-analyze verify; the 
       writeFileSync(join(root, stub), "#!/bin/sh\n");
       chmodSync(join(root, stub), 0o755);
     }
-    writeFileSync(join(root, "lib/systemd/system/frr.service"), "[Service]\nType=forking\nExecStart=/usr/lib/frr/frrinit.sh start\n");
+    // Debian's frr.service as it orders itself: before network.target (an ordering cycle with the gate would show here).
+    writeFileSync(
+      join(root, "lib/systemd/system/frr.service"),
+      "[Unit]\nWants=network.target\nAfter=network-pre.target systemd-sysctl.service\nBefore=network.target\n[Service]\nType=forking\nExecStart=/usr/lib/frr/frrinit.sh start\n",
+    );
     cpSync(join(REPO, "systemd/stratum1-fleet.service"), join(root, "etc/systemd/system/stratum1-fleet.service"));
     cpSync(join(REPO, "systemd/frr.service.d/stratum1.conf"), join(root, "etc/systemd/system/frr.service.d/stratum1.conf"));
     for (const u of ["stratum1-nts-sync.service", "stratum1-nts-sync.timer"]) cpSync(join(REPO, "systemd", u), join(root, "etc/systemd/system", u));
