@@ -29,9 +29,15 @@ export interface ModelRefclock {
 }
 
 export interface ModelUpstream {
-  /** The server's IPv4 address. */
+  /** The server's IPv4 address (several servers: the first's, counted up). */
   address: string;
   stratum: number;
+  /**
+   * Several servers that agree on true time: each measures the local clock's
+   * real error (its offset from true time, as the virtual clock knows it).
+   * Without it, one server with a token offset.
+   */
+  servers?: { count: number; localErrorS: () => number };
 }
 
 interface Heard {
@@ -105,8 +111,20 @@ export class ChronyModel {
   sources(): ChronySource[] {
     this.update();
     const up = this.upstream;
+    const offsetS = up?.servers ? up.servers.localErrorS() + 1e-4 : 1e-4;
     const server: ChronySource[] = up
-      ? [{ mode: "^", state: this.reference?.server ? "*" : "+", name: up.address, stratum: up.stratum, poll: 6, reach: 255, lastRxAgoS: 30, lastOffsetS: 1e-4, measuredOffsetS: 1e-4, errorS: 1e-3 }]
+      ? Array.from({ length: up.servers?.count ?? 1 }, (_, i) => ({
+          mode: "^",
+          state: this.reference?.server && i === 0 ? "*" : "+",
+          name: i === 0 ? up.address : up.address.replace(/\d+$/, (n) => String(Number(n) + i)),
+          stratum: up.stratum,
+          poll: 6,
+          reach: 255,
+          lastRxAgoS: 30,
+          lastOffsetS: offsetS,
+          measuredOffsetS: offsetS,
+          errorS: 1e-3,
+        }))
       : [];
     return this.refclocks
       .map((c): ChronySource => {

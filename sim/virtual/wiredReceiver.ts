@@ -26,6 +26,8 @@ export class WiredReceiver {
   sky: SkyState;
   /** Every pulse given: the true second and its error, for judging what reached chrony. */
   readonly pulses: Array<{ utcSecond: number; pulse: PulseOutput }> = [];
+  /** The receiver's TX broken: its pulse goes on, its words do not reach the box. */
+  mute = false;
   private cancel: () => void = () => undefined;
 
   constructor(
@@ -82,7 +84,7 @@ export class WiredReceiver {
       if (this.pulses.length > 100_000) this.pulses.splice(0, 10_000);
       this.kernel.assert(this.hostStamp(s, pulse.errorPs));
     }
-    if (this.port.connected) this.port.epoch(s, this.sky);
+    if (this.port.connected && !this.mute) this.port.epoch(s, this.sky);
   }
 
   /** The kernel's stamp of an edge at true second s + errorPs: the host clock's reading then, to the nanosecond. */

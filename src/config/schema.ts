@@ -49,7 +49,7 @@ export const SCHEMA = {
   ),
   "pps.shm": optionalInt("ntpd/ntpsec SHM unit for the labelled pulse samples (precision 2^-20 s), or 'off'", 0, 255),
   "pps.edge": oneOf(
-    "which pulse the receiver's time names: 'after' (the time follows its pulse: u-blox, MediaTek, SiRF), 'before' (the time announces the next pulse), 'auto' (after, refused when the host clock says otherwise)",
+    "which pulse the receiver's time names: 'after' (the time follows its pulse: u-blox, MediaTek, SiRF), 'before' (the time announces the next pulse), 'auto' (after, assumed until a verified clock checks it, remembered per receiver in state.dir; a contradiction stops labelling and raises PPS EDGE?)",
     "auto",
     ["auto", "after", "before"] as const,
   ),

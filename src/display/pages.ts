@@ -9,11 +9,12 @@
  * update being installed shows its progress in place of both: someone is
  * watching it, and nothing else changes meanwhile.
  */
+import { isNotice } from "../status/alarms.js";
 import type { StatusSnapshot } from "../status/contract.js";
 import { GLYPH } from "./glyphs.js";
 
-export type PageId = "time" | "sync" | "gps" | "host" | "ntp" | "fleet";
-export const PAGES: readonly PageId[] = ["time", "sync", "gps", "host", "ntp", "fleet"];
+export type PageId = "time" | "sync" | "gps" | "receiver" | "host" | "ntp" | "fleet";
+export const PAGES: readonly PageId[] = ["time", "sync", "gps", "receiver", "host", "ntp", "fleet"];
 
 export interface Screen {
   lines: string[];
@@ -100,6 +101,34 @@ function gpsBlock(s: StatusSnapshot, width: number): Block {
   ];
 }
 
+/** "NEO-M8T" from "u-blox NEO-M8T-0, TIM 1.10, …"; "MT3339" from "MediaTek MT3339 …". */
+function receiverModel(description: string): string {
+  const first = description
+    .split(",")[0]!
+    .replace(/^u-blox\s+/, "")
+    .replace(/^MediaTek\s+/, "");
+  return first.replace(/-0$/, "");
+}
+
+const BAUD_WORD = (b: number): string => (b >= 1000 && b % 1000 !== 0 ? `${(b / 1000).toFixed(1).replace(".", "k")}` : `${b / 1000}k`);
+
+/** What receiver control found and did: the model and rate, then the survey, the held position, a refused setting or the state. */
+function receiverBlock(s: StatusSnapshot, width: number): Block {
+  const g = s.gpsControl;
+  if (!g) return [fit("receiver", "", width), fit("not driven", "", width)];
+  let second: string;
+  const problems = g.configuration?.problems.length ?? 0;
+  if (g.survey) {
+    const acc = g.survey.accuracyM >= 100 ? `${Math.round(g.survey.accuracyM)}m` : `${g.survey.accuracyM.toFixed(1)}m`;
+    // The accuracy reached, and on the wide panel the one wanted (gps.survey-accuracy).
+    second = fit(`svin ${formatDuration(g.survey.durationS)}`, width >= 20 ? `${acc}/${g.survey.wantedM}m` : acc, width);
+  } else if (problems > 0) second = fit("config", `${problems} refused`, width);
+  else if (g.position && g.state === "ready") second = fit(g.position.source === "saved" ? "saved pos" : "fixed pos", `${g.position.accuracyM.toFixed(1)}m`, width);
+  else if (!g.configure) second = fit("not configured", "", width);
+  else second = fit(g.state, "", width);
+  return [fit(g.receiver ? receiverModel(g.receiver) : "receiver ?", BAUD_WORD(g.baud), width), second];
+}
+
 function hostBlock(s: StatusSnapshot, width: number): Block {
   const h = s.host;
   const temp = h?.cpuTempC !== null && h?.cpuTempC !== undefined ? `${Math.round(h.cpuTempC)}°C` : "--°C";
@@ -136,6 +165,8 @@ function pageBlock(page: PageId, s: StatusSnapshot, nowUs: number, width: number
       return syncBlock(s, width);
     case "gps":
       return gpsBlock(s, width);
+    case "receiver":
+      return receiverBlock(s, width);
     case "host":
       return hostBlock(s, width);
     case "ntp":
@@ -169,12 +200,14 @@ export function renderScreen(s: StatusSnapshot, geometry: { cols: number; rows: 
     view = `alarm:${a.id}`;
   } else {
     // The 20x4 shows the time on top already; below it the other chosen pages, or the sync page if none.
-    // The fleet page only on a box in a fleet.
-    const below = (top ? pages.filter((p) => p !== "time") : pages).filter((p) => p !== "fleet" || s.fleet !== null);
+    // The receiver page only where the box talks to its receiver (a serial port it can write to); the fleet page only on a box in a fleet.
+    const shown = pages.filter((p) => (p !== "receiver" || s.gpsControl) && (p !== "fleet" || s.fleet !== null));
+    const below = top ? shown.filter((p) => p !== "time") : shown;
     const rotation: readonly PageId[] = below.length > 0 ? below : ["sync"];
     const page = rotation[turn % rotation.length]!;
     block = pageBlock(page, s, nowUs, cols);
     view = page;
   }
-  return { lines: top ? [...top, ...block] : block, view, alarm: !install && s.alarms.length > 0 };
+  // A notice (a leap second ahead, a leap list to update) is shown but does not blink the backlight; nor does an install's progress.
+  return { lines: top ? [...top, ...block] : block, view, alarm: !install && s.alarms.some((a) => !isNotice(a.id)) };
 }

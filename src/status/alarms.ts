@@ -11,6 +11,10 @@ import { receiverHealthAlarms } from "./receiverAlarms.js";
 import { shortAge } from "./summary.js";
 import { rollbackDetail } from "../update/updateStatus.js";
 
+/** Alarms that tell of something coming or to maintain while the time served is right: shown, not blinked. */
+const NOTICES: ReadonlySet<AlarmId> = new Set<AlarmId>(["leap-pending", "leap-list"]);
+export const isNotice = (id: AlarmId): boolean => NOTICES.has(id);
+
 /** Receiver reports older than this mean it has stopped talking. */
 const NO_DATA_S = 5;
 /** A condition must hold this long before it is an alarm: one odd epoch is not worth a blinking panel. */
@@ -166,7 +170,7 @@ function receiverAlarms(s: SnapshotFacts, nowUs: number): AlarmCondition[] {
   const listTrouble = list
     ? (list.problem ?? list.disagreement ?? (list.expired ? `${list.path} expired on ${list.expires?.slice(0, 10)}: it cannot know of a leap second announced since` : null))
     : null;
-  if (listTrouble) out.push({ id: "leap-list", title: "LEAP LIST", hint: list?.disagreement ? "list or receiver?" : "update tzdata", detail: `leap second list: ${listTrouble}` });
+  if (listTrouble) out.push({ id: "leap-list", title: "LEAP LIST", hint: list?.disagreement ? "list/receiver?" : "update tzdata", detail: `leap second list: ${listTrouble}` });
   return out;
 }
 

@@ -10,7 +10,8 @@ function configProblems(s: SnapshotFacts): AlarmCondition | undefined {
   const c = s.gpsControl;
   const problems = c?.configure ? (c.configuration?.problems ?? []) : [];
   if (!c || problems.length === 0) return undefined;
-  const what = problems.map((p) => `${p.step} ${p.outcome} (${p.detail})`).join("; ");
+  // Each detail already names its step and outcome ("CFG-MSG TIM-TP refused (NAK): …").
+  const what = problems.map((p) => p.detail).join("; ");
   return {
     id: "gps-config",
     title: "GPS CONFIG",

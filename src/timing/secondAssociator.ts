@@ -123,7 +123,7 @@ export class SecondAssociator {
   /** The receiver's last word: when, and whether the time gate accepted it. Counting starts only from silence after an accepted one. */
   private lastVerdict = { us: 0, ok: false };
   private lastLabel: { edge: Instant; utc: number; atUs: number } | undefined;
-  private lastConfirmed: { utc: number; us: number } | undefined;
+  private lastConfirmed: { utc: number; us: number; leap: 0 | 1 | 2 } | undefined;
   /** Realtime µs of the last edge of any kind (0: none yet). */
   lastEdgeUs = 0;
   private everLocked = false;
@@ -311,7 +311,7 @@ export class SecondAssociator {
     this.lastSample = sample;
     this.lastLabel = { edge: h.at, utc, atUs: Math.max(h.us, this.lastLabel?.atUs ?? 0) };
     if (how === "words") {
-      this.lastConfirmed = { utc, us: h.us };
+      this.lastConfirmed = { utc, us: h.us, leap };
       this.everLocked = true;
       this.counts.labelled += 1;
     } else {
@@ -344,7 +344,8 @@ export class SecondAssociator {
         this.refuse("holdover-midnight", "pulses are not counted across a UTC midnight without the receiver's time: a leap second may sit there", [h.us]);
         continue;
       }
-      this.label(h, utc, 0, "count");
+      // The same UTC day as the last word (checked above): the leap second it announced for this day's end still holds.
+      this.label(h, utc, confirmed.leap, "count");
     }
   }
 

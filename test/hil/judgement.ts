@@ -11,8 +11,14 @@ import type { StatusSnapshot } from "../../src/status/contract.js";
 import { median } from "../support/median.js";
 import type { Expectations, Range, Scenario } from "./scenario.js";
 
-/** An epoch's words may be stamped this much before its second (a learned delay taken out, with jitter). */
-const EARLY_WORDS_S = 0.035;
+/**
+ * An epoch's words may be stamped this much before its second: the learned
+ * delay is taken out, and it was itself measured on a host whose reads come
+ * late by tens of ms under load (seen: 39 ms early on a loaded 2-CPU run).
+ * An NMEA sample that far off is imprecise, which chrony's filter handles;
+ * a wrong second is ten times further away.
+ */
+const EARLY_WORDS_S = 0.1;
 
 export interface WrongSecond {
   refid: string;

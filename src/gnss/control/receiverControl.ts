@@ -326,7 +326,9 @@ export class ReceiverControl implements ReceiverTraffic {
   }
 
   private async configure(rx: IdentifiedReceiver): Promise<void> {
-    const settings = rx.family === "mediatek" && this.settings === DEFAULT_SETTINGS ? { ...this.settings, nmea: DEFAULT_MEDIATEK_NMEA } : this.settings;
+    // gps.nmea left at its default: a MediaTek also keeps GSA and GSV/5 (its only sky view); a list the owner chose is taken as it is.
+    const defaultNmea = JSON.stringify(this.settings.nmea) === JSON.stringify(DEFAULT_SETTINGS.nmea);
+    const settings = rx.family === "mediatek" && defaultNmea ? { ...this.settings, nmea: DEFAULT_MEDIATEK_NMEA } : this.settings;
     const plan = rx.family === "u-blox" ? planUblox(rx, settings) : planMediatek(settings);
     this.plan = plan;
     const notes = [...plan.notes];
