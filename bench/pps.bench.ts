@@ -81,7 +81,24 @@ async function main(): Promise<void> {
   if (fd < 0) throw new Error(`cannot bind ${sockPath}`);
   const status = join(dir, "status.json");
   const pty = await openPtyPair(join(dir, "gps"), join(dir, "feed"));
-  const daemon = spawnDaemon(["--serial", pty.device, "--sock", "off", "--status", status, "--pps-sysfs", kernel.dir, "--gpio-fifo", fifo, "--pps-sock", sockPath, "--set", "capture.socket=off"]);
+  const daemon = spawnDaemon([
+    "--serial",
+    pty.device,
+    "--sock",
+    "off",
+    "--status",
+    status,
+    "--pps-sysfs",
+    kernel.dir,
+    "--gpio-fifo",
+    fifo,
+    "--pps-sock",
+    sockPath,
+    "--set",
+    "capture.socket=off",
+    "--set",
+    "control.socket=off",
+  ]);
   await daemon.waitFor(/serial: .* open at/, 10_000);
 
   const layout = sockLayout(calls.layouts().timeT === 4 ? 4 : 8);

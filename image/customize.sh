@@ -144,6 +144,7 @@ say "units, users, configuration"
 install -m 0644 "$src/systemd/stratum1d.service" "$root/usr/lib/systemd/system/stratum1d.service"
 install -D -m 0644 "$src/systemd/chrony.service.d/stratum1.conf" "$root/usr/lib/systemd/system/chrony.service.d/stratum1.conf"
 install -D -m 0644 "$src/systemd/systemd-journal-upload.service.d/stratum1.conf" "$root/usr/lib/systemd/system/systemd-journal-upload.service.d/stratum1.conf"
+install -m 0644 "$src/systemd/stratum1-log-forwarding.service" "$root/usr/lib/systemd/system/stratum1-log-forwarding.service"
 # The fleet: the health gate, FRR's drop-in (its configuration from stratum1.conf), the NTS key
 # sync of a follower. Each is skipped by its own ExecCondition unless stratum1.conf puts the box
 # in a fleet, so a box becomes a fleet node by its configuration alone.
@@ -255,9 +256,11 @@ sed -i -E '/[[:space:]]\/boot\/firmware[[:space:]]/ s/^([^[:space:]]+[[:space:]]
 echo "LABEL=S1DATA /data ext4 noatime,commit=5,errors=remount-ro,nofail 0 2" >>"$fstab"
 
 say "services"
-# The journal uploader is enabled but skipped at every start while log.remote is off (its drop-in's condition);
-# so are the gate and FRR while fleet.gate is off, and the NTS key sync's runs unless fleet.nts-keys = follow.
-enable=(stratum1d.service stratum1-firstboot.service chrony.service ssh.service nftables.service stratum1-update-commit.service systemd-journal-upload.service
+# The journal uploader is not enabled itself: it waits for network-online.target, which would hold up
+# the boot of a box that forwards nothing; stratum1-log-forwarding starts it when log.remote is set.
+# The fleet gate and FRR are enabled but skipped at every start while fleet.gate is off (their
+# ExecCondition), and the NTS key sync's runs unless fleet.nts-keys = follow.
+enable=(stratum1d.service stratum1-firstboot.service chrony.service ssh.service nftables.service stratum1-update-commit.service stratum1-log-forwarding.service
   stratum1-fleet.service frr.service stratum1-nts-sync.timer)
 # Raspberry Pi OS brings NetworkManager (addresses and DNS); without it, systemd-networkd takes
 # the address by DHCP and systemd-resolved the DNS servers that come with it.

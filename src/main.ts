@@ -34,6 +34,7 @@ import { everySecond } from "./timing/secondTicker.js";
 import { AlarmTracker } from "./status/alarms.js";
 import type { ChronyStatus, StatusSnapshot } from "./status/contract.js";
 import { CaptureTap } from "./capture/captureTap.js";
+import { ControlServer, type ControlHandlers } from "./control/controlServer.js";
 import type { CaptureHeader } from "./capture/captureFormat.js";
 import { statusLine } from "./status/statusLine.js";
 import { holdoverPower } from "./chrony/chronyConf.js";
@@ -138,6 +139,8 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       })
     : undefined;
   if (gps) pipeline.traffic = gps.control;
+  const control = cfg["control.socket"] ? new ControlServer(cfg["control.socket"], gpsRequests(gps), log, clock) : undefined;
+  void control?.start();
 
   let gpsStarted = false;
   let silentReported = false;
@@ -228,6 +231,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
         startedUs,
         statusWriteError: writeError,
         faults: faults.snapshot(),
+        control: control?.status() ?? null,
         fleet: neighbours?.fleet(now) ?? null,
         update: neighbours?.update() ?? null,
       };
@@ -273,12 +277,22 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       await panel?.stop();
       pps?.stop();
       await tap?.close();
+      await control?.close();
       await source.stop();
       for (const s of sinks) s.close();
       hardware.datagrams.close();
       hardware.chrony?.monitoring?.close();
       hardware.chrony?.control?.close();
     },
+  };
+}
+
+/** stratum1ctl gps config, answered by receiver control; a box that cannot talk to its receiver says so. */
+function gpsRequests(gps: ReceiverSupervisor | undefined): ControlHandlers {
+  const noLink = { ok: false, error: "the service cannot talk to this receiver (it only listens, as under a replay or a byte-stream simulator): nothing to read back or save" } as const;
+  return {
+    "gps-config-show": async () => (gps ? { ok: true, request: "gps-config-show", items: await gps.readBack() } : noLink),
+    "gps-config-save": async () => (gps ? { ok: true, request: "gps-config-save", result: await gps.saveToFlash() } : noLink),
   };
 }
 

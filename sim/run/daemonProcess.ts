@@ -1,13 +1,31 @@
 /*
- * stratum1d as a child process, as systemd would run it: for the simulator
- * and the integration tests. Its log lines are collected so a caller can wait
- * for a state change the way an operator would read the journal.
+ * stratum1d as a child process, as systemd would run it (with the node flags
+ * of its unit): for the simulator, the integration tests and the bench. Its
+ * log lines are collected so a caller can wait for a state change the way an
+ * operator would read the journal.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** The simulated box's daemon: stratum1d's command line and service, with --lcd-socket and --gpio-fifo for the emulated parts. */
 export const DAEMON_SCRIPT = fileURLToPath(new URL("../simd.js", import.meta.url));
+
+const UNIT = fileURLToPath(new URL("../../../systemd/stratum1d.service", import.meta.url));
+
+/**
+ * Node's own flags from the unit's ExecStart (/usr/bin/node FLAGS... stratum1d.js): the
+ * memory limits the box runs under, so that tests, the simulator and the bench run the
+ * daemon as systemd does.
+ */
+export function unitNodeFlags(unitText: string = readFileSync(UNIT, "utf8")): string[] {
+  const m = /^ExecStart=\/usr\/bin\/node((?: --[^ ]+)*) \/opt\/stratum1\/dist\/src\/cli\/stratum1d\.js$/m.exec(unitText);
+  if (!m) throw new Error(`${UNIT}: no 'ExecStart=/usr/bin/node [--flag...] /opt/stratum1/dist/src/cli/stratum1d.js' line`);
+  return m[1]!
+    .trim()
+    .split(" ")
+    .filter((f) => f !== "");
+}
 
 export interface DaemonProcess {
   process: ChildProcess;
@@ -17,8 +35,9 @@ export interface DaemonProcess {
   stop(): Promise<number | null>;
 }
 
-export function spawnDaemon(args: readonly string[], echo?: (line: string) => void, env: NodeJS.ProcessEnv = process.env): DaemonProcess {
-  const proc = spawn(process.execPath, [DAEMON_SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
+/** `nodeArgs` come before the unit's flags (the bench adds --cpu-prof). */
+export function spawnDaemon(args: readonly string[], echo?: (line: string) => void, env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []): DaemonProcess {
+  const proc = spawn(process.execPath, [...nodeArgs, ...unitNodeFlags(), DAEMON_SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
   const lines: string[] = [];
   const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
   let partial = "";

@@ -91,7 +91,7 @@ export function startVirtualBox(opts: VirtualBoxOptions): VirtualBox {
   const problems: string[] = [];
   // A box in memory writes no files and listens on no sockets unless the test asks.
   // The host's leap second list is the host's business, not the box under test's (a test that checks it names one).
-  const settings = { "status.path": "off", "capture.socket": "off", "state.dir": opts.stateDir ?? "off", "time.leap-list": "off", ...(opts.settings ?? {}) };
+  const settings = { "status.path": "off", "capture.socket": "off", "control.socket": "off", "state.dir": opts.stateDir ?? "off", "time.leap-list": "off", ...(opts.settings ?? {}) };
   for (const [k, v] of Object.entries(settings)) applySetting(cfg, k, v, `setting ${k}`, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 

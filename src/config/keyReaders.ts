@@ -57,6 +57,7 @@ export const KEY_READERS: Readonly<Record<ConfigKey, readonly ServiceName[]>> = 
   "lcd.pages": [DAEMON],
   "lcd.page": [DAEMON],
   "capture.socket": [DAEMON],
+  "control.socket": [DAEMON],
   "state.dir": [DAEMON],
   // The gate reads stratum1d's status from there (fleet.receiver = on).
   "status.path": [DAEMON, GATE],

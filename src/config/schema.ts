@@ -80,6 +80,10 @@ export const SCHEMA = {
   } as KeySpec<string>,
   "lcd.page": int("seconds each page (and each alarm) stays on the display before the next", 10, 1, 600),
   "capture.socket": optionalPath("unix socket where 'stratum1ctl capture' records what the service reads (serial bytes and pulse edges with their stamps), or 'off'", "/run/stratum1/capture.sock"),
+  "control.socket": optionalPath(
+    "unix socket where 'stratum1ctl gps config --show/--save' asks the service to read back or save the receiver's settings (the service owns the serial port); only the service's user and root may use it; or 'off'",
+    "/run/stratum1/control.sock",
+  ),
   "state.dir": optionalPath(
     "where the service keeps what it learned across restarts (the pulse direction verified for each receiver); on the appliance on the data partition; or 'off'",
     "/var/lib/stratum1",

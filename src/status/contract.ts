@@ -404,6 +404,15 @@ export interface ServiceStatus {
   statusWriteError: string | null;
   /** Exceptions caught in the service's own code, by where they happened (the serial data, the tick, …); logged once per new message. */
   faults: Record<string, Fault>;
+  /** control.socket (stratum1ctl gps config): requests answered and refused; null when it is off. */
+  control: ControlSocketStatus | null;
+}
+
+export interface ControlSocketStatus {
+  served: number;
+  /** Requests answered with an error before reaching the receiver: not JSON, unknown, too long, none sent in time. */
+  refused: number;
+  lastRefusal: string | null;
 }
 
 export interface Fault {

@@ -50,6 +50,8 @@ export interface SnapshotParts {
   startedUs: number;
   statusWriteError: string | null;
   faults: ServiceStatus["faults"];
+  /** control.socket's counts; off when absent. */
+  control?: ServiceStatus["control"];
   /** The fleet gate and the updater (status/neighbours.ts); not in a fleet, no update state when absent. */
   fleet?: FleetStatus | null;
   update?: UpdateInfo | null;
@@ -110,7 +112,7 @@ export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
     lcd: p.lcd,
     leap: p.leap ?? { pending: null, receiverGpsMinusUtcS: null, list: null },
     holdover: p.holdover ?? { active: false, since: null, ageS: null, boundS: null, limitS: null, leftS: null, armed: null, expiredAt: null },
-    service: { startedAt: new Date(p.startedUs / 1000).toISOString(), statusWriteError: p.statusWriteError, faults: p.faults },
+    service: { startedAt: new Date(p.startedUs / 1000).toISOString(), statusWriteError: p.statusWriteError, faults: p.faults, control: p.control ?? null },
     fleet: p.fleet ?? null,
     update: p.update ?? null,
   };

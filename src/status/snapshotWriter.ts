@@ -9,6 +9,8 @@ import type { StatusSnapshot } from "./contract.js";
 
 export class SnapshotWriter {
   private writing = false;
+  /** The directory is made before the first write and again only after a write found it gone: one file-system round trip a second fewer. */
+  private dirMade = false;
 
   constructor(private readonly path: string) {}
 
@@ -17,9 +19,22 @@ export class SnapshotWriter {
     if (this.writing) return;
     this.writing = true;
     const tmp = `${this.path}.${process.pid}.tmp`;
+    const text = JSON.stringify(snapshot, null, 2) + "\n";
     try {
-      await mkdir(dirname(this.path), { recursive: true });
-      await writeFile(tmp, JSON.stringify(snapshot, null, 2) + "\n", { mode: 0o644 });
+      if (!this.dirMade) {
+        await mkdir(dirname(this.path), { recursive: true });
+        this.dirMade = true;
+      }
+      try {
+        await writeFile(tmp, text, { mode: 0o644 });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+        // The directory went (a tmpfiles clean-up, an operator): made again, once, for this write.
+        this.dirMade = false;
+        await mkdir(dirname(this.path), { recursive: true });
+        this.dirMade = true;
+        await writeFile(tmp, text, { mode: 0o644 });
+      }
       await rename(tmp, this.path);
     } finally {
       this.writing = false;

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { test, type TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -62,6 +62,7 @@ test("stratum1ctl on the simulated appliance: LOCKED PPS once chrony selects the
           `pps.sysfs = ${kernel.dir}`,
           `pps.sock = ${join(dir, "pps.sock")}`,
           `status.path = ${p.status}`,
+          `control.socket = ${join(dir, "control.sock")}`,
           // chrony.command is the name older boxes' files use for the control socket: still read.
           `chrony.command = ${join(dir, "chronyd.sock")}`,
           `chrony.monitor = ${chrony.monitor}`,
@@ -151,6 +152,18 @@ test("stratum1ctl on the simulated appliance: LOCKED PPS once chrony selects the
     show(t, "gps", gps);
     assert.equal(gps.code, 0);
     assert.match(gps.out, /Satellites 23 listed, \d+ used \(from GSV\+GSA/);
+    assert.match(gps.out, /^Receiver control$/m);
+
+    // The replayed receiver only talks: the daemon finds an NMEA receiver, and says over its control socket that there is nothing to read or save.
+    assert.equal(statSync(join(dirname(conf), "control.sock")).mode & 0o777, 0o600);
+    const settings = await stratum1ctl("gps", "config", "--show", "--config", conf);
+    show(t, "gps config --show", settings);
+    assert.equal(settings.code, 1);
+    assert.match(settings.out, /^ {2}settings +an NMEA-only receiver has no settings the box can read$/m);
+    const save = await stratum1ctl("gps", "config", "--save", "--config", conf);
+    show(t, "gps config --save", save);
+    assert.equal(save.code, 1);
+    assert.match(save.out, /^not saved: no u-blox receiver identified: nothing to save$/m);
 
     await stopFeeding();
     await rig.daemon.stop();
@@ -159,6 +172,9 @@ test("stratum1ctl on the simulated appliance: LOCKED PPS once chrony selects the
     show(t, "status (daemon stopped)", stopped);
     assert.equal(stopped.code, 2);
     assert.match(stopped.out, /^NOT RUNNING: stratum1d is NOT RUNNING \(or hung\)/m);
+    const noService = await stratum1ctl("gps", "config", "--show", "--config", conf);
+    assert.equal(noService.code, 2);
+    assert.match(noService.err, /no control socket at .*control\.sock: is stratum1d running/);
   } finally {
     await stopFeeding();
     await rig.close();

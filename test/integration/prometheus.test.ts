@@ -62,7 +62,25 @@ test("Prometheus scrapes the simulated box: series move with the story, the dash
     chronyd: { ntpPort },
     daemonArgs: (p) => {
       kernel = new FakeKernelPps(join(dirname(p.device), "pps0"));
-      return ["--serial", p.device, "--sock", p.sock, "--pps-sysfs", kernel.dir, "--pps-sock", join(dirname(p.device), "pps.sock"), "--status", p.status, "--metrics", `127.0.0.1:${metricsPort}`];
+      // The story starts cold (no fix), after which an NMEA receiver's UTC is held off for
+      // time.utc-holdoff (750 s) unless a verified clock agrees: this test is about the metrics
+      // following the states, so the hold-off (tested in test/virtual/utcTrust) is off.
+      return [
+        "--serial",
+        p.device,
+        "--sock",
+        p.sock,
+        "--pps-sysfs",
+        kernel.dir,
+        "--pps-sock",
+        join(dirname(p.device), "pps.sock"),
+        "--status",
+        p.status,
+        "--metrics",
+        `127.0.0.1:${metricsPort}`,
+        "--set",
+        "time.utc-holdoff=0",
+      ];
     },
   });
   const target = `127.0.0.1:${metricsPort}`;

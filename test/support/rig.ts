@@ -52,6 +52,8 @@ export async function startRig(opts: {
     "lcd.bus=off",
     "--set",
     `capture.socket=${join(dir, "capture.sock")}`,
+    "--set",
+    `control.socket=${join(dir, "control.sock")}`,
     ...ppsArgs,
     ...opts.daemonArgs(paths, chrony),
   ]);

@@ -47,6 +47,7 @@ const OTHER: Record<ConfigKey, string> = {
   "lcd.pages": "time,sync",
   "lcd.page": "5",
   "capture.socket": "/run/stratum1/other.sock",
+  "control.socket": "/run/stratum1/other-control.sock",
   "state.dir": "/var/lib/other",
   "status.path": "/run/stratum1/other.json",
   "metrics.listen": "127.0.0.1:9817",

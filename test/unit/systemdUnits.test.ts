@@ -26,10 +26,12 @@ function imageLikeRoot(): string {
   stub("usr/bin/node");
   stub("usr/sbin/chronyd");
   stub("lib/systemd/systemd-journal-upload");
+  stub("usr/bin/systemctl");
   cpSync(join(SYSTEMD_DIR, "chrony-sock-perms"), join(root, "opt/stratum1/systemd/chrony-sock-perms"));
   cpSync(join(SYSTEMD_DIR, "stratum1d.service"), join(root, "etc/systemd/system/stratum1d.service"));
   cpSync(join(SYSTEMD_DIR, "chrony.service.d/stratum1.conf"), join(root, "etc/systemd/system/chrony.service.d/stratum1.conf"));
   cpSync(join(SYSTEMD_DIR, "systemd-journal-upload.service.d/stratum1.conf"), join(root, "etc/systemd/system/systemd-journal-upload.service.d/stratum1.conf"));
+  cpSync(join(SYSTEMD_DIR, "stratum1-log-forwarding.service"), join(root, "etc/systemd/system/stratum1-log-forwarding.service"));
   if (!statSync(join(root, "lib/systemd/system/chrony.service"), { throwIfNoEntry: false })) {
     writeFileSync(join(root, "lib/systemd/system/chrony.service"), "[Service]\nType=forking\nExecStart=/usr/sbin/chronyd\n");
   }
@@ -39,10 +41,12 @@ function imageLikeRoot(): string {
   return root;
 }
 
-test("stratum1d.service, chrony's and the journal uploader's drop-ins pass systemd-analyze verify without a word", () => {
+test("stratum1d.service, chrony's and the journal uploader's drop-ins, stratum1-log-forwarding.service pass systemd-analyze verify without a word", () => {
   const root = imageLikeRoot();
   try {
-    const r = spawnSync("systemd-analyze", ["verify", `--root=${root}`, "stratum1d.service", "chrony.service", "systemd-journal-upload.service"], { encoding: "utf8" });
+    const r = spawnSync("systemd-analyze", ["verify", `--root=${root}`, "stratum1d.service", "chrony.service", "systemd-journal-upload.service", "stratum1-log-forwarding.service"], {
+      encoding: "utf8",
+    });
     assert.equal(r.status, 0, r.stderr);
     // The restart back-off keys came with systemd 254; the image's (trixie, 257) knows them and its own verify, in the image test, says nothing.
     const hostVersion = Number(/systemd (\d+)/.exec(spawnSync("systemctl", ["--version"], { encoding: "utf8" }).stdout)?.[1] ?? "0");

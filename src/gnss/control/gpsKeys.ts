@@ -48,8 +48,8 @@ export function parseSentences(raw: string): NmeaOutput[] | string {
 
 export const GPS_KEYS = {
   "serial.target-baud": intOrOff(
-    "once the receiver is found, move it to this rate so each second's messages arrive sooner (u-blox and MediaTek; the box follows), or 'off' to leave its rate alone",
-    null,
+    "once the receiver is found, move it to this rate (in its RAM) so each second's messages arrive sooner: at 9600 baud a u-blox timing setup's heaviest second takes 0.8 s to send, at 115200 under 0.1 s (u-blox and MediaTek; the box follows, and finds it there again after its own restart); or 'off' to leave its rate alone",
+    115200,
     4800,
     921600,
   ),

@@ -14,6 +14,7 @@ import type { ReceiverLink } from "../../hal/receiverLink.js";
 import type { Logger } from "../../log/logger.js";
 import type { ReceiverControlView } from "../../status/contract.js";
 import type { StepResult } from "./commandRunner.js";
+import type { ReadBackItem } from "./readBack.js";
 import { ReceiverControl, type ControlEvent, type ControlState } from "./receiverControl.js";
 import type { ReceiverSettings, SurveyedPosition } from "./settings.js";
 
@@ -66,6 +67,30 @@ export class ReceiverSupervisor {
 
   stop(): void {
     this.control.stop();
+  }
+
+  /**
+   * `stratum1ctl gps config --show`. Asked once the cycle is at rest: polls
+   * sent while it identifies, hunts the baud or configures would be read at
+   * the wrong rate or taken for the answers it waits for.
+   */
+  async readBack(): Promise<ReadBackItem[]> {
+    await this.control.settled();
+    return this.control.readBack();
+  }
+
+  /** `stratum1ctl gps config --save`: only when the box configures the receiver; otherwise what it would save is the owner's, not the box's. */
+  async saveToFlash(): Promise<StepResult> {
+    if (!this.settings.configure)
+      return {
+        step: "CFG-CFG",
+        what: "save to battery-backed RAM and flash",
+        outcome: "skipped",
+        attempts: 0,
+        detail: "gps.configure is off: the box leaves the receiver's settings to you and saves nothing (set gps.configure = on, or save with the receiver's own tool)",
+      };
+    await this.control.settled();
+    return this.control.saveToFlash();
   }
 
   view(nowUs: number): ReceiverControlView {
