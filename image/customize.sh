@@ -145,6 +145,11 @@ install -m 0644 "$src/systemd/stratum1d.service" "$root/usr/lib/systemd/system/s
 install -D -m 0644 "$src/systemd/chrony.service.d/stratum1.conf" "$root/usr/lib/systemd/system/chrony.service.d/stratum1.conf"
 install -D -m 0644 "$src/systemd/systemd-journal-upload.service.d/stratum1.conf" "$root/usr/lib/systemd/system/systemd-journal-upload.service.d/stratum1.conf"
 install -m 0644 "$src/systemd/stratum1-log-forwarding.service" "$root/usr/lib/systemd/system/stratum1-log-forwarding.service"
+# The fleet: the health gate, FRR's drop-in (its configuration from stratum1.conf), the NTS key
+# sync of a follower. Each is skipped by its own ExecCondition unless stratum1.conf puts the box
+# in a fleet, so a box becomes a fleet node by its configuration alone.
+install -m 0644 "$src/systemd/stratum1-fleet.service" "$src/systemd/stratum1-nts-sync.service" "$src/systemd/stratum1-nts-sync.timer" "$root/usr/lib/systemd/system/"
+install -D -m 0644 "$src/systemd/frr.service.d/stratum1.conf" "$root/usr/lib/systemd/system/frr.service.d/stratum1.conf"
 install -D -m 0644 "$src/systemd/stratum1.sysusers" "$root/usr/lib/sysusers.d/stratum1.conf"
 install -D -m 0644 "$src/systemd/stratum1.tmpfiles" "$root/usr/lib/tmpfiles.d/stratum1.conf"
 install -D -m 0644 "$src/systemd/99-stratum1.rules" "$root/usr/lib/udev/rules.d/99-stratum1.rules"
@@ -253,7 +258,10 @@ echo "LABEL=S1DATA /data ext4 noatime,commit=5,errors=remount-ro,nofail 0 2" >>"
 say "services"
 # The journal uploader is not enabled itself: it waits for network-online.target, which would hold up
 # the boot of a box that forwards nothing; stratum1-log-forwarding starts it when log.remote is set.
-enable=(stratum1d.service stratum1-firstboot.service chrony.service ssh.service nftables.service stratum1-update-commit.service stratum1-log-forwarding.service)
+# The fleet gate and FRR are enabled but skipped at every start while fleet.gate is off (their
+# ExecCondition), and the NTS key sync's runs unless fleet.nts-keys = follow.
+enable=(stratum1d.service stratum1-firstboot.service chrony.service ssh.service nftables.service stratum1-update-commit.service stratum1-log-forwarding.service
+  stratum1-fleet.service frr.service stratum1-nts-sync.timer)
 # Raspberry Pi OS brings NetworkManager (addresses and DNS); without it, systemd-networkd takes
 # the address by DHCP and systemd-resolved the DNS servers that come with it.
 if [ ! -e "$root/usr/lib/systemd/system/NetworkManager.service" ]; then

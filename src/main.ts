@@ -26,6 +26,8 @@ import { ChronyMonitor } from "./chrony/chronyMonitor.js";
 import { ChronyReader } from "./chrony/cmdmon/chronyReader.js";
 import { CmdmonClient } from "./chrony/cmdmon/client.js";
 import { HostMonitor } from "./host/hostMonitor.js";
+import { NeighbourWatch } from "./status/neighbours.js";
+import { UPDATE_STATUS_PATH } from "./update/updateStatus.js";
 import { FrontPanel } from "./display/frontPanel.js";
 import { panelOptions } from "./display/panelOptions.js";
 import { everySecond } from "./timing/secondTicker.js";
@@ -183,6 +185,11 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   chrony?.start();
   const host = new HostMonitor(clock, hardware.host);
   host.start();
+  // The fleet gate's state only on a box in a fleet: elsewhere a file left in /run by an earlier set-up means nothing.
+  const neighbours = hardware.stateFiles
+    ? new NeighbourWatch(clock, hardware.stateFiles, { fleet: cfg["fleet.gate"] === "on" ? cfg["fleet.status"] : null, update: UPDATE_STATUS_PATH }, (m) => log.warn(m))
+    : undefined;
+  neighbours?.start();
   const panel = hardware.i2c ? new FrontPanel(hardware.i2c, clock, log, panelOptions(cfg, clock)) : undefined;
   const alarms = new AlarmTracker(log);
   const holdover = new HoldoverWatch(holdoverPower(cfg)?.seconds ?? null);
@@ -225,6 +232,8 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
         statusWriteError: writeError,
         faults: faults.snapshot(),
         control: control?.status() ?? null,
+        fleet: neighbours?.fleet(now) ?? null,
+        update: neighbours?.update() ?? null,
       };
       const snap = buildSnapshot(parts, now, alarms);
       latest = snap;
@@ -263,6 +272,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       gps?.stop();
       leapList?.stop();
       host.stop();
+      neighbours?.stop();
       await metrics?.close();
       await panel?.stop();
       pps?.stop();

@@ -6,6 +6,7 @@
  * carries the reason it is there, because an operator reading the generated
  * file (`stratum1ctl chrony-config`) should not need this source to judge it.
  */
+import { keysReadBy } from "../config/keyReaders.js";
 import { parseLoopbackPort, type Config, type ConfigKey } from "../config/schema.js";
 import { CHRONY_BASELINE, type ChronyFeatures } from "./chronyFeatures.js";
 
@@ -22,22 +23,8 @@ export interface ChronyPaths {
 
 export const APPLIANCE_CHRONY_PATHS: ChronyPaths = { stateDir: "/var/lib/chrony", confDir: "/etc/stratum1/chrony.d" };
 
-/** The stratum1.conf keys this generator reads: changing one needs a chrony restart. */
-export const CHRONY_KEYS: readonly ConfigKey[] = [
-  "chrony.sock",
-  "pps.sock",
-  "pps.sysfs",
-  "chrony.monitor",
-  "chrony.control",
-  "ntp.servers",
-  "ntp.allow",
-  "ntp.ratelimit",
-  "holdover.trust",
-  "nts.cert",
-  "nts.key",
-  "time.leap-list",
-  "fleet.nts-keys",
-];
+/** The stratum1.conf keys this generator reads: changing one needs a chrony restart (the one table: config/keyReaders.ts). */
+export const CHRONY_KEYS: readonly ConfigKey[] = keysReadBy("chrony.service");
 
 /**
  * holdover.trust as chrony counts it: fallbackdrift takes powers of two, so the

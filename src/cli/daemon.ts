@@ -10,7 +10,7 @@ import type { Config } from "../config/schema.js";
 import { FIRMWARE_FLOOR_DATE, SCHEMA } from "../config/schema.js";
 import { configManPage } from "../config/manPage.js";
 import { CHRONY_KEYS } from "../chrony/chronyConf.js";
-import { servicesFor } from "./ctl/configSet.js";
+import { servicesFor } from "../config/keyReaders.js";
 import { readFileSync } from "node:fs";
 import type { Clock } from "../hal/clock.js";
 import type { Hardware } from "../hal/hardware.js";

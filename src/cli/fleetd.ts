@@ -19,7 +19,7 @@ import { CmdmonClient } from "../chrony/cmdmon/client.js";
 import { boxFacts } from "../fleet/boxFacts.js";
 import { FleetGate, type GateInputs } from "../fleet/fleetGate.js";
 import type { FleetGateStatus } from "../fleet/gateStatus.js";
-import { fleetProblems, gateSettings } from "../fleet/gateSettings.js";
+import { type GateRun, gateRun } from "../fleet/gateSettings.js";
 import type { CommandChannel } from "../hal/commandChannel.js";
 import { ipServiceAddresses } from "../hal/linux/ipServiceAddresses.js";
 import { systemClock } from "../hal/linux/systemClock.js";
@@ -34,10 +34,10 @@ The fleet health gate: announces this node's service addresses (fleet.own, fleet
 fleet interfaces that FRR redistributes while chrony's time is good, with a longer AS path while it
 is degraded, and takes them off while it is bad. See docs/fleet.md and stratum1.conf(5), fleet.*.`;
 
-async function chronyChannel(cfg: Config): Promise<CommandChannel> {
-  const monitor = cfg["chrony.monitor"] ? parseLoopbackPort(cfg["chrony.monitor"]) : undefined;
+async function chronyChannel(chrony: GateRun["chrony"]): Promise<CommandChannel> {
+  const monitor = chrony.monitor ? parseLoopbackPort(chrony.monitor) : undefined;
   if (monitor) return openUdpCommandChannel(monitor.host, monitor.port);
-  if (cfg["chrony.control"]) return openUnixCommandChannel(cfg["chrony.control"]);
+  if (chrony.control) return openUnixCommandChannel(chrony.control);
   throw new Error("chrony.monitor and chrony.control are both off: the gate cannot read chrony; set chrony.monitor = 127.0.0.1:323");
 }
 
@@ -78,43 +78,43 @@ async function main(argv: readonly string[]): Promise<number> {
     for (const p of err.problems) process.stdout.write(`<3>config: ${p}\n`);
     return EXIT.config;
   }
-  const log = stdoutLogger(cfg["log.level"]);
-  if (cfg["fleet.gate"] === "off") {
-    log.info("stratum1-fleetd: fleet.gate = off in stratum1.conf: nothing to announce; exiting");
+  const run = gateRun(cfg);
+  const log = stdoutLogger(run.logLevel);
+  const manager = systemdNotifier(process.env, (m) => log.warn(m));
+  if (!run.on) {
+    log.info("stratum1-fleetd: fleet.gate = off in stratum1.conf: not in a fleet, nothing to announce; exiting");
+    // Ready before leaving: a Type=notify unit whose process exits before READY=1 has failed, and would be restarted.
+    manager?.ready("not in a fleet (fleet.gate = off)");
     return EXIT.ok;
   }
-  const problems = fleetProblems(cfg);
-  if (cfg["fleet.receiver"] === "on" && cfg["status.path"] === null)
-    problems.push("fleet.receiver = on reads stratum1d's status.path, which is off; set status.path, or fleet.receiver = off on a node without a receiver");
-  if (problems.length > 0) {
-    for (const p of problems) log.error(`config: ${p}`);
+  if (run.problems.length > 0) {
+    for (const p of run.problems) log.error(`config: ${p}`);
     log.error("stratum1-fleetd: nothing is announced until stratum1.conf is fixed (stratum1ctl config check)");
     return EXIT.config;
   }
   const clock = systemClock();
   let channel: CommandChannel;
   try {
-    channel = await chronyChannel(cfg);
+    channel = await chronyChannel(run.chrony);
   } catch (err) {
     log.error(`stratum1-fleetd: ${(err as Error).message}`);
     return EXIT.config;
   }
   const reader = new ChronyReader({ monitoring: new CmdmonClient(channel, clock) });
-  const statusPath = cfg["status.path"];
+  const boxStatus = run.boxStatus;
   const inputs: GateInputs = {
     tracking: () => reader.tracking(),
-    ...(cfg["fleet.receiver"] === "on" && statusPath !== null ? { box: async () => boxFacts(await readFile(statusPath, "utf8").catch(() => null), clock.realtimeUs()) } : {}),
+    ...(boxStatus !== null ? { box: async () => boxFacts(await readFile(boxStatus, "utf8").catch(() => null), clock.realtimeUs()) } : {}),
   };
-  const manager = systemdNotifier(process.env, (m) => log.warn(m));
-  const write = statusWriter(cfg["fleet.status"], log);
-  const settings = gateSettings(cfg);
+  const write = statusWriter(run.statusFile, log);
+  const settings = run.settings;
   const gate = new FleetGate(settings, inputs, ipServiceAddresses(), clock, log, (s) => {
     write(s);
     manager?.watchdog();
     manager?.status(`${s.state}: ${s.reason}`);
   });
   log.info(
-    `stratum1-fleetd starting: own ${settings.own.join(", ") || "none"}, backup ${settings.backup.join(", ") || "none"}; check every ${cfg["fleet.check"]} s, down after ${cfg["fleet.fail"]}, up after ${cfg["fleet.pass"]}, hold-down ${cfg["fleet.hold-down"]} s; receiver ${cfg["fleet.receiver"]}`,
+    `stratum1-fleetd starting: own ${settings.own.join(", ") || "none"}, backup ${settings.backup.join(", ") || "none"}; check every ${settings.checkMs / 1000} s, down after ${settings.hysteresis.fail}, up after ${settings.hysteresis.pass}, hold-down ${settings.hysteresis.holdDownMs / 1000} s; receiver ${run.receiver}`,
   );
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -3,7 +3,8 @@
  * node-serialport's binding and the native reader, the kernel's PPS device in
  * sysfs, a GPIO pin through onoff, /dev/i2c-N, unix datagrams and SysV SHM
  * through the native addon, the host's figures from /proc and /sys, chrony
- * over its UDP command port and, where allowed, its unix control socket.
+ * over its UDP command port and, where allowed, its unix control socket; the
+ * fleet gate's and the updater's state files from /run.
  */
 import { openingBaud, parseLoopbackPort, type Config } from "../config/schema.js";
 import type { Clock } from "../hal/clock.js";
@@ -13,6 +14,7 @@ import { I2cBusDevice } from "../hal/linux/i2cBusDevice.js";
 import { KernelPpsSysfs } from "../hal/linux/kernelPpsSysfs.js";
 import { native } from "../hal/linux/native.js";
 import { OnoffGpioLine } from "../hal/linux/onoffGpioLine.js";
+import { fileStateFiles } from "../hal/linux/fileStateFiles.js";
 import { procHostProbe } from "../hal/linux/procHostProbe.js";
 import { SerialPortSource } from "../hal/linux/serialPortSource.js";
 import { systemdNotifier } from "../hal/linux/systemdNotify.js";
@@ -31,6 +33,7 @@ export async function linuxHardware(cfg: Config, clock: Clock, onError: (message
     timeTBytes: native().layouts().timeT === 4 ? 4 : 8,
     shm: sysvShm(),
     host: procHostProbe,
+    stateFiles: fileStateFiles,
   };
   if (cfg["pps.sysfs"]) hw.kernelPps = new KernelPpsSysfs(cfg["pps.sysfs"], clock);
   if (cfg["pps.gpio"] !== null) hw.gpioPps = new OnoffGpioLine(cfg["pps.gpio"]);

@@ -15,7 +15,7 @@ export interface ManPageFacts {
   date: string;
   /** The keys chrony's generated configuration is made from (chronyConf.ts's CHRONY_KEYS). */
   chronyKeys: readonly string[];
-  /** The services to restart after changing a key, in order (what `stratum1ctl config set` says). */
+  /** The services to restart after changing a key, in order (what `stratum1ctl config set` says); none for a key read when it is used. */
   restartsFor(key: string): readonly string[];
 }
 
@@ -117,7 +117,7 @@ export function configManPage(schema: Readonly<Record<string, KeySpec<unknown>>>
       if (spec.values) lines.push(`Accepts: ${r(spec.values)}.`, ".br");
       lines.push(`Default: \\fB${r(defaultText(spec.default))}\\fP`);
       const restarts = facts.restartsFor(key);
-      if (restarts.length > 0) lines.push(".br", `Applied by restarting: ${r(restarts.join(", then "))}.`);
+      lines.push(".br", restarts.length > 0 ? `Applied by restarting: ${r(restarts.join(", then "))}.` : "Read when it is used: nothing to restart.");
     }
   }
   const chronyKeys = facts.chronyKeys.filter((k) => k in schema);

@@ -73,7 +73,7 @@ export const SCHEMA = {
   "lcd.size": oneOf("the display: 16 columns x 2 rows or 20 x 4", "16x2", ["16x2", "20x4"] as const),
   "lcd.pins": pinMap("how the backpack wires PCF8574 bits to the LCD: rs,rw,en,backlight,d4,d5,d6,d7 (the common boards: 0,1,2,3,4,5,6,7)", "0,1,2,3,4,5,6,7"),
   "lcd.pages": {
-    doc: `the pages that take turns on the display, in order, from ${PAGES.join(",")} ('time' alone: a steady clock)`,
+    doc: `the pages that take turns on the display, in order, from ${PAGES.join(",")} ('time' alone: a steady clock; 'fleet' is skipped on a box not in a fleet)`,
     default: PAGES.join(","),
     values: `pages from ${PAGES.join(", ")}, comma-separated, each once`,
     parse: (raw: string) => (parsePages(raw) ? { ok: true, value: raw } : { ok: false, fix: `list pages from ${PAGES.join(", ")}, comma-separated, each once` }),

@@ -2,17 +2,19 @@
  * What the front panel shows, as text rows, from the status snapshot alone:
  * pure functions, so every page and alarm screen is testable without a bus.
  *
- * 16x2: the pages rotate (time, sync, GPS, host, NTP), one per period; an
- * alarm takes the whole screen. 20x4: the top half always shows the time, the
- * bottom half rotates the other pages, or shows the alarm. Several alarms
- * take turns, one per period.
+ * 16x2: the pages rotate (time, sync, GPS, host, NTP, and the fleet gate on
+ * a box in a fleet), one per period; an alarm takes the whole screen. 20x4:
+ * the top half always shows the time, the bottom half rotates the other
+ * pages, or shows the alarm. Several alarms take turns, one per period. An
+ * update being installed shows its progress in place of both: someone is
+ * watching it, and nothing else changes meanwhile.
  */
 import { isNotice } from "../status/alarms.js";
 import type { StatusSnapshot } from "../status/contract.js";
 import { GLYPH } from "./glyphs.js";
 
-export type PageId = "time" | "sync" | "gps" | "receiver" | "host" | "ntp";
-export const PAGES: readonly PageId[] = ["time", "sync", "gps", "receiver", "host", "ntp"];
+export type PageId = "time" | "sync" | "gps" | "receiver" | "host" | "ntp" | "fleet";
+export const PAGES: readonly PageId[] = ["time", "sync", "gps", "receiver", "host", "ntp", "fleet"];
 
 export interface Screen {
   lines: string[];
@@ -139,6 +141,22 @@ function ntpBlock(s: StatusSnapshot, width: number): Block {
   return [fit("NTP clients", n?.clients !== null && n?.clients !== undefined ? String(n.clients) : "-", width), fit("requests/s", rate, width)];
 }
 
+const FLEET_WORD: Record<string, string> = { healthy: "ANNOUNCED", degraded: "DEGRADED", bad: "WITHDRAWN" };
+
+function fleetBlock(s: StatusSnapshot, nowUs: number, width: number): Block {
+  const f = s.fleet;
+  if (!f) return [fit("FLEET", "off", width), fit("", "", width)];
+  let second: Block[1];
+  if (f.updatedAt === null) second = fit("gate not running", "", width);
+  else if (f.holdDownLeftS !== null) second = fit("hold-down", `${f.holdDownLeftS}s`, width);
+  else second = fit("for", f.since ? formatDuration(Math.max(0, nowUs / 1e6 - Date.parse(f.since) / 1000)) : "-", width);
+  return [fit("FLEET", FLEET_WORD[f.state] ?? f.state, width), second];
+}
+
+function installBlock(install: { percent: number; step: string }, width: number): Block {
+  return [fit("UPDATING", `${install.percent}%`, width), fit(install.step, "", width)];
+}
+
 function pageBlock(page: PageId, s: StatusSnapshot, nowUs: number, width: number): Block {
   switch (page) {
     case "time":
@@ -153,6 +171,8 @@ function pageBlock(page: PageId, s: StatusSnapshot, nowUs: number, width: number
       return hostBlock(s, width);
     case "ntp":
       return ntpBlock(s, width);
+    case "fleet":
+      return fleetBlock(s, nowUs, width);
   }
 }
 
@@ -169,21 +189,25 @@ export function renderScreen(s: StatusSnapshot, geometry: { cols: number; rows: 
   const top: Block | undefined = rows >= 4 ? timeBlock(s, nowUs, cols) : undefined;
   let block: Block;
   let view: string;
-  if (s.alarms.length > 0) {
+  const install = s.update?.install;
+  if (install) {
+    block = installBlock(install, cols);
+    view = "update";
+  } else if (s.alarms.length > 0) {
     const i = turn % s.alarms.length;
     const a = s.alarms[i]!;
     block = [fit(`${GLYPH.warning}${a.title}`, s.alarms.length > 1 ? `${i + 1}/${s.alarms.length}` : "", cols), fit(a.hint, "", cols)];
     view = `alarm:${a.id}`;
   } else {
     // The 20x4 shows the time on top already; below it the other chosen pages, or the sync page if none.
-    // The receiver page only where the box talks to its receiver (a serial port it can write to).
-    const shown = s.gpsControl ? pages : pages.filter((p) => p !== "receiver");
+    // The receiver page only where the box talks to its receiver (a serial port it can write to); the fleet page only on a box in a fleet.
+    const shown = pages.filter((p) => (p !== "receiver" || s.gpsControl) && (p !== "fleet" || s.fleet !== null));
     const below = top ? shown.filter((p) => p !== "time") : shown;
     const rotation: readonly PageId[] = below.length > 0 ? below : ["sync"];
     const page = rotation[turn % rotation.length]!;
     block = pageBlock(page, s, nowUs, cols);
     view = page;
   }
-  // A notice (a leap second ahead, a leap list to update) is shown but does not blink the backlight.
-  return { lines: top ? [...top, ...block] : block, view, alarm: s.alarms.some((a) => !isNotice(a.id)) };
+  // A notice (a leap second ahead, a leap list to update) is shown but does not blink the backlight; nor does an install's progress.
+  return { lines: top ? [...top, ...block] : block, view, alarm: !install && s.alarms.some((a) => !isNotice(a.id)) };
 }

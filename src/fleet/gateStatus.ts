@@ -35,6 +35,11 @@ export interface FleetGateStatus {
   holdDownLeftS: number | null;
   /** The addresses on the fleet's interfaces, as the kernel listed them at this check. */
   addresses: Record<FleetInterface, string[]>;
+  /** The service addresses the gate was given (fleet.own, fleet.backup): with `addresses`, where each one is announced, or that it is not. */
+  own: string[];
+  backup: string[];
+  /** Seconds between checks (fleet.check): the file is rewritten at each, so a reader tells a hung or stopped gate by its age. */
+  checkS: number;
   checks: { total: number; healthy: number; degraded: number; bad: number };
   /** Transitions since start, by the state entered. */
   transitions: Record<GateStateName, number>;

@@ -18,6 +18,7 @@ import type { PulseSource } from "./pulseSource.js";
 import type { ReceiverLink } from "./receiverLink.js";
 import type { ServiceManager } from "./serviceManager.js";
 import type { ShmSegments } from "./shmSegments.js";
+import type { StateFiles } from "./stateFiles.js";
 
 export interface Hardware {
   /** The receiver's serial line. */
@@ -37,6 +38,8 @@ export interface Hardware {
   /** The SHM refclock segments of ntpd/ntpsec (and chrony's refclock SHM). */
   shm: ShmSegments;
   host: HostProbe;
+  /** The fleet gate's and the updater's state files; absent where neither runs (the simulator), and neither is shown. */
+  stateFiles?: StateFiles;
   /**
    * chronyd's command sockets: its UDP port, which answers monitoring
    * requests only, and its unix control socket, held only where the config

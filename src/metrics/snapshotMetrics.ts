@@ -25,6 +25,7 @@ import {
   DECODE_REJECTS,
   DEVICE_STATES,
   FIX_MODES,
+  FLEET_STATES,
   FRAMING_REJECTS,
   GATE_REJECTS,
   GNSS_SYSTEMS,
@@ -34,6 +35,7 @@ import {
   PPS_STATES,
   SINK_STATES,
   TIME_STATES,
+  UPDATE_PHASES,
 } from "./vocabulary.js";
 
 export type Labels = Readonly<Record<string, string>>;
@@ -228,4 +230,18 @@ export const SNAPSHOT_METRICS: readonly MetricSpec[] = [
   counter("stratum1_lcd_bus_bytes_total", "Bytes written to the LCD's I2C backpack.", [], (s) => one(s.lcd?.bytes)),
   counter("stratum1_lcd_inits_total", "LCD controller initialisations: 1 at start, one more per recovery.", [], (s) => one(s.lcd?.inits)),
   gauge("stratum1_host_cpu_temperature_celsius", "The host's CPU temperature.", [], (s) => one(s.host?.cpuTempC)),
+
+  // ── the fleet gate and updates (their own programs' state, as stratum1d shows it) ──
+  gauge(
+    "stratum1_fleet_gate_state",
+    "The fleet health gate: 1 for its current state (healthy: announced; degraded: announced with the longer AS path; bad: withdrawn or the gate not running); absent on a box not in a fleet.",
+    ["state"],
+    (s) => stateSet("state", FLEET_STATES, s.fleet?.state),
+  ),
+  gauge("stratum1_fleet_gate_state_since_timestamp_seconds", "When the fleet gate entered its current state, Unix time.", [], (s) => one(seconds(s.fleet?.since))),
+  gauge("stratum1_build_info", "The running system's build and the root slot it booted from (A/B updates); absent without the updater's status.", ["version", "slot"], (s) =>
+    s.update ? [[{ version: s.update.version, slot: s.update.slot ?? "" }, 1]] : [],
+  ),
+  gauge("stratum1_update_phase", "The update machinery: 1 for its current phase (installing, trial-armed, trial, committed).", ["phase"], (s) => stateSet("phase", UPDATE_PHASES, s.update?.phase)),
+  gauge("stratum1_update_install_progress_ratio", "How far an installation is, 0 to 1; absent while none runs.", [], (s) => one(s.update?.install ? s.update.install.percent / 100 : null)),
 ];

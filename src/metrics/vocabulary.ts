@@ -17,6 +17,7 @@ import type {
   DecodeReject,
   DeviceStateName,
   FixMode,
+  FleetHealth,
   FramingReject,
   GateReject,
   GnssSystem,
@@ -26,6 +27,7 @@ import type {
   PpsStateName,
   SinkStatus,
   TimeStateName,
+  UpdatePhase,
 } from "../status/contract.js";
 
 type Exhaustive<U extends string, L extends readonly U[]> = [Exclude<U, L[number]>] extends [never] ? L : { missing: Exclude<U, L[number]> };
@@ -103,6 +105,8 @@ export const ALARM_IDS = everyMember<AlarmId>()([
   "jamming",
   "spoofing",
   "gnss-disagrees",
+  "fleet",
+  "update-rolled-back",
 ]);
 
 export const LABELS = everyMember<LabelId>()(["no-gps-data", "no-fix", "waiting-gps", "holdover", "locked-pps", "pps-syncing", "nmea-only", "syncing", "utc-wait"]);
@@ -117,3 +121,7 @@ export const SINK_STATES = everyMember<SinkStatus["state"]>()(["ok", "not-sent-y
 
 /** Constellations always exported (0 when none is in view), so a panel shows a system going to zero rather than vanishing. */
 export const GNSS_SYSTEMS = everyMember<Exclude<GnssSystem, "unknown">>()(["GPS", "GLONASS", "Galileo", "BeiDou", "QZSS", "SBAS", "NavIC"]);
+
+export const FLEET_STATES = everyMember<FleetHealth>()(["healthy", "degraded", "bad"]);
+
+export const UPDATE_PHASES = everyMember<UpdatePhase>()(["committed", "trial-armed", "trial", "installing"]);

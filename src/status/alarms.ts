@@ -9,6 +9,7 @@ import type { Logger } from "../log/logger.js";
 import type { Alarm, AlarmCondition, AlarmId, GateReject, SnapshotFacts, TimeStateName } from "./contract.js";
 import { receiverHealthAlarms } from "./receiverAlarms.js";
 import { shortAge } from "./summary.js";
+import { rollbackDetail } from "../update/updateStatus.js";
 
 /** Alarms that tell of something coming or to maintain while the time served is right: shown, not blinked. */
 const NOTICES: ReadonlySet<AlarmId> = new Set<AlarmId>(["leap-pending", "leap-list"]);
@@ -76,11 +77,38 @@ function formatBound(s: number): string {
 }
 
 export function alarmConditions(s: SnapshotFacts, nowUs: number): AlarmCondition[] {
-  const out = receiverAlarms(s, nowUs);
+  const out = [...receiverAlarms(s, nowUs), ...neighbourAlarms(s)];
   const hint = holdoverHint(s);
   if (!hint) return out;
   const detail = `; chrony holds over on the Pi's clock since ${s.holdover.since}, serving within ±${formatBound(s.holdover.boundS ?? 0)}${s.holdover.leftS !== null ? `, for ${s.holdover.leftS} s more (holdover.trust)` : ""}`;
   return out.map((a) => (a.id === "no-gps-data" || a.id === "no-fix" || a.id === "no-pps" ? { ...a, hint, detail: a.detail + detail } : a));
+}
+
+/** The fleet gate's and the updater's alarms, after the time's own: they follow from it or stand beside it. */
+function neighbourAlarms(s: SnapshotFacts): AlarmCondition[] {
+  const out: AlarmCondition[] = [];
+  const f = s.fleet;
+  if (f && f.state !== "healthy") {
+    const since = f.since ? ` (since ${f.since})` : "";
+    out.push(
+      f.state === "degraded"
+        ? {
+            id: "fleet",
+            title: "FLEET DEGR",
+            hint: "backup path only",
+            detail: `the fleet gate announces this node with the longer AS path, used only when no healthy node is left${since}: ${f.reason}`,
+          }
+        : {
+            id: "fleet",
+            title: "WITHDRAWN",
+            hint: f.updatedAt === null ? "fleet gate down" : "not in anycast",
+            detail: `this node's service addresses are withdrawn from the fleet${since}: ${f.reason}${f.holdDownLeftS !== null ? `; hold-down ${f.holdDownLeftS} s more` : ""}`,
+          },
+    );
+  }
+  const u = s.update;
+  if (u?.rollback) out.push({ id: "update-rolled-back", title: "ROLLED BACK", hint: "update status", detail: rollbackDetail(u.rollback, u.version) });
+  return out;
 }
 
 function receiverAlarms(s: SnapshotFacts, nowUs: number): AlarmCondition[] {

@@ -19,6 +19,7 @@ import type { AssociationReject, EdgeMode, PpsStateName } from "../timing/second
 import type { GateReject } from "../timing/timeGate.js";
 import type { EdgeOutcome, RecentEdge } from "../timing/recentEdges.js";
 import type { SatelliteView } from "../gnss/skyView.js";
+import type { UpdatePhase } from "../update/updateStatus.js";
 
 export type {
   AntennaState,
@@ -37,6 +38,7 @@ export type {
   ReceiverIdentity,
   RecentEdge,
   SatelliteView,
+  UpdatePhase,
 };
 
 export const STATUS_VERSION = 2;
@@ -80,6 +82,10 @@ export interface StatusSnapshot {
   leap: LeapStatus;
   holdover: HoldoverStatus;
   service: ServiceStatus;
+  /** The fleet health gate's state (see FleetStatus below); null on a box not in a fleet. */
+  fleet: FleetStatus | null;
+  /** The update machinery's state (see UpdateInfo below); null where it publishes none (no RAUC, a developer's machine). */
+  update: UpdateInfo | null;
   /** Active alarms, most fundamental first. */
   alarms: Alarm[];
 }
@@ -431,7 +437,10 @@ export type AlarmId =
   | "gps-config"
   | "jamming"
   | "spoofing"
-  | "gnss-disagrees";
+  | "gnss-disagrees"
+  // The fleet gate and the updater (see below).
+  | "fleet"
+  | "update-rolled-back";
 
 export interface AlarmCondition {
   id: AlarmId;
@@ -444,4 +453,36 @@ export interface AlarmCondition {
 
 export interface Alarm extends AlarmCondition {
   since: string;
+}
+
+// ── Other programs of the box, as stratum1d shows them: the fleet gate
+// (stratum1-fleetd, fleet.status) and the update machinery
+// (/run/stratum1-update/status.json). Each writes its own state file;
+// stratum1d reads them (status/neighbours.ts) so that the panel, the status,
+// stratum1ctl and the metrics show them beside the time. ──
+
+/** healthy: the service addresses announced; degraded: announced with the longer AS path; bad: withdrawn. */
+export type FleetHealth = "healthy" | "degraded" | "bad";
+
+export interface FleetStatus {
+  state: FleetHealth;
+  /** Why: the gate's last transition, or why it is not running. */
+  reason: string;
+  /** Since when the gate is in that state; null when it is not running. */
+  since: string | null;
+  /** When the gate last wrote its state; null when it has not (not running). */
+  updatedAt: string | null;
+  /** Seconds before a withdrawn node may announce again; null when none. */
+  holdDownLeftS: number | null;
+}
+
+export interface UpdateInfo {
+  /** This system's build, and the root slot it booted from (null: not an A/B system). */
+  version: string;
+  slot: string | null;
+  phase: UpdatePhase;
+  /** While phase is "installing": RAUC's progress. */
+  install: { percent: number; step: string } | null;
+  /** The last rollback while it is not acknowledged (stratum1ctl update acknowledge); null otherwise. */
+  rollback: { version: string; slot: string; at: string; reason: string } | null;
 }

@@ -12,6 +12,7 @@ import {
   STATUS_VERSION,
   type Alarm,
   type ChronyStatus,
+  type FleetStatus,
   type GnssChecks,
   type HoldoverStatus,
   type HostStatus,
@@ -22,6 +23,7 @@ import {
   type ServiceStatus,
   type SnapshotFacts,
   type StatusSnapshot,
+  type UpdateInfo,
 } from "./contract.js";
 import { pulseAgainstNetwork } from "./gnssCrossCheck.js";
 import type { Health } from "./health.js";
@@ -50,6 +52,9 @@ export interface SnapshotParts {
   faults: ServiceStatus["faults"];
   /** control.socket's counts; off when absent. */
   control?: ServiceStatus["control"];
+  /** The fleet gate and the updater (status/neighbours.ts); not in a fleet, no update state when absent. */
+  fleet?: FleetStatus | null;
+  update?: UpdateInfo | null;
 }
 
 /**
@@ -108,6 +113,8 @@ export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
     leap: p.leap ?? { pending: null, receiverGpsMinusUtcS: null, list: null },
     holdover: p.holdover ?? { active: false, since: null, ageS: null, boundS: null, limitS: null, leftS: null, armed: null, expiredAt: null },
     service: { startedAt: new Date(p.startedUs / 1000).toISOString(), statusWriteError: p.statusWriteError, faults: p.faults, control: p.control ?? null },
+    fleet: p.fleet ?? null,
+    update: p.update ?? null,
   };
 }
 

@@ -21,8 +21,14 @@ const TEXT: Record<Exclude<LabelId, "holdover" | "utc-wait">, string> = {
   syncing: "SYNCING",
 };
 
-/** Alarms that tell, not warn: a scheduled leap second is no degradation. */
-const INFORMATIONAL: ReadonlySet<AlarmId> = new Set(["leap-pending", "leap-list"]);
+/**
+ * Alarms that tell, not warn: a scheduled leap second is no degradation. The
+ * fleet gate's is about the route to this box, not its time: the gate judges
+ * the same time (chrony, these alarms) with hysteresis, and counting it again
+ * would hold the box degraded for the gate's hold-down after the time is
+ * good, and keep an update's trial boot from being committed.
+ */
+const INFORMATIONAL: ReadonlySet<AlarmId> = new Set(["leap-pending", "leap-list", "fleet"]);
 
 /** An age in at most 3 characters: 0m..99m, then hours, then days. */
 export function shortAge(s: number): string {

@@ -67,12 +67,14 @@ export function readUpdateStatus(path = UPDATE_STATUS_PATH): UpdateStatus | null
   }
 }
 
-/** The one line the panel and `stratum1ctl status` show for an unacknowledged rollback, or null. */
+/** What a rollback says, in `stratum1ctl update status` and as stratum1d's alarm (status/alarms.ts). */
+export function rollbackDetail(r: { version: string; slot: string; at: string; reason: string }, running: string): string {
+  return `update to ${r.version} (slot ${r.slot}) was rolled back at ${r.at}: ${r.reason}; running ${running}. Acknowledge: stratum1ctl update acknowledge`;
+}
+
+/** The one line `stratum1ctl update status` shows for an unacknowledged rollback, or null. */
 export function rollbackAlarm(s: UpdateStatus | null): { title: string; detail: string } | null {
   const r = s?.rollback;
-  if (!r || r.acknowledged) return null;
-  return {
-    title: "ROLLED BACK",
-    detail: `update to ${r.version} (slot ${r.slot}) was rolled back at ${r.at}: ${r.reason}; running ${s!.running.version}. Acknowledge: stratum1ctl update acknowledge`,
-  };
+  if (!s || !r || r.acknowledged) return null;
+  return { title: "ROLLED BACK", detail: rollbackDetail(r, s.running.version) };
 }

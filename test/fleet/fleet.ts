@@ -439,7 +439,7 @@ async function story(): Promise<{ withdraw: number[]; failover: number }> {
   const back = gateStatus(box);
   check(
     back?.lastTransition?.to === "announced" && announcedAt - syncedAt >= 4,
-    `the box came back ${(announcedAt - revivedAt).toFixed(0)} s after its restart, ${(announcedAt - syncedAt).toFixed(1)} s after chrony was synchronised again (5 good checks, 1 s apart)`,
+    `the box came back ${(announcedAt - revivedAt).toFixed(0)} s after its restart, ${(announcedAt - syncedAt).toFixed(1)} s after chrony was synchronised again (5 good checks, 1 s apart); the gate's last transition: ${JSON.stringify(back?.lastTransition ?? null)}`,
   );
   await waitAnsweredBy("the box answering again", 20, (n) => n === box, announcedAt);
 

@@ -129,6 +129,14 @@ test("SSH: key login as admin works from the network; a password is refused even
   assert.match(viaPassword.stderr, /Permission denied \(publickey\)/);
 });
 
+test("not in a fleet: the fleet gate and FRR are enabled but skipped by their conditions (inactive, not failed); no BGP daemon runs", () => {
+  for (const u of ["stratum1-fleet.service", "frr.service"]) {
+    const x = box.unit(u);
+    assert.equal(x.ActiveState, "inactive", `${u}: ${JSON.stringify(x)}\n${box.sh(`journalctl -b -u ${u} --no-pager | tail -5`)}`);
+  }
+  assert.equal(box.run(["pgrep", "-x", "bgpd"]).status, 1, "no bgpd");
+});
+
 test("firewall: only NTP, NTS-KE and SSH come in; another listening port stays dark", async () => {
   assert.equal(box.unit("nftables.service").ActiveState, "active", box.sh("journalctl -b -u nftables --no-pager | tail -5"));
   const ruleset = box.sh("nft list ruleset");

@@ -153,6 +153,11 @@ test("root: no password anywhere, no host keys baked in, persistent state pointe
   const wants = [...root.ls("/etc/systemd/system/multi-user.target.wants"), ...root.ls("/etc/systemd/system/sysinit.target.wants")];
   for (const u of ["stratum1d.service", "stratum1-firstboot.service", "chrony.service", "ssh.service", "nftables.service", "systemd-networkd.service", "systemd-resolved.service"])
     assert.ok(wants.includes(u), `${u} enabled`);
+  // The fleet's units enabled everywhere, each skipped by its condition unless stratum1.conf puts the box in a fleet.
+  for (const u of ["stratum1-fleet.service", "frr.service"]) assert.ok(wants.includes(u), `${u} enabled`);
+  assert.ok(root.ls("/etc/systemd/system/timers.target.wants").includes("stratum1-nts-sync.timer"), "the NTS key sync's timer enabled");
+  assert.match(root.cat("/usr/lib/systemd/system/frr.service.d/stratum1.conf"), /^ExecCondition=.* config is fleet\.gate=on$/m);
+  assert.match(root.cat("/var/lib/dpkg/status"), /^Package: frr\nStatus: install ok installed/m);
   // Without NetworkManager, DNS comes from DHCP through systemd-resolved (for the pool's names).
   assert.equal(root.stat("/etc/resolv.conf")?.link, "../run/systemd/resolve/stub-resolv.conf");
   assert.match(root.cat("/etc/group"), /^_chrony:x:\d+:.*\badmin\b/m);

@@ -26,10 +26,16 @@ test("stratum1-fleet.service and FRR's drop-in pass systemd-analyze verify; the 
       writeFileSync(join(root, stub), "#!/bin/sh\n");
       chmodSync(join(root, stub), 0o755);
     }
-    writeFileSync(join(root, "lib/systemd/system/frr.service"), "[Service]\nType=forking\nExecStart=/usr/lib/frr/frrinit.sh start\n");
+    // Debian's frr.service as it orders itself: before network.target (an ordering cycle with the gate would show here).
+    writeFileSync(
+      join(root, "lib/systemd/system/frr.service"),
+      "[Unit]\nWants=network.target\nAfter=network-pre.target systemd-sysctl.service\nBefore=network.target\n[Service]\nType=forking\nExecStart=/usr/lib/frr/frrinit.sh start\n",
+    );
     cpSync(join(REPO, "systemd/stratum1-fleet.service"), join(root, "etc/systemd/system/stratum1-fleet.service"));
     cpSync(join(REPO, "systemd/frr.service.d/stratum1.conf"), join(root, "etc/systemd/system/frr.service.d/stratum1.conf"));
-    const r = spawnSync("systemd-analyze", ["verify", `--root=${root}`, "stratum1-fleet.service", "frr.service"], { encoding: "utf8" });
+    for (const u of ["stratum1-nts-sync.service", "stratum1-nts-sync.timer"]) cpSync(join(REPO, "systemd", u), join(root, "etc/systemd/system", u));
+    cpSync(join(REPO, "systemd/stratum1-nts-sync"), join(root, "opt/stratum1/systemd/stratum1-nts-sync"));
+    const r = spawnSync("systemd-analyze", ["verify", `--root=${root}`, "stratum1-fleet.service", "frr.service", "stratum1-nts-sync.service", "stratum1-nts-sync.timer"], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const hostVersion = Number(/systemd (\d+)/.exec(spawnSync("systemctl", ["--version"], { encoding: "utf8" }).stdout)?.[1] ?? "0");
     const newer = hostVersion < 254 ? /Unknown key '(RestartSteps|RestartMaxDelaySec)' in section \[Service\], ignoring\./ : /^$/;
@@ -44,6 +50,47 @@ test("stratum1-fleet.service and FRR's drop-in pass systemd-analyze verify; the 
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+/** A unit's ExecCondition lines, run as written (node and /opt/stratum1 being this machine's and this checkout's) against `conf`: true when systemd would start the unit. */
+function conditionHolds(unitFile: string, conf: string): boolean {
+  const lines = readFileSync(join(REPO, unitFile), "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("ExecCondition="));
+  assert.ok(lines.length > 0, `${unitFile} has an ExecCondition`);
+  return lines.every((l) => {
+    const argv = l
+      .slice("ExecCondition=".length)
+      .split(" ")
+      .map((a) => a.replace("/opt/stratum1/", REPO));
+    assert.equal(argv[0], "/usr/bin/node");
+    const r = spawnSync(process.execPath, argv.slice(1), { env: { STRATUM1_CONFIG: conf }, encoding: "utf8" });
+    // 1 to 254 skip the unit; 255 and signals would fail it, which a condition must not do here.
+    assert.ok(r.status !== null && r.status < 255, `${l}: exit ${r.status} ${r.stderr}`);
+    return r.status === 0;
+  });
+}
+
+test("the gate, FRR and the NTS key sync run only on a box whose stratum1.conf puts it in a fleet: their conditions, run as written", () => {
+  const dir = mkdtempSync(join(tmpdir(), "stratum1-fleet-cond-"));
+  const conf = (name: string, text: string): string => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const box = conf("box.conf", "# the appliance as shipped\nserial.baud = 9600\n");
+  const fleet = conf("fleet.conf", "fleet.gate = on\nfleet.asn = 64601\nfleet.peers = 192.0.2.1 as 64500\nfleet.own = 2001:db8:123::1\n");
+  const follower = conf("follower.conf", "fleet.gate = on\nfleet.nts-keys = follow\nfleet.nts-source = stratum1-nts@pi.example.net\n");
+  const off = conf("off-again.conf", "fleet.gate = on\n# later in the file: the last line of a key wins, as everywhere\nfleet.gate = off\n");
+  const missing = join(dir, "none.conf");
+  for (const unit of ["systemd/stratum1-fleet.service", "systemd/frr.service.d/stratum1.conf"]) {
+    assert.equal(conditionHolds(unit, box), false, `${unit}: not on a box outside a fleet`);
+    assert.equal(conditionHolds(unit, fleet), true, `${unit}: on a fleet node`);
+    assert.equal(conditionHolds(unit, off), false, `${unit}: fleet.gate set on, then off`);
+    assert.equal(conditionHolds(unit, missing), false, `${unit}: no stratum1.conf`);
+  }
+  assert.equal(conditionHolds("systemd/stratum1-nts-sync.service", fleet), false, "the rotating node makes its own keys");
+  assert.equal(conditionHolds("systemd/stratum1-nts-sync.service", follower), true);
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test("the firewall: BGP and BFD accepted from the configured routers only, as nft itself loads it", () => {

@@ -3,32 +3,23 @@
  * checks it, then the whole resulting file (nothing is written while any
  * problem remains), then the file replaced atomically with only those lines
  * changed. It says what changed and which services must restart to apply it,
- * or restarts them with --restart (chrony first: it creates the sockets
- * stratum1d sends to).
+ * or restarts them with --restart, in the order of config/keyReaders.ts
+ * (chrony first: it creates the sockets stratum1d sends to; FRR last).
  */
 import { execFile } from "node:child_process";
 import { EXIT } from "../exitCodes.js";
 import { readFileSync } from "node:fs";
 import { promisify } from "node:util";
-import { CHRONY_KEYS, chronyConfProblems } from "../../chrony/chronyConf.js";
+import { chronyConfProblems } from "../../chrony/chronyConf.js";
 import { replaceFileAtomically } from "../../config/atomicFile.js";
+import { servicesFor } from "../../config/keyReaders.js";
 import { applySetting, parseConfigText } from "../../config/load.js";
 import { setKeys, type Change } from "../../config/rewrite.js";
 import { defaults, SCHEMA } from "../../config/schema.js";
+import { fleetProblems } from "../../fleet/gateSettings.js";
 import type { CtlIo } from "./command.js";
 
 const run = promisify(execFile);
-
-/** Keys systemd-journal-upload reads (through its drop-in), not stratum1d. */
-const UPLOAD_KEYS: readonly string[] = ["log.remote"];
-
-/** The services that read a key, in the order they restart. */
-export function servicesFor(keys: readonly string[]): string[] {
-  const chrony = keys.some((k) => (CHRONY_KEYS as readonly string[]).includes(k));
-  const daemon = keys.some((k) => !k.startsWith("ntp.") && !k.startsWith("nts.") && !UPLOAD_KEYS.includes(k));
-  const upload = keys.some((k) => UPLOAD_KEYS.includes(k));
-  return [...(chrony ? ["chrony.service"] : []), ...(daemon ? ["stratum1d.service"] : []), ...(upload ? ["systemd-journal-upload.service"] : [])];
-}
 
 function parseSettings(args: readonly string[], problems: string[]): Array<[string, string]> {
   const settings: Array<[string, string]> = [];
@@ -73,7 +64,8 @@ export async function setConfig(path: string, args: readonly string[], restart: 
   }
   const next = setKeys(text, settings);
   const after = parseConfigText(next.text, path, defaults(), problems);
-  problems.push(...chronyConfProblems(after).map((p) => `${path}: ${p}`));
+  // What `config check` would report: a fleet.gate = on without its AS number, say, would only make the gate refuse to start.
+  problems.push(...[...chronyConfProblems(after), ...fleetProblems(after)].map((p) => `${path}: ${p}`));
   if (problems.length > 0) {
     io.err(`stratum1ctl config set: nothing written; the file would have ${problems.length === 1 ? "this problem" : "these problems"}:\n${problems.map((p) => `  ${p}\n`).join("")}`);
     return EXIT.failed;
@@ -92,6 +84,10 @@ export async function setConfig(path: string, args: readonly string[], restart: 
   }
   io.out(`${path}: changed\n${changed.map(describe).join("")}`);
   const services = servicesFor(changed.map((c) => c.key));
+  if (services.length === 0) {
+    io.out("nothing to restart: these keys are read when they are used (the next update, the next NTS key sync)\n");
+    return EXIT.ok;
+  }
   if (!restart) {
     io.out(`to apply: sudo systemctl restart ${services.map((s) => s.replace(/\.service$/, "")).join(" ")}   (or run this again with --restart)\n`);
     return EXIT.ok;

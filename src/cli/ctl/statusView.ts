@@ -77,6 +77,25 @@ function alarmText(s: StatusSnapshot, nowUs: number, style: Style): string {
   return `${style.bold("Alarms")}\n${lines.join("\n")}\n`;
 }
 
+const FLEET_WORD: Record<string, string> = { healthy: "announced (healthy)", degraded: "announced with the longer AS path (degraded)", bad: "withdrawn (bad)" };
+
+/** The fleet gate and the updater: shown only where they run. */
+function neighbourRows(s: StatusSnapshot, nowUs: number): Array<[string, string]> {
+  const rows: Array<[string, string]> = [];
+  const f = s.fleet;
+  if (f) {
+    rows.push(["fleet", `${FLEET_WORD[f.state] ?? f.state}${f.since ? ` since ${when(f.since, nowUs)}` : ""}${f.holdDownLeftS !== null ? `, hold-down ${f.holdDownLeftS} s more` : ""}`]);
+    if (f.reason) rows.push(["", f.reason]);
+  }
+  const u = s.update;
+  if (u) {
+    rows.push(["build", `${u.version}${u.slot ? ` from slot ${u.slot}` : ""} (${u.phase})`]);
+    if (u.install) rows.push(["installing", `${u.install.percent}%: ${u.install.step}`]);
+    if (u.rollback) rows.push(["rollback", `${u.rollback.version} rolled back at ${u.rollback.at}: stratum1ctl update acknowledge`]);
+  }
+  return rows;
+}
+
 function inputRows(s: StatusSnapshot, nowUs: number): Array<[string, string]> {
   const d = s.device;
   const c = s.counts;
@@ -116,7 +135,7 @@ export function renderStatus(s: StatusSnapshot, v: Verdict, ctx: { nowUs: number
     section("Time", timeRows(s, nowUs), style.bold),
     section("chrony", chronyRows(s, nowUs), style.bold),
     alarmText(s, nowUs, style),
-    section("Host", host, style.bold),
+    section("Host", [...host, ...neighbourRows(s, nowUs)], style.bold),
     section("Input", inputRows(s, nowUs), style.bold),
     section("Outputs", outputRows(s), style.bold),
   ].join("");
