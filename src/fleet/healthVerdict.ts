@@ -80,7 +80,9 @@ export interface Verdict {
  * figures, a pending leap is normal, and an alarm added later (the leap
  * list's, say) is the host's business, not a reason to move the fleet's clients.
  */
-const RECEIVER_ALARMS = new Set(["no-gps-data", "antenna-short", "antenna-open", "no-fix", "receiver-date", "no-pps", "degraded"]);
+// The receiver's time in doubt (spoofing indicated, the pulse against the network) degrades the node too: it
+// keeps serving only when no node with undoubted time is left.
+const RECEIVER_ALARMS = new Set(["no-gps-data", "antenna-short", "antenna-open", "no-fix", "receiver-date", "no-pps", "degraded", "spoofing", "gnss-disagrees", "jamming"]);
 
 const ms = (s: number): string => `${(s * 1000).toFixed(s < 0.01 ? 2 : 0)} ms`;
 

@@ -58,6 +58,8 @@ test("the receiver's alarms degrade a box but never make it bad; chrony's own al
   const noPps = judge(facts({}, { fresh: true, alarms: [{ id: "no-pps", detail: "no pulse for 12 s" }] }), th);
   assert.equal(noPps.level, "degraded");
   assert.deepEqual(noPps.findings[0], { level: "degraded", code: "receiver:no-pps", reason: "no pulse for 12 s" });
+  // The receiver's time in doubt: a spoofer, the pulse against the network, a jammer.
+  for (const id of ["spoofing", "gnss-disagrees", "jamming"]) assert.equal(judge(facts({}, { fresh: true, alarms: [{ id, detail: id }] }), th).level, "degraded", id);
   const ignored = judge(
     facts(
       {},
