@@ -37,6 +37,8 @@ const CI_FILES = {
   "etc/systemd/system/chrony.service.d/zz-ci.conf": "# CI only: a container may not have CAP_SYS_TIME; chronyd runs with -x (see /etc/default/chrony)\n[Unit]\nConditionCapability=\n",
   "etc/default/chrony": 'DAEMON_OPTS="-F 1 -x"\n',
   "etc/systemd/network/10-ci.network": `[Match]\nName=host0\n\n[Network]\nAddress=${BOX_ADDR}/30\n`,
+  // The host's libfaketime, for stepping stratum1d's wall clock alone (a container must not step the host's).
+  "usr/local/lib/stratum1-ci/libfaketime.so.1": readFileSync("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"),
 };
 
 const sshArgs = (...more: string[]): string[] => ["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "ConnectTimeout=10", ...more];
@@ -249,6 +251,37 @@ test("watchdog: a hung stratum1d (SIGSTOP) is killed and restarted; a killed one
   const third = await box.waitUnit("stratum1d.service", (x) => x.MainPID !== second.MainPID && x.MainPID !== "0" && x.ActiveState === "active", 30);
   assert.equal(third.NRestarts, String(Number(second.NRestarts) + 1));
   assert.match((await box.waitUnit("stratum1d.service", (x) => x.StatusText !== "", 10)).StatusText!, /^waiting for GPS/);
+});
+
+test("a wall-clock step of an hour, forward then back, while stratum1d runs: its tick, status and watchdog go on, no restart", async () => {
+  // libfaketime under the unit steps CLOCK_REALTIME for stratum1d alone; the monotonic clock stays true.
+  const dropIn = "/run/systemd/system/stratum1d.service.d/zz-ci-clockstep.conf";
+  box.sh(
+    `echo +0 > /run/stratum1-faketime && mkdir -p ${dropIn.replace(/\/[^/]+$/, "")} && printf '[Service]\\nEnvironment=LD_PRELOAD=/usr/local/lib/stratum1-ci/libfaketime.so.1 FAKETIME_TIMESTAMP_FILE=/run/stratum1-faketime FAKETIME_DONT_FAKE_MONOTONIC=1 FAKETIME_NO_CACHE=1\\n' > ${dropIn} && systemctl daemon-reload && systemctl restart stratum1d`,
+  );
+  try {
+    const before = await box.waitUnit("stratum1d.service", (x) => x.ActiveState === "active" && x.StatusText !== "", 30);
+    const updatedS = (): number => Date.parse((JSON.parse(box.sh("cat /run/stratum1/status.json")) as { updatedAt: string }).updatedAt) / 1000;
+    await sleep(3000);
+    for (const step of [
+      { file: "+3600", offsetS: 3600, what: "an hour forward" },
+      { file: "+0", offsetS: 0, what: "an hour back" },
+    ]) {
+      box.sh(`echo ${step.file} > /run/stratum1-faketime`);
+      await sleep(20_000); // past WatchdogSec=15: a tick stalled by the step would have had the service killed
+      const u = box.unit("stratum1d.service");
+      assert.equal(u.MainPID, before.MainPID, `not restarted after a step ${step.what}: ${box.sh("journalctl -b -u stratum1d --no-pager | tail -5")}`);
+      assert.equal(u.NRestarts, before.NRestarts);
+      const a = updatedS();
+      await sleep(2500);
+      const b = updatedS();
+      assert.ok(b - a >= 1 && b - a <= 4, `the status goes on being written every second after a step ${step.what} (${a} -> ${b})`);
+      // Its time is the stepped wall clock: the true time plus the step in force.
+      assert.ok(Math.abs(b - step.offsetS - Date.now() / 1000) < 30, `status time ${b} is the true time + ${step.offsetS} s`);
+    }
+  } finally {
+    box.sh(`rm -f ${dropIn} /run/stratum1-faketime && systemctl daemon-reload && systemctl restart stratum1d`);
+  }
 });
 
 test("config set over SSH with --restart; after a reboot the setting, keys and machine id are kept and everything else is gone", async () => {

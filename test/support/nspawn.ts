@@ -159,7 +159,7 @@ export class Container {
 }
 
 /** The host-side overlay that adds the CI's few files to the twin's root without changing it. */
-export function mountCiOverlay(lower: string, work: string, files: Record<string, string>): string {
+export function mountCiOverlay(lower: string, work: string, files: Record<string, string | Buffer>): string {
   const upper = join(work, "upper");
   const merged = join(work, "merged");
   for (const d of [upper, join(work, "work"), merged]) mkdirSync(d, { recursive: true });
