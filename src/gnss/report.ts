@@ -5,7 +5,7 @@ import type { Dop, GnssSystem, Position, ReceiverIdentity, SatelliteReport, Used
  * What one decoded sentence or UBX message tells about its epoch. Every field
  * is optional: a GSV says nothing of time, a GGA has a time of day but no date.
  * The epoch assembler merges reports; only RMC, ZDA and the UBX time messages
- * may supply a date (nmea-simple would lend GGA the *system* date).
+ * may supply a date (lending GGA the *system* date, as some NMEA libraries do, would label a second with the wrong day).
  */
 export interface TimeOfDay {
   hour: number;

@@ -57,3 +57,22 @@ test("one sample per epoch whatever the number of talkers reporting it", () => {
     [T0 + 2, T0 + 3, T0 + 4, T0 + 5],
   );
 });
+
+test("GGA and GNS fix fields are read as the standard gives them; a quality or count that is not one refuses the sentence", () => {
+  const gga = (quality: string, used: string): ReturnType<typeof decodeNmea> => decodeNmea(withChecksum(`$GPGGA,120000.00,4717.11399,N,00833.91590,E,${quality},${used},1.01,499.6,M,48.0,M,,`));
+  const fix = (d: ReturnType<typeof decodeNmea>): unknown => (d.ok ? [d.report.fixMode, d.report.satellitesUsed] : d.reason);
+  assert.deepEqual(fix(gga("1", "08")), ["3d", 8]);
+  assert.deepEqual(fix(gga("6", "04")), ["dead-reckoning", 4]);
+  assert.deepEqual(fix(gga("8", "12")), ["none", 12], "simulator mode is no fix");
+  assert.deepEqual(fix(gga("0", "")), ["none", undefined]);
+  assert.equal(fix(gga("9", "08")), "malformed-sentence");
+  assert.equal(fix(gga("1", "x")), "malformed-sentence");
+  const gns = (mode: string, used: string): ReturnType<typeof decodeNmea> => decodeNmea(withChecksum(`$GNGNS,120000.00,4717.11399,N,00833.91590,E,${mode},${used},0.9,499.6,48.0,,`));
+  assert.deepEqual(fix(gns("AAN", "14")), ["3d", 14]);
+  assert.deepEqual(fix(gns("NN", "00")), ["none", 0]);
+  assert.equal(fix(gns("AA", "1.5")), "malformed-sentence");
+  const gsa = decodeNmea(withChecksum("$GNGSA,A,2,05,13,,,,,,,,,,,2.1,1.9,0.9,1"));
+  assert.ok(gsa.ok && gsa.report.fixMode === "2d", JSON.stringify(gsa));
+  const rmcE = decodeNmea(withChecksum("$GPRMC,120000.00,A,4717.11,N,00833.91,E,0.0,,211126,,,E"));
+  assert.ok(rmcE.ok && rmcE.report.timeValid === false && rmcE.report.fixMode === "dead-reckoning", JSON.stringify(rmcE));
+});

@@ -1,7 +1,8 @@
 /*
- * One NMEA line in, one report or one named reason out. nmea-simple throws
- * on anything it does not know and on some malformed fields; none of that may
- * escape to the serial read loop, so every decoder runs inside this guard.
+ * One NMEA line in, one report or one named reason out. The decoders read
+ * the fields themselves, strictly; should one still throw on a field nobody
+ * foresaw, that must not escape to the serial read loop, so every decoder
+ * runs inside this guard.
  * Proprietary sentences (PUBX, PMTK, PSTI, ...) other than MediaTek's antenna
  * report, release string and command acknowledgement, and the types a time server has no use for (VTG, GST, GBS, ...),
  * are counted as unsupported, not errors.

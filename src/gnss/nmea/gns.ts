@@ -6,8 +6,7 @@
  *    D differential, E estimated, R/F RTK, M manual, S simulator
  *  7 satellites used
  */
-import { parseNmeaSentence, type GNSPacket } from "nmea-simple";
-import { decoded, type Decoded, type FixMode } from "../report.js";
+import { decoded, rejected, type Decoded, type FixMode } from "../report.js";
 import type { Sentence } from "./sentence.js";
 import { readTimeField } from "./utcFields.js";
 
@@ -18,15 +17,16 @@ function gnsFixMode(mode: string): FixMode {
 }
 
 export function decodeGns(s: Sentence): Decoded {
-  const packet = parseNmeaSentence(s.raw) as GNSPacket;
   const source = s.talker + "GNS";
   const time = readTimeField(source, s.fields[0] ?? "");
   if (!time.ok) return time.rejection;
   const { timeOfDay } = time;
+  const usedField = s.fields[6] ?? "";
+  if (usedField !== "" && !/^\d{1,2}$/.test(usedField)) return rejected("malformed-sentence", `${source}: satellites used ${JSON.stringify(usedField)} is not a count`);
   return decoded({
     source,
     ...(timeOfDay ? { timeOfDay } : {}),
-    fixMode: gnsFixMode(packet.modeIndicator ?? ""),
-    ...((s.fields[6] ?? "") !== "" ? { satellitesUsed: packet.satellitesInView } : {}),
+    fixMode: gnsFixMode(s.fields[5] ?? ""),
+    ...(usedField !== "" ? { satellitesUsed: Number(usedField) } : {}),
   });
 }

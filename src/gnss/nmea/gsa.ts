@@ -9,12 +9,12 @@
  * used" is gathered by the epoch, not taken from one. Without field 18 a
  * "GN" GSA's PRNs are told apart by their range, as in GSV.
  */
-import { parseNmeaSentence, type GSAPacket } from "nmea-simple";
 import { decoded, rejected, type Decoded, type Dop, type FixMode } from "../report.js";
 import { systemOfNmeaId, systemOfTalker } from "../sky.js";
 import type { Sentence } from "./sentence.js";
 
-const MODES: Record<GSAPacket["fixMode"], FixMode | undefined> = { unknown: undefined, none: "none", "2D": "2d", "3D": "3d" };
+/** Field 2; an empty or other value says nothing about the fix. */
+const MODES: Record<string, FixMode | undefined> = { "1": "none", "2": "2d", "3": "3d" };
 
 /** A DOP field: empty is "not given"; 99.99 is how receivers print "no solution". */
 function dopField(text: string | undefined): number | undefined {
@@ -24,9 +24,8 @@ function dopField(text: string | undefined): number | undefined {
 }
 
 export function decodeGsa(s: Sentence): Decoded {
-  const packet = parseNmeaSentence(s.raw) as GSAPacket;
   const source = s.talker + "GSA";
-  const fixMode = MODES[packet.fixMode];
+  const fixMode = MODES[s.fields[1] ?? ""];
   const ids: number[] = [];
   for (const text of s.fields.slice(2, 14)) {
     if (text === "") continue;

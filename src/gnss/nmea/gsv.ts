@@ -9,9 +9,9 @@
  * The talker names the constellation (GP, GL, GA, GB/BD, GQ); the count is
  * taken from the first message of each group. NMEA 4.1 receivers repeat the
  * group once per signal (L1, L2, L5 …), the signal id at the end.
- * The fields are read here rather than by nmea-simple, which turns an empty
- * elevation or C/N0 into 0: a satellite "at 0° with 0 dB-Hz" is not one the
- * receiver has not measured yet.
+ * An empty elevation or C/N0 stays "not measured", never 0: a satellite "at
+ * 0° with 0 dB-Hz" is not one the receiver has not measured yet (general NMEA
+ * libraries such as nmea-simple read empty numbers as 0).
  */
 import { decoded, rejected, type Decoded, type SatelliteReport } from "../report.js";
 import { systemOfNmeaPrn, systemOfTalker } from "../sky.js";

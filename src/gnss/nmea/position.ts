@@ -1,7 +1,7 @@
 /*
  * NMEA positions: latitude ddmm.mmmm + N/S, longitude dddmm.mmmm + E/W.
- * Read here because nmea-simple makes an empty field 0 — a position at 0°N
- * 0°E during a cold start. An empty or unreadable field is "no position".
+ * An empty or unreadable field is "no position", never 0 (a position at 0°N
+ * 0°E during a cold start, as general NMEA libraries read it).
  */
 import type { Position } from "../sky.js";
 

@@ -10,7 +10,6 @@
  * (u-blox reports status A with mode E while dead reckoning, MT3339 in
  * simulation): those describe a computed, not a measured, time.
  */
-import { parseNmeaSentence, type RMCPacket } from "nmea-simple";
 import { decoded, rejected, type Decoded } from "../report.js";
 import type { Sentence } from "./sentence.js";
 import { parseDdmmyy, readTimeField } from "./utcFields.js";
@@ -18,7 +17,6 @@ import { parseDdmmyy, readTimeField } from "./utcFields.js";
 const UNTRUSTED_MODES = new Set(["N", "E", "M", "S"]);
 
 export function decodeRmc(s: Sentence): Decoded {
-  const packet = parseNmeaSentence(s.raw) as RMCPacket;
   const source = s.talker + "RMC";
   const dateField = s.fields[8] ?? "";
   const time = readTimeField(source, s.fields[0] ?? "");
@@ -28,8 +26,8 @@ export function decodeRmc(s: Sentence): Decoded {
   if (dateField === "") return decoded({ source, timeOfDay, timeValid: false });
   const date = parseDdmmyy(dateField);
   if (!date) return rejected("bad-date-field", `${source} date ${JSON.stringify(dateField)} is not ddmmyy`);
-  const mode = packet.faaMode ?? "";
-  const timeValid = packet.status === "valid" && !UNTRUSTED_MODES.has(mode);
+  const mode = s.fields[11] ?? "";
+  const timeValid = s.fields[1] === "A" && !UNTRUSTED_MODES.has(mode);
   // A valid RMC implies at least a 2D fix; GGA/GSA later in the epoch refine it.
   const fixMode = mode === "E" ? "dead-reckoning" : timeValid ? "2d" : "none";
   return decoded({ source, timeOfDay, date, timeValid, fixMode });

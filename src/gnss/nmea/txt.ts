@@ -1,5 +1,5 @@
 /*
- * TXT — Text transmission (nmea-simple has no codec for it).
+ * TXT — Text transmission.
  *         1  2  3  4
  *  $--TXT,xx,xx,xx,c--c*hh
  *  1 total, 2 number, 3 type (00 error, 01 warning, 02 notice, 07 user),

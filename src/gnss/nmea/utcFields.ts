@@ -1,6 +1,6 @@
 /*
- * Strict parsing of NMEA time and date fields. nmea-simple maps an empty
- * time to 1970, drops fractions that are not exactly two digits and rolls
+ * Strict parsing of NMEA time and date fields. General NMEA libraries
+ * (nmea-simple, which an earlier version used) map an empty time to 1970, drops fractions that are not exactly two digits and rolls
  * 23:59:60 into the next minute; for a time server each of those is a wrong
  * second, so the fields that make the UTC second are parsed here.
  *   time: hhmmss[.f+]   date (RMC): ddmmyy   date (ZDA): dd,mm,yyyy
