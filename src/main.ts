@@ -241,13 +241,13 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       manager?.watchdog();
       manager?.status(statusLine(snap));
       if (writer) {
-        writer.write(snap).then(
-          () => (writeError = null),
-          (err: Error) => {
-            if (writeError === null) log.warn(`status: cannot write ${cfg["status.path"]}: ${err.message}`);
-            writeError = err.message;
-          },
-        );
+        try {
+          writer.write(snap);
+          writeError = null;
+        } catch (err) {
+          if (writeError === null) log.warn(`status: cannot write ${cfg["status.path"]}: ${(err as Error).message}`);
+          writeError = (err as Error).message;
+        }
       }
     }),
   );

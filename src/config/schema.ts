@@ -88,7 +88,7 @@ export const SCHEMA = {
     "where the service keeps what it learned across restarts (the pulse direction verified for each receiver); on the appliance on the data partition; or 'off'",
     "/var/lib/stratum1",
   ),
-  "status.path": optionalPath("where the status snapshot (JSON) is written every second, or 'off'", "/run/stratum1/status.json"),
+  "status.path": optionalPath("where the status snapshot (JSON) is written every second, on a RAM file system such as /run (it is written synchronously), or 'off'", "/run/stratum1/status.json"),
   "metrics.listen": listenAddress(
     "where Prometheus scrapes the service's metrics (http://ADDRESS:PORT/metrics): an address of this box and a port, e.g. the management network's; loopback is enough for a Prometheus on the box itself; or 'off'",
   ),

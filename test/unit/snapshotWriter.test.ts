@@ -13,20 +13,20 @@ import { SnapshotWriter } from "../../src/status/snapshotWriter.js";
 
 const snap = (n: number): StatusSnapshot => ({ n }) as unknown as StatusSnapshot;
 
-test("snapshot writer: the directory is made, the file replaced whole, and made again when removed", async () => {
+test("snapshot writer: the directory is made, the file replaced whole, and made again when removed", () => {
   const root = mkdtempSync(join(tmpdir(), "stratum1-snapwriter-"));
   try {
     const dir = join(root, "run", "stratum1");
     const path = join(dir, "status.json");
     const w = new SnapshotWriter(path);
-    await w.write(snap(1));
+    w.write(snap(1));
     assert.deepEqual(JSON.parse(readFileSync(path, "utf8")), { n: 1 });
-    await w.write(snap(2));
+    w.write(snap(2));
     assert.deepEqual(JSON.parse(readFileSync(path, "utf8")), { n: 2 });
     assert.deepEqual(readdirSync(dir), ["status.json"], "no temp file left behind");
 
     rmSync(dir, { recursive: true });
-    await w.write(snap(3));
+    w.write(snap(3));
     assert.ok(existsSync(path), "the directory was made again");
     assert.deepEqual(JSON.parse(readFileSync(path, "utf8")), { n: 3 });
   } finally {
