@@ -40,7 +40,7 @@
  * exit status is 0 unless something broke. Results go to bench/results/latest.json.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { closeSync, constants, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import { availableParallelism, cpus, loadavg, release, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -52,7 +52,7 @@ import { systemClock } from "../src/hal/linux/systemClock.js";
 import { native } from "../src/hal/linux/native.js";
 import { sockLayout, unpackSockSample } from "../src/refclock/sockSample.js";
 import { splitEpochs, type CaptureEpoch } from "../sim/replay/captureEpochs.js";
-import { spawnDaemon, type DaemonProcess } from "../sim/run/daemonProcess.js";
+import { spawnDaemon, unitNodeFlags, type DaemonProcess } from "../sim/run/daemonProcess.js";
 import { startChronyd } from "../sim/run/chronyd.js";
 import { serveI2cBus } from "../sim/fakes/i2cBusServer.js";
 import { LcdEmulator } from "../sim/fakes/lcdEmulator.js";
@@ -596,6 +596,12 @@ function profileSeconds(): number {
   return n;
 }
 
+/** BENCH_NODE_FLAGS="--flag ..." runs stratum1d with these node flags instead of its unit's, to compare flag sets. */
+function nodeFlagsOverride(): string[] | undefined {
+  const raw = process.env.BENCH_NODE_FLAGS;
+  return raw === undefined ? undefined : raw.split(" ").filter((f) => f !== "");
+}
+
 function benchSeconds(): number {
   const raw = process.env.BENCH_SECONDS ?? "60";
   const n = Number(raw);
@@ -706,9 +712,11 @@ async function main(teardown: Teardown): Promise<void> {
         "control.socket=off",
         ...features(metricsPort),
       ],
-      undefined,
+      // BENCH_ECHO=1: the daemon's log on stderr (with BENCH_NODE_FLAGS="... --trace-gc", the heap at each collection).
+      process.env.BENCH_ECHO ? (l) => process.stderr.write(`[stratum1d] ${l}\n`) : undefined,
       process.env,
       nodeArgs,
+      nodeFlagsOverride() ?? unitNodeFlags(),
     );
     teardown.add("stratum1d", () => stopChild(d.process));
     await d.waitFor(/serial: .* open at/, 10_000);
@@ -807,6 +815,8 @@ async function main(teardown: Teardown): Promise<void> {
     await stopChild(profiled.daemon.process, 15_000);
     const file = existsSync(profDir) ? readdirSync(profDir).find((f) => f.endsWith(".cpuprofile")) : undefined;
     if (!file) throw new Error(`stratum1d under --cpu-prof left no profile in ${profDir}:\n${profiled.daemon.lines.slice(-10).join("\n")}`);
+    // BENCH_PROFILE_OUT=FILE keeps the raw profile, for Chrome's DevTools or speedscope.
+    if (process.env.BENCH_PROFILE_OUT) copyFileSync(join(profDir, file), process.env.BENCH_PROFILE_OUT);
     const p = JSON.parse(readFileSync(join(profDir, file), "utf8")) as CpuProfile;
     profile = summarizeProfile(p, new URL("../", import.meta.url).href, fromUs - p.startTime, toUs - p.startTime);
   }

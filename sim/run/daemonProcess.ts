@@ -35,9 +35,15 @@ export interface DaemonProcess {
   stop(): Promise<number | null>;
 }
 
-/** `nodeArgs` come before the unit's flags (the bench adds --cpu-prof). */
-export function spawnDaemon(args: readonly string[], echo?: (line: string) => void, env: NodeJS.ProcessEnv = process.env, nodeArgs: readonly string[] = []): DaemonProcess {
-  const proc = spawn(process.execPath, [...nodeArgs, ...unitNodeFlags(), DAEMON_SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
+/** `nodeArgs` come before the unit's flags (the bench adds --cpu-prof); `unitFlags` stand in for the unit's (the bench compares flag sets). */
+export function spawnDaemon(
+  args: readonly string[],
+  echo?: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+  nodeArgs: readonly string[] = [],
+  unitFlags: readonly string[] = unitNodeFlags(),
+): DaemonProcess {
+  const proc = spawn(process.execPath, [...nodeArgs, ...unitFlags, DAEMON_SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
   const lines: string[] = [];
   const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
   let partial = "";
