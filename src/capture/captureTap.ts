@@ -18,11 +18,11 @@
  * service stalled longer) is noted in a comment line, never written out of
  * order.
  */
-import { chmodSync, rmSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import type { Logger } from "../log/logger.js";
 import type { Clock } from "../hal/clock.js";
 import { instantFromUs, instantToUs, type Instant } from "../hal/instant.js";
+import { UnixSocketServer } from "../control/unixSocketServer.js";
 import { formatHeader, formatRecord, type CaptureEventName, type CaptureHeader, type CaptureRecord } from "./captureFormat.js";
 
 const MAX_BUFFERED = 1 << 20;
@@ -31,7 +31,7 @@ const HOLD_US = 2_000_000;
 const FLUSH_MS = 500;
 
 export class CaptureTap {
-  private server: Server | undefined;
+  private readonly socket: UnixSocketServer;
   private readonly clients = new Set<Socket>();
   /** Records held for reordering, sorted by time. */
   private held: CaptureRecord[] = [];
@@ -43,7 +43,10 @@ export class CaptureTap {
     private readonly log: Logger,
     private readonly header: () => CaptureHeader,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    // Root and the service's group (operators added to it) may record; nobody else.
+    this.socket = new UnixSocketServer(path, 0o660, (message) => log.warn(`capture: socket ${path}: ${message}; 'stratum1ctl capture' will not work until restart`));
+  }
 
   /** Whether anyone is recording (sources may skip work that only a recording needs). */
   get recording(): boolean {
@@ -51,18 +54,8 @@ export class CaptureTap {
   }
 
   async start(): Promise<void> {
-    // A socket left by a previous run (killed, not stopped) would make listen fail.
-    rmSync(this.path, { force: true });
-    const server = createServer((socket) => this.accept(socket));
-    server.on("error", (err) => this.log.warn(`capture: socket ${this.path}: ${err.message}; 'stratum1ctl capture' will not work until restart`));
-    await new Promise<void>((resolve) => {
-      server.listen(this.path, () => resolve());
-      server.once("error", () => resolve());
-    });
-    if (!server.listening) return;
-    // Root and the service's group (operators added to it) may record; nobody else.
-    chmodSync(this.path, 0o660);
-    this.server = server;
+    await this.socket.listen((socket) => this.accept(socket));
+    if (!this.socket.listening) return;
     this.stopFlush = this.clock.every(FLUSH_MS, () => this.flush(this.clock.realtimeUs() - HOLD_US));
   }
 
@@ -85,10 +78,7 @@ export class CaptureTap {
     // end(), not destroy(): what was just flushed still reaches the recorder.
     for (const c of this.clients) c.end();
     this.clients.clear();
-    const server = this.server;
-    this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    rmSync(this.path, { force: true });
+    await this.socket.close();
   }
 
   private accept(socket: Socket): void {

@@ -10,11 +10,11 @@
  * Mode 0600: `--save` rewrites the receiver's flash, so only the service's
  * own user and root (stratum1ctl under sudo) may ask.
  */
-import { chmodSync, rmSync } from "node:fs";
-import { createServer, type Server, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import type { Clock } from "../hal/clock.js";
 import type { Logger } from "../log/logger.js";
 import type { ControlSocketStatus } from "../status/contract.js";
+import { UnixSocketServer } from "./unixSocketServer.js";
 import { type ControlReply, type ControlRequestName, MAX_REPLY_BYTES, MAX_REQUEST_BYTES, parseRequest } from "./controlProtocol.js";
 
 /** How long a client may take to send its one line before it is answered with an error. */
@@ -26,7 +26,7 @@ const MAX_CONNECTIONS = 8;
 export type ControlHandlers = { [K in ControlRequestName]: () => Promise<ControlReply> };
 
 export class ControlServer {
-  private server: Server | undefined;
+  private readonly socket: UnixSocketServer;
   private readonly clients = new Set<Socket>();
   /** Requests run one after another. */
   private queue: Promise<void> = Promise.resolve();
@@ -37,23 +37,20 @@ export class ControlServer {
     private readonly handlers: ControlHandlers,
     private readonly log: Logger,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.socket = new UnixSocketServer(path, 0o600, (message) => log.warn(`control: socket ${path}: ${message}; 'stratum1ctl gps config' will not work until restart`));
+  }
 
   async start(): Promise<void> {
-    // A socket left by a previous run (killed, not stopped) would make listen fail.
-    rmSync(this.path, { force: true });
     // Half-open: a client may send its request and close its side, and still read the answer.
-    const server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
-    server.maxConnections = MAX_CONNECTIONS;
-    server.on("drop", () => this.counted(`more than ${MAX_CONNECTIONS} connections at once`));
-    server.on("error", (err) => this.log.warn(`control: socket ${this.path}: ${err.message}; 'stratum1ctl gps config' will not work until restart`));
-    await new Promise<void>((resolve) => {
-      server.listen(this.path, () => resolve());
-      server.once("error", () => resolve());
-    });
-    if (!server.listening) return;
-    chmodSync(this.path, 0o600);
-    this.server = server;
+    await this.socket.listen(
+      (socket) => this.accept(socket),
+      { allowHalfOpen: true },
+      (server) => {
+        server.maxConnections = MAX_CONNECTIONS;
+        server.on("drop", () => this.counted(`more than ${MAX_CONNECTIONS} connections at once`));
+      },
+    );
   }
 
   status(): ControlSocketStatus {
@@ -63,10 +60,7 @@ export class ControlServer {
   async close(): Promise<void> {
     for (const c of this.clients) c.destroy();
     this.clients.clear();
-    const server = this.server;
-    this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    rmSync(this.path, { force: true });
+    await this.socket.close();
   }
 
   private accept(socket: Socket): void {
