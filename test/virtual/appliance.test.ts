@@ -10,19 +10,16 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { Capture, CaptureRecord } from "../../src/capture/captureFormat.js";
+import type { Capture } from "../../src/capture/captureFormat.js";
+import { storyCapture, type StoryStep } from "../support/storyCapture.js";
 import { playCapture } from "../../sim/replay/capturePlayer.js";
-import { splitEpochs } from "../../sim/replay/captureEpochs.js";
-import { readCapture } from "../../sim/replay/captures.js";
-import { convertEpochs } from "../../sim/replay/convertLog.js";
-import { coldStartEpoch, withoutFix } from "../../sim/replay/receiverStory.js";
 import { VirtualBackend } from "../../sim/virtual/virtualBackend.js";
 import { startVirtualBox } from "../../sim/virtual/virtualBox.js";
 
 export const T0 = Date.UTC(2026, 10, 30, 9, 0, 0) / 1000;
 
 /** What the receiver does in each part of the hour, by second from the start. */
-const STORY = [
+const STORY: readonly StoryStep[] = [
   { from: 0, to: 60, part: "cold" },
   { from: 60, to: 1800, part: "fix" },
   { from: 1800, to: 1900, part: "lost" },
@@ -31,32 +28,10 @@ const STORY = [
   { from: 2600, to: 3000, part: "fix" },
   { from: 3000, to: 3060, part: "unplugged" },
   { from: 3060, to: 3600, part: "fix" },
-] as const;
-
-const partAt = (k: number): (typeof STORY)[number]["part"] => STORY.find((p) => k >= p.from && k < p.to)!.part;
+];
 
 export function hourCapture(): Capture {
-  const fixes = splitEpochs(readCapture("neo-m8n.log"));
-  let next = 0;
-  const epochs = Array.from({ length: 3600 }, (_, k) => {
-    const part = partAt(k);
-    if (part === "cold") return coldStartEpoch(k);
-    const e = fixes[next++ % fixes.length]!;
-    return part === "lost" ? withoutFix(e) : e;
-  });
-  const capture = convertEpochs(epochs, {
-    baud: 9600,
-    delayMs: 120,
-    startS: T0,
-    pulses: "fix",
-    pulseAt: (k) => ["fix", "unplugged"].includes(partAt(k)),
-    phaseNs: () => 1500,
-    header: { receiver: "u-blox NEO-M8N (gpsd's neo-m8n.log), as a story" },
-  });
-  const at = (k: number): CaptureRecord["at"] => ({ sec: T0 + k, nsec: 500_000_000 });
-  capture.records.push({ kind: "event", at: at(3000), event: "unplug", args: "" }, { kind: "event", at: at(3060), event: "replug", args: "" });
-  capture.records.sort((a, b) => a.at.sec - b.at.sec || a.at.nsec - b.at.nsec);
-  return capture;
+  return storyCapture(STORY, { startS: T0 });
 }
 
 test("an hour of the service in virtual time: status, alarms and the LCD at each turn of the story; no pulse with a wrong second", { timeout: 120_000 }, async () => {

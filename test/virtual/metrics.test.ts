@@ -9,53 +9,24 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { CaptureRecord } from "../../src/capture/captureFormat.js";
 import { Exposition } from "../../src/metrics/exposition.js";
 import { SNAPSHOT_METRICS } from "../../src/metrics/snapshotMetrics.js";
 import { playCapture } from "../../sim/replay/capturePlayer.js";
-import { splitEpochs } from "../../sim/replay/captureEpochs.js";
-import { readCapture } from "../../sim/replay/captures.js";
-import { convertEpochs } from "../../sim/replay/convertLog.js";
-import { coldStartEpoch, withoutFix } from "../../sim/replay/receiverStory.js";
 import { VirtualBackend } from "../../sim/virtual/virtualBackend.js";
 import { startVirtualBox } from "../../sim/virtual/virtualBox.js";
+import { storyCapture, type StoryStep } from "../support/storyCapture.js";
 import { parseExposition, seriesKey, type Exposed } from "../support/exposition.js";
 
 const T0 = Date.UTC(2026, 10, 30, 9, 0, 0) / 1000;
 
-const STORY = [
+const STORY: readonly StoryStep[] = [
   { from: 0, to: 60, part: "cold" },
   { from: 60, to: 300, part: "fix" },
   { from: 300, to: 360, part: "lost" },
   { from: 360, to: 480, part: "fix" },
   { from: 480, to: 520, part: "unplugged" },
   { from: 520, to: 600, part: "fix" },
-] as const;
-const partAt = (k: number): (typeof STORY)[number]["part"] => STORY.find((p) => k >= p.from && k < p.to)!.part;
-
-function storyCapture(): CaptureRecord[] {
-  const fixes = splitEpochs(readCapture("neo-m8n.log"));
-  let next = 0;
-  const epochs = Array.from({ length: 600 }, (_, k) => {
-    const part = partAt(k);
-    if (part === "cold") return coldStartEpoch(k);
-    const e = fixes[next++ % fixes.length]!;
-    return part === "lost" ? withoutFix(e) : e;
-  });
-  const capture = convertEpochs(epochs, {
-    baud: 9600,
-    delayMs: 120,
-    startS: T0,
-    pulses: "fix",
-    pulseAt: (k) => partAt(k) !== "cold",
-    phaseNs: () => 1500,
-    header: { receiver: "u-blox NEO-M8N, as a story" },
-  });
-  const at = (k: number): CaptureRecord["at"] => ({ sec: T0 + k, nsec: 500_000_000 });
-  capture.records.push({ kind: "event", at: at(480), event: "unplug", args: "" }, { kind: "event", at: at(520), event: "replug", args: "" });
-  capture.records.sort((a, b) => a.at.sec - b.at.sec || a.at.nsec - b.at.nsec);
-  return capture.records;
-}
+];
 
 /** The one series of a state set that is 1. */
 function current(m: Exposed, name: string, label: string): string | undefined {
@@ -75,7 +46,7 @@ test("the metrics through ten minutes of a story: states follow the receiver, co
   // The NMEA receiver's UTC hold-off after its cold start (time.utc-holdoff, test/virtual/utcTrust.test.ts) is not this story's subject.
   const box = startVirtualBox({ startUs: (T0 - 2) * 1e6, settings: { "lcd.pages": "sync", "time.utc-holdoff": "0" } });
   const backend = new VirtualBackend(box.serial, box.kernel, 9600);
-  const playing = playCapture(storyCapture(), { clock: box.clock, boxAheadS: 0, backend, onEvent: () => undefined });
+  const playing = playCapture(storyCapture(STORY, { startS: T0, pulses: (part) => part !== "cold" }).records, { clock: box.clock, boxAheadS: 0, backend, onEvent: () => undefined });
   const exposition = new Exposition();
   const scrapes: Exposed[] = [];
   const scrapeAt = async (k: number): Promise<Exposed> => {
