@@ -187,9 +187,9 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   host.start();
   // The fleet gate's state only on a box in a fleet: elsewhere a file left in /run by an earlier set-up means nothing.
   const neighbours = hardware.stateFiles
-    ? new NeighbourWatch(clock, hardware.stateFiles, { fleet: cfg["fleet.gate"] === "on" ? cfg["fleet.status"] : null, update: UPDATE_STATUS_PATH }, (m) => log.warn(m))
+    ? new NeighbourWatch(hardware.stateFiles, { fleet: cfg["fleet.gate"] === "on" ? cfg["fleet.status"] : null, update: UPDATE_STATUS_PATH }, (m) => log.warn(m))
     : undefined;
-  neighbours?.start();
+  void neighbours?.poll();
   const panel = hardware.i2c ? new FrontPanel(hardware.i2c, clock, log, panelOptions(cfg, clock)) : undefined;
   const alarms = new AlarmTracker(log);
   const holdover = new HoldoverWatch(holdoverPower(cfg)?.seconds ?? null);
@@ -237,6 +237,8 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       };
       const snap = buildSnapshot(parts, now, alarms);
       latest = snap;
+      // Read for the next tick: the status shows the neighbours' files as of a second ago at most.
+      void neighbours?.poll();
       panel?.show(snap);
       manager?.watchdog();
       manager?.status(statusLine(snap));
@@ -272,7 +274,6 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       gps?.stop();
       leapList?.stop();
       host.stop();
-      neighbours?.stop();
       await metrics?.close();
       await panel?.stop();
       pps?.stop();

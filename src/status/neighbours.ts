@@ -1,13 +1,12 @@
 /*
  * The fleet gate's and the updater's state, as the status snapshot shows
  * them, from the files those programs write (fleet.status, and
- * /run/stratum1-update/status.json). Both files are read every second by a
- * small watcher; what they mean for the box (its state, reason, progress) is
+ * /run/stratum1-update/status.json). Both files are read every second, from
+ * the status tick (no wake-up of its own); what they mean for the box (its state, reason, progress) is
  * decided here, and the alarms from that in alarms.ts, so that the panel,
  * stratum1ctl and the metrics only show it.
  */
 import type { FleetGateStatus } from "../fleet/gateStatus.js";
-import type { Clock } from "../hal/clock.js";
 import type { StateFiles } from "../hal/stateFiles.js";
 import type { UpdateStatus } from "../update/updateStatus.js";
 import type { FleetHealth, FleetStatus, UpdateInfo } from "./contract.js";
@@ -76,27 +75,16 @@ export interface NeighbourFiles {
   update: string | null;
 }
 
-/** Reads both files every second (install progress moves that fast) and keeps their latest text. */
+/** Reads both files when polled, every second from the status tick (install progress moves that fast), and keeps their latest text. */
 export class NeighbourWatch {
   private texts: { fleet: string | null; update: string | null } = { fleet: null, update: null };
-  private stopTimer: (() => void) | undefined;
   private reading = false;
 
   constructor(
-    private readonly clock: Clock,
     private readonly files: StateFiles,
     private readonly paths: NeighbourFiles,
     private readonly warn: (message: string) => void,
   ) {}
-
-  start(): void {
-    void this.poll();
-    this.stopTimer = this.clock.every(1000, () => void this.poll());
-  }
-
-  stop(): void {
-    this.stopTimer?.();
-  }
 
   async poll(): Promise<void> {
     // A slow file system must not pile reads up.

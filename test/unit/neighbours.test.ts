@@ -64,7 +64,7 @@ function box(dir: string, opts: { inFleet: boolean } = { inFleet: true }) {
   const log = createLogger(() => undefined, "debug");
   const gate = new FleetGate(gateSettings(cfg), { tracking }, new FakeServiceAddresses(clock), clock, log, (s) => writeFileSync(gateFile, JSON.stringify(s)));
   const warnings: string[] = [];
-  const watch = new NeighbourWatch(clock, fileStateFiles, { fleet: opts.inFleet ? gateFile : null, update: updateFile }, (m) => warnings.push(m));
+  const watch = new NeighbourWatch(fileStateFiles, { fleet: opts.inFleet ? gateFile : null, update: updateFile }, (m) => warnings.push(m));
   const alarms = new AlarmTracker(log);
   const snapshot = async (): Promise<StatusSnapshot> => {
     await watch.poll();
