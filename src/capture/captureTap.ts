@@ -55,8 +55,6 @@ export class CaptureTap {
 
   async start(): Promise<void> {
     await this.socket.listen((socket) => this.accept(socket));
-    if (!this.socket.listening) return;
-    this.stopFlush = this.clock.every(FLUSH_MS, () => this.flush(this.clock.realtimeUs() - HOLD_US));
   }
 
   serial(chunk: Buffer, rxUs: number): void {
@@ -83,10 +81,21 @@ export class CaptureTap {
 
   private accept(socket: Socket): void {
     socket.on("error", () => undefined);
-    socket.on("close", () => this.clients.delete(socket));
+    socket.on("close", () => this.left(socket));
     socket.write(formatHeader(this.header()).join("\n") + "\n");
     this.clients.add(socket);
+    // The flush timer runs only while someone records: the service does not wake for a tap nobody reads.
+    this.stopFlush ??= this.clock.every(FLUSH_MS, () => this.flush(this.clock.realtimeUs() - HOLD_US));
     this.log.info(`capture: a recorder connected (${this.clients.size} now)`);
+  }
+
+  private left(socket: Socket): void {
+    this.clients.delete(socket);
+    if (this.clients.size > 0) return;
+    this.stopFlush?.();
+    this.stopFlush = undefined;
+    // Nothing held is for anyone now; the next recorder starts from what comes next.
+    this.held = [];
   }
 
   private send(record: CaptureRecord): void {
