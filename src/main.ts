@@ -189,7 +189,6 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   const neighbours = hardware.stateFiles
     ? new NeighbourWatch(hardware.stateFiles, { fleet: cfg["fleet.gate"] === "on" ? cfg["fleet.status"] : null, update: UPDATE_STATUS_PATH }, (m) => log.warn(m))
     : undefined;
-  void neighbours?.poll();
   const panel = hardware.i2c ? new FrontPanel(hardware.i2c, clock, log, panelOptions(cfg, clock)) : undefined;
   const alarms = new AlarmTracker(log);
   const holdover = new HoldoverWatch(holdoverPower(cfg)?.seconds ?? null);
@@ -215,6 +214,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
         silentReported = true;
         log.warn(`serial: no data from ${source.path} for ${Math.round((now - lastBytes) / 1e6)} s: receiver powered? TX wired to the Pi's RX?`);
       }
+      neighbours?.poll();
       const parts = {
         health,
         device: { path: source.path, baud: hardware.receiverLink?.baud ?? openingBaud(cfg["serial.baud"]) },
@@ -237,8 +237,6 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       };
       const snap = buildSnapshot(parts, now, alarms);
       latest = snap;
-      // Read for the next tick: the status shows the neighbours' files as of a second ago at most.
-      void neighbours?.poll();
       panel?.show(snap);
       manager?.watchdog();
       manager?.status(statusLine(snap));

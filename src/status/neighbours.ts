@@ -2,8 +2,8 @@
  * The fleet gate's and the updater's state, as the status snapshot shows
  * them, from the files those programs write (fleet.status, and
  * /run/stratum1-update/status.json). Both files are read every second, from
- * the status tick (no wake-up of its own); what they mean for the box (its state, reason, progress) is
- * decided here, and the alarms from that in alarms.ts, so that the panel,
+ * the status tick (no wake-up of its own); what they mean for the box (its
+ * state, reason, progress) is decided here, and the alarms from that in alarms.ts, so that the panel,
  * stratum1ctl and the metrics only show it.
  */
 import type { FleetGateStatus } from "../fleet/gateStatus.js";
@@ -78,7 +78,6 @@ export interface NeighbourFiles {
 /** Reads both files when polled, every second from the status tick (install progress moves that fast), and keeps their latest text. */
 export class NeighbourWatch {
   private texts: { fleet: string | null; update: string | null } = { fleet: null, update: null };
-  private reading = false;
 
   constructor(
     private readonly files: StateFiles,
@@ -86,25 +85,17 @@ export class NeighbourWatch {
     private readonly warn: (message: string) => void,
   ) {}
 
-  async poll(): Promise<void> {
-    // A slow file system must not pile reads up.
-    if (this.reading) return;
-    this.reading = true;
-    try {
-      const [fleet, update] = await Promise.all([this.read(this.paths.fleet), this.read(this.paths.update)]);
-      this.texts = { fleet, update };
-    } finally {
-      this.reading = false;
-    }
+  poll(): void {
+    this.texts = { fleet: this.read(this.paths.fleet), update: this.read(this.paths.update) };
   }
 
   /** Once per distinct error: a file that cannot be read reads as missing, and the log says why once. */
   private lastError = new Map<string, string>();
 
-  private async read(path: string | null): Promise<string | null> {
+  private read(path: string | null): string | null {
     if (path === null) return null;
     try {
-      const text = await this.files.read(path);
+      const text = this.files.read(path);
       this.lastError.delete(path);
       return text;
     } catch (err) {

@@ -67,7 +67,7 @@ function box(dir: string, opts: { inFleet: boolean } = { inFleet: true }) {
   const watch = new NeighbourWatch(fileStateFiles, { fleet: opts.inFleet ? gateFile : null, update: updateFile }, (m) => warnings.push(m));
   const alarms = new AlarmTracker(log);
   const snapshot = async (): Promise<StatusSnapshot> => {
-    await watch.poll();
+    watch.poll();
     const now = clock.realtimeUs();
     const facts: SnapshotFacts = { ...healthyFacts(now), fleet: watch.fleet(now), update: watch.update() };
     return completeSnapshot(facts, alarms.update(alarmConditions(facts, now), now), now);

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import type { StateFiles } from "../stateFiles.js";
 
 export const fileStateFiles: StateFiles = {
-  async read(path) {
+  read(path) {
     try {
       return readFileSync(path, "utf8");
     } catch (err) {
