@@ -14,19 +14,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { chronyConf, chronyConfProblems, holdoverPower } from "../../src/chrony/chronyConf.js";
 import { CHRONY_BASELINE, chronyFeatures } from "../../src/chrony/chronyFeatures.js";
 import { applySetting } from "../../src/config/load.js";
-import { defaults, type Config } from "../../src/config/schema.js";
+import { defaults } from "../../src/config/schema.js";
 import { startBoxChronyd, writeBoxConfig } from "../../sim/run/box.js";
 import { startChronyd } from "../../sim/run/chronyd.js";
 import { freeUdpPort } from "../../sim/run/chronydProcess.js";
 import { installedChronyFeatures } from "../../src/cli/ctl/installedChronyd.js";
-
-function config(settings: Record<string, string> = {}): Config {
-  const cfg = defaults();
-  const problems: string[] = [];
-  for (const [k, v] of Object.entries(settings)) applySetting(cfg, k, v, k, problems);
-  assert.deepEqual(problems, []);
-  return cfg;
-}
+import { configWith } from "../support/config.js";
 
 /** The directives chronyd read, one a line, as `chronyd -p` prints them. */
 function parsedByChronyd(text: string): string[] {
@@ -42,7 +35,7 @@ function parsedByChronyd(text: string): string[] {
 }
 
 test("the default config: chronyd parses it, with the labelled pulse preferred, NMEA as a sanity check, four selectable servers, and serving locked down", () => {
-  const directives = parsedByChronyd(chronyConf(config()));
+  const directives = parsedByChronyd(chronyConf(configWith()));
   for (const line of [
     "refclock SOCK /run/chrony/stratum1-pps.sock refid PPS poll 2 precision 1e-7 prefer",
     "refclock SOCK /run/chrony/stratum1-nmea.sock refid NMEA poll 4 precision 1e-3 delay 0.2 noselect",
@@ -69,7 +62,7 @@ test("the default config: chronyd parses it, with the labelled pulse preferred, 
 });
 
 test("every directive in the generated file follows a comment that says why", () => {
-  const text = chronyConf(config({ "nts.cert": "/data/nts/cert.pem", "nts.key": "/data/nts/key.pem", "pps.sock": "off" }));
+  const text = chronyConf(configWith({ "nts.cert": "/data/nts/cert.pem", "nts.key": "/data/nts/key.pem", "pps.sock": "off" }));
   const rows = text.split("\n");
   rows.forEach((row, i) => {
     if (row === "" || row.startsWith("#")) return;
@@ -82,7 +75,7 @@ test("every directive in the generated file follows a comment that says why", ()
 test("set-up B, NTS, a pool, client networks and no rate limit: each parsed by chronyd as meant", () => {
   const directives = parsedByChronyd(
     chronyConf(
-      config({
+      configWith({
         "pps.sock": "off",
         "pps.sysfs": "/sys/class/pps/pps1",
         "nts.cert": "/data/nts/cert.pem",
@@ -114,18 +107,18 @@ test("set-up B, NTS, a pool, client networks and no rate limit: each parsed by c
 });
 
 test("no pulse: NMEA is selectable; no network: no server lines; serving off: no allow", () => {
-  const directives = parsedByChronyd(chronyConf(config({ "pps.sock": "off", "pps.sysfs": "off", "ntp.servers": "off", "ntp.allow": "off" })));
+  const directives = parsedByChronyd(chronyConf(configWith({ "pps.sock": "off", "pps.sysfs": "off", "ntp.servers": "off", "ntp.allow": "off" })));
   assert.ok(directives.includes("refclock SOCK /run/chrony/stratum1-nmea.sock refid NMEA poll 4 precision 1e-3 delay 0.2"));
   assert.ok(!directives.some((d) => /^(server|pool|allow) /.test(d) || /refid PPS/.test(d)), directives.join("\n"));
 });
 
 test("combinations chrony cannot be given are named with their fix; single keys with blanks never reach chrony", () => {
-  assert.deepEqual(chronyConfProblems(config()), []);
-  const b = chronyConfProblems(config({ "pps.sock": "off", "chrony.sock": "off" }));
+  assert.deepEqual(chronyConfProblems(configWith()), []);
+  const b = chronyConfProblems(configWith({ "pps.sock": "off", "chrony.sock": "off" }));
   assert.equal(b.length, 1);
   assert.match(b[0]!, /pps\.sock = off .* chrony\.sock = off sends none; set chrony\.sock/);
-  assert.match(chronyConfProblems(config({ "nts.cert": "/data/c.pem" }))[0]!, /NTS needs both nts\.cert and nts\.key \(nts\.key is off\)/);
-  assert.match(chronyConfProblems(config({ "pps.sock": "off", "pps.sysfs": "off", "chrony.sock": "off", "ntp.servers": "off" }))[0]!, /no source of time/);
+  assert.match(chronyConfProblems(configWith({ "nts.cert": "/data/c.pem" }))[0]!, /NTS needs both nts\.cert and nts\.key \(nts\.key is off\)/);
+  assert.match(chronyConfProblems(configWith({ "pps.sock": "off", "pps.sysfs": "off", "chrony.sock": "off", "ntp.servers": "off" }))[0]!, /no source of time/);
   const problems: string[] = [];
   applySetting(defaults(), "chrony.sock", "/run/chrony/my sock", "x", problems);
   applySetting(defaults(), "ntp.servers", "a.example.org,b example", "y", problems);
@@ -140,7 +133,7 @@ test("a real chronyd started from the generated file shows both refclocks and th
   const dir = mkdtempSync(join(tmpdir(), "stratum1-chronyrun-"));
   const stateDir = join(dir, "state");
   mkdirSync(stateDir);
-  const cfg = config({ "chrony.sock": join(dir, "nmea.sock"), "pps.sock": join(dir, "pps.sock"), "chrony.control": join(dir, "chronyd.sock"), "ntp.servers": "127.0.0.1" });
+  const cfg = configWith({ "chrony.sock": join(dir, "nmea.sock"), "pps.sock": join(dir, "pps.sock"), "chrony.control": join(dir, "chronyd.sock"), "ntp.servers": "127.0.0.1" });
   // Test-local paths for what the appliance keeps in /var/lib and /run; startChronyd appends 'port 0'
   // (no NTP port on this machine) and its own pid and log files.
   const chronyd = await startChronyd(dir, [chronyConf(cfg, { stateDir, confDir: join(dir, "chrony.d") })]);
@@ -163,9 +156,9 @@ test("a real chronyd started from the generated file shows both refclocks and th
 });
 
 test("chronyd's command port: on loopback for the monitoring figures (chrony.monitor), closed with it off; the unix socket always there for the operator's chronyc", () => {
-  const on = parsedByChronyd(chronyConf(config({ "chrony.monitor": "[::1]:4323", "chrony.control": "off" })));
+  const on = parsedByChronyd(chronyConf(configWith({ "chrony.monitor": "[::1]:4323", "chrony.control": "off" })));
   for (const line of ["cmdport 4323", "bindcmdaddress 127.0.0.1", "bindcmdaddress ::1", "bindcmdaddress /run/chrony/chronyd.sock"]) assert.ok(on.includes(line), `missing: ${line}`);
-  const off = parsedByChronyd(chronyConf(config({ "chrony.monitor": "off" })));
+  const off = parsedByChronyd(chronyConf(configWith({ "chrony.monitor": "off" })));
   assert.ok(off.includes("cmdport 0") && off.includes("bindcmdaddress /run/chrony/chronyd.sock"), off.join("\n"));
   assert.ok(!off.some((d) => d === "bindcmdaddress 127.0.0.1"));
   const problems: string[] = [];
@@ -183,13 +176,13 @@ test("a stratum1.conf from before chrony.control still works: chrony.command nam
 });
 
 test("holdover.trust becomes chrony's fallbackdrift at the nearest power of two, said in the file; off leaves chrony holding over for ever", () => {
-  assert.deepEqual(holdoverPower(config()), { exponent: 12, seconds: 4096 });
-  assert.deepEqual(holdoverPower(config({ "holdover.trust": "600" })), { exponent: 9, seconds: 512 });
-  assert.deepEqual(holdoverPower(config({ "holdover.trust": "86400" })), { exponent: 16, seconds: 65536 });
-  const text = chronyConf(config({ "holdover.trust": "600" }));
+  assert.deepEqual(holdoverPower(configWith()), { exponent: 12, seconds: 4096 });
+  assert.deepEqual(holdoverPower(configWith({ "holdover.trust": "600" })), { exponent: 9, seconds: 512 });
+  assert.deepEqual(holdoverPower(configWith({ "holdover.trust": "86400" })), { exponent: 16, seconds: 65536 });
+  const text = chronyConf(configWith({ "holdover.trust": "600" }));
   assert.match(text, /# holdover\.trust = 600 s, as chrony counts it: 2\^9 = 512 s\./);
   assert.ok(parsedByChronyd(text).includes("fallbackdrift 9 9"));
-  const off = parsedByChronyd(chronyConf(config({ "holdover.trust": "off" })));
+  const off = parsedByChronyd(chronyConf(configWith({ "holdover.trust": "off" })));
   assert.ok(!off.some((d) => d.startsWith("fallbackdrift")), off.join("\n"));
   assert.ok(off.includes("maxclockerror 5"), "the honest error bound either way");
   const problems: string[] = [];
@@ -203,9 +196,9 @@ test("the file is written for the chronyd installed: chrony 4.6 gets leapseclist
   assert.deepEqual(chronyFeatures("something else"), CHRONY_BASELINE);
   const installed = chronyFeatures(spawnSync("chronyd", ["--version"], { encoding: "utf8" }).stdout);
   assert.equal(installed.version, "4.3", "Debian 12's chronyd");
-  const for43 = parsedByChronyd(chronyConf(config(), undefined, undefined, installed));
+  const for43 = parsedByChronyd(chronyConf(configWith(), undefined, undefined, installed));
   assert.ok(for43.includes("leapsectz right/UTC") && !for43.some((d) => /leapseclist|kod/.test(d)), for43.join("\n"));
-  const for46 = chronyConf(config(), undefined, undefined, chronyFeatures("chronyd (chrony) version 4.6"));
+  const for46 = chronyConf(configWith(), undefined, undefined, chronyFeatures("chronyd (chrony) version 4.6"));
   assert.match(for46, /^leapseclist \/usr\/share\/zoneinfo\/leap-seconds\.list$/m);
   assert.match(for46, /^ratelimit interval 1 burst 16 leak 2 kod 2$/m);
   assert.doesNotMatch(for46, /^leapsectz/m);
@@ -218,7 +211,7 @@ test("the file is written for the chronyd installed: chrony 4.6 gets leapseclist
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const noList = chronyConf(config({ "time.leap-list": "off" }), undefined, undefined, chronyFeatures("chronyd (chrony) version 4.6"));
+  const noList = chronyConf(configWith({ "time.leap-list": "off" }), undefined, undefined, chronyFeatures("chronyd (chrony) version 4.6"));
   assert.match(noList, /^leapsectz right\/UTC$/m);
 });
 

@@ -8,16 +8,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { CmdmonTracking } from "../../src/chrony/cmdmon/views.js";
-import { defaults } from "../../src/config/schema.js";
-import { applySetting } from "../../src/config/load.js";
 import { FleetGate } from "../../src/fleet/fleetGate.js";
 import { gateSettings } from "../../src/fleet/gateSettings.js";
 import type { BoxFacts } from "../../src/fleet/healthVerdict.js";
 import type { FleetGateStatus } from "../../src/fleet/gateStatus.js";
-import { instantFromUs } from "../../src/hal/instant.js";
 import { createLogger } from "../../src/log/logger.js";
 import { FakeServiceAddresses } from "../../sim/fakes/fakeServiceAddresses.js";
 import { VirtualClock } from "../../sim/fakes/virtualClock.js";
+import { configWith } from "../support/config.js";
+import { lockedTracking } from "../support/tracking.js";
 
 const OWN = "2001:db8:123::1";
 const OWN4 = "203.0.113.1";
@@ -26,11 +25,7 @@ const BACKUP = "2001:db8:123::2";
 type ChronyState = "good" | "unsynchronised" | "far" | "down" | "hung";
 
 function rig(box?: () => BoxFacts) {
-  const cfg = defaults();
-  const problems: string[] = [];
-  applySetting(cfg, "fleet.own", `${OWN}, ${OWN4}`, "t", problems);
-  applySetting(cfg, "fleet.backup", BACKUP, "t", problems);
-  assert.deepEqual(problems, []);
+  const cfg = configWith({ "fleet.own": `${OWN}, ${OWN4}`, "fleet.backup": BACKUP });
   const clock = new VirtualClock(Date.parse("2027-03-01T00:00:00Z") * 1000);
   const kernel = new FakeServiceAddresses(clock);
   const log: string[] = [];
@@ -39,23 +34,11 @@ function rig(box?: () => BoxFacts) {
   const tracking = async (): Promise<CmdmonTracking> => {
     if (chrony === "down") throw new Error("chronyd: ECONNREFUSED");
     if (chrony === "hung") return new Promise(() => {});
-    const now = clock.realtimeUs();
-    return {
-      refId: "50505300",
-      refName: "PPS",
+    return lockedTracking(clock.realtimeUs(), {
       stratum: chrony === "unsynchronised" ? 0 : 1,
       leap: chrony === "unsynchronised" ? "unsynchronised" : "normal",
       systemOffsetS: chrony === "far" ? 0.2 : 1e-7,
-      lastOffsetS: 0,
-      rmsOffsetS: 0,
-      frequencyPpm: 0,
-      skewPpm: 0,
-      rootDelayS: 0,
-      rootDispersionS: 1e-5,
-      refTime: instantFromUs(now - 2e6),
-      residualFrequencyPpm: 0,
-      updateIntervalS: 4,
-    };
+    });
   };
   const gate = new FleetGate(
     gateSettings(cfg),

@@ -13,17 +13,10 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { setDaemons } from "../../src/cli/ctl/frrConfig.js";
 import { applySetting } from "../../src/config/load.js";
-import { defaults, type Config } from "../../src/config/schema.js";
+import { defaults } from "../../src/config/schema.js";
 import { frrConf, frrDaemons } from "../../src/fleet/frrConf.js";
 import { fleetProblems } from "../../src/fleet/gateSettings.js";
-
-function config(settings: Record<string, string>): Config {
-  const cfg = defaults();
-  const problems: string[] = [];
-  for (const [k, v] of Object.entries(settings)) applySetting(cfg, k, v, k, problems);
-  assert.deepEqual(problems, []);
-  return cfg;
-}
+import { configWith } from "../support/config.js";
 
 const PI = {
   "fleet.gate": "on",
@@ -46,7 +39,7 @@ function vtyshDryRun(text: string): { status: number | null; out: string } {
 }
 
 test("a Pi's fleet config: FRR's parser takes it, and it says what the design says", () => {
-  const text = frrConf(config(PI));
+  const text = frrConf(configWith(PI));
   const r = vtyshDryRun(text);
   assert.equal(r.status, 0, r.out);
   for (const line of [
@@ -69,19 +62,19 @@ test("a Pi's fleet config: FRR's parser takes it, and it says what the design sa
   // The IPv6 router is not offered IPv4 routes and the reverse.
   assert.ok(!text.includes("  neighbor 2001:db8:a::1 route-map FLEET-OUT-V4"));
   assert.ok(!text.includes("  neighbor 192.0.2.1 route-map FLEET-OUT-V6"));
-  assert.deepEqual(frrDaemons(config(PI)), { bgpd: true, bfdd: true });
+  assert.deepEqual(frrDaemons(configWith(PI)), { bgpd: true, bfdd: true });
 });
 
 test("BFD off and other timers: still valid, no bfd block, the timers as given", () => {
-  const text = frrConf(config({ ...PI, "fleet.bfd": "off", "fleet.timers": "1 3" }));
+  const text = frrConf(configWith({ ...PI, "fleet.bfd": "off", "fleet.timers": "1 3" }));
   assert.equal(vtyshDryRun(text).status, 0);
   assert.ok(!/^bfd$/m.test(text) && !text.includes("bfd profile"));
   assert.ok(text.includes(" neighbor 2001:db8:a::1 timers 1 3"));
-  assert.deepEqual(frrDaemons(config({ ...PI, "fleet.bfd": "off" })), { bgpd: true, bfdd: false });
+  assert.deepEqual(frrDaemons(configWith({ ...PI, "fleet.bfd": "off" })), { bgpd: true, bfdd: false });
 });
 
 test("the dry run does catch a bad line (so the checks above can fail)", () => {
-  const text = frrConf(config(PI)).replace("set as-path prepend 64601 64601\n", "set as-path prepend 64601 sixty\n");
+  const text = frrConf(configWith(PI)).replace("set as-path prepend 64601 64601\n", "set as-path prepend 64601 sixty\n");
   assert.notEqual(vtyshDryRun(text).status, 0);
 });
 
@@ -89,7 +82,7 @@ test("gate off, or fleet keys that cannot work: a valid configuration with no BG
   const off = frrConf(defaults());
   assert.equal(vtyshDryRun(off).status, 0);
   assert.ok(!off.includes("router bgp"));
-  const broken = config({ ...PI, "fleet.peers": "2001:db8:a::1 as 64500" });
+  const broken = configWith({ ...PI, "fleet.peers": "2001:db8:a::1 as 64500" });
   const problems = fleetProblems(broken);
   assert.deepEqual(problems, ["203.0.113.1 would never be announced: fleet.peers has no IPv4 router; add one, or drop the addresses"]);
   const text = frrConf(broken);
@@ -115,7 +108,7 @@ test("bad fleet.* lines are refused with their fix, before anything is generated
 });
 
 test("service addresses are kept as the kernel prints them, so the gate compares them as text", () => {
-  const cfg = config({ "fleet.own": "2001:DB8:0123:0000:0000:0000:0000:0001, 2001:db8:0:0:1:0:0:1" });
+  const cfg = configWith({ "fleet.own": "2001:DB8:0123:0000:0000:0000:0000:0001, 2001:db8:0:0:1:0:0:1" });
   assert.equal(cfg["fleet.own"], "2001:db8:123::1,2001:db8::1:0:0:1");
 });
 

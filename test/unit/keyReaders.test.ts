@@ -20,10 +20,11 @@ import { journalUploadConf } from "../../src/cli/ctl/logForwarding.js";
 import { runCtl } from "../../src/cli/ctl/run.js";
 import { KEY_READERS, keysReadBy, SERVICES, type ServiceName, servicesFor } from "../../src/config/keyReaders.js";
 import { applySetting } from "../../src/config/load.js";
-import { type Config, type ConfigKey, defaults, SCHEMA } from "../../src/config/schema.js";
+import { type Config, type ConfigKey, SCHEMA } from "../../src/config/schema.js";
 import { fleetFirewall } from "../../src/fleet/fleetFirewall.js";
 import { frrConf, frrDaemons } from "../../src/fleet/frrConf.js";
 import { fleetProblems, gateRun } from "../../src/fleet/gateSettings.js";
+import { configWith } from "../support/config.js";
 
 /** Another valid value for every key; the test fails on a key without one, so a new key is checked too. */
 const OTHER: Record<ConfigKey, string> = {
@@ -102,14 +103,6 @@ const OTHER: Record<ConfigKey, string> = {
   "fleet.status": "/run/stratum1-fleet/other.json",
 };
 
-function box(settings: Record<string, string>): Config {
-  const cfg = defaults();
-  const problems: string[] = [];
-  for (const [k, v] of Object.entries(settings)) applySetting(cfg, k, v, k, problems);
-  assert.deepEqual(problems, []);
-  return cfg;
-}
-
 const FLEET = {
   "fleet.gate": "on",
   "fleet.asn": "64601",
@@ -122,11 +115,11 @@ const FLEET = {
 };
 
 const BOXES: Record<string, Config> = {
-  "the appliance's defaults": box({}),
-  "a Pi in a fleet with NTS": box(FLEET),
+  "the appliance's defaults": configWith({}),
+  "a Pi in a fleet with NTS": configWith(FLEET),
   // Set-up B: chrony reads the kernel's pulse itself, locked to the NMEA samples.
-  "a Pi whose chrony reads /dev/pps0": box({ "pps.sock": "off" }),
-  "a stratum-2 VM in a fleet": box({ ...FLEET, "chrony.sock": "off", "pps.sock": "off", "pps.sysfs": "off", "status.path": "off", "fleet.receiver": "off" }),
+  "a Pi whose chrony reads /dev/pps0": configWith({ "pps.sock": "off" }),
+  "a stratum-2 VM in a fleet": configWith({ ...FLEET, "chrony.sock": "off", "pps.sock": "off", "pps.sysfs": "off", "status.path": "off", "fleet.receiver": "off" }),
 };
 
 /** What each service makes of a config; a key it reads changes it. (stratum1d reads too many places to be perturbed this way.) */

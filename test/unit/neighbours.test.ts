@@ -14,13 +14,10 @@ import { test } from "node:test";
 import { VirtualClock } from "../../sim/fakes/virtualClock.js";
 import { FakeServiceAddresses } from "../../sim/fakes/fakeServiceAddresses.js";
 import type { CmdmonTracking } from "../../src/chrony/cmdmon/views.js";
-import { applySetting } from "../../src/config/load.js";
-import { defaults } from "../../src/config/schema.js";
 import { renderScreen } from "../../src/display/pages.js";
 import { FleetGate } from "../../src/fleet/fleetGate.js";
 import { gateSettings } from "../../src/fleet/gateSettings.js";
 import { fileStateFiles } from "../../src/hal/linux/fileStateFiles.js";
-import { instantFromUs } from "../../src/hal/instant.js";
 import { createLogger } from "../../src/log/logger.js";
 import { Exposition } from "../../src/metrics/exposition.js";
 import { AlarmTracker, alarmConditions } from "../../src/status/alarms.js";
@@ -32,6 +29,8 @@ import { type UpdateStatus, writeUpdateStatus } from "../../src/update/updateSta
 import { ctl, tmp, writeSnapshot } from "../support/ctl.js";
 import { parseExposition } from "../support/exposition.js";
 import { healthyFacts } from "../support/snapshot.js";
+import { configWith } from "../support/config.js";
+import { lockedTracking } from "../support/tracking.js";
 
 const T0 = Date.parse("2027-03-01T00:00:00Z") * 1000;
 
@@ -40,27 +39,9 @@ function box(dir: string, opts: { inFleet: boolean } = { inFleet: true }) {
   const clock = new VirtualClock(T0);
   const gateFile = join(dir, "gate.json");
   const updateFile = join(dir, "update.json");
-  const cfg = defaults();
-  const problems: string[] = [];
-  applySetting(cfg, "fleet.own", "2001:db8:123::1", "t", problems);
-  assert.deepEqual(problems, []);
+  const cfg = configWith({ "fleet.own": "2001:db8:123::1" });
   let synced = true;
-  const tracking = async (): Promise<CmdmonTracking> => ({
-    refId: "50505300",
-    refName: "PPS",
-    stratum: synced ? 1 : 0,
-    leap: synced ? "normal" : "unsynchronised",
-    systemOffsetS: 1e-7,
-    lastOffsetS: 0,
-    rmsOffsetS: 0,
-    frequencyPpm: 0,
-    skewPpm: 0,
-    rootDelayS: 0,
-    rootDispersionS: 1e-5,
-    refTime: instantFromUs(clock.realtimeUs() - 2e6),
-    residualFrequencyPpm: 0,
-    updateIntervalS: 4,
-  });
+  const tracking = async (): Promise<CmdmonTracking> => lockedTracking(clock.realtimeUs(), { stratum: synced ? 1 : 0, leap: synced ? "normal" : "unsynchronised" });
   const log = createLogger(() => undefined, "debug");
   const gate = new FleetGate(gateSettings(cfg), { tracking }, new FakeServiceAddresses(clock), clock, log, (s) => writeFileSync(gateFile, JSON.stringify(s)));
   const warnings: string[] = [];
