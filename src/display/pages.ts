@@ -10,7 +10,7 @@
  * watching it, and nothing else changes meanwhile.
  */
 import { isNotice } from "../status/alarms.js";
-import type { StatusSnapshot } from "../status/contract.js";
+import type { FleetHealth, StatusSnapshot } from "../status/contract.js";
 import { GLYPH } from "./glyphs.js";
 
 export type PageId = "time" | "sync" | "gps" | "receiver" | "host" | "ntp" | "fleet";
@@ -141,7 +141,7 @@ function ntpBlock(s: StatusSnapshot, width: number): Block {
   return [fit("NTP clients", n?.clients !== null && n?.clients !== undefined ? String(n.clients) : "-", width), fit("requests/s", rate, width)];
 }
 
-const FLEET_WORD: Record<string, string> = { healthy: "ANNOUNCED", degraded: "DEGRADED", bad: "WITHDRAWN" };
+const FLEET_WORD: Record<FleetHealth, string> = { healthy: "ANNOUNCED", degraded: "DEGRADED", bad: "WITHDRAWN" };
 
 function fleetBlock(s: StatusSnapshot, nowUs: number, width: number): Block {
   const f = s.fleet;
@@ -150,7 +150,7 @@ function fleetBlock(s: StatusSnapshot, nowUs: number, width: number): Block {
   if (f.updatedAt === null) second = fit("gate not running", "", width);
   else if (f.holdDownLeftS !== null) second = fit("hold-down", `${f.holdDownLeftS}s`, width);
   else second = fit("for", f.since ? formatDuration(Math.max(0, nowUs / 1e6 - Date.parse(f.since) / 1000)) : "-", width);
-  return [fit("FLEET", FLEET_WORD[f.state] ?? f.state, width), second];
+  return [fit("FLEET", FLEET_WORD[f.state], width), second];
 }
 
 function installBlock(install: { percent: number; step: string }, width: number): Block {
