@@ -108,6 +108,7 @@ export class SecondAssociator {
   /** Measured edge-to-data delay (after) or data-to-edge lead (before), s: mean and mean deviation over the last epochs. */
   delay: { meanS: number; jitterS: number } | undefined;
   lastSample: TimeSample | undefined;
+  private readonly firstDelays: number[] = [];
   /** The last edges and what became of each, for the status and `stratum1ctl pps`. */
   readonly recent = new RecentEdges();
 
@@ -290,8 +291,10 @@ export class SecondAssociator {
   }
 
   private measure(d: number): void {
-    if (!this.delay) {
-      this.delay = { meanS: d, jitterS: 0 };
+    // A read held up by a busy host is only ever late, never early: the first epochs start the mean at their fastest, so one stall at start-up cannot shift the NMEA samples for the many seconds the average takes to forget it.
+    if (!this.delay || this.firstDelays.length < SETTLE_EPOCHS) {
+      this.firstDelays.push(d);
+      this.delay = { meanS: Math.min(...this.firstDelays), jitterS: 0 };
       return;
     }
     const { meanS, jitterS } = this.delay;
