@@ -334,35 +334,53 @@ static napi_value pack_sock_sample(napi_env env, napi_callback_info info) {
 }
 
 /*
- * readerStart(fd, buffer, callback): watches a non-blocking fd with uv_poll
- * on the main loop. On readiness it drains the fd into `buffer` (lent by JS
- * and reused: no allocation per read); each chunk is delivered as
- * callback(length, stampUs), with CLOCK_REALTIME taken right after read()
- * returned, and must be consumed before the callback returns. End of file,
- * EIO (pty peer closed) or a hang-up ends the watch with callback(-errno or
- * 0, 0). Returns a handle for readerStop().
+ * readerStart(fd, buffer, table, holdMs, callback): watches a non-blocking fd
+ * with uv_poll on the main loop and reads it into `buffer` (lent by JS and
+ * reused: no allocation per read), each read stamped with CLOCK_REALTIME the
+ * moment read() returns. Reads are handed to JavaScript as a batch: the
+ * bytes back to back in `buffer`, and for read i its length at table[2i] and
+ * its stamp (µs) at table[2i+1]; callback(count) then, and the batch must be
+ * consumed before the callback returns. With holdMs 0 every read is its own
+ * batch (datagram sockets: a read is a message). With holdMs > 0 the reads
+ * are kept for up to holdMs after the first of a batch (or until the buffer
+ * or the table is full): a receiver's burst of sentences arrives in a dozen
+ * reads or more, each of which would otherwise wake JavaScript, and entering
+ * JavaScript is what a small service spends most of its CPU on. The stamps
+ * are the reads' own, so holding changes when the bytes are handled, never
+ * the time they carry. End of file, EIO (pty peer closed) or a hang-up hand
+ * over what is held, then end the watch with callback(-errno or 0). Returns
+ * a handle for readerStop().
  */
 typedef struct {
   uv_poll_t poll;
+  uv_timer_t timer;
   napi_env env;
   napi_ref callback;
   napi_ref buffer_ref;
+  napi_ref table_ref;
   char *buffer;
   size_t buffer_len;
+  double *table;
+  size_t table_reads;
+  uint64_t hold_ms;
+  size_t used;
+  size_t reads;
   napi_async_context context;
   int fd;
   int stopped;
-  /* Freed only when both the uv handle is closed and JS has dropped its handle. */
-  int handle_closed;
+  int timer_active;
+  /* Freed only when both uv handles are closed and JS has dropped its handle. */
+  int handles_open;
   int external_gone;
 } reader_t;
 
 static void reader_closed(uv_handle_t *h) {
   reader_t *r = (reader_t *)h->data;
+  if (--r->handles_open > 0) return;
   napi_delete_reference(r->env, r->callback);
   napi_delete_reference(r->env, r->buffer_ref);
+  napi_delete_reference(r->env, r->table_ref);
   napi_async_destroy(r->env, r->context);
-  r->handle_closed = 1;
   if (r->external_gone) free(r);
 }
 
@@ -370,47 +388,81 @@ static void reader_stop_internal(reader_t *r) {
   if (r->stopped) return;
   r->stopped = 1;
   uv_poll_stop(&r->poll);
+  uv_timer_stop(&r->timer);
   uv_close((uv_handle_t *)&r->poll, reader_closed);
+  uv_close((uv_handle_t *)&r->timer, reader_closed);
 }
 
-static void reader_emit(reader_t *r, double length_or_errno, double stamp) {
+static void reader_emit(reader_t *r, double count_or_errno) {
   napi_env env = r->env;
   napi_handle_scope scope;
   napi_open_handle_scope(env, &scope);
-  napi_value cb, recv, argv[2], result;
+  napi_value cb, recv, argv[1], result;
   napi_get_reference_value(env, r->callback, &cb);
   napi_get_global(env, &recv); /* napi_make_callback needs an object receiver */
-  napi_create_double(env, length_or_errno, &argv[0]);
-  napi_create_double(env, stamp, &argv[1]);
-  napi_make_callback(env, r->context, recv, cb, 2, argv, &result);
+  napi_create_double(env, count_or_errno, &argv[0]);
+  napi_make_callback(env, r->context, recv, cb, 1, argv, &result);
   napi_close_handle_scope(env, scope);
+}
+
+/* Hands over the held reads, if any. */
+static void reader_flush(reader_t *r) {
+  if (r->timer_active) {
+    uv_timer_stop(&r->timer);
+    r->timer_active = 0;
+  }
+  if (r->reads == 0 || r->stopped) return;
+  size_t count = r->reads;
+  r->reads = 0;
+  r->used = 0;
+  reader_emit(r, (double)count);
+}
+
+static void reader_end(reader_t *r, double code) {
+  reader_flush(r);
+  if (r->stopped) return;
+  reader_emit(r, code);
+  reader_stop_internal(r);
+}
+
+static void reader_on_timer(uv_timer_t *t) {
+  reader_flush((reader_t *)t->data);
 }
 
 static void reader_on_poll(uv_poll_t *h, int status, int events) {
   reader_t *r = (reader_t *)h->data;
   if (status < 0) {
-    reader_emit(r, status, 0);
-    reader_stop_internal(r);
+    reader_end(r, status);
     return;
   }
   for (;;) {
-    ssize_t n = read(r->fd, r->buffer, r->buffer_len);
+    size_t room = r->buffer_len - r->used;
+    ssize_t n = read(r->fd, r->buffer + r->used, room);
     if (n > 0) {
       struct timespec ts;
       clock_gettime(CLOCK_REALTIME, &ts);
-      reader_emit(r, (double)n, (double)ts.tv_sec * 1e6 + (double)(ts.tv_nsec / 1000));
-      if (r->stopped) return;
-      if ((size_t)n < r->buffer_len) break;
+      r->table[2 * r->reads] = (double)n;
+      r->table[2 * r->reads + 1] = (double)ts.tv_sec * 1e6 + (double)(ts.tv_nsec / 1000);
+      r->reads++;
+      r->used += (size_t)n;
+      if (r->hold_ms == 0 || r->reads == r->table_reads || r->used == r->buffer_len) {
+        reader_flush(r);
+        if (r->stopped) return;
+      }
+      if ((size_t)n < room) break;
       continue;
     }
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
-    reader_emit(r, n == 0 ? 0 : -errno, 0);
-    reader_stop_internal(r);
+    reader_end(r, n == 0 ? 0 : -errno);
     return;
   }
   if ((events & UV_DISCONNECT) && !r->stopped) {
-    reader_emit(r, -EIO, 0);
-    reader_stop_internal(r);
+    reader_end(r, -EIO);
+    return;
+  }
+  if (r->reads > 0 && !r->timer_active) {
+    uv_timer_start(&r->timer, reader_on_timer, r->hold_ms, 0);
+    r->timer_active = 1;
   }
 }
 
@@ -419,19 +471,25 @@ static void reader_finalize(napi_env env, void *data, void *hint) {
   (void)hint;
   reader_t *r = (reader_t *)data;
   r->external_gone = 1;
-  if (r->handle_closed) free(r);
+  if (r->handles_open == 0) free(r);
 }
 
 static napi_value reader_start(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
+  napi_value argv[5];
   int32_t fd;
   void *buffer;
   size_t buffer_len;
-  if (!get_args(env, info, 3, argv)) return NULL;
+  napi_typedarray_type table_type;
+  size_t table_len;
+  void *table;
+  int64_t hold_ms;
+  if (!get_args(env, info, 5, argv)) return NULL;
   CHECK(napi_get_value_int32(env, argv[0], &fd));
   CHECK(napi_get_buffer_info(env, argv[1], &buffer, &buffer_len));
-  if (buffer_len == 0) {
-    napi_throw_range_error(env, NULL, "stratum1_native: reader buffer is empty");
+  CHECK(napi_get_typedarray_info(env, argv[2], &table_type, &table_len, &table, NULL, NULL));
+  CHECK(napi_get_value_int64(env, argv[3], &hold_ms));
+  if (buffer_len == 0 || table_type != napi_float64_array || table_len < 2 || hold_ms < 0) {
+    napi_throw_range_error(env, NULL, "stratum1_native: reader needs a buffer, a Float64Array of at least 2 and holdMs >= 0");
     return NULL;
   }
   uv_loop_t *loop;
@@ -444,11 +502,14 @@ static napi_value reader_start(napi_env env, napi_callback_info info) {
   r->fd = fd;
   r->buffer = buffer;
   r->buffer_len = buffer_len;
+  r->table = table;
+  r->table_reads = table_len / 2;
+  r->hold_ms = (uint64_t)hold_ms;
   napi_value name;
   napi_create_string_utf8(env, "stratum1:serial-reader", NAPI_AUTO_LENGTH, &name);
-  /* The buffer is referenced for the reader's life, so GC cannot free it under read(). */
-  if (napi_create_reference(env, argv[2], 1, &r->callback) != napi_ok || napi_create_reference(env, argv[1], 1, &r->buffer_ref) != napi_ok ||
-      napi_async_init(env, NULL, name, &r->context) != napi_ok) {
+  /* The buffer and the table are referenced for the reader's life, so GC cannot free them under read(). */
+  if (napi_create_reference(env, argv[4], 1, &r->callback) != napi_ok || napi_create_reference(env, argv[1], 1, &r->buffer_ref) != napi_ok ||
+      napi_create_reference(env, argv[2], 1, &r->table_ref) != napi_ok || napi_async_init(env, NULL, name, &r->context) != napi_ok) {
     free(r);
     napi_throw_error(env, NULL, "stratum1_native: cannot keep the reader callback");
     return NULL;
@@ -456,11 +517,23 @@ static napi_value reader_start(napi_env env, napi_callback_info info) {
   int rc = uv_poll_init(loop, &r->poll, fd);
   if (rc == 0) {
     r->poll.data = r;
+    r->handles_open = 1;
+    uv_timer_init(loop, &r->timer);
+    r->timer.data = r;
+    r->handles_open = 2;
     rc = uv_poll_start(&r->poll, UV_READABLE | UV_DISCONNECT, reader_on_poll);
-  }
-  if (rc != 0) {
+    if (rc != 0) {
+      /* The handles are closed on the loop; reader_closed drops the references and frees the reader. */
+      r->stopped = 1;
+      r->external_gone = 1;
+      uv_close((uv_handle_t *)&r->poll, reader_closed);
+      uv_close((uv_handle_t *)&r->timer, reader_closed);
+      return make_int(env, rc);
+    }
+  } else {
     napi_delete_reference(env, r->callback);
     napi_delete_reference(env, r->buffer_ref);
+    napi_delete_reference(env, r->table_ref);
     napi_async_destroy(env, r->context);
     free(r);
     return make_int(env, rc);
@@ -470,7 +543,7 @@ static napi_value reader_start(napi_env env, napi_callback_info info) {
   return handle;
 }
 
-/* readerStop(handle): stops watching (the fd stays open: its owner closes it). */
+/* readerStop(handle): stops watching (the fd stays open: its owner closes it); held reads are dropped. */
 static napi_value reader_stop(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   void *data;

@@ -17,10 +17,12 @@ export interface NativeCalls {
   layouts(): NativeLayouts;
   packSockSample(sec: number, usec: number, offset: number, pulse: number, leap: number): Buffer;
   /**
-   * Watches fd on the main loop, reading into `into` (reused): onRead(length, CLOCK_REALTIME µs) per read,
-   * the bytes valid only during the call; onRead(-errno or 0, 0) once at the end.
+   * Watches fd on the main loop, reading into `into` (reused). onRead(count) hands over `count` reads, their bytes
+   * back to back in `into` and read i's length and CLOCK_REALTIME µs stamp at reads[2i], reads[2i+1], valid only
+   * during the call; onRead(-errno or 0) once at the end. holdMs 0: each read at once; more: the reads of up to
+   * holdMs after the first of a batch together.
    */
-  readerStart(fd: number, into: Buffer, onRead: (lengthOrErrno: number, stampUs: number) => void): ReaderHandle | number;
+  readerStart(fd: number, into: Buffer, reads: Float64Array, holdMs: number, onRead: (countOrErrno: number) => void): ReaderHandle | number;
   readerStop(handle: ReaderHandle): number;
 }
 

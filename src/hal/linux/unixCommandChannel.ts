@@ -28,6 +28,8 @@ class UnixCommandChannel implements CommandChannel {
   private errorCb: (message: string) => void = () => undefined;
   private reader: ReaderHandle | undefined;
   private readonly into = Buffer.alloc(RECEIVE_BUFFER);
+  /** The length and stamp of the one datagram each callback hands over (a read is a message: nothing is held). */
+  private readonly reads = new Float64Array(2);
   private closed = false;
 
   constructor(
@@ -64,11 +66,11 @@ class UnixCommandChannel implements CommandChannel {
   }
 
   private watch(): void {
-    const handle = native().readerStart(this.fd, this.into, (length) => {
-      if (length > 0) return this.replyCb(Buffer.from(this.into.subarray(0, length)));
+    const handle = native().readerStart(this.fd, this.into, this.reads, 0, (count) => {
+      if (count > 0) return this.replyCb(Buffer.from(this.into.subarray(0, this.reads[0])));
       // On a datagram socket a read of 0 is an empty datagram, not an end: watch again once this watch has stopped.
-      if (length === 0 && !this.closed) return void setImmediate(() => !this.closed && this.watch());
-      if (!this.closed) this.errorCb(`${this.name}: reading replies from ${this.localPath} failed (${errnoName(length)})`);
+      if (count === 0 && !this.closed) return void setImmediate(() => !this.closed && this.watch());
+      if (!this.closed) this.errorCb(`${this.name}: reading replies from ${this.localPath} failed (${errnoName(count)})`);
     });
     if (typeof handle === "number") {
       queueMicrotask(() => this.errorCb(`${this.name}: cannot watch ${this.localPath} (${errnoName(handle)})`));

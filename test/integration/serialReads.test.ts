@@ -1,0 +1,86 @@
+/*
+ * The serial port as the service reads it, on a real pty: reads are handed
+ * to the service in batches (src/hal/linux/serialPortSource.ts, READ_HOLD_MS)
+ * and each read must still carry the moment it was read, not the moment the
+ * batch was handed over, or every NMEA sample would carry the hold as error.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { READ_HOLD_MS, SerialPortSource } from "../../src/hal/linux/serialPortSource.js";
+import { systemClock } from "../../src/hal/linux/systemClock.js";
+import type { DeviceState } from "../../src/hal/byteSource.js";
+import { openPtyPair } from "../../sim/run/ptyPair.js";
+
+const LINES = 5;
+const SPACING_MS = 40;
+
+test("a burst of sentences on the serial port: handed over together, each read stamped when it was read, every byte in order", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stratum1-serial-"));
+  const pty = await openPtyPair(join(dir, "gps"), join(dir, "feed"));
+  const clock = systemClock();
+  const source = new SerialPortSource(join(dir, "gps"), 9600, clock);
+  const reads: Array<{ text: string; rxUs: number; handedUs: number }> = [];
+  const states: DeviceState[] = [];
+  let calls = 0;
+  let inTurn = false;
+  try {
+    source.start({
+      data: (chunk, rxUs) => {
+        // Reads handed over in one call share one turn of the event loop; a microtask ends the turn.
+        if (!inTurn) {
+          inTurn = true;
+          calls += 1;
+          queueMicrotask(() => (inTurn = false));
+        }
+        reads.push({ text: chunk.toString("latin1"), rxUs, handedUs: clock.realtimeUs() });
+      },
+      device: (s) => states.push(s),
+    });
+    for (let i = 0; i < 50 && !states.some((s) => s.state === "open"); i++) await sleep(20);
+    assert.ok(
+      states.some((s) => s.state === "open"),
+      JSON.stringify(states),
+    );
+    const feed = openSync(pty.feed, "w");
+    const writtenUs: number[] = [];
+    const lines = Array.from({ length: LINES }, (_, i) => `$GPTXT,01,01,02,line ${i}*00\r\n`);
+    for (const line of lines) {
+      writtenUs.push(clock.realtimeUs());
+      writeSync(feed, line);
+      await sleep(SPACING_MS);
+    }
+    closeSync(feed);
+    await sleep(READ_HOLD_MS + 300);
+
+    assert.equal(reads.map((r) => r.text).join(""), lines.join(""), "every byte, in order");
+    // Where each line begins in the stream, and the read that brought its first byte.
+    let at = 0;
+    const firstReadOf = lines.map((line) => {
+      const start = at;
+      at += line.length;
+      let seen = 0;
+      return reads.find((r) => (seen += r.text.length) > start)!;
+    });
+    for (const [i, r] of firstReadOf.entries()) assert.ok(r.rxUs >= writtenUs[i]!, `line ${i} stamped ${r.rxUs - writtenUs[i]!} µs after it was written: never before`);
+    const stamps = reads.map((r) => r.rxUs);
+    assert.deepEqual(
+      stamps,
+      [...stamps].sort((a, b) => a - b),
+      "stamps in the order of the reads",
+    );
+    assert.ok(calls < reads.length, `${reads.length} reads handed over in ${calls} calls: held and handed together`);
+    // Handed over together, yet stamped apart: the stamps span the burst, not the moment of handing over.
+    const spanMs = (firstReadOf[LINES - 1]!.rxUs - firstReadOf[0]!.rxUs) / 1000;
+    assert.ok(spanMs >= ((LINES - 1) * SPACING_MS) / 2, `the burst's stamps span ${spanMs.toFixed(1)} ms (written over ${(LINES - 1) * SPACING_MS} ms)`);
+    const heldMs = (firstReadOf[0]!.handedUs - firstReadOf[0]!.rxUs) / 1000;
+    assert.ok(heldMs <= READ_HOLD_MS + 500, `first line handed over ${heldMs.toFixed(1)} ms after it was read`);
+  } finally {
+    await source.stop();
+    await pty.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
