@@ -3,6 +3,7 @@ import { test } from "node:test";
 import { decodeNmea } from "../../src/gnss/nmea/decodeNmea.js";
 import { withChecksum } from "../../src/gnss/nmea/sentence.js";
 import { parseDdmmyy, parseTimeOfDay } from "../../src/gnss/nmea/utcFields.js";
+import { readPosition } from "../../src/gnss/nmea/position.js";
 import { ubxUtc } from "../../src/gnss/ubx/utcFields.js";
 import { offlinePipeline } from "../support/offline.js";
 
@@ -26,9 +27,31 @@ test("time fields are parsed strictly: fractions of any length, the leap second,
   assert.equal(parseTimeOfDay(""), undefined);
   assert.equal(parseTimeOfDay("25000"), undefined);
   assert.equal(parseTimeOfDay("246000"), undefined);
+  assert.equal(parseTimeOfDay("120000."), undefined, "a point with no fraction");
+  assert.equal(parseTimeOfDay("120000.1234567"), undefined, "more than microseconds");
+  assert.equal(parseTimeOfDay("12000a"), undefined);
+  assert.equal(parseTimeOfDay("-12000"), undefined);
   assert.deepEqual(parseDdmmyy("220899"), { year: 1999, month: 8, day: 22 }, "a rollover receiver's 99 is 1999, as gpsd reads it");
   assert.equal(parseDdmmyy("310226"), undefined, "31 February");
   assert.equal(parseDdmmyy("2208-1"), undefined);
+});
+
+test("positions are read strictly: ddmm.m / dddmm.m with a hemisphere, or no position at all", () => {
+  const at = (lat: string, ns: string, lon: string, ew: string, alt = "545.4") => readPosition(lat, ns, lon, ew, alt);
+  assert.deepEqual(at("4807.038", "N", "01131.000", "E"), { latDeg: 48 + 7.038 / 60, lonDeg: 11 + 31 / 60, altM: 545.4 });
+  assert.deepEqual(at("4807", "S", "01131", "W", "-12"), { latDeg: -(48 + 7 / 60), lonDeg: -(11 + 31 / 60), altM: -12 });
+  assert.deepEqual(at("4807.038", "N", "01131.000", "E", "5x"), { latDeg: 48 + 7.038 / 60, lonDeg: 11 + 31 / 60 }, "an unreadable altitude is left out");
+  for (const [lat, lon] of [
+    ["480.038", "01131.000"],
+    ["4807.", "01131.000"],
+    ["4860.000", "01131.000"],
+    ["4807.038", "1131.000"],
+    ["-4807.038", "01131.000"],
+    ["", ""],
+  ]) {
+    assert.equal(at(lat!, "N", lon!, "E"), undefined, `${lat} ${lon}`);
+  }
+  assert.equal(at("4807.038", "X", "01131.000", "E"), undefined, "no hemisphere");
 });
 
 test("UBX nano below zero borrows from the second, across midnight too", () => {

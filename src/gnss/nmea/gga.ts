@@ -8,6 +8,7 @@
  *  7 satellites used, 8 HDOP, 9 altitude above mean sea level (m)
  */
 import { decoded, rejected, type Decoded, type FixMode } from "../report.js";
+import { isDigits } from "./digits.js";
 import type { Sentence } from "./sentence.js";
 import { readPosition } from "./position.js";
 import { readTimeField } from "./utcFields.js";
@@ -41,7 +42,7 @@ export function decodeGga(s: Sentence): Decoded {
   const fixMode = quality === "" ? "none" : ggaFixMode(quality);
   if (!fixMode) return rejected("malformed-sentence", `${source}: fix quality ${JSON.stringify(quality)} is not 0-8`);
   const usedField = s.fields[6] ?? "";
-  if (usedField !== "" && !/^\d{1,2}$/.test(usedField)) return rejected("malformed-sentence", `${source}: satellites used ${JSON.stringify(usedField)} is not a count`);
+  if (usedField !== "" && !isDigits(usedField, 1, 2)) return rejected("malformed-sentence", `${source}: satellites used ${JSON.stringify(usedField)} is not a count`);
   const fixed = quality !== "" && quality !== "0";
   const position = fixed ? readPosition(s.fields[1] ?? "", s.fields[2] ?? "", s.fields[3] ?? "", s.fields[4] ?? "", s.fields[8]) : undefined;
   return decoded({

@@ -7,6 +7,7 @@
  *  7 satellites used
  */
 import { decoded, rejected, type Decoded, type FixMode } from "../report.js";
+import { isDigits } from "./digits.js";
 import type { Sentence } from "./sentence.js";
 import { readTimeField } from "./utcFields.js";
 
@@ -22,7 +23,7 @@ export function decodeGns(s: Sentence): Decoded {
   if (!time.ok) return time.rejection;
   const { timeOfDay } = time;
   const usedField = s.fields[6] ?? "";
-  if (usedField !== "" && !/^\d{1,2}$/.test(usedField)) return rejected("malformed-sentence", `${source}: satellites used ${JSON.stringify(usedField)} is not a count`);
+  if (usedField !== "" && !isDigits(usedField, 1, 2)) return rejected("malformed-sentence", `${source}: satellites used ${JSON.stringify(usedField)} is not a count`);
   return decoded({
     source,
     ...(timeOfDay ? { timeOfDay } : {}),

@@ -11,6 +11,7 @@
  */
 import { decoded, rejected, type Decoded, type Dop, type FixMode } from "../report.js";
 import { systemOfNmeaId, systemOfTalker } from "../sky.js";
+import { isDigits } from "./digits.js";
 import type { Sentence } from "./sentence.js";
 
 /** Field 2; an empty or other value says nothing about the fix. */
@@ -29,7 +30,7 @@ export function decodeGsa(s: Sentence): Decoded {
   const ids: number[] = [];
   for (const text of s.fields.slice(2, 14)) {
     if (text === "") continue;
-    if (!/^\d{1,3}$/.test(text)) return rejected("malformed-sentence", `${source}: satellite ${JSON.stringify(text)} is not a PRN`);
+    if (!isDigits(text, 1, 3)) return rejected("malformed-sentence", `${source}: satellite ${JSON.stringify(text)} is not a PRN`);
     ids.push(Number(text));
   }
   const system = systemOfNmeaId(s.fields[17] ?? "") ?? systemOfTalker(s.talker);

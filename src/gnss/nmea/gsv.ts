@@ -15,14 +15,13 @@
  */
 import { decoded, rejected, type Decoded, type SatelliteReport } from "../report.js";
 import { systemOfNmeaPrn, systemOfTalker } from "../sky.js";
+import { isDigits, isSignedDigits } from "./digits.js";
 import type { Sentence } from "./sentence.js";
-
-const INT = /^\d{1,3}$/;
 
 /** An optional whole number within [min, max]; undefined when it is not one. */
 function field(text: string, min: number, max: number): number | null | undefined {
   if (text === "") return null;
-  if (!/^-?\d{1,3}$/.test(text)) return undefined;
+  if (!isSignedDigits(text, 1, 3)) return undefined;
   const n = Number(text);
   return n >= min && n <= max ? n : undefined;
 }
@@ -34,7 +33,7 @@ export function decodeGsv(s: Sentence): Decoded {
   const total = Number(f[0]);
   const number = Number(f[1]);
   const inView = Number(f[2]);
-  if (!INT.test(f[0] ?? "") || !INT.test(f[1] ?? "") || total < 1 || number < 1 || number > total) return bad(`message ${f[1] ?? ""} of ${f[0] ?? ""} is not a message number`);
+  if (!isDigits(f[0] ?? "", 1, 3) || !isDigits(f[1] ?? "", 1, 3) || total < 1 || number < 1 || number > total) return bad(`message ${f[1] ?? ""} of ${f[0] ?? ""} is not a message number`);
   const blocks = f.slice(3);
   // Four fields per satellite, and one more (the signal id) on NMEA 4.1.
   if (blocks.length % 4 > 1 || blocks.length > 17) return bad(`${blocks.length} fields after the count, expected up to four groups of 4`);
@@ -55,6 +54,6 @@ export function decodeGsv(s: Sentence): Decoded {
   return decoded({
     source,
     satellites: { views, complete: false, group: { key: `${s.talker}/${blocks.length % 4 === 1 ? blocks[blocks.length - 1] : ""}`, message: number, total } },
-    ...(number === 1 && Number.isFinite(inView) && INT.test(f[2] ?? "") ? { satellitesSeen: { system: s.talker, count: inView } } : {}),
+    ...(number === 1 && Number.isFinite(inView) && isDigits(f[2] ?? "", 1, 3) ? { satellitesSeen: { system: s.talker, count: inView } } : {}),
   });
 }

@@ -27,19 +27,26 @@ export function checksumOf(body: string): number {
   return x;
 }
 
+const hexValue = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+const isUpperOrDigit = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+
+// Checked by character codes, not regular expressions: every sentence passes here, and on the unit's --jitless V8 a regular expression is interpreted.
 export function splitSentence(raw: string): SentenceResult {
   const star = raw.lastIndexOf("*");
   if (star < 0) return { ok: false, reason: "missing-checksum", detail: `no '*hh' checksum in ${JSON.stringify(raw.slice(0, 40))}` };
-  const given = raw.slice(star + 1);
-  if (!/^[0-9A-Fa-f]{2}$/.test(given)) return { ok: false, reason: "bad-checksum", detail: `checksum field ${JSON.stringify(given)} is not two hex digits` };
+  const hi = hexValue(raw.charCodeAt(star + 1));
+  const lo = hexValue(raw.charCodeAt(star + 2));
+  if (raw.length !== star + 3 || hi < 0 || lo < 0) return { ok: false, reason: "bad-checksum", detail: `checksum field ${JSON.stringify(raw.slice(star + 1))} is not two hex digits` };
   const body = raw.slice(1, star);
   const want = checksumOf(body);
-  if (parseInt(given, 16) !== want) {
-    return { ok: false, reason: "bad-checksum", detail: `checksum ${given.toUpperCase()} != computed ${want.toString(16).toUpperCase().padStart(2, "0")}` };
+  if (hi * 16 + lo !== want) {
+    return { ok: false, reason: "bad-checksum", detail: `checksum ${raw.slice(star + 1).toUpperCase()} != computed ${want.toString(16).toUpperCase().padStart(2, "0")}` };
   }
   const parts = body.split(",");
   const address = parts[0] ?? "";
-  if (!/^[A-Z0-9]{3,8}$/.test(address)) return { ok: false, reason: "malformed-sentence", detail: `bad address field ${JSON.stringify(address)}` };
+  let addressOk = address.length >= 3 && address.length <= 8;
+  for (let i = 0; addressOk && i < address.length; i++) addressOk = isUpperOrDigit(address.charCodeAt(i));
+  if (!addressOk) return { ok: false, reason: "malformed-sentence", detail: `bad address field ${JSON.stringify(address)}` };
   const proprietary = address.startsWith("P");
   return {
     ok: true,

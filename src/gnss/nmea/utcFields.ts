@@ -6,16 +6,15 @@
  *   time: hhmmss[.f+]   date (RMC): ddmmyy   date (ZDA): dd,mm,yyyy
  */
 import { rejected, type CivilDate, type Decoded, type TimeOfDay } from "../report.js";
-
-const TIME = /^(\d\d)(\d\d)(\d\d)(?:\.(\d{1,6}))?$/;
+import { isDecimal, isDigits } from "./digits.js";
 
 export function parseTimeOfDay(field: string): TimeOfDay | undefined {
-  const m = TIME.exec(field);
-  if (!m) return undefined;
-  const hour = Number(m[1]);
-  const minute = Number(m[2]);
-  const second = Number(m[3]);
-  const frac = m[4] ?? "";
+  // hhmmss, then optionally '.' and 1 to 6 digits of fraction.
+  if (!isDecimal(field, { whole: 6 }) || field.length > 13) return undefined;
+  const hour = Number(field.slice(0, 2));
+  const minute = Number(field.slice(2, 4));
+  const second = Number(field.slice(4, 6));
+  const frac = field.slice(7);
   if (hour > 23 || minute > 59 || second > 60) return undefined;
   if (second === 60 && !(hour === 23 && minute === 59)) return undefined;
   return { hour, minute, second, micros: frac === "" ? 0 : Number(frac.padEnd(6, "0")) };
@@ -27,13 +26,13 @@ export function parseTimeOfDay(field: string): TimeOfDay | undefined {
  * date it really sends, which the time gate rejects by name.
  */
 export function parseDdmmyy(field: string): CivilDate | undefined {
-  if (!/^\d{6}$/.test(field)) return undefined;
+  if (!isDigits(field, 6, 6)) return undefined;
   const yy = Number(field.slice(4, 6));
   return checkDate({ day: Number(field.slice(0, 2)), month: Number(field.slice(2, 4)), year: yy >= 80 ? 1900 + yy : 2000 + yy });
 }
 
 export function parseZdaDate(day: string, month: string, year: string): CivilDate | undefined {
-  if (!/^\d{1,2}$/.test(day) || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) return undefined;
+  if (!isDigits(day, 1, 2) || !isDigits(month, 1, 2) || !isDigits(year, 4, 4)) return undefined;
   return checkDate({ day: Number(day), month: Number(month), year: Number(year) });
 }
 
