@@ -109,7 +109,7 @@ build_modules() {
     if [ -n "${!v:-}" ]; then npm_env+=("$v=${!v}"); fi
   done
   # --omit=dev: production modules only; install scripts run, so the addons allowed in package.json
-  # (serialport's binding, epoll, i2c-bus) build here, for this architecture and this Node.
+  # (epoll, i2c-bus) build here, for this architecture and this Node.
   chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 "${npm_env[@]}" sh -c "cd $app &&
     node /tmp/stratum1-npm/bin/npm-cli.js ci --omit=dev --no-audit --no-fund --loglevel=error &&
     node /tmp/stratum1-npm/node_modules/node-gyp/bin/node-gyp.js rebuild -C native --loglevel=error >/dev/null"

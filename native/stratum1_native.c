@@ -3,10 +3,15 @@
  *  - CLOCK_REALTIME with nanosecond resolution (Date.now() is milliseconds,
  *    performance.now() is monotonic and drifts from the disciplined clock);
  *  - unix datagram sockets (chrony's SOCK refclock, systemd's sd_notify);
- *  - SysV shared memory (the ntpd/ntpsec SHM refclock).
- * Everything here is a thin, synchronous syscall wrapper: each call is a few
- * microseconds and never blocks (sockets are non-blocking), so it is safe on
- * the event loop that stamps serial data. Policy lives in TypeScript.
+ *  - SysV shared memory (the ntpd/ntpsec SHM refclock);
+ *  - the receiver's serial port: opened raw, 8N1, no flow control, locked,
+ *    its rate set, written and drained (node-serialport's binding did this,
+ *    and its JavaScript cost the service 4 MB of RSS for these few calls).
+ * Everything here is a thin syscall wrapper that never blocks the event loop
+ * that stamps serial data: each synchronous call is a few microseconds (the
+ * fds are non-blocking), and the one call that takes as long as the wire, the
+ * serial write with its drain, runs on the thread pool. Policy lives in
+ * TypeScript.
  */
 #define _GNU_SOURCE
 #include <node_api.h>
@@ -14,6 +19,7 @@
 #include <uv.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
@@ -22,6 +28,9 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <sys/file.h>
+#include <poll.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -553,6 +562,167 @@ static napi_value reader_stop(napi_env env, napi_callback_info info) {
   return make_int(env, 0);
 }
 
+/*
+ * The serial port. Standard rates only (what GNSS receivers offer); the lock
+ * is flock(LOCK_EX | LOCK_NB), as node-serialport took it, so a second
+ * stratum1d (or anything that locks) cannot read half the bytes.
+ */
+static speed_t baud_constant(int64_t baud) {
+  switch (baud) {
+    case 1200: return B1200;
+    case 2400: return B2400;
+    case 4800: return B4800;
+    case 9600: return B9600;
+    case 19200: return B19200;
+    case 38400: return B38400;
+    case 57600: return B57600;
+    case 115200: return B115200;
+    case 230400: return B230400;
+    case 460800: return B460800;
+    case 921600: return B921600;
+    default: return 0;
+  }
+}
+
+static int tty_configure(int fd, speed_t speed, int raw) {
+  struct termios t;
+  if (tcgetattr(fd, &t) < 0) return -errno;
+  if (raw) {
+    cfmakeraw(&t);
+    t.c_cflag &= ~(CSIZE | CSTOPB | PARENB | CRTSCTS | HUPCL);
+    t.c_cflag |= CS8 | CLOCAL | CREAD;
+    t.c_iflag &= ~(IXON | IXOFF | IXANY);
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+  }
+  if (cfsetispeed(&t, speed) < 0 || cfsetospeed(&t, speed) < 0) return -errno;
+  if (tcsetattr(fd, TCSANOW, &t) < 0) return -errno;
+  return 0;
+}
+
+/* ttyOpen(path, baud): the fd (non-blocking), or -errno (EINVAL: a rate it cannot set; EBUSY: locked by another program). */
+static napi_value tty_open(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  char path[4096];
+  size_t len;
+  int64_t baud;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  CHECK(napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len));
+  CHECK(napi_get_value_int64(env, argv[1], &baud));
+  speed_t speed = baud_constant(baud);
+  if (speed == 0) return make_int(env, -EINVAL);
+  int fd = open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return make_int(env, -errno);
+  if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+    int e = errno;
+    close(fd);
+    return make_int(env, -(e == EWOULDBLOCK ? EBUSY : e));
+  }
+  int rc = tty_configure(fd, speed, 1);
+  if (rc < 0) {
+    close(fd);
+    return make_int(env, rc);
+  }
+  return make_int(env, fd);
+}
+
+/* ttySetBaud(fd, baud): 0 or -errno. */
+static napi_value tty_set_baud(napi_env env, napi_callback_info info) {
+  napi_value argv[2];
+  int32_t fd;
+  int64_t baud;
+  if (!get_args(env, info, 2, argv)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  CHECK(napi_get_value_int64(env, argv[1], &baud));
+  speed_t speed = baud_constant(baud);
+  if (speed == 0) return make_int(env, -EINVAL);
+  return make_int(env, tty_configure(fd, speed, 0));
+}
+
+/*
+ * ttyWrite(fd, buffer, drain): a promise of 0 or -errno, settled once every
+ * byte has been written and, with drain, has left the UART (tcdrain), so a
+ * rate change after it cannot cut it off. Done on the thread pool: tcdrain blocks for as long as
+ * the bytes take on the wire (100 ms for 100 bytes at 9600 baud).
+ */
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  napi_ref buffer_ref;
+  int fd;
+  const char *data;
+  size_t len;
+  bool drain;
+  int result;
+} tty_write_t;
+
+static void tty_write_execute(napi_env env, void *data) {
+  (void)env;
+  tty_write_t *w = (tty_write_t *)data;
+  size_t done = 0;
+  w->result = 0;
+  while (done < w->len) {
+    ssize_t n = write(w->fd, w->data + done, w->len - done);
+    if (n > 0) {
+      done += (size_t)n;
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) {
+      /* The port's buffer is full: wait for room, not for ever (flow control is off, so a port that takes nothing for 5 s is stuck). */
+      struct pollfd p = {.fd = w->fd, .events = POLLOUT};
+      int r = poll(&p, 1, 5000);
+      if (r > 0) continue;
+      w->result = r == 0 ? -ETIMEDOUT : -errno;
+      return;
+    }
+    w->result = n < 0 ? -errno : -EIO;
+    return;
+  }
+  if (w->drain && tcdrain(w->fd) < 0) w->result = -errno;
+}
+
+static void tty_write_complete(napi_env env, napi_status status, void *data) {
+  tty_write_t *w = (tty_write_t *)data;
+  napi_value result;
+  napi_create_int32(env, status == napi_ok ? w->result : -ECANCELED, &result);
+  napi_resolve_deferred(env, w->deferred, result);
+  napi_delete_reference(env, w->buffer_ref);
+  napi_delete_async_work(env, w->work);
+  free(w);
+}
+
+static napi_value tty_write(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd;
+  void *data;
+  size_t len;
+  bool drain;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  CHECK(napi_get_buffer_info(env, argv[1], &data, &len));
+  CHECK(napi_get_value_bool(env, argv[2], &drain));
+  tty_write_t *w = calloc(1, sizeof(*w));
+  if (!w) {
+    napi_throw_error(env, NULL, "stratum1_native: out of memory");
+    return NULL;
+  }
+  w->fd = fd;
+  w->data = data;
+  w->len = len;
+  w->drain = drain;
+  napi_value promise, name;
+  napi_create_string_utf8(env, "stratum1:tty-write", NAPI_AUTO_LENGTH, &name);
+  /* The buffer is referenced until the write is done, so GC cannot free it under write(). */
+  if (napi_create_promise(env, &w->deferred, &promise) != napi_ok || napi_create_reference(env, argv[1], 1, &w->buffer_ref) != napi_ok ||
+      napi_create_async_work(env, NULL, name, tty_write_execute, tty_write_complete, w, &w->work) != napi_ok || napi_queue_async_work(env, w->work) != napi_ok) {
+    free(w);
+    napi_throw_error(env, NULL, "stratum1_native: cannot queue the serial write");
+    return NULL;
+  }
+  return promise;
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"realtimeNs", NULL, realtime_ns, NULL, NULL, NULL, napi_default, NULL},
@@ -571,6 +741,9 @@ static napi_value init(napi_env env, napi_value exports) {
     {"packSockSample", NULL, pack_sock_sample, NULL, NULL, NULL, napi_default, NULL},
     {"readerStart", NULL, reader_start, NULL, NULL, NULL, napi_default, NULL},
     {"readerStop", NULL, reader_stop, NULL, NULL, NULL, napi_default, NULL},
+    {"ttyOpen", NULL, tty_open, NULL, NULL, NULL, napi_default, NULL},
+    {"ttySetBaud", NULL, tty_set_baud, NULL, NULL, NULL, napi_default, NULL},
+    {"ttyWrite", NULL, tty_write, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

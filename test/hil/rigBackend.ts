@@ -11,7 +11,7 @@
  * A cable cannot be pulled by software: "unplug" is silence on both wires
  * until "replug".
  */
-import { LinuxBinding, type LinuxPortBinding } from "@serialport/bindings-cpp";
+import { errnoName, native } from "../../src/hal/linux/native.js";
 import type { ReplayBackend } from "../../sim/replay/replayBackend.js";
 import { SysfsGpioOutput } from "./sysfsGpioOutput.js";
 
@@ -37,20 +37,9 @@ export interface RigOptions {
 export async function openRigBackend(opts: RigOptions): Promise<RigBackend> {
   const gpio = new SysfsGpioOutput(opts.gpioPin, opts.gpioRoot);
   await gpio.open();
-  const port = await LinuxBinding.open({
-    path: opts.uart,
-    baudRate: opts.baud,
-    dataBits: 8,
-    stopBits: 1,
-    parity: "none",
-    rtscts: false,
-    xon: false,
-    xoff: false,
-    xany: false,
-    hupcl: false,
-    lock: true,
-  });
-  return new RigBackend(opts, port, gpio);
+  const fd = native().ttyOpen(opts.uart, opts.baud);
+  if (fd < 0) throw new Error(`rig: cannot open ${opts.uart} at ${opts.baud} baud (${errnoName(fd)})`);
+  return new RigBackend(opts, fd, gpio);
 }
 
 export class RigBackend implements ReplayBackend {
@@ -62,7 +51,7 @@ export class RigBackend implements ReplayBackend {
 
   constructor(
     private readonly opts: RigOptions,
-    private readonly port: LinuxPortBinding,
+    private readonly fd: number,
     private readonly gpio: SysfsGpioOutput,
   ) {
     this.name = `rig (${opts.uart} at ${opts.baud} baud, pulse on GPIO ${opts.gpioPin})`;
@@ -76,7 +65,7 @@ export class RigBackend implements ReplayBackend {
   serial(bytes: Buffer): Promise<void> {
     if (this.silent) return Promise.resolve();
     // Writes keep their order; the player does not wait for the UART to drain.
-    this.writing = this.writing.then(() => this.port.write(bytes));
+    this.writing = this.writing.then(() => this.check("write", native().ttyWrite(this.fd, bytes, false)));
     return Promise.resolve();
   }
 
@@ -97,7 +86,7 @@ export class RigBackend implements ReplayBackend {
 
   async setTransmitBaud(baud: number): Promise<void> {
     await this.writing;
-    await this.port.update({ baudRate: baud });
+    await this.check("set the rate", Promise.resolve(native().ttySetBaud(this.fd, baud)));
   }
 
   async unplug(): Promise<void> {
@@ -112,6 +101,11 @@ export class RigBackend implements ReplayBackend {
     clearTimeout(this.lowTimer);
     await this.writing.catch(() => undefined);
     this.gpio.close();
-    await this.port.close();
+    native().fdClose(this.fd);
+  }
+
+  private async check(what: string, result: Promise<number>): Promise<void> {
+    const rc = await result;
+    if (rc < 0) throw new Error(`rig: cannot ${what} on ${this.opts.uart} (${errnoName(rc)})`);
   }
 }

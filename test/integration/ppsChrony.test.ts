@@ -74,7 +74,9 @@ test("kernel PPS over the PPS SOCK: chrony selects it, every sample is the fake 
     assert.ok(st.delayMs! > delayMs && st.delayMs! < delayMs + 150, `learned delay ${st.delayMs} ms`);
     // The NMEA source then carries the pulse's moment: the learned delay is taken out, with no offset in chrony.conf.
     const nmea = rig.chrony.refclockSamples().filter((s) => s.refid === "NMEA");
-    assert.ok(nmea.length > 10 && Math.abs(nmea[0]!.rawOffsetS + st.delayMs! / 1000) < 0.005, `first NMEA samples are as late as the learned delay: ${nmea[0]?.rawOffsetS}`);
+    // Before the lock they go uncorrected: as late as the learned delay, or later when a busy host read them late (never earlier).
+    const firstLateMs = -nmea[0]!.rawOffsetS * 1000 - st.delayMs!;
+    assert.ok(nmea.length > 10 && firstLateMs > -5 && firstLateMs < 100, `first NMEA sample ${nmea[0]?.rawOffsetS} s against a learned delay of ${st.delayMs} ms`);
     // Each within 50 ms (a CI virtual machine stalls a stamp by ~10 ms now and then), their median within 5 ms: 350 ms is what not learning looks like.
     const last = nmea.slice(-5).map((s) => s.rawOffsetS);
     for (const o of last) assert.ok(Math.abs(o) < 0.05, `NMEA sample after learning: ${o} s`);

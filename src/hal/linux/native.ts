@@ -24,6 +24,11 @@ export interface NativeCalls {
    */
   readerStart(fd: number, into: Buffer, reads: Float64Array, holdMs: number, onRead: (countOrErrno: number) => void): ReaderHandle | number;
   readerStop(handle: ReaderHandle): number;
+  /** A serial port opened raw, 8N1, no flow control, flock-ed, at a standard rate: its fd (non-blocking) or -errno (EINVAL: no such rate, EBUSY: locked). */
+  ttyOpen(path: string, baud: number): number;
+  ttySetBaud(fd: number, baud: number): number;
+  /** Writes every byte and, with drain, waits until they have left the UART (on the thread pool): 0 or -errno. */
+  ttyWrite(fd: number, bytes: Buffer, drain: boolean): Promise<number>;
 }
 
 /** Opaque handle of a native reader. */
@@ -91,6 +96,10 @@ export function errnoName(negErrno: number): string {
     107: "ENOTCONN",
     111: "ECONNREFUSED",
     28: "ENOSPC",
+    16: "EBUSY",
+    25: "ENOTTY",
+    110: "ETIMEDOUT",
+    125: "ECANCELED",
   };
   const code = -negErrno;
   return names[code] ?? `errno ${code}`;

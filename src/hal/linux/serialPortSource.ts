@@ -1,11 +1,12 @@
 /*
- * The receiver's serial port. node-serialport's binding layer opens it
- * (termios: raw, 8N1, the baud rate, no flow control, an exclusive lock so
- * gpsd or a getty cannot read half the bytes), and the native reader reads
- * it: on the main loop, stamping each read() the moment it returns.
- * node-serialport's own stream reads on the libuv thread pool; the hand-offs
- * to and from it put ~0.15 ms of delay and jitter between the bytes' arrival
- * and any stamp JavaScript can take (measured by `npm run bench`).
+ * The receiver's serial port, through the addon: opened raw, 8N1, at the baud
+ * rate, no flow control, with an exclusive lock so a second reader cannot
+ * take half the bytes; read on the main loop, each read() stamped the moment
+ * it returns. node-serialport's stream read on the libuv thread pool, and the
+ * hand-offs put ~0.15 ms of delay and jitter between the bytes' arrival and
+ * any stamp JavaScript could take (measured by `npm run bench`); its binding
+ * layer, used for opening and writing until the footprint work of issue 15,
+ * cost 4 MB of memory for a few termios calls.
  *
  * Receivers disappear: a USB GPS is unplugged, a pty closes, a UART's driver
  * is reloaded. The port is reopened on its own with a growing back-off (1 s up
@@ -19,7 +20,6 @@
  * keeps the rate last set, since the receiver kept it too.
  */
 import { stat } from "node:fs/promises";
-import { LinuxBinding, type LinuxPortBinding } from "@serialport/bindings-cpp";
 import type { Clock } from "../clock.js";
 import type { ByteSink, ByteSource, DeviceState } from "../byteSource.js";
 import type { ReceiverLink } from "../receiverLink.js";
@@ -41,16 +41,28 @@ export const READ_HOLD_MS = 250;
 const MAX_HELD_READS = 64;
 const PRESENCE_CHECK_MS = 2_000;
 
-function explain(path: string, err: Error): DeviceState {
-  const msg = err.message;
-  if (/ENOENT|No such file/.test(msg)) return { state: "missing", detail: `${path} does not exist: is the receiver plugged in, and is serial.path right?` };
-  if (/EACCES|Permission denied/.test(msg)) return { state: "error", detail: `${path}: permission denied: add the service user to the dialout group` };
-  if (/EBUSY|Resource busy|Cannot lock|lock/i.test(msg)) return { state: "error", detail: `${path} is in use by another program (gpsd? a serial console on the UART?)` };
-  return { state: "error", detail: `${path}: ${msg}` };
+function explain(path: string, baud: number, errno: number): DeviceState {
+  const code = errnoName(errno);
+  switch (code) {
+    case "ENOENT":
+    case "ENODEV":
+      return { state: "missing", detail: `${path} does not exist: is the receiver plugged in, and is serial.path right?` };
+    case "EACCES":
+    case "EPERM":
+      return { state: "error", detail: `${path}: permission denied: add the service user to the dialout group` };
+    case "EBUSY":
+      return { state: "error", detail: `${path} is in use by another program (gpsd? a serial console on the UART?)` };
+    case "ENOTTY":
+      return { state: "error", detail: `${path} is not a serial port: set serial.path to the receiver's device (/dev/serial0, /dev/ttyACM0)` };
+    case "EINVAL":
+      return { state: "error", detail: `${path}: cannot set ${baud} baud: give a standard rate (4800 to 921600) in serial.baud` };
+    default:
+      return { state: "error", detail: `${path}: cannot open (${code})` };
+  }
 }
 
 interface OpenPort {
-  binding: LinuxPortBinding;
+  fd: number;
   reader: ReaderHandle;
 }
 
@@ -76,14 +88,17 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
   async write(bytes: Buffer): Promise<void> {
     const port = this.port;
     if (!port) throw new Error(`${this.path} is not open`);
-    await port.binding.write(bytes);
     // Resolved once the bytes have left the UART, so a rate change after them does not cut them off.
-    await port.binding.drain();
+    const rc = await native().ttyWrite(port.fd, bytes, true);
+    if (rc < 0) throw new Error(`${this.path}: write failed (${errnoName(rc)})`);
   }
 
   async setBaud(baud: number): Promise<void> {
     this.baud = baud;
-    await this.port?.binding.update({ baudRate: baud });
+    const port = this.port;
+    if (!port) return;
+    const rc = native().ttySetBaud(port.fd, baud);
+    if (rc < 0) throw new Error(`${this.path}: cannot set ${baud} baud (${errnoName(rc)})`);
   }
 
   start(sink: ByteSink): void {
@@ -104,31 +119,13 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
     if (this.stopped) return;
     const gen = ++this.generation;
     this.sink!.device({ state: "opening", detail: `opening ${this.path} at ${this.baud} baud` });
-    let binding: LinuxPortBinding;
-    try {
-      binding = await LinuxBinding.open({
-        path: this.path,
-        baudRate: this.baud,
-        dataBits: 8,
-        stopBits: 1,
-        parity: "none",
-        rtscts: false,
-        xon: false,
-        xoff: false,
-        xany: false,
-        hupcl: false,
-        lock: true,
-      });
-    } catch (err) {
-      this.sink!.device(explain(this.path, err as Error));
+    const fd = native().ttyOpen(this.path, this.baud);
+    if (fd < 0) {
+      this.sink!.device(explain(this.path, this.baud, fd));
       this.retry();
       return;
     }
-    if (this.stopped || gen !== this.generation || binding.fd === null) {
-      await binding.close().catch(() => undefined);
-      return;
-    }
-    const reader = native().readerStart(binding.fd, this.readBuffer, this.reads, READ_HOLD_MS, (count) => {
+    const reader = native().readerStart(fd, this.readBuffer, this.reads, READ_HOLD_MS, (count) => {
       if (gen !== this.generation) return;
       if (count <= 0) {
         this.lost({ state: "closed", detail: `${this.path} ${count === 0 ? "reached end of file" : `read failed (${errnoName(count)})`}: receiver unplugged?` });
@@ -142,12 +139,12 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
       }
     });
     if (typeof reader === "number") {
-      await binding.close().catch(() => undefined);
+      native().fdClose(fd);
       this.sink!.device({ state: "error", detail: `${this.path}: cannot watch the port (${errnoName(reader)})` });
       this.retry();
       return;
     }
-    this.port = { binding, reader };
+    this.port = { fd, reader };
     this.backoffMs = 1000;
     this.sink!.device({ state: "open", detail: `${this.path} open at ${this.baud} baud` });
     this.watchPresence(gen);
@@ -184,7 +181,7 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
     this.port = undefined;
     if (!port) return;
     native().readerStop(port.reader);
-    await port.binding.close().catch(() => undefined);
+    native().fdClose(port.fd);
   }
 
   private retry(): void {

@@ -1,11 +1,11 @@
 /*
- * The serial port as the service reads it, on a real pty: reads are handed
+ * The serial port as the service uses it, on a real pty: reads are handed
  * to the service in batches (src/hal/linux/serialPortSource.ts, READ_HOLD_MS)
  * and each read must still carry the moment it was read, not the moment the
  * batch was handed over, or every NMEA sample would carry the hold as error.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, openSync, rmSync, writeSync, closeSync } from "node:fs";
+import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -80,6 +80,60 @@ test("a burst of sentences on the serial port: handed over together, each read s
     assert.ok(heldMs <= READ_HOLD_MS + 500, `first line handed over ${heldMs.toFixed(1)} ms after it was read`);
   } finally {
     await source.stop();
+    await pty.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the service's writes reach the receiver, the rate can be changed, and a port it cannot use is named with the fix", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stratum1-serial-"));
+  const pty = await openPtyPair(join(dir, "gps"), join(dir, "feed"));
+  const clock = systemClock();
+  const opened = async (path: string, baud: number): Promise<{ source: SerialPortSource; states: DeviceState[] }> => {
+    const source = new SerialPortSource(path, baud, clock);
+    const states: DeviceState[] = [];
+    source.start({ data: () => undefined, device: (s) => states.push(s) });
+    for (let i = 0; i < 50 && !states.some((s) => s.state !== "opening"); i++) await sleep(20);
+    return { source, states };
+  };
+  const sources: SerialPortSource[] = [];
+  try {
+    const { source, states } = await opened(join(dir, "gps"), 9600);
+    sources.push(source);
+    assert.equal(states.at(-1)?.state, "open", JSON.stringify(states));
+    const feed = openSync(pty.feed, constants.O_RDONLY | constants.O_NONBLOCK);
+    const command = Buffer.from("\xb5\x62\x06\x00\x01\x00\x01\x08\x22", "latin1");
+    await source.write(command);
+    const got = Buffer.alloc(64);
+    let n = 0;
+    for (let i = 0; i < 50 && n < command.length; i++) {
+      try {
+        n += readSync(feed, got, n, got.length - n, null);
+      } catch {
+        await sleep(20);
+      }
+    }
+    closeSync(feed);
+    assert.deepEqual(got.subarray(0, n), command, "the command's bytes, as written");
+    await source.setBaud(115200);
+    assert.equal(source.baud, 115200);
+    await assert.rejects(source.setBaud(12345), /cannot set 12345 baud/);
+
+    const second = await opened(join(dir, "gps"), 9600);
+    sources.push(second.source);
+    assert.match(second.states.at(-1)?.detail ?? "", /is in use by another program/, JSON.stringify(second.states));
+    writeFileSync(join(dir, "plain"), "");
+    const plain = await opened(join(dir, "plain"), 9600);
+    sources.push(plain.source);
+    assert.match(plain.states.at(-1)?.detail ?? "", /is not a serial port: set serial\.path/, JSON.stringify(plain.states));
+    const missing = await opened(join(dir, "nothing"), 9600);
+    sources.push(missing.source);
+    assert.equal(missing.states.at(-1)?.state, "missing");
+    const odd = await opened(pty.device, 12345);
+    sources.push(odd.source);
+    assert.match(odd.states.at(-1)?.detail ?? "", /cannot set 12345 baud: give a standard rate/, JSON.stringify(odd.states));
+  } finally {
+    for (const s of sources) await s.stop();
     await pty.close();
     rmSync(dir, { recursive: true, force: true });
   }
