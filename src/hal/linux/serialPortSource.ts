@@ -132,7 +132,8 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
         return;
       }
       let at = 0;
-      for (let i = 0; i < count; i++) {
+      // The port was closed or reopened while the batch was handled (a stop, an unplug): the rest belong to no open port.
+      for (let i = 0; i < count && gen === this.generation; i++) {
         const length = this.reads[2 * i]!;
         this.sink!.data(this.readBuffer.subarray(at, at + length), this.reads[2 * i + 1]!);
         at += length;
