@@ -377,7 +377,6 @@ typedef struct {
   napi_async_context context;
   int fd;
   int stopped;
-  int timer_active;
   /* Freed only when both uv handles are closed and JS has dropped its handle. */
   int handles_open;
   int external_gone;
@@ -416,10 +415,7 @@ static void reader_emit(reader_t *r, double count_or_errno) {
 
 /* Hands over the held reads, if any. */
 static void reader_flush(reader_t *r) {
-  if (r->timer_active) {
-    uv_timer_stop(&r->timer);
-    r->timer_active = 0;
-  }
+  uv_timer_stop(&r->timer);
   if (r->reads == 0 || r->stopped) return;
   size_t count = r->reads;
   r->reads = 0;
@@ -469,10 +465,8 @@ static void reader_on_poll(uv_poll_t *h, int status, int events) {
     reader_end(r, -EIO);
     return;
   }
-  if (r->reads > 0 && !r->timer_active) {
-    uv_timer_start(&r->timer, reader_on_timer, r->hold_ms, 0);
-    r->timer_active = 1;
-  }
+  /* The hold runs from the first read of a batch: a timer already running is left as it is. */
+  if (r->reads > 0 && !uv_is_active((uv_handle_t *)&r->timer)) uv_timer_start(&r->timer, reader_on_timer, r->hold_ms, 0);
 }
 
 static void reader_finalize(napi_env env, void *data, void *hint) {

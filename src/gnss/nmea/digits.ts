@@ -4,7 +4,8 @@
  * regular expression is interpreted: these loops cost a fraction of one.
  */
 
-const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+/** A character code of '0' to '9'. */
+export const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** text[from, to) is all digits, and not empty. */
 function digitsBetween(text: string, from: number, to: number): boolean {
