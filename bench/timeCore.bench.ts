@@ -53,7 +53,7 @@ import { native } from "../src/hal/linux/native.js";
 import { READ_HOLD_MS } from "../src/hal/linux/serialPortSource.js";
 import { sockLayout, unpackSockSample } from "../src/refclock/sockSample.js";
 import { splitEpochs, type CaptureEpoch } from "../sim/replay/captureEpochs.js";
-import { spawnDaemon, unitNodeFlags, type DaemonProcess } from "../sim/run/daemonProcess.js";
+import { spawnDaemon, UNPACKED_DAEMON_SCRIPT, unitNodeFlags, type DaemonProcess } from "../sim/run/daemonProcess.js";
 import { startChronyd } from "../sim/run/chronyd.js";
 import { serveI2cBus } from "../sim/fakes/i2cBusServer.js";
 import { LcdEmulator } from "../sim/fakes/lcdEmulator.js";
@@ -723,7 +723,7 @@ async function main(teardown: Teardown): Promise<void> {
   const statusDir = mkdtempSync(join(tmpfsDir(), "stratum1-bench-status-"));
   teardown.add("status dir", () => rmSync(statusDir, { recursive: true, force: true }));
   const features = (metricsPort: number): string[] => ["--status", join(statusDir, "status.json"), "--lcd-socket", lcd.path, "--metrics", `127.0.0.1:${metricsPort}`, ...chronyd.serviceSettings()];
-  const stratum1d = async (nodeArgs: string[] = []): Promise<{ daemon: DaemonProcess; metricsPort: number }> => {
+  const stratum1d = async (nodeArgs: string[] = [], script?: string): Promise<{ daemon: DaemonProcess; metricsPort: number }> => {
     const metricsPort = await freePort();
     const d = spawnDaemon(
       [
@@ -748,6 +748,7 @@ async function main(teardown: Teardown): Promise<void> {
       process.env,
       nodeArgs,
       nodeFlagsOverride() ?? unitNodeFlags(),
+      script,
     );
     teardown.add("stratum1d", () => stopChild(d.process));
     await d.waitFor(/serial: .* open at/, 10_000);
@@ -830,7 +831,8 @@ async function main(teardown: Teardown): Promise<void> {
       }
     };
     const profDir = join(dir, "profile");
-    const profiled = await stratum1d(["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-interval", String(PROFILE_INTERVAL_US)]);
+    // The unpacked modules, the same code as the packed file the box runs: their file names say where the time goes.
+    const profiled = await stratum1d(["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-interval", String(PROFILE_INTERVAL_US)], UNPACKED_DAEMON_SCRIPT);
     const profScraper = scrapeEvery(profiled.metricsPort, SCRAPE_INTERVAL_MS);
     teardown.add("profile scraper", () => profScraper.stop());
     process.stdout.write(`profiling stratum1d: ${PROFILE_WARMUP_EPOCHS} warm-up + ${profSeconds} epochs under node --cpu-prof\n`);

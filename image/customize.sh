@@ -26,7 +26,7 @@ say() { echo "customize: $*"; }
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"; }
 list() { grep -v '^\s*#' "$1" | grep -v '^\s*$' | tr '\n' ' '; }
 
-[ -f "$src/dist/src/cli/stratum1d.js" ] || { echo "customize: $src/dist is missing: run 'npm ci && npm run build' first" >&2; exit 1; }
+[ -f "$src/dist/src/cli/stratum1d.packed.js" ] || { echo "customize: $src/dist is missing: run 'npm ci && npm run build' first" >&2; exit 1; }
 cert="${STRATUM1_UPDATE_CERT:-}"
 { [ -n "$cert" ] && [ -f "$cert" ]; } || { echo "customize: STRATUM1_UPDATE_CERT must name the owner's update certificate (make one with image/update/make-owner-key.sh; docs/updates.md)" >&2; exit 1; }
 openssl x509 -in "$cert" -noout 2>/dev/null || { echo "customize: $cert is not a PEM X.509 certificate" >&2; exit 1; }
@@ -109,7 +109,7 @@ build_modules() {
     if [ -n "${!v:-}" ]; then npm_env+=("$v=${!v}"); fi
   done
   # --omit=dev: production modules only; install scripts run, so the addons allowed in package.json
-  # (epoll, i2c-bus) build here, for this architecture and this Node.
+  # (epoll, for onoff) build here, for this architecture and this Node.
   chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/tmp LANG=C.UTF-8 "${npm_env[@]}" sh -c "cd $app &&
     node /tmp/stratum1-npm/bin/npm-cli.js ci --omit=dev --no-audit --no-fund --loglevel=error &&
     node /tmp/stratum1-npm/node_modules/node-gyp/bin/node-gyp.js rebuild -C native --loglevel=error >/dev/null"

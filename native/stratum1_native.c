@@ -31,6 +31,9 @@
 #include <sys/file.h>
 #include <poll.h>
 #include <termios.h>
+#include <sys/ioctl.h>
+#include <linux/i2c-dev.h>
+#include <linux/i2c.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -634,10 +637,12 @@ static napi_value tty_set_baud(napi_env env, napi_callback_info info) {
 }
 
 /*
- * ttyWrite(fd, buffer, drain): a promise of 0 or -errno, settled once every
- * byte has been written and, with drain, has left the UART (tcdrain), so a
- * rate change after it cannot cut it off. Done on the thread pool: tcdrain blocks for as long as
- * the bytes take on the wire (100 ms for 100 bytes at 9600 baud).
+ * ttyWrite(fd, buffer, drain) and i2cWrite(fd, address, buffer): a promise of
+ * 0 or -errno, settled once every byte has been written. On the thread pool:
+ * a UART's tcdrain (with drain: the bytes have left the UART, so a rate
+ * change after it cannot cut them off) blocks for as long as the bytes take on
+ * the wire (100 ms for 100 bytes at 9600 baud), and an I2C write for as long
+ * as the bus takes (3 ms for 32 bytes at 100 kHz).
  */
 typedef struct {
   napi_async_work work;
@@ -647,14 +652,21 @@ typedef struct {
   const char *data;
   size_t len;
   bool drain;
+  /* The I2C device the bytes are for (ioctl I2C_SLAVE before the write), or -1 for a UART. */
+  int i2c_address;
   int result;
-} tty_write_t;
+} dev_write_t;
 
-static void tty_write_execute(napi_env env, void *data) {
+static void dev_write_execute(napi_env env, void *data) {
   (void)env;
-  tty_write_t *w = (tty_write_t *)data;
+  dev_write_t *w = (dev_write_t *)data;
   size_t done = 0;
   w->result = 0;
+  /* ENXIO or EREMOTEIO come from the write itself when nothing acknowledges the address. */
+  if (w->i2c_address >= 0 && ioctl(w->fd, I2C_SLAVE, (unsigned long)w->i2c_address) < 0) {
+    w->result = -errno;
+    return;
+  }
   while (done < w->len) {
     ssize_t n = write(w->fd, w->data + done, w->len - done);
     if (n > 0) {
@@ -676,8 +688,8 @@ static void tty_write_execute(napi_env env, void *data) {
   if (w->drain && tcdrain(w->fd) < 0) w->result = -errno;
 }
 
-static void tty_write_complete(napi_env env, napi_status status, void *data) {
-  tty_write_t *w = (tty_write_t *)data;
+static void dev_write_complete(napi_env env, napi_status status, void *data) {
+  dev_write_t *w = (dev_write_t *)data;
   napi_value result;
   napi_create_int32(env, status == napi_ok ? w->result : -ECANCELED, &result);
   napi_resolve_deferred(env, w->deferred, result);
@@ -686,17 +698,11 @@ static void tty_write_complete(napi_env env, napi_status status, void *data) {
   free(w);
 }
 
-static napi_value tty_write(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
-  int32_t fd;
+static napi_value queue_dev_write(napi_env env, int fd, napi_value buffer, bool drain, int i2c_address) {
   void *data;
   size_t len;
-  bool drain;
-  if (!get_args(env, info, 3, argv)) return NULL;
-  CHECK(napi_get_value_int32(env, argv[0], &fd));
-  CHECK(napi_get_buffer_info(env, argv[1], &data, &len));
-  CHECK(napi_get_value_bool(env, argv[2], &drain));
-  tty_write_t *w = calloc(1, sizeof(*w));
+  CHECK(napi_get_buffer_info(env, buffer, &data, &len));
+  dev_write_t *w = calloc(1, sizeof(*w));
   if (!w) {
     napi_throw_error(env, NULL, "stratum1_native: out of memory");
     return NULL;
@@ -705,16 +711,63 @@ static napi_value tty_write(napi_env env, napi_callback_info info) {
   w->data = data;
   w->len = len;
   w->drain = drain;
+  w->i2c_address = i2c_address;
   napi_value promise, name;
-  napi_create_string_utf8(env, "stratum1:tty-write", NAPI_AUTO_LENGTH, &name);
+  napi_create_string_utf8(env, "stratum1:device-write", NAPI_AUTO_LENGTH, &name);
   /* The buffer is referenced until the write is done, so GC cannot free it under write(). */
-  if (napi_create_promise(env, &w->deferred, &promise) != napi_ok || napi_create_reference(env, argv[1], 1, &w->buffer_ref) != napi_ok ||
-      napi_create_async_work(env, NULL, name, tty_write_execute, tty_write_complete, w, &w->work) != napi_ok || napi_queue_async_work(env, w->work) != napi_ok) {
+  if (napi_create_promise(env, &w->deferred, &promise) != napi_ok || napi_create_reference(env, buffer, 1, &w->buffer_ref) != napi_ok ||
+      napi_create_async_work(env, NULL, name, dev_write_execute, dev_write_complete, w, &w->work) != napi_ok || napi_queue_async_work(env, w->work) != napi_ok) {
     free(w);
-    napi_throw_error(env, NULL, "stratum1_native: cannot queue the serial write");
+    napi_throw_error(env, NULL, "stratum1_native: cannot queue the device write");
     return NULL;
   }
   return promise;
+}
+
+static napi_value tty_write(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd;
+  bool drain;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  CHECK(napi_get_value_bool(env, argv[2], &drain));
+  return queue_dev_write(env, fd, argv[1], drain, -1);
+}
+
+/*
+ * The I2C bus of the front panel (/dev/i2c-N, the kernel's i2c-dev): what the
+ * display driver needs is one plain write of a run of bytes to a 7-bit
+ * address. i2cOpen(path): the fd, or -errno (ENOTTY: the file is not an I2C
+ * bus, found by asking it for its functions).
+ */
+static napi_value i2c_open(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  char path[4096];
+  size_t len;
+  unsigned long funcs;
+  if (!get_args(env, info, 1, argv)) return NULL;
+  CHECK(napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len));
+  int fd = open(path, O_RDWR | O_CLOEXEC);
+  if (fd < 0) return make_int(env, -errno);
+  if (ioctl(fd, I2C_FUNCS, &funcs) < 0) {
+    int e = errno;
+    close(fd);
+    return make_int(env, -e);
+  }
+  return make_int(env, fd);
+}
+
+static napi_value i2c_write(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  int32_t fd, address;
+  if (!get_args(env, info, 3, argv)) return NULL;
+  CHECK(napi_get_value_int32(env, argv[0], &fd));
+  CHECK(napi_get_value_int32(env, argv[1], &address));
+  if (address < 0x03 || address > 0x77) {
+    napi_throw_range_error(env, NULL, "stratum1_native: an I2C address is 7 bits, 0x03 to 0x77");
+    return NULL;
+  }
+  return queue_dev_write(env, fd, argv[2], false, address);
 }
 
 static napi_value init(napi_env env, napi_value exports) {
@@ -738,6 +791,8 @@ static napi_value init(napi_env env, napi_value exports) {
     {"ttyOpen", NULL, tty_open, NULL, NULL, NULL, napi_default, NULL},
     {"ttySetBaud", NULL, tty_set_baud, NULL, NULL, NULL, napi_default, NULL},
     {"ttyWrite", NULL, tty_write, NULL, NULL, NULL, napi_default, NULL},
+    {"i2cOpen", NULL, i2c_open, NULL, NULL, NULL, napi_default, NULL},
+    {"i2cWrite", NULL, i2c_write, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -8,19 +8,21 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-/** The simulated box's daemon: stratum1d's command line and service, with --lcd-socket and --gpio-fifo for the emulated parts. */
-export const DAEMON_SCRIPT = fileURLToPath(new URL("../simd.js", import.meta.url));
+/** The simulated box's daemon: stratum1d's command line and service, with --lcd-socket and --gpio-fifo for the emulated parts; packed into one file as the box's is (packaging/pack.mjs). */
+export const DAEMON_SCRIPT = fileURLToPath(new URL("../simd.packed.js", import.meta.url));
+/** The same daemon as its modules, each in its own file. */
+export const UNPACKED_DAEMON_SCRIPT = fileURLToPath(new URL("../simd.js", import.meta.url));
 
 const UNIT = fileURLToPath(new URL("../../../systemd/stratum1d.service", import.meta.url));
 
 /**
- * Node's own flags from the unit's ExecStart (/usr/bin/node FLAGS... stratum1d.js): the
+ * Node's own flags from the unit's ExecStart (/usr/bin/node FLAGS... stratum1d.packed.js): the
  * memory limits the box runs under, so that tests, the simulator and the bench run the
  * daemon as systemd does.
  */
 export function unitNodeFlags(unitText: string = readFileSync(UNIT, "utf8")): string[] {
-  const m = /^ExecStart=\/usr\/bin\/node((?: --[^ ]+)*) \/opt\/stratum1\/dist\/src\/cli\/stratum1d\.js$/m.exec(unitText);
-  if (!m) throw new Error(`${UNIT}: no 'ExecStart=/usr/bin/node [--flag...] /opt/stratum1/dist/src/cli/stratum1d.js' line`);
+  const m = /^ExecStart=\/usr\/bin\/node((?: --[^ ]+)*) \/opt\/stratum1\/dist\/src\/cli\/stratum1d\.packed\.js$/m.exec(unitText);
+  if (!m) throw new Error(`${UNIT}: no 'ExecStart=/usr/bin/node [--flag...] /opt/stratum1/dist/src/cli/stratum1d.packed.js' line`);
   return m[1]!
     .trim()
     .split(" ")
@@ -35,15 +37,19 @@ export interface DaemonProcess {
   stop(): Promise<number | null>;
 }
 
-/** `nodeArgs` come before the unit's flags (the bench adds --cpu-prof); `unitFlags` stand in for the unit's (the bench compares flag sets). */
+/**
+ * `nodeArgs` come before the unit's flags (the bench adds --cpu-prof); `unitFlags` stand in for the unit's (the bench compares flag sets);
+ * `script` for the packed daemon (the bench profiles the unpacked modules, whose file names say where the time goes).
+ */
 export function spawnDaemon(
   args: readonly string[],
   echo?: (line: string) => void,
   env: NodeJS.ProcessEnv = process.env,
   nodeArgs: readonly string[] = [],
   unitFlags: readonly string[] = unitNodeFlags(),
+  script: string = DAEMON_SCRIPT,
 ): DaemonProcess {
-  const proc = spawn(process.execPath, [...nodeArgs, ...unitFlags, DAEMON_SCRIPT, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
+  const proc = spawn(process.execPath, [...nodeArgs, ...unitFlags, script, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
   const lines: string[] = [];
   const waiters: Array<{ re: RegExp; resolve: (l: string) => void }> = [];
   let partial = "";

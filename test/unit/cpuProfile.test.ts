@@ -71,11 +71,11 @@ test("summary: only the window counts", () => {
 
 test("the daemon's node flags come from the unit's ExecStart; a changed line is an error, not no flags", () => {
   const unit = (exec: string): string => `[Service]\nType=notify\n${exec}\nRestart=always\n`;
-  assert.deepEqual(unitNodeFlags(unit("ExecStart=/usr/bin/node /opt/stratum1/dist/src/cli/stratum1d.js")), []);
-  assert.deepEqual(unitNodeFlags(unit("ExecStart=/usr/bin/node --max-semi-space-size=1 --max-old-space-size=24 /opt/stratum1/dist/src/cli/stratum1d.js")), [
+  assert.deepEqual(unitNodeFlags(unit("ExecStart=/usr/bin/node /opt/stratum1/dist/src/cli/stratum1d.packed.js")), []);
+  assert.deepEqual(unitNodeFlags(unit("ExecStart=/usr/bin/node --max-semi-space-size=1 --max-old-space-size=24 /opt/stratum1/dist/src/cli/stratum1d.packed.js")), [
     "--max-semi-space-size=1",
     "--max-old-space-size=24",
   ]);
-  assert.throws(() => unitNodeFlags(unit("ExecStart=/usr/local/bin/node /opt/stratum1/dist/src/cli/stratum1d.js")), /no 'ExecStart=/);
+  assert.throws(() => unitNodeFlags(unit("ExecStart=/usr/local/bin/node /opt/stratum1/dist/src/cli/stratum1d.packed.js")), /no 'ExecStart=/);
   assert.doesNotThrow(() => unitNodeFlags(), "the repository's own unit has the line");
 });

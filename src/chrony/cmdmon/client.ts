@@ -42,7 +42,7 @@
  * is not asked three times for nothing. Time comes only from the injected
  * Clock, so tests run in virtual time.
  */
-import { randomBytes } from "node:crypto";
+import { openSync, readSync } from "node:fs";
 import type { Clock } from "../../hal/clock.js";
 import type { CommandChannel } from "../../hal/commandChannel.js";
 import type { ChronySource } from "../../status/contract.js";
@@ -112,7 +112,15 @@ type Verdict =
   | { kind: "fail"; p: Pending; reason: FailureReason; message: string }
   | { kind: "answer"; p: Pending; layout: ReplyLayout<unknown> };
 
-const randomU32 = (): number => randomBytes(4).readUInt32BE(0);
+// From the kernel's generator, not node:crypto: loading that module costs the service ~0.8 MB of
+// memory (OpenSSL's tables) for four bytes every few seconds.
+let urandom: number | undefined;
+const randomWord = Buffer.alloc(4);
+const randomU32 = (): number => {
+  urandom ??= openSync("/dev/urandom", "r");
+  readSync(urandom, randomWord, 0, 4, null);
+  return randomWord.readUInt32BE(0);
+};
 
 export class CmdmonClient {
   private readonly timeoutMs: number;

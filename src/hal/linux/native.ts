@@ -1,4 +1,7 @@
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The syscalls of native/stratum1_native.c; see that file for why each exists. */
 export interface NativeCalls {
@@ -29,6 +32,10 @@ export interface NativeCalls {
   ttySetBaud(fd: number, baud: number): number;
   /** Writes every byte and, with drain, waits until they have left the UART (on the thread pool): 0 or -errno. */
   ttyWrite(fd: number, bytes: Buffer, drain: boolean): Promise<number>;
+  /** An I2C bus (/dev/i2c-N): the fd or -errno (ENOTTY: not an I2C bus). */
+  i2cOpen(path: string): number;
+  /** One write of `bytes` to a 7-bit address on the thread pool: 0 or -errno (ENXIO/EREMOTEIO: nothing answered). */
+  i2cWrite(fd: number, address: number, bytes: Buffer): Promise<number>;
 }
 
 /** Opaque handle of a native reader. */
@@ -59,24 +66,28 @@ export interface NativeLayouts {
   shmTimeSize: number;
 }
 
+const ADDON = "native/build/Release/stratum1_native.node";
 let loaded: NativeCalls | undefined;
 
 /** Loads the addon once; a missing build is a startup error with the fix in it. */
 export function native(): NativeCalls {
   if (loaded) return loaded;
-  const require = createRequire(import.meta.url);
-  // dist/src/hal/linux/ -> the package root's native/build, in the repository and under /opt/stratum1 alike.
-  const candidates = ["../../../../native/build/Release/stratum1_native.node"];
-  const errors: string[] = [];
-  for (const rel of candidates) {
-    try {
-      loaded = require(rel) as NativeCalls;
-      return loaded;
-    } catch (err) {
-      errors.push(`${rel}: ${(err as Error).message.split("\n")[0]}`);
+  // The package root's native/build, looked for upwards from this code: dist/src/hal/linux/ in the
+  // repository, dist/src/cli/ in the packed service (packaging/pack.mjs), under /opt/stratum1 alike.
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (let dir = here; ; dir = dirname(dir)) {
+    const addon = join(dir, ADDON);
+    if (existsSync(addon)) {
+      try {
+        loaded = createRequire(import.meta.url)(addon) as NativeCalls;
+        return loaded;
+      } catch (err) {
+        throw new Error(`native addon ${addon} does not load (${(err as Error).message.split("\n")[0]}); fix: run "npm run build"`);
+      }
     }
+    if (dirname(dir) === dir) break;
   }
-  throw new Error(`native addon not built (${errors.join("; ")}); fix: run "npm run build"`);
+  throw new Error(`native addon not built (no ${ADDON} in ${here} or above); fix: run "npm run build"`);
 }
 
 /** errno names for the negative returns of the addon. */
@@ -85,6 +96,7 @@ export function errnoName(negErrno: number): string {
     1: "EPERM",
     2: "ENOENT",
     5: "EIO",
+    6: "ENXIO",
     9: "EBADF",
     19: "ENODEV",
     11: "EAGAIN",
@@ -99,6 +111,7 @@ export function errnoName(negErrno: number): string {
     16: "EBUSY",
     25: "ENOTTY",
     110: "ETIMEDOUT",
+    121: "EREMOTEIO",
     125: "ECANCELED",
   };
   const code = -negErrno;

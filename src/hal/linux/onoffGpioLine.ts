@@ -1,5 +1,6 @@
 /* A header pin through onoff (sysfs GPIO + epoll), with its rising edges stamped as the callback runs. */
-import { Gpio } from "onoff";
+import { createRequire } from "node:module";
+import type { Gpio } from "onoff";
 import type { GpioLine } from "../gpioLine.js";
 import { realtimeInstant } from "./native.js";
 import type { Instant } from "../instant.js";
@@ -16,7 +17,10 @@ export class OnoffGpioLine implements GpioLine {
   watchRising(onEdge: (stamp: Instant) => void, onError: (detail: string) => void): void {
     try {
       const line = headerGpioBase() + this.pin;
-      this.gpio = new Gpio(line, "in", "rising");
+      // Loaded when a pin is watched, not with the service: pps.gpio is off on most boxes, and onoff
+      // with its epoll addon is 1 MB of memory to import (docs/bench.md).
+      const { Gpio: GpioClass } = createRequire(import.meta.url)("onoff") as typeof import("onoff");
+      this.gpio = new GpioClass(line, "in", "rising");
       this.gpio.watch((err) => {
         const stamp = realtimeInstant();
         if (err) onError(`GPIO ${this.pin}: ${err.message}`);
