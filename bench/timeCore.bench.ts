@@ -91,11 +91,12 @@ const SCRAPE_INTERVAL_MS = 15_000;
 const CPU_RATIO_TARGET = 3;
 const RSS_TARGET_MB = 50;
 /**
- * The service holds serial reads for up to READ_HOLD_MS before handling them
- * (each keeps its own stamp), so a sample reaches chrony up to that much after
- * its stamp; 5 ms more for the loop and this bench's polling.
+ * The service holds serial reads until the line goes quiet, for up to
+ * READ_HOLD_MS (each keeps its own stamp), so a sample reaches chrony up to
+ * that much after its stamp; 10 ms more for the loop and this bench's polling
+ * (its "poll gap" rows: a few ms at the 99th percentile on a busy machine).
  */
-const DELIVERY_TARGET_MS = READ_HOLD_MS + 5;
+const DELIVERY_TARGET_MS = READ_HOLD_MS + 10;
 /** The profiled run's warm-up before its window (the same reason as WARMUP_EPOCHS). */
 const PROFILE_WARMUP_EPOCHS = 20;
 /** V8's sampling interval for the profile, µs: 4 samples a millisecond, so a 5 ms/s process gives thousands. */
@@ -892,7 +893,7 @@ async function main(teardown: Teardown): Promise<void> {
       ours: ours.deliveryMs.p99,
       gpsd: theirs.deliveryMs.p99,
       digits: 3,
-      target: `<= ${DELIVERY_TARGET_MS} ms (hold + 5)`,
+      target: `<= ${DELIVERY_TARGET_MS} ms (hold + 10)`,
       pass: ours.deliveryMs.p99 <= DELIVERY_TARGET_MS,
     },
     { metric: "  same, lower bound, p99 ms", ours: ours.deliveryLowMs.p99, gpsd: theirs.deliveryLowMs.p99, digits: 3, target: "" },

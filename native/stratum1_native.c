@@ -346,7 +346,7 @@ static napi_value pack_sock_sample(napi_env env, napi_callback_info info) {
 }
 
 /*
- * readerStart(fd, buffer, table, holdMs, callback): watches a non-blocking fd
+ * readerStart(fd, buffer, table, holdMs, quietMs, callback): watches a non-blocking fd
  * with uv_poll on the main loop and reads it into `buffer` (lent by JS and
  * reused: no allocation per read), each read stamped with CLOCK_REALTIME the
  * moment read() returns. Reads are handed to JavaScript as a batch: the
@@ -354,7 +354,8 @@ static napi_value pack_sock_sample(napi_env env, napi_callback_info info) {
  * its stamp (µs) at table[2i+1]; callback(count) then, and the batch must be
  * consumed before the callback returns. With holdMs 0 every read is its own
  * batch (datagram sockets: a read is a message). With holdMs > 0 the reads
- * are kept for up to holdMs after the first of a batch (or until the buffer
+ * are kept until the line has been quiet for quietMs (the burst is over), at
+ * most holdMs after the first of a batch (or until the buffer
  * or the table is full): a receiver's burst of sentences arrives in a dozen
  * reads or more, each of which would otherwise wake JavaScript, and entering
  * JavaScript is what a small service spends most of its CPU on. The stamps
@@ -375,6 +376,9 @@ typedef struct {
   double *table;
   size_t table_reads;
   uint64_t hold_ms;
+  uint64_t quiet_ms;
+  /* uv_now() of the batch's first read: the hold runs from there. */
+  uint64_t first_ms;
   size_t used;
   size_t reads;
   napi_async_context context;
@@ -468,8 +472,14 @@ static void reader_on_poll(uv_poll_t *h, int status, int events) {
     reader_end(r, -EIO);
     return;
   }
-  /* The hold runs from the first read of a batch: a timer already running is left as it is. */
-  if (r->reads > 0 && !uv_is_active((uv_handle_t *)&r->timer)) uv_timer_start(&r->timer, reader_on_timer, r->hold_ms, 0);
+  /* Each read moves the hand-over to quietMs from now, never past holdMs from the batch's first read. */
+  if (r->reads > 0) {
+    uint64_t now = uv_now(r->poll.loop);
+    if (!uv_is_active((uv_handle_t *)&r->timer)) r->first_ms = now;
+    uint64_t last = r->first_ms + r->hold_ms;
+    uint64_t due = r->quiet_ms > 0 && now + r->quiet_ms < last ? now + r->quiet_ms : last;
+    uv_timer_start(&r->timer, reader_on_timer, due > now ? due - now : 0, 0);
+  }
 }
 
 static void reader_finalize(napi_env env, void *data, void *hint) {
@@ -481,21 +491,22 @@ static void reader_finalize(napi_env env, void *data, void *hint) {
 }
 
 static napi_value reader_start(napi_env env, napi_callback_info info) {
-  napi_value argv[5];
+  napi_value argv[6];
   int32_t fd;
   void *buffer;
   size_t buffer_len;
   napi_typedarray_type table_type;
   size_t table_len;
   void *table;
-  int64_t hold_ms;
-  if (!get_args(env, info, 5, argv)) return NULL;
+  int64_t hold_ms, quiet_ms;
+  if (!get_args(env, info, 6, argv)) return NULL;
   CHECK(napi_get_value_int32(env, argv[0], &fd));
   CHECK(napi_get_buffer_info(env, argv[1], &buffer, &buffer_len));
   CHECK(napi_get_typedarray_info(env, argv[2], &table_type, &table_len, &table, NULL, NULL));
   CHECK(napi_get_value_int64(env, argv[3], &hold_ms));
-  if (buffer_len == 0 || table_type != napi_float64_array || table_len < 2 || hold_ms < 0) {
-    napi_throw_range_error(env, NULL, "stratum1_native: reader needs a buffer, a Float64Array of at least 2 and holdMs >= 0");
+  CHECK(napi_get_value_int64(env, argv[4], &quiet_ms));
+  if (buffer_len == 0 || table_type != napi_float64_array || table_len < 2 || hold_ms < 0 || quiet_ms < 0) {
+    napi_throw_range_error(env, NULL, "stratum1_native: reader needs a buffer, a Float64Array of at least 2, holdMs >= 0 and quietMs >= 0");
     return NULL;
   }
   uv_loop_t *loop;
@@ -511,10 +522,11 @@ static napi_value reader_start(napi_env env, napi_callback_info info) {
   r->table = table;
   r->table_reads = table_len / 2;
   r->hold_ms = (uint64_t)hold_ms;
+  r->quiet_ms = (uint64_t)quiet_ms;
   napi_value name;
   napi_create_string_utf8(env, "stratum1:serial-reader", NAPI_AUTO_LENGTH, &name);
   /* The buffer and the table are referenced for the reader's life, so GC cannot free them under read(). */
-  if (napi_create_reference(env, argv[4], 1, &r->callback) != napi_ok || napi_create_reference(env, argv[1], 1, &r->buffer_ref) != napi_ok ||
+  if (napi_create_reference(env, argv[5], 1, &r->callback) != napi_ok || napi_create_reference(env, argv[1], 1, &r->buffer_ref) != napi_ok ||
       napi_create_reference(env, argv[2], 1, &r->table_ref) != napi_ok || napi_async_init(env, NULL, name, &r->context) != napi_ok) {
     free(r);
     napi_throw_error(env, NULL, "stratum1_native: cannot keep the reader callback");

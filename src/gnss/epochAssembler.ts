@@ -36,7 +36,9 @@ const MAX_USED_LISTS = 16;
 const MAX_GSV_GROUPS = 32;
 export const SAME_EPOCH_US = 50_000;
 
-const ONCE_PER_EPOCH = /(RMC|GGA|ZDA|GNS|GLL)$|^UBX-NAV-/;
+const ONCE_PER_EPOCH_TYPES = new Set(["RMC", "GGA", "ZDA", "GNS", "GLL"]);
+/** By the report's source ("GNRMC", "UBX-NAV-PVT"): looked up, not matched by a regular expression, as every report passes here. */
+const oncePerEpoch = (source: string): boolean => ONCE_PER_EPOCH_TYPES.has(source.slice(-3)) || source.startsWith("UBX-NAV-");
 
 export interface EpochListener {
   /** The epoch's UTC time is known: decide on it now. Called at most once per epoch. */
@@ -94,7 +96,7 @@ export class EpochAssembler {
   private startsNewEpoch(cur: Epoch, r: GnssReport, rxUs: number): boolean {
     if (r.timeOfDay && cur.timeOfDay && !sameEpochTime(r.timeOfDay, cur.timeOfDay)) return true;
     if (r.gpsTowMs !== undefined && cur.gpsTowMs !== undefined && r.gpsTowMs !== cur.gpsTowMs) return true;
-    if (ONCE_PER_EPOCH.test(r.source) && cur.sources.includes(r.source)) return true;
+    if (oncePerEpoch(r.source) && cur.sources.includes(r.source)) return true;
     const quiet = rxUs - this.lastRxUs > QUIET_GAP_US;
     return quiet && rxUs !== 0;
   }

@@ -1,8 +1,9 @@
 /*
  * The serial port as the service uses it, on a real pty: reads are handed
- * to the service in batches (src/hal/linux/serialPortSource.ts, READ_HOLD_MS)
- * and each read must still carry the moment it was read, not the moment the
- * batch was handed over, or every NMEA sample would carry the hold as error.
+ * to the service in batches, a burst at a time (src/hal/linux/serialPortSource.ts,
+ * READ_QUIET_MS and READ_HOLD_MS), and each read must still carry the moment it
+ * was read, not the moment the batch was handed over, or every NMEA sample
+ * would carry the hold as error.
  */
 import assert from "node:assert/strict";
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
@@ -10,19 +11,21 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { READ_HOLD_MS, SerialPortSource } from "../../src/hal/linux/serialPortSource.js";
+import { READ_HOLD_MS, readQuietMs, SerialPortSource } from "../../src/hal/linux/serialPortSource.js";
 import { systemClock } from "../../src/hal/linux/systemClock.js";
 import type { DeviceState } from "../../src/hal/byteSource.js";
 import { openPtyPair } from "../../sim/run/ptyPair.js";
 
 const LINES = 5;
-const SPACING_MS = 40;
+const BAUD = 115200;
+/** Inside a burst: closer together than the quiet gap that ends one. */
+const SPACING_MS = 8;
 
-test("a burst of sentences on the serial port: handed over together, each read stamped when it was read, every byte in order", { timeout: 60_000 }, async () => {
+test("a burst of sentences on the serial port: handed over together once the line goes quiet, each read stamped when it was read, every byte in order", { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "stratum1-serial-"));
   const pty = await openPtyPair(join(dir, "gps"), join(dir, "feed"));
   const clock = systemClock();
-  const source = new SerialPortSource(join(dir, "gps"), 9600, clock);
+  const source = new SerialPortSource(join(dir, "gps"), BAUD, clock);
   const reads: Array<{ text: string; rxUs: number; handedUs: number }> = [];
   const states: DeviceState[] = [];
   let calls = 0;
@@ -53,10 +56,19 @@ test("a burst of sentences on the serial port: handed over together, each read s
       writeSync(feed, line);
       await sleep(SPACING_MS);
     }
+    // A stream that never pauses is still handed over, at the latest READ_HOLD_MS after a batch's first read.
+    const streamed = Array.from({ length: Math.ceil((2 * READ_HOLD_MS) / SPACING_MS) }, (_, i) => `$GPTXT,01,01,02,stream ${i}*00\r\n`);
+    await sleep(readQuietMs(BAUD) * 8);
+    const burstCalls = calls;
+    const streamStartUs = clock.realtimeUs();
+    for (const line of streamed) {
+      writeSync(feed, line);
+      await sleep(SPACING_MS);
+    }
     closeSync(feed);
     await sleep(READ_HOLD_MS + 300);
 
-    assert.equal(reads.map((r) => r.text).join(""), lines.join(""), "every byte, in order");
+    assert.equal(reads.map((r) => r.text).join(""), lines.join("") + streamed.join(""), "every byte, in order");
     // Where each line begins in the stream, and the read that brought its first byte.
     let at = 0;
     const firstReadOf = lines.map((line) => {
@@ -72,12 +84,19 @@ test("a burst of sentences on the serial port: handed over together, each read s
       [...stamps].sort((a, b) => a - b),
       "stamps in the order of the reads",
     );
-    assert.ok(calls < reads.length, `${reads.length} reads handed over in ${calls} calls: held and handed together`);
+    const burstReads = reads.filter((r) => r.rxUs < streamStartUs).length;
+    assert.ok(burstCalls < burstReads, `the burst's ${burstReads} reads handed over in ${burstCalls} calls: held and handed together`);
     // Handed over together, yet stamped apart: the stamps span the burst, not the moment of handing over.
     const spanMs = (firstReadOf[LINES - 1]!.rxUs - firstReadOf[0]!.rxUs) / 1000;
     assert.ok(spanMs >= ((LINES - 1) * SPACING_MS) / 2, `the burst's stamps span ${spanMs.toFixed(1)} ms (written over ${(LINES - 1) * SPACING_MS} ms)`);
-    const heldMs = (firstReadOf[0]!.handedUs - firstReadOf[0]!.rxUs) / 1000;
-    assert.ok(heldMs <= READ_HOLD_MS + 500, `first line handed over ${heldMs.toFixed(1)} ms after it was read`);
+    // Handed over when the line went quiet, not held for the whole READ_HOLD_MS (margins for a loaded machine).
+    const lastOfBurst = reads.filter((r) => r.rxUs < streamStartUs).at(-1)!;
+    const heldMs = (lastOfBurst.handedUs - lastOfBurst.rxUs) / 1000;
+    assert.ok(heldMs < READ_HOLD_MS / 2, `the burst's last read handed over ${heldMs.toFixed(1)} ms after it was read (quiet gap ${readQuietMs(BAUD)} ms)`);
+    const streamReads = reads.filter((r) => r.rxUs >= streamStartUs);
+    const longestHeldMs = Math.max(...streamReads.map((r) => (r.handedUs - r.rxUs) / 1000));
+    assert.ok(longestHeldMs <= READ_HOLD_MS + 300, `a read of the unbroken stream held ${longestHeldMs.toFixed(1)} ms (at most ${READ_HOLD_MS} ms)`);
+    assert.ok(calls - burstCalls >= 2, `the unbroken stream (${streamReads.length} reads over ${(streamed.length * SPACING_MS) / 1000} s) handed over in ${calls - burstCalls} calls`);
   } finally {
     await source.stop();
     await pty.close();

@@ -142,6 +142,18 @@ test("frame names are what configuration switches: the sentence type for any tal
   assert.equal(frameName({ kind: "nmea", text: "$GNRMC,,V,,,,,,,,,,N*4D", rxUs: 0 }), "RMC");
   assert.equal(frameName({ kind: "nmea", text: "$GPGSV,1,1,00*79", rxUs: 0 }), "GSV");
   assert.equal(frameName({ kind: "nmea", text: "$PMTK001,314,3*36", rxUs: 0 }), "PMTK001");
+  // The address field's shape: 3 to 8 capitals or digits after '$' or '!', then ',' or '*'; anything else names nothing.
+  const named = (text: string): string => frameName({ kind: "nmea", text, rxUs: 0 });
+  assert.equal(named("!AIVDM,1,1,,A,13u?*00"), "VDM");
+  assert.equal(named("$GPTXT*47"), "TXT");
+  assert.equal(named("$PUBX12,00*33"), "PUBX12");
+  assert.equal(named("$ABC,1*00"), "ABC", "three characters: taken whole");
+  assert.equal(named("$AB,1*00"), "", "too short");
+  assert.equal(named("$ABCDEFGHI,1*00"), "", "too long");
+  assert.equal(named("$gprmc,1*00"), "", "lower case");
+  assert.equal(named("$GPRMC"), "", "no separator");
+  assert.equal(named("$GP-MC,1*00"), "");
+  assert.equal(named("GPRMC,1*00"), "", "no '$'");
   assert.equal(frameName({ kind: "ubx", msgClass: 0x0d, msgId: 0x01, payload: Buffer.alloc(16), rxUs: 0 }), "TIM-TP");
   assert.equal(frameName({ kind: "ubx", msgClass: 0x02, msgId: 0x15, payload: Buffer.alloc(16), rxUs: 0 }), "UBX-02-15");
 });

@@ -7,6 +7,9 @@
 /** A character code of '0' to '9'. */
 export const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
+/** A character code of 'A' to 'Z' or '0' to '9': what an address field (talker and type) is made of. */
+export const isUpperOrDigit = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 90);
+
 /** text[from, to) is all digits, and not empty. */
 function digitsBetween(text: string, from: number, to: number): boolean {
   if (to <= from) return false;

@@ -13,7 +13,7 @@
  * 0° with 0 dB-Hz" is not one the receiver has not measured yet (general NMEA
  * libraries such as nmea-simple read empty numbers as 0).
  */
-import { decoded, rejected, type Decoded, type SatelliteReport } from "../report.js";
+import { decoded, rejected, type Decoded, type GnssReport, type SatelliteReport } from "../report.js";
 import { systemOfNmeaPrn, systemOfTalker } from "../sky.js";
 import { isDigits, isSignedDigits } from "./digits.js";
 import type { Sentence } from "./sentence.js";
@@ -34,26 +34,28 @@ export function decodeGsv(s: Sentence): Decoded {
   const number = Number(f[1]);
   const inView = Number(f[2]);
   if (!isDigits(f[0] ?? "", 1, 3) || !isDigits(f[1] ?? "", 1, 3) || total < 1 || number < 1 || number > total) return bad(`message ${f[1] ?? ""} of ${f[0] ?? ""} is not a message number`);
-  const blocks = f.slice(3);
-  // Four fields per satellite, and one more (the signal id) on NMEA 4.1.
-  if (blocks.length % 4 > 1 || blocks.length > 17) return bad(`${blocks.length} fields after the count, expected up to four groups of 4`);
+  // Four fields per satellite after the count, and one more (the signal id) on NMEA 4.1. Read by index, not
+  // sliced and destructured: every GSV passes here, and on the unit's --jitless V8 each copy and iterator costs.
+  const blocks = f.length - 3;
+  if (blocks < 0 || blocks % 4 > 1 || blocks > 17) return bad(`${Math.max(0, blocks)} fields after the count, expected up to four groups of 4`);
   const talker = systemOfTalker(s.talker);
   const views: SatelliteReport[] = [];
-  for (let i = 0; i + 4 <= blocks.length; i += 4) {
-    const [prnText = "", elText = "", azText = "", cnoText = ""] = blocks.slice(i, i + 4);
+  for (let i = 3; i + 4 <= f.length; i += 4) {
+    const prnText = f[i]!;
     if (prnText === "") continue;
     const prn = field(prnText, 1, 999);
-    const el = field(elText, -90, 90);
-    const az = field(azText, 0, 360);
-    const cno = field(cnoText, 0, 99);
+    const el = field(f[i + 1]!, -90, 90);
+    const az = field(f[i + 2]!, 0, 360);
+    const cno = field(f[i + 3]!, 0, 99);
     if (prn === undefined || prn === null || el === undefined || az === undefined || cno === undefined) {
-      return bad(`satellite block ${JSON.stringify(blocks.slice(i, i + 4).join(","))} is not PRN,elevation,azimuth,C/N0`);
+      return bad(`satellite block ${JSON.stringify(f.slice(i, i + 4).join(","))} is not PRN,elevation,azimuth,C/N0`);
     }
     views.push({ system: systemOfNmeaPrn(talker, prn), id: prn, elevationDeg: el, azimuthDeg: az === 360 ? 0 : az, cnoDbHz: cno });
   }
-  return decoded({
+  const report: GnssReport = {
     source,
-    satellites: { views, complete: false, group: { key: `${s.talker}/${blocks.length % 4 === 1 ? blocks[blocks.length - 1] : ""}`, message: number, total } },
-    ...(number === 1 && Number.isFinite(inView) && isDigits(f[2] ?? "", 1, 3) ? { satellitesSeen: { system: s.talker, count: inView } } : {}),
-  });
+    satellites: { views, complete: false, group: { key: `${s.talker}/${blocks % 4 === 1 ? f[f.length - 1] : ""}`, message: number, total } },
+  };
+  if (number === 1 && Number.isFinite(inView) && isDigits(f[2] ?? "", 1, 3)) report.satellitesSeen = { system: s.talker, count: inView };
+  return decoded(report);
 }

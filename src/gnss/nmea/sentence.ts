@@ -7,7 +7,7 @@
  * the only thing between a corrupted digit and a wrong second.
  */
 import type { DecodeReject } from "../report.js";
-import { isDigit } from "./digits.js";
+import { isDigit, isUpperOrDigit } from "./digits.js";
 
 export interface Sentence {
   /** The line without CR/LF, as received. */
@@ -29,7 +29,6 @@ export function checksumOf(body: string): number {
 }
 
 const hexValue = (c: number): number => (isDigit(c) ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
-const isUpperOrDigit = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 90);
 
 // Checked by character codes, not regular expressions: every sentence passes here, and on the unit's --jitless V8 a regular expression is interpreted.
 export function splitSentence(raw: string): SentenceResult {

@@ -25,7 +25,7 @@ export interface NativeCalls {
    * during the call; onRead(-errno or 0) once at the end. holdMs 0: each read at once; more: the reads of up to
    * holdMs after the first of a batch together.
    */
-  readerStart(fd: number, into: Buffer, reads: Float64Array, holdMs: number, onRead: (countOrErrno: number) => void): ReaderHandle | number;
+  readerStart(fd: number, into: Buffer, reads: Float64Array, holdMs: number, quietMs: number, onRead: (countOrErrno: number) => void): ReaderHandle | number;
   readerStop(handle: ReaderHandle): number;
   /** A serial port opened raw, 8N1, no flow control, flock-ed, at a standard rate: its fd (non-blocking) or -errno (EINVAL: no such rate, EBUSY: locked). */
   ttyOpen(path: string, baud: number): number;

@@ -19,7 +19,7 @@
  * receiver control writes its commands and changes the rate here; a reopen
  * keeps the rate last set, since the receiver kept it too.
  */
-import { stat } from "node:fs/promises";
+import { type Stats, statSync } from "node:fs";
 import type { Clock } from "../clock.js";
 import type { ByteSink, ByteSource, DeviceState } from "../byteSource.js";
 import type { ReceiverLink } from "../receiverLink.js";
@@ -27,18 +27,31 @@ import { errnoName, native, type ReaderHandle } from "./native.js";
 
 const MAX_BACKOFF_MS = 10_000;
 /**
- * Reads are handed to JavaScript together, up to this long after the first:
- * a receiver's burst comes in a dozen reads or more (one per sentence or per
+ * Reads are handed to JavaScript together, once the line has been quiet for
+ * READ_QUIET_MS (the receiver's burst is over) and at most this long after
+ * the first: a burst comes in a dozen reads or more (one per sentence or per
  * UART FIFO), and each entry into JavaScript costs a small box more than the
  * sentence's own handling. Each read keeps its own stamp, so the time the
  * samples carry is unchanged; they reach chrony up to this much later, which
  * its SOCK refclock does not mind (a sample is taken while younger than two
  * of its polls). Well under the 1.5 s after which an idle line closes an
- * epoch and a silent receiver's pulses are counted.
+ * epoch and a pulse whose words have not come is labelled by count. At 115200
+ * baud a burst takes ~70 ms and is one batch; at 9600 a long one (750 bytes,
+ * 780 ms) is two.
  */
-export const READ_HOLD_MS = 250;
-/** A held batch is handed over early when this many reads are waiting (a flood of short reads). */
-const MAX_HELD_READS = 64;
+export const READ_HOLD_MS = 600;
+/**
+ * The line is quiet after this long without a read: longer than any gap inside a burst, which is
+ * at most one sentence's time on the wire (a UART delivers a sentence as it comes, byte by byte,
+ * but a receiver on USB or a pty relay hands it over whole: 100 bytes take 104 ms at 9600 baud),
+ * shorter than the gap between bursts. Never under READ_QUIET_MS.
+ */
+export function readQuietMs(baud: number): number {
+  return Math.max(READ_QUIET_MS, Math.ceil((100 * 10 * 1000) / baud) + 1);
+}
+export const READ_QUIET_MS = 25;
+/** A held batch is handed over early when this many reads are waiting (a flood of short reads), or its buffer is full. */
+const MAX_HELD_READS = 256;
 const PRESENCE_CHECK_MS = 2_000;
 
 function explain(path: string, baud: number, errno: number): DeviceState {
@@ -75,7 +88,7 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
   private cancelRetry: (() => void) | undefined;
   private cancelPresence: (() => void) | undefined;
   /** One read buffer for the life of the source: 115200 baud fills 4 kB in 0.36 s, longer than reads are held. */
-  private readonly readBuffer = Buffer.alloc(4096);
+  private readonly readBuffer = Buffer.alloc(8192);
   /** Each held read's length and stamp. */
   private readonly reads = new Float64Array(2 * MAX_HELD_READS);
 
@@ -125,7 +138,7 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
       this.retry();
       return;
     }
-    const reader = native().readerStart(fd, this.readBuffer, this.reads, READ_HOLD_MS, (count) => {
+    const reader = native().readerStart(fd, this.readBuffer, this.reads, READ_HOLD_MS, readQuietMs(this.baud), (count) => {
       if (gen !== this.generation) return;
       if (count <= 0) {
         this.lost({ state: "closed", detail: `${this.path} ${count === 0 ? "reached end of file" : `read failed (${errnoName(count)})`}: receiver unplugged?` });
@@ -154,18 +167,19 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
   private watchPresence(gen: number): void {
     this.cancelPresence?.();
     let device: number | undefined;
+    // Synchronous: a stat of a device node is a few microseconds, where the thread pool's round trip woke the service twice.
     const check = (): void => {
-      stat(this.path).then(
-        (st) => {
-          if (gen !== this.generation) return;
-          if (device === undefined) device = st.rdev;
-          else if (st.rdev !== device) this.lost({ state: "closed", detail: `${this.path} now names another device (receiver re-plugged)` });
-        },
-        (err: NodeJS.ErrnoException) => {
-          if (gen !== this.generation) return;
-          this.lost(err.code === "ENOENT" ? { state: "missing", detail: `${this.path} disappeared: receiver unplugged?` } : { state: "error", detail: `${this.path}: ${err.message}` });
-        },
-      );
+      if (gen !== this.generation) return;
+      let st: Stats | undefined;
+      try {
+        st = statSync(this.path, { throwIfNoEntry: false });
+      } catch (err) {
+        this.lost({ state: "error", detail: `${this.path}: ${(err as Error).message}` });
+        return;
+      }
+      if (!st) this.lost({ state: "missing", detail: `${this.path} disappeared: receiver unplugged?` });
+      else if (device === undefined) device = st.rdev;
+      else if (st.rdev !== device) this.lost({ state: "closed", detail: `${this.path} now names another device (receiver re-plugged)` });
     };
     check();
     this.cancelPresence = this.clock.every(PRESENCE_CHECK_MS, check);
