@@ -84,6 +84,16 @@ static napi_value make_double(napi_env env, double v) {
   return out;
 }
 
+/* An fd just opened, once the step after open() (bind, an ioctl) gave step_rc: the fd, or that step's -errno with the fd closed. */
+static napi_value fd_unless_failed(napi_env env, int fd, int step_rc) {
+  if (step_rc < 0) {
+    int e = errno;
+    close(fd);
+    return make_int(env, -e);
+  }
+  return make_int(env, fd);
+}
+
 static int get_args(napi_env env, napi_callback_info info, size_t want, napi_value *argv) {
   size_t argc = want;
   if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc < want) {
@@ -151,12 +161,7 @@ static napi_value dgram_bind(napi_env env, napi_callback_info info) {
   if (!get_args(env, info, 1, argv) || !(sunlen = fill_sun(env, argv[0], &sun))) return NULL;
   int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0) return make_int(env, -errno);
-  if (bind(fd, (struct sockaddr *)&sun, sunlen) < 0) {
-    int e = errno;
-    close(fd);
-    return make_int(env, -e);
-  }
-  return make_int(env, fd);
+  return fd_unless_failed(env, fd, bind(fd, (struct sockaddr *)&sun, sunlen));
 }
 
 /* dgramSendTo(fd, path, buffer): bytes sent or -errno (ENOENT: no socket, ECONNREFUSED: nobody bound). */
@@ -761,12 +766,7 @@ static napi_value i2c_open(napi_env env, napi_callback_info info) {
   CHECK(napi_get_value_string_utf8(env, argv[0], path, sizeof(path), &len));
   int fd = open(path, O_RDWR | O_CLOEXEC);
   if (fd < 0) return make_int(env, -errno);
-  if (ioctl(fd, I2C_FUNCS, &funcs) < 0) {
-    int e = errno;
-    close(fd);
-    return make_int(env, -e);
-  }
-  return make_int(env, fd);
+  return fd_unless_failed(env, fd, ioctl(fd, I2C_FUNCS, &funcs));
 }
 
 static napi_value i2c_write(napi_env env, napi_callback_info info) {
