@@ -389,7 +389,14 @@ async function killNode(n: Node): Promise<void> {
   for (const p of n.procs) lab.kill(p);
   if (n.feed) lab.kill(n.feed);
   n.procs = [];
-  await n.pty?.close();
+  await closePty(n);
+}
+
+/** socat's pty relay runs outside the namespaces, so the lab's clean-up does not end it. */
+async function closePty(n: Node): Promise<void> {
+  const pty = n.pty;
+  n.pty = undefined;
+  await pty?.close().catch(() => undefined);
 }
 
 async function reviveNode(n: Node): Promise<void> {
@@ -506,7 +513,9 @@ function badAnswers(): Answer[] {
 async function main(): Promise<number> {
   let result = { withdraw_on_bad_time_s: -1, failover_on_death_s: -1, bad_answers: -1 };
   const onSignal = (): void => {
-    void lab.cleanUp().then(() => process.exit(130));
+    void Promise.all(nodes.map(closePty))
+      .then(() => lab.cleanUp())
+      .then(() => process.exit(130));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -536,6 +545,7 @@ async function main(): Promise<number> {
     }
   } finally {
     clearInterval(watcher);
+    for (const n of nodes) await closePty(n);
     await lab.cleanUp();
     if (failures.length === 0) rmSync(base, { recursive: true, force: true });
     else lab.say(`files kept in ${base}`);
