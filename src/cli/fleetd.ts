@@ -41,13 +41,20 @@ async function chronyChannel(chrony: GateRun["chrony"]): Promise<CommandChannel>
   throw new Error("chrony.monitor and chrony.control are both off: the gate cannot read chrony; set chrony.monitor = 127.0.0.1:323");
 }
 
-/** The status file, replaced whole (a reader never sees half of it), one write at a time. */
+/**
+ * The status file, replaced whole (a reader never sees half of it), one write at a time. A status
+ * given while a write is under way is written right after it (the latest one only), not dropped:
+ * a transition would otherwise reach the file a check later.
+ */
 function statusWriter(path: string | null, log: Logger): (s: FleetGateStatus) => void {
   if (path === null) return () => {};
   let writing = false;
+  let pending: FleetGateStatus | undefined;
   let failed: string | null = null;
-  return (s) => {
-    if (writing) return;
+  const next = (): void => {
+    const s = pending;
+    if (writing || s === undefined) return;
+    pending = undefined;
     writing = true;
     const tmp = `${path}.${process.pid}.tmp`;
     mkdir(dirname(path), { recursive: true })
@@ -60,7 +67,14 @@ function statusWriter(path: string | null, log: Logger): (s: FleetGateStatus) =>
           failed = err.message;
         },
       )
-      .finally(() => (writing = false));
+      .finally(() => {
+        writing = false;
+        next();
+      });
+  };
+  return (s) => {
+    pending = s;
+    next();
   };
 }
 
