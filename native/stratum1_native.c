@@ -782,6 +782,39 @@ static napi_value i2c_write(napi_env env, napi_callback_info info) {
   return queue_dev_write(env, fd, argv[2], false, address);
 }
 
+/*
+ * lineRun(src, from, to, dst, at): the framer's inner loop (src/gnss/lineRun.ts
+ * is the reference, and tells why it is here). Copies src[from, to) to dst at
+ * `at` up to the first byte that cannot be inside an NMEA sentence (below 0x20
+ * or above 0x7e, '$', '!'); returns that byte's index (or `to`) * 256 + the
+ * XOR of the bytes copied.
+ */
+static napi_value line_run(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  uint8_t *src, *dst;
+  size_t src_len, dst_len;
+  int64_t from, to, at;
+  if (!get_args(env, info, 5, argv)) return NULL;
+  CHECK(napi_get_buffer_info(env, argv[0], (void **)&src, &src_len));
+  CHECK(napi_get_value_int64(env, argv[1], &from));
+  CHECK(napi_get_value_int64(env, argv[2], &to));
+  CHECK(napi_get_buffer_info(env, argv[3], (void **)&dst, &dst_len));
+  CHECK(napi_get_value_int64(env, argv[4], &at));
+  if (from < 0 || to < from || (uint64_t)to > src_len || at < 0 || (uint64_t)(at + (to - from)) > dst_len) {
+    napi_throw_range_error(env, NULL, "lineRun: range outside the buffers");
+    return NULL;
+  }
+  unsigned x = 0;
+  int64_t i = from;
+  for (; i < to; i++) {
+    uint8_t b = src[i];
+    if (b < 0x20 || b > 0x7e || b == '$' || b == '!') break;
+    dst[at++] = b;
+    x ^= b;
+  }
+  return make_double(env, (double)i * 256 + x);
+}
+
 static napi_value init(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"realtimeNs", NULL, realtime_ns, NULL, NULL, NULL, napi_default, NULL},
@@ -805,6 +838,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"ttyWrite", NULL, tty_write, NULL, NULL, NULL, napi_default, NULL},
     {"i2cOpen", NULL, i2c_open, NULL, NULL, NULL, napi_default, NULL},
     {"i2cWrite", NULL, i2c_write, NULL, NULL, NULL, napi_default, NULL},
+    {"lineRun", NULL, line_run, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_define_properties(env, exports, sizeof(props) / sizeof(props[0]), props);
   return exports;

@@ -108,6 +108,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     arrivalDelayUs: () => pps?.associator.arrivalDelayUs(),
     utcHoldoffS: cfg["time.utc-holdoff"],
     verifiedClockAgrees: (utcS, rxUs) => verifiedClockAgrees(chrony?.status(), utcS, rxUs),
+    ...(hardware.lineRun ? { lineRun: hardware.lineRun } : {}),
   });
   const leapList = cfg["time.leap-list"] ? new LeapListFile(cfg["time.leap-list"], clock) : undefined;
   leapList?.start();

@@ -34,6 +34,7 @@ export async function linuxHardware(cfg: Config, clock: Clock, onError: (message
     shm: sysvShm(),
     host: procHostProbe,
     stateFiles: fileStateFiles,
+    lineRun: native().lineRun,
   };
   if (cfg["pps.sysfs"]) hw.kernelPps = new KernelPpsSysfs(cfg["pps.sysfs"], clock);
   if (cfg["pps.gpio"] !== null) hw.gpioPps = new OnoffGpioLine(cfg["pps.gpio"]);

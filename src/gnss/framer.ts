@@ -20,6 +20,8 @@
  * chunk's arrival time, taken by the byte source before any parsing.
  */
 import type { Frame, FramingReject } from "./frame.js";
+import type { LineRun } from "../hal/lineRun.js";
+import { jsLineRun } from "./lineRun.js";
 import { ubxChecksum } from "./ubx/frame.js";
 
 /** NMEA 0183 says 82; proprietary sentences (PUBX, PMTK) run longer. */
@@ -44,13 +46,18 @@ export class Framer {
   private state = State.Hunt;
   private line = Buffer.alloc(MAX_LINE);
   private lineLen = 0;
+  /** XOR of the line's bytes after its first: with the last three ('*hh') taken out, the checksum's due value. */
+  private lineXor = 0;
   private ubxHeader = Buffer.alloc(4);
   private ubxHeaderLen = 0;
   private ubxBody: Buffer = Buffer.alloc(0);
   private ubxBodyLen = 0;
   private garbageRun = 0;
 
-  constructor(private readonly sink: FramerSink) {}
+  constructor(
+    private readonly sink: FramerSink,
+    private readonly run: LineRun = jsLineRun,
+  ) {}
 
   push(chunk: Buffer, rxUs: number): void {
     let i = 0;
@@ -63,22 +70,21 @@ export class Framer {
   }
 
   /**
-   * A sentence's plain characters copied in one loop, without a call per byte: they are nearly
-   * all the stream, and the service runs without V8's optimising compilers (systemd/stratum1d.service),
-   * where each call costs. The first byte that is not one (end of line, '$', CR, binary, one too many)
-   * goes to lineByte. Returns the index after the bytes consumed.
+   * A sentence's plain characters copied in one call (lineRun.ts): they are nearly all the stream. The
+   * first byte that is not one (end of line, '$', CR, binary, one too many) goes to lineByte. Returns
+   * the index after the bytes consumed.
    */
   private lineRun(chunk: Buffer, from: number, rxUs: number): number {
-    const line = this.line;
-    let len = this.lineLen;
-    let i = from;
-    for (; i < chunk.length; i++) {
-      const b = chunk[i]!;
-      if (b < 0x20 || b > 0x7e || b === 0x24 || b === 0x21 || len === MAX_LINE) break;
-      line[len++] = b;
+    const to = Math.min(chunk.length, from + MAX_LINE - this.lineLen);
+    const r = this.run(chunk, from, to, this.line, this.lineLen);
+    const x = r & 0xff;
+    const i = (r - x) / 256;
+    this.lineLen += i - from;
+    this.lineXor ^= x;
+    if (i < chunk.length) {
+      this.lineByte(chunk[i]!, rxUs);
+      return i + 1;
     }
-    this.lineLen = len;
-    if (i < chunk.length) this.lineByte(chunk[i++]!, rxUs);
     return i;
   }
 
@@ -152,6 +158,7 @@ export class Framer {
     this.state = State.Line;
     this.line[0] = b;
     this.lineLen = 1;
+    this.lineXor = 0;
   }
 
   private lineByte(b: number, rxUs: number): void {
@@ -174,6 +181,7 @@ export class Framer {
     }
     if (this.lineLen < MAX_LINE) {
       this.line[this.lineLen++] = b;
+      this.lineXor ^= b;
       return;
     }
     // Too long to be a sentence: report it now and hunt, so the rest counts as noise and the next '$' starts afresh.
@@ -184,7 +192,7 @@ export class Framer {
 
   private finishLine(rxUs: number): void {
     this.state = State.Hunt;
-    this.sink.frame({ kind: "nmea", text: this.line.toString("latin1", 0, this.lineLen), rxUs });
+    this.sink.frame({ kind: "nmea", text: this.line.toString("latin1", 0, this.lineLen), xor: this.lineXor, rxUs });
     this.lineLen = 0;
   }
 

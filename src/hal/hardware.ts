@@ -14,6 +14,7 @@ import type { DatagramPort } from "./datagramPort.js";
 import type { GpioLine } from "./gpioLine.js";
 import type { HostProbe } from "./hostProbe.js";
 import type { I2cBus } from "./i2cBus.js";
+import type { LineRun } from "./lineRun.js";
 import type { PulseSource } from "./pulseSource.js";
 import type { ReceiverLink } from "./receiverLink.js";
 import type { ServiceManager } from "./serviceManager.js";
@@ -46,6 +47,8 @@ export interface Hardware {
    * allows it (chrony.control). Absent when the service does not read chrony.
    */
   chrony?: { monitoring?: CommandChannel; control?: CommandChannel };
+  /** The native addon's copy of the framer's inner loop; absent: the TypeScript one (same answers, ~50× the cost on --jitless). */
+  lineRun?: LineRun;
   /** systemd's notify socket, when run by systemd. */
   serviceManager?: ServiceManager;
 }

@@ -5,6 +5,7 @@
  * way is a named counter in Health and, once, a log line.
  */
 import { Framer } from "../gnss/framer.js";
+import type { LineRun } from "../hal/lineRun.js";
 import type { Frame, FramingReject } from "../gnss/frame.js";
 import type { Epoch } from "../gnss/epoch.js";
 import { EpochAssembler, MAX_EPOCH_SATELLITES } from "../gnss/epochAssembler.js";
@@ -78,6 +79,8 @@ export interface PipelineOptions {
   utcHoldoffS?: number;
   /** Whether the host clock is verified and agrees with an epoch of this second read at rxUs (ends a hold-off early). */
   verifiedClockAgrees?: (utcS: number, rxUs: number) => boolean;
+  /** The framer's copy loop, natively where the hardware has one (gnss/lineRun.ts). */
+  lineRun?: LineRun;
 }
 
 export class TimePipeline {
@@ -112,14 +115,17 @@ export class TimePipeline {
     this.arrivalDelayUs = opts.arrivalDelayUs ?? (() => undefined);
     this.utcTrust = new UtcTrust({ holdoffS: opts.utcHoldoffS ?? 0, verifiedClockAgrees: opts.verifiedClockAgrees ?? (() => false) });
     this.gate = new TimeGate({ floorS: opts.floorS, settleEpochs: opts.settleEpochs, nowUs: opts.nowUs, utcTrust: this.utcTrust, leapFor: (s) => this.leap.leapFor(s) });
-    this.framer = new Framer({
-      frame: (f) => this.onFrame(f),
-      reject: (reason: FramingReject, bytes: number) => {
-        bump(health.framing, reason);
-        this.reporter.report(reason, `${bytes} bytes dropped`);
-        this.traffic?.dropped(reason, bytes);
+    this.framer = new Framer(
+      {
+        frame: (f) => this.onFrame(f),
+        reject: (reason: FramingReject, bytes: number) => {
+          bump(health.framing, reason);
+          this.reporter.report(reason, `${bytes} bytes dropped`);
+          this.traffic?.dropped(reason, bytes);
+        },
       },
-    });
+      opts.lineRun,
+    );
     this.assembler = new EpochAssembler({
       timeReady: (e) => this.decide(e),
       closed: (e, decided) => this.onClosed(e, decided),
@@ -162,7 +168,7 @@ export class TimePipeline {
     let result: Decoded;
     if (f.kind === "nmea") {
       this.health.counts.nmeaSentences += 1;
-      result = decodeNmea(f.text);
+      result = decodeNmea(f.text, f.xor);
     } else {
       this.health.counts.ubxFrames += 1;
       result = decodeUbx(f.msgClass, f.msgId, f.payload);

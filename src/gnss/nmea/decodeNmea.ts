@@ -39,8 +39,9 @@ const PROPRIETARY: Record<string, (s: Sentence) => Decoded> = {
   MTK001: decodePmtk001,
 };
 
-export function decodeNmea(line: string): Decoded {
-  const split = splitSentence(line);
+/** `lineXor`: see splitSentence. */
+export function decodeNmea(line: string, lineXor?: number): Decoded {
+  const split = splitSentence(line, lineXor);
   if (!split.ok) return split;
   const s = split.sentence;
   const decoder = s.talker === "P" ? PROPRIETARY[s.type] : DECODERS[s.type];

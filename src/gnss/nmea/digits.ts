@@ -10,10 +10,13 @@ export const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 /** A character code of 'A' to 'Z' or '0' to '9': what an address field (talker and type) is made of. */
 export const isUpperOrDigit = (c: number): boolean => isDigit(c) || (c >= 65 && c <= 90);
 
-/** text[from, to) is all digits, and not empty. */
+/** text[from, to) is all digits, and not empty. The test is written out, not isDigit: a call per character doubles the loop's cost on the interpreter. */
 function digitsBetween(text: string, from: number, to: number): boolean {
   if (to <= from) return false;
-  for (let i = from; i < to; i++) if (!isDigit(text.charCodeAt(i))) return false;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
   return true;
 }
 

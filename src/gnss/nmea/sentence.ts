@@ -30,15 +30,20 @@ export function checksumOf(body: string): number {
 
 const hexValue = (c: number): number => (isDigit(c) ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
 
-// Checked by character codes, not regular expressions: every sentence passes here, and on the unit's --jitless V8 a regular expression is interpreted.
-export function splitSentence(raw: string): SentenceResult {
+/**
+ * Checked by character codes, not regular expressions: every sentence passes here, and on the unit's
+ * --jitless V8 a regular expression is interpreted. `lineXor`, the XOR of raw's characters after the
+ * first, is the framer's (it touched every byte already): given, the checksum costs no loop here.
+ */
+export function splitSentence(raw: string, lineXor?: number): SentenceResult {
   const star = raw.lastIndexOf("*");
   if (star < 0) return { ok: false, reason: "missing-checksum", detail: `no '*hh' checksum in ${JSON.stringify(raw.slice(0, 40))}` };
   const hi = hexValue(raw.charCodeAt(star + 1));
   const lo = hexValue(raw.charCodeAt(star + 2));
   if (raw.length !== star + 3 || hi < 0 || lo < 0) return { ok: false, reason: "bad-checksum", detail: `checksum field ${JSON.stringify(raw.slice(star + 1))} is not two hex digits` };
   const body = raw.slice(1, star);
-  const want = checksumOf(body);
+  // The framer's XOR took in '*' and the two digits too; XOR-ing them in again takes them out.
+  const want = lineXor === undefined ? checksumOf(body) : lineXor ^ 0x2a ^ raw.charCodeAt(star + 1) ^ raw.charCodeAt(star + 2);
   if (hi * 16 + lo !== want) {
     return { ok: false, reason: "bad-checksum", detail: `checksum ${raw.slice(star + 1).toUpperCase()} != computed ${want.toString(16).toUpperCase().padStart(2, "0")}` };
   }

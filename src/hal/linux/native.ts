@@ -34,6 +34,8 @@ export interface NativeCalls {
   ttyWrite(fd: number, bytes: Buffer, drain: boolean): Promise<number>;
   /** An I2C bus (/dev/i2c-N): the fd or -errno (ENOTTY: not an I2C bus). */
   i2cOpen(path: string): number;
+  /** gnss/lineRun.ts's LineRun, in C: the framer's copy of a sentence's plain bytes and their XOR. Throws RangeError on bounds outside either buffer. */
+  lineRun(src: Buffer, from: number, to: number, dst: Buffer, at: number): number;
   /** One write of `bytes` to a 7-bit address on the thread pool: 0 or -errno (ENXIO/EREMOTEIO: nothing answered). */
   i2cWrite(fd: number, address: number, bytes: Buffer): Promise<number>;
 }
