@@ -446,45 +446,122 @@ static void reader_on_timer(uv_timer_t *t) {
   reader_flush((reader_t *)t->data);
 }
 
-static void reader_on_poll(uv_poll_t *h, int status, int events) {
-  reader_t *r = (reader_t *)h->data;
-  if (status < 0) {
-    reader_end(r, status);
-    return;
-  }
+static void reader_on_poll(uv_poll_t *h, int status, int events);
+static void reader_on_nap_end(uv_timer_t *t);
+
+/*
+ * Reads until the fd has nothing more (or the buffer or table fills, which
+ * hands the batch over), each read stamped as it returns. Returns the number
+ * of reads taken, or -1 once the watch has ended (end of file, an error, a
+ * stop from JavaScript during a hand-over). *ends_line: the last byte read
+ * was a line feed. *flooded: more came than a serial line sends in a nap
+ * (NAP_FLOOD_BYTES, or a read filled the room it was given): a writer faster
+ * than any serial rate, as a pty's can be, which naps would slow to the pty's
+ * 4 kB a nap.
+ */
+#define NAP_FLOOD_BYTES 2048 /* 115200 baud sends 1.2 kB in the longest nap (105 ms, 9600 baud's) */
+static int reader_drain(reader_t *r, int *ends_line, int *flooded) {
+  int taken = 0;
+  size_t got = 0;
   for (;;) {
     size_t room = r->buffer_len - r->used;
     ssize_t n = read(r->fd, r->buffer + r->used, room);
     if (n > 0) {
       struct timespec ts;
       clock_gettime(CLOCK_REALTIME, &ts);
+      if (r->reads == 0) r->first_ms = uv_now(r->poll.loop);
+      *ends_line = r->buffer[r->used + (size_t)n - 1] == '\n';
       r->table[2 * r->reads] = (double)n;
       r->table[2 * r->reads + 1] = (double)ts.tv_sec * 1e6 + (double)(ts.tv_nsec / 1000);
       r->reads++;
       r->used += (size_t)n;
+      taken++;
+      got += (size_t)n;
+      if (got >= NAP_FLOOD_BYTES) *flooded = 1;
       if (r->hold_ms == 0 || r->reads == r->table_reads || r->used == r->buffer_len) {
         reader_flush(r);
-        if (r->stopped) return;
+        if (r->stopped) return -1;
       }
-      if ((size_t)n < room) break;
+      if ((size_t)n < room) return taken;
+      *flooded = 1;
       continue;
     }
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) break;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return taken;
     reader_end(r, n == 0 ? 0 : -errno);
+    return -1;
+  }
+}
+
+/*
+ * The nap: the fd is not watched for quietMs, then read once. Bytes that came
+ * meanwhile are one read and one stamp (taken when it returns, so up to
+ * quietMs late), where watching would have woken the service for each
+ * sentence (a pty, a USB receiver) or each few bytes (a UART's FIFO): each
+ * wake-up costs more than the bytes' handling. Only a read that ended a line
+ * starts a nap, so the sentence that opens a burst, whose stamp is the
+ * epoch's, is stamped by a watched read; the next burst's is too when the
+ * line is quiet for two quietMs before it (the last nap may start up to
+ * quietMs after the bytes it finds). A nap that finds nothing means the line
+ * has been quiet for quietMs: the batch is handed over and the fd watched
+ * again.
+ */
+static void reader_nap(reader_t *r) {
+  uv_poll_stop(&r->poll);
+  uint64_t wait = r->quiet_ms;
+  /* Ends in time for the batch's hand-over, holdMs after its first read. */
+  if (r->reads > 0) {
+    uint64_t now = uv_now(r->poll.loop), last = r->first_ms + r->hold_ms;
+    if (last < now + wait) wait = last > now ? last - now : 0;
+  }
+  uv_timer_start(&r->timer, reader_on_nap_end, wait, 0);
+}
+
+static void reader_watch(reader_t *r) {
+  int rc = uv_poll_start(&r->poll, UV_READABLE | UV_DISCONNECT, reader_on_poll);
+  if (rc != 0) reader_end(r, rc);
+}
+
+static void reader_on_nap_end(uv_timer_t *t) {
+  reader_t *r = (reader_t *)t->data;
+  int ends_line = 0, flooded = 0;
+  int taken = reader_drain(r, &ends_line, &flooded);
+  if (taken < 0) return;
+  /* Nothing came: the line has been quiet for quietMs. A flood: more than the line could send, read as fast as it comes. */
+  if (taken == 0 || flooded) {
+    reader_flush(r);
+    if (!r->stopped) reader_watch(r);
     return;
   }
+  /* A steady stream is handed over at least every holdMs, napping on. */
+  if (r->reads > 0 && uv_now(r->poll.loop) >= r->first_ms + r->hold_ms) {
+    reader_flush(r);
+    if (r->stopped) return;
+  }
+  reader_nap(r);
+}
+
+static void reader_on_poll(uv_poll_t *h, int status, int events) {
+  reader_t *r = (reader_t *)h->data;
+  if (status < 0) {
+    reader_end(r, status);
+    return;
+  }
+  int ends_line = 0, flooded = 0;
+  if (reader_drain(r, &ends_line, &flooded) < 0) return;
   if ((events & UV_DISCONNECT) && !r->stopped) {
     reader_end(r, -EIO);
     return;
   }
-  /* Each read moves the hand-over to quietMs from now, never past holdMs from the batch's first read. */
-  if (r->reads > 0) {
-    uint64_t now = uv_now(r->poll.loop);
-    if (!uv_is_active((uv_handle_t *)&r->timer)) r->first_ms = now;
-    uint64_t last = r->first_ms + r->hold_ms;
-    uint64_t due = r->quiet_ms > 0 && now + r->quiet_ms < last ? now + r->quiet_ms : last;
-    uv_timer_start(&r->timer, reader_on_timer, due > now ? due - now : 0, 0);
+  if (r->reads == 0) return;
+  if (ends_line && !flooded && r->quiet_ms > 0) {
+    reader_nap(r);
+    return;
   }
+  /* Mid-line: watched on, so the line's end is stamped when it comes; handed over once quiet, never past holdMs from the batch's first read. */
+  uint64_t now = uv_now(r->poll.loop);
+  uint64_t last = r->first_ms + r->hold_ms;
+  uint64_t due = r->quiet_ms > 0 && now + r->quiet_ms < last ? now + r->quiet_ms : last;
+  uv_timer_start(&r->timer, reader_on_timer, due > now ? due - now : 0, 0);
 }
 
 static void reader_finalize(napi_env env, void *data, void *hint) {

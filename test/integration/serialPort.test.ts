@@ -3,7 +3,8 @@
  * to the service in batches, a burst at a time (src/hal/linux/serialPortSource.ts,
  * READ_QUIET_MS and READ_HOLD_MS), and each read must still carry the moment it
  * was read, not the moment the batch was handed over, or every NMEA sample
- * would carry the hold as error.
+ * would carry the hold as error. The sentence that opens a burst is read as
+ * it comes; the rest are gathered a quiet gap at a time (native reader's nap).
  */
 import assert from "node:assert/strict";
 import { closeSync, constants, mkdtempSync, openSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
@@ -85,6 +86,10 @@ test("a burst of sentences on the serial port: handed over together once the lin
       "stamps in the order of the reads",
     );
     const burstReads = reads.filter((r) => r.rxUs < streamStartUs).length;
+    // The opening sentence is read alone, as it comes (its stamp is the epoch's); the rest are gathered
+    // by reads a quiet gap apart, not one wake-up of the service per sentence.
+    assert.equal(reads[0]!.text, lines[0], "the burst's opening sentence read alone, when it came");
+    assert.ok(burstReads < LINES, `the burst's ${LINES} sentences came in ${burstReads} reads: gathered`);
     assert.ok(burstCalls < burstReads, `the burst's ${burstReads} reads handed over in ${burstCalls} calls: held and handed together`);
     // Handed over together, yet stamped apart: the stamps span the burst, not the moment of handing over.
     const spanMs = (firstReadOf[LINES - 1]!.rxUs - firstReadOf[0]!.rxUs) / 1000;

@@ -23,7 +23,9 @@ export interface NativeCalls {
    * Watches fd on the main loop, reading into `into` (reused). onRead(count) hands over `count` reads, their bytes
    * back to back in `into` and read i's length and CLOCK_REALTIME µs stamp at reads[2i], reads[2i+1], valid only
    * during the call; onRead(-errno or 0) once at the end. holdMs 0: each read at once; more: the reads of up to
-   * holdMs after the first of a batch together.
+   * holdMs after the first of a batch together, handed over once the line has been quiet for quietMs. After a read
+   * that ends a line the fd is not watched for quietMs, then read once (a nap): what came meanwhile is one read,
+   * stamped then, so a burst wakes the service a few times rather than once per sentence.
    */
   readerStart(fd: number, into: Buffer, reads: Float64Array, holdMs: number, quietMs: number, onRead: (countOrErrno: number) => void): ReaderHandle | number;
   readerStop(handle: ReaderHandle): number;

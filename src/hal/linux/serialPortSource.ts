@@ -37,14 +37,25 @@ const MAX_BACKOFF_MS = 10_000;
  * of its polls). Well under the 1.5 s after which an idle line closes an
  * epoch and a pulse whose words have not come is labelled by count. At 115200
  * baud a burst takes ~70 ms and is one batch; at 9600 a long one (750 bytes,
- * 780 ms) is two.
+ * 780 ms) is one too (at 600 ms it was two: the serial path cost 1.7 ms/s
+ * instead of 1.3 in the bench, measured inside the service).
  */
-export const READ_HOLD_MS = 600;
+export const READ_HOLD_MS = 900;
 /**
  * The line is quiet after this long without a read: longer than any gap inside a burst, which is
  * at most one sentence's time on the wire (a UART delivers a sentence as it comes, byte by byte,
  * but a receiver on USB or a pty relay hands it over whole: 100 bytes take 104 ms at 9600 baud),
  * shorter than the gap between bursts. Never under READ_QUIET_MS.
+ *
+ * It is also the reader's nap: after a read that ends a line, the port is read again only this
+ * much later, and what came meanwhile is one read with one stamp (up to this late). A wake-up costs
+ * the service more than a sentence's handling (~90 µs a read on this project's machine, measured:
+ * fifteen reads a second cost 0.7 ms/s more than seven); the sentence that opens a burst, whose
+ * stamp is the epoch's, still comes to a watched port when the line has been quiet for two of
+ * these gaps before it (the last nap can start up to one gap after the bytes it finds): 210 ms at
+ * 9600 baud, 50 ms at 115200. A 9600-baud receiver busy for more than ~790 ms of every second can
+ * have its epochs stamped up to 105 ms late: receiver control moves the receiver to
+ * serial.target-baud (115200 by default) and says when a second's output is too long for its rate.
  */
 export function readQuietMs(baud: number): number {
   return Math.max(READ_QUIET_MS, Math.ceil((100 * 10 * 1000) / baud) + 1);
