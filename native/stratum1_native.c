@@ -506,7 +506,8 @@ static int reader_drain(reader_t *r, int *ends_line, int *flooded) {
  * again.
  */
 static void reader_nap(reader_t *r) {
-  uv_poll_stop(&r->poll);
+  /* Stopping a stopped poll would still cost an epoll_ctl, once a nap. */
+  if (uv_is_active((uv_handle_t *)&r->poll)) uv_poll_stop(&r->poll);
   uint64_t wait = r->quiet_ms;
   /* Ends in time for the batch's hand-over, holdMs after its first read. */
   if (r->reads > 0) {
