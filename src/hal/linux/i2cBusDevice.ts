@@ -38,9 +38,9 @@ export class I2cBusDevice implements I2cBus {
   }
 
   private explain(negErrno: number, address: number, opening = false): string {
-    const code = errnoName(negErrno);
+    const named = errnoName(negErrno);
     // At open, ENXIO is the kernel's "no such device" (a bus number without an adapter), not a silent address.
-    if (opening && code === "ENXIO") return this.explain(-19, address, true);
+    const code = opening && named === "ENXIO" ? "ENODEV" : named;
     const at = `0x${address.toString(16).padStart(2, "0")}`;
     switch (code) {
       case "ENOENT":
