@@ -58,10 +58,12 @@ test("stratum1ctl capture records what the running service reads, and the record
     await feeding;
     pulses.stop();
     assert.equal(recorded.code, 0, recorded.out);
-    // 25 s of a 1 Hz pulse: 25 edges, give or take the one at each end of the window; the recorder's
-    // clock starts at its connect, which a loaded machine accepts a second or two late.
+    // 25 s of a 1 Hz pulse, less the last 2 s the tap still holds to sort them (HOLD_US in
+    // src/capture/captureTap.ts) when the recorder hangs up: 23 edges, give or take the one at each
+    // end of the window; the recorder's clock starts at its connect, which a loaded machine accepts
+    // a second or two late (21 seen in a CI run).
     const told = /field\.cap\.gz: \d+ serial bytes in \d+ reads, (\d+) pulse edges, 0 events/.exec(recorded.out);
-    assert.ok(told && Number(told[1]) >= 22 && Number(told[1]) <= 26, recorded.out);
+    assert.ok(told && Number(told[1]) >= 21 && Number(told[1]) <= 24, recorded.out);
     assert.ok(rig.daemon.lines.some((l) => /capture: a recorder connected/.test(l)));
 
     const c = readCaptureFile(out);
