@@ -37,10 +37,12 @@ const MAX_BACKOFF_MS = 10_000;
  * of its polls). Well under the 1.5 s after which an idle line closes an
  * epoch and a pulse whose words have not come is labelled by count. At 115200
  * baud a burst takes ~70 ms and is one batch; at 9600 a long one (750 bytes,
- * 780 ms) is one too (at 600 ms it was two: the serial path cost 1.7 ms/s
- * instead of 1.3 in the bench, measured inside the service).
+ * 780 ms) is two. 900 ms made it one (the serial path 1.3 ms/s instead of
+ * 1.7 in the bench, measured inside the service), but words read 0.4 s after
+ * the pulse then reached the associator 1.3 s after it, 0.2 s short of
+ * FLYWHEEL_WAIT_US, and a loaded machine crossed that (ppsChrony.test.ts).
  */
-export const READ_HOLD_MS = 900;
+export const READ_HOLD_MS = 600;
 /**
  * The line is quiet after this long without a read: longer than any gap inside a burst, which is
  * at most one sentence's time on the wire (a UART delivers a sentence as it comes, byte by byte,
