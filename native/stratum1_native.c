@@ -505,16 +505,21 @@ static int reader_drain(reader_t *r, int *ends_line, int *flooded) {
  * has been quiet for quietMs: the batch is handed over and the fd watched
  * again.
  */
+/* Milliseconds from now until quietMs has passed (when set), never past holdMs from the held batch's first read. */
+static uint64_t reader_wait_ms(reader_t *r) {
+  uint64_t wait = r->quiet_ms > 0 ? r->quiet_ms : UINT64_MAX;
+  if (r->reads > 0) {
+    uint64_t now = uv_now(r->poll.loop), last = r->first_ms + r->hold_ms;
+    uint64_t left = last > now ? last - now : 0;
+    if (left < wait) wait = left;
+  }
+  return wait;
+}
+
 static void reader_nap(reader_t *r) {
   /* Stopping a stopped poll would still cost an epoll_ctl, once a nap. */
   if (uv_is_active((uv_handle_t *)&r->poll)) uv_poll_stop(&r->poll);
-  uint64_t wait = r->quiet_ms;
-  /* Ends in time for the batch's hand-over, holdMs after its first read. */
-  if (r->reads > 0) {
-    uint64_t now = uv_now(r->poll.loop), last = r->first_ms + r->hold_ms;
-    if (last < now + wait) wait = last > now ? last - now : 0;
-  }
-  uv_timer_start(&r->timer, reader_on_nap_end, wait, 0);
+  uv_timer_start(&r->timer, reader_on_nap_end, reader_wait_ms(r), 0);
 }
 
 static void reader_watch(reader_t *r) {
@@ -559,10 +564,7 @@ static void reader_on_poll(uv_poll_t *h, int status, int events) {
     return;
   }
   /* Mid-line: watched on, so the line's end is stamped when it comes; handed over once quiet, never past holdMs from the batch's first read. */
-  uint64_t now = uv_now(r->poll.loop);
-  uint64_t last = r->first_ms + r->hold_ms;
-  uint64_t due = r->quiet_ms > 0 && now + r->quiet_ms < last ? now + r->quiet_ms : last;
-  uv_timer_start(&r->timer, reader_on_timer, due > now ? due - now : 0, 0);
+  uv_timer_start(&r->timer, reader_on_timer, reader_wait_ms(r), 0);
 }
 
 static void reader_finalize(napi_env env, void *data, void *hint) {
