@@ -7,15 +7,13 @@
  * each must hand on the same frames with the checksums' due values right.
  */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { Framer } from "../../src/gnss/framer.js";
 import type { Frame } from "../../src/gnss/frame.js";
 import { jsLineRun } from "../../src/gnss/lineRun.js";
 import { splitSentence } from "../../src/gnss/nmea/sentence.js";
 import { native } from "../../src/hal/linux/native.js";
-import { capturesDir } from "../../sim/replay/captures.js";
+import { captureNames, capturesDir, readCaptureFile } from "../support/chk.js";
 
 /** A small deterministic generator: a failure names its seed and can be replayed. */
 function random(seed: number): () => number {
@@ -28,22 +26,9 @@ function random(seed: number): () => number {
   };
 }
 
-function captures(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith(".log")) out.push(path);
-    }
-  };
-  walk(capturesDir());
-  return out;
-}
-
 test("the addon's lineRun answers as the TypeScript one: every shared capture, random bytes, every start", () => {
   const c = native();
-  const inputs = captures().map((p) => readFileSync(p));
+  const inputs = captureNames().map(readCaptureFile);
   assert.ok(inputs.length >= 5, `the shared captures under ${capturesDir()}`);
   const next = random(20261130);
   for (let k = 0; k < 200; k++) inputs.push(Buffer.from(Array.from({ length: 1 + Math.floor(next() * 600) }, () => Math.floor(next() * 256))));
@@ -76,8 +61,8 @@ test("the addon's lineRun refuses a range outside its buffers instead of writing
 });
 
 test("the framer hands on the same frames through either, and the checksum it carries is the sentence's", () => {
-  for (const path of captures()) {
-    const bytes = readFileSync(path);
+  for (const name of captureNames()) {
+    const bytes = readCaptureFile(name);
     const framed = (run?: typeof jsLineRun): Frame[] => {
       const out: Frame[] = [];
       const f = new Framer({ frame: (x) => out.push(x), reject: () => undefined }, run);
@@ -86,10 +71,10 @@ test("the framer hands on the same frames through either, and the checksum it ca
       return out;
     };
     const js = framed();
-    assert.deepEqual(framed(native().lineRun), js, path);
+    assert.deepEqual(framed(native().lineRun), js, name);
     for (const f of js) {
       if (f.kind !== "nmea") continue;
-      assert.deepEqual(splitSentence(f.text, f.xor), splitSentence(f.text), `${path}: ${f.text}`);
+      assert.deepEqual(splitSentence(f.text, f.xor), splitSentence(f.text), `${name}: ${f.text}`);
     }
   }
 });
