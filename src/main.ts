@@ -46,7 +46,7 @@ import { clockIsVerified } from "./timing/verifiedClock.js";
 import { EdgeDirection } from "./timing/edgeDirection.js";
 import { EdgeMemoryFile } from "./timing/edgeMemoryFile.js";
 import { LeapListFile } from "./timing/leapListFile.js";
-import { leapStatus } from "./timing/leapStatus.js";
+import { LeapStatusCache } from "./timing/leapStatus.js";
 import { Exposition } from "./metrics/exposition.js";
 import { MetricsEndpoint } from "./metrics/metricsEndpoint.js";
 
@@ -192,6 +192,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     : undefined;
   const panel = hardware.i2c ? new FrontPanel(hardware.i2c, clock, log, panelOptions(cfg, clock)) : undefined;
   const alarms = new AlarmTracker(log);
+  const leapView = new LeapStatusCache();
   const holdover = new HoldoverWatch(holdoverPower(cfg)?.seconds ?? null);
   const startedUs = clock.realtimeUs();
   let latest: StatusSnapshot | undefined;
@@ -224,7 +225,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
         chrony: chrony?.status() ?? null,
         host: host.status(),
         lcd: panel?.status() ?? null,
-        leap: leapStatus(pipeline.leap, leapList, Math.floor(now / 1e6)),
+        leap: leapView.get(pipeline.leap, leapList, Math.floor(now / 1e6)),
         gpsControl: gps?.view(now) ?? null,
         gnssLimits: { jammingLevel: cfg["gps.jamming-level"], spoofingAlarm: cfg["gps.spoofing-alarm"] === "on", networkLimitMs: cfg["gps.network-limit"] },
         holdover: holdover.update(now, (refid) => lastDelivery(refid === "PPS" && pps?.sinks.length ? pps.sinks : sinks), chrony?.status().tracking),

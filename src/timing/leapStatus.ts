@@ -43,3 +43,22 @@ export function leapStatus(watch: LeapWatch, file: LeapListFile | undefined, now
     list,
   };
 }
+
+/**
+ * leapStatus, worked out again only when what it reads changes: the receiver's announcement or
+ * count, the list (reloaded as a new object) or its problem, the list's expiry, or the day. Every
+ * date it compares lies on a day's end (leap seconds, the month ahead), and the status asks every second.
+ */
+export class LeapStatusCache {
+  private key: readonly unknown[] = [];
+  private value: LeapStatus | undefined;
+
+  get(watch: LeapWatch, file: LeapListFile | undefined, nowS: number): LeapStatus {
+    const l = file?.list;
+    const key = [watch.pending(nowS), watch.gpsMinusUtcS, file, l, file?.problem, l ? nowS > l.expiresS : false, Math.floor(nowS / 86_400)];
+    if (this.value && key.every((k, i) => k === this.key[i])) return this.value;
+    this.key = key;
+    this.value = leapStatus(watch, file, nowS);
+    return this.value;
+  }
+}

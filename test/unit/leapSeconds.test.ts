@@ -14,7 +14,7 @@ import type { LeapSecondReport } from "../../src/gnss/receiverReports.js";
 import { decodeNavTimeLs } from "../../src/gnss/ubx/navTimeLs.js";
 import type { LeapListFile } from "../../src/timing/leapListFile.js";
 import { gpsMinusUtcAt, parseLeapSecondList, type LeapSecondList } from "../../src/timing/leapSecondList.js";
-import { leapStatus } from "../../src/timing/leapStatus.js";
+import { LeapStatusCache, leapStatus } from "../../src/timing/leapStatus.js";
 import { LeapWatch } from "../../src/timing/leapWatch.js";
 
 const NTP = 2_208_988_800;
@@ -126,6 +126,25 @@ test("status: a leap second the list has within the month is pending even when t
   assert.equal(leapStatus(watch, list, at("2026-11-15T00:00:00Z")).pending, null, "not six weeks ahead");
   assert.deepEqual(leapStatus(watch, list, at("2026-12-05T00:00:00Z")).pending, { kind: "insert", day: "2026-12-31", by: "list", source: "/usr/share/zoneinfo/leap-seconds.list" });
   assert.equal(leapStatus(watch, list, at("2027-01-01T00:00:00Z")).pending, null, "past");
+});
+
+test("status: the cached leap status follows the announcement, the day and a reloaded list as leapStatus does", () => {
+  const list = file(parsed(listText("2027-06-28T00:00:00Z", [`${at("2027-01-01T00:00:00Z") + NTP}\t38\t# 1 Jan 2027`])));
+  const watch = new LeapWatch();
+  const cache = new LeapStatusCache();
+  const same = (nowS: number, f: LeapListFile = list): void => assert.deepEqual(cache.get(watch, f, nowS), leapStatus(watch, f, nowS), new Date(nowS * 1000).toISOString());
+  // The month ahead reaches the leap at a day's start; the second before it, nothing pending yet.
+  same(at("2026-11-30T23:59:59Z"));
+  same(at("2026-12-01T00:00:00Z"));
+  assert.equal(cache.get(watch, list, at("2026-12-01T00:00:00Z")).pending?.by, "list");
+  // The receiver announces it (UBX): the same second, a different answer.
+  const now = at("2026-12-01T00:00:05Z");
+  watch.observe(heard(now, { leapAnnouncement: { change: 1, atUtcSecond: at("2026-12-31T12:00:00Z") } }), now);
+  same(now);
+  assert.equal(cache.get(watch, list, now).pending?.by, "receiver");
+  // A list reloaded as another file: read afresh.
+  same(now, file(parsed(listText("2026-06-28T00:00:00Z"))));
+  same(at("2027-01-01T00:00:00Z"));
 });
 
 test("status: an unreadable list is reported with the fix", () => {

@@ -28,6 +28,20 @@ test("malformed GSV and GSA are counted as malformed-sentence; the good GSV afte
   assert.deepEqual(snap(o).fix.dop, { pdop: 1.5, hdop: 0.9, vdop: 1.2 });
 });
 
+test("GSV numbers: a sign only before digits, at most three digits, within their ranges", () => {
+  const o = offlinePipeline();
+  for (const bad of ["07,-,123,30", "07,+5,123,30", "07,5-,123,30", "07,1000,123,30", "07,91,123,30", "07,45,361,30", "07,45,123,-1", "0x7,45,123,30"]) {
+    o.pipeline.push(line(`$GPGSV,1,1,01,${bad}`), 1);
+  }
+  assert.equal(o.health.decode["malformed-sentence"], 8);
+  o.pipeline.push(line("$GPGSV,1,1,02,07,-5,360,0,009,090,000,99"), 2);
+  o.pipeline.idle(2e6, 1e6);
+  assert.deepEqual(snap(o).sky?.satellites, [
+    { system: "GPS", id: 7, elevationDeg: -5, azimuthDeg: 0, cnoDbHz: 0, used: false },
+    { system: "GPS", id: 9, elevationDeg: 90, azimuthDeg: 0, cnoDbHz: 99, used: false },
+  ]);
+});
+
 test("a NAV-SAT, MON-VER or NAV-DOP of the wrong size is ubx-bad-payload, and nothing of it reaches the status", () => {
   const o = offlinePipeline();
   const sat = Buffer.alloc(8 + 12 * 2);

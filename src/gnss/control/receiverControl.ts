@@ -167,7 +167,7 @@ export class ReceiverControl implements ReceiverTraffic {
     const name = frameName(frame);
     this.tally.add(name);
     const report = decoded.ok ? decoded.report : undefined;
-    this.waiter.heard({ frame, report, name });
+    if (this.waiter.waiting) this.waiter.heard({ frame, report, name });
     if (report?.surveyIn) this.onSurvey(report.surveyIn);
   }
 

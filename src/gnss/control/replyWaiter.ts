@@ -49,6 +49,11 @@ export class ReplyWaiter {
     });
   }
 
+  /** Whether any wait is open: every frame of the receiver's output passes by, and most find none. */
+  get waiting(): boolean {
+    return this.waits.size > 0;
+  }
+
   /** Offers one heard frame to every open wait. */
   heard(h: Heard): void {
     for (const w of [...this.waits]) {

@@ -25,9 +25,17 @@ export function isDigits(text: string, min: number, max: number): boolean {
   return text.length >= min && text.length <= max && digitsBetween(text, 0, text.length);
 }
 
-/** An optional '-', then min to max digits. */
-export function isSignedDigits(text: string, min: number, max: number): boolean {
-  return text.startsWith("-") ? isDigits(text.slice(1), min, max) : isDigits(text, min, max);
+/** The value of an optional '-' and 1 to maxDigits digits, read in the one pass that checks them; NaN for anything else. */
+export function signedDigitsValue(text: string, maxDigits: number): number {
+  const start = text.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (text.length <= start || text.length - start > maxDigits) return Number.NaN;
+  let value = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return Number.NaN;
+    value = value * 10 + (c - 48);
+  }
+  return start === 1 ? -value : value;
 }
 
 /**

@@ -15,14 +15,13 @@
  */
 import { decoded, rejected, type Decoded, type GnssReport, type SatelliteReport } from "../report.js";
 import { systemOfNmeaPrn, systemOfTalker } from "../sky.js";
-import { isDigits, isSignedDigits } from "./digits.js";
+import { isDigits, signedDigitsValue } from "./digits.js";
 import type { Sentence } from "./sentence.js";
 
 /** An optional whole number within [min, max]; undefined when it is not one. */
 function field(text: string, min: number, max: number): number | null | undefined {
   if (text === "") return null;
-  if (!isSignedDigits(text, 1, 3)) return undefined;
-  const n = Number(text);
+  const n = signedDigitsValue(text, 3);
   return n >= min && n <= max ? n : undefined;
 }
 

@@ -47,8 +47,9 @@ export function splitSentence(raw: string, lineXor?: number): SentenceResult {
   if (hi * 16 + lo !== want) {
     return { ok: false, reason: "bad-checksum", detail: `checksum ${raw.slice(star + 1).toUpperCase()} != computed ${want.toString(16).toUpperCase().padStart(2, "0")}` };
   }
-  const parts = body.split(",");
-  const address = parts[0] ?? "";
+  // The address taken off the front leaves the fields: no second array copied per sentence.
+  const fields = body.split(",");
+  const address = fields.shift() ?? "";
   let addressOk = address.length >= 3 && address.length <= 8;
   for (let i = 0; addressOk && i < address.length; i++) addressOk = isUpperOrDigit(address.charCodeAt(i));
   if (!addressOk) return { ok: false, reason: "malformed-sentence", detail: `bad address field ${JSON.stringify(address)}` };
@@ -59,7 +60,7 @@ export function splitSentence(raw: string, lineXor?: number): SentenceResult {
       raw,
       talker: proprietary ? "P" : address.slice(0, 2),
       type: proprietary ? address.slice(1) : address.slice(2),
-      fields: parts.slice(1),
+      fields,
     },
   };
 }
