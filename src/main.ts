@@ -13,7 +13,9 @@ import type { Logger } from "./log/logger.js";
 import { ChronySockSink } from "./refclock/chronySockSink.js";
 import { ShmSink } from "./refclock/shmSink.js";
 import type { RefclockSink } from "./refclock/sink.js";
+import { readHoldMs, type ReadHoldFacts } from "./pipeline/readHold.js";
 import { TimePipeline } from "./pipeline/timePipeline.js";
+import type { ReceiverLink } from "./hal/receiverLink.js";
 import { Health } from "./status/health.js";
 import { buildSnapshot } from "./status/snapshot.js";
 import { SnapshotWriter } from "./status/snapshotWriter.js";
@@ -37,7 +39,7 @@ import { CaptureTap } from "./capture/captureTap.js";
 import { ControlServer, type ControlHandlers } from "./control/controlServer.js";
 import type { CaptureHeader } from "./capture/captureFormat.js";
 import { statusLine } from "./status/statusLine.js";
-import { holdoverPower } from "./chrony/chronyConf.js";
+import { holdoverPower, pulseSetup } from "./chrony/chronyConf.js";
 import { ClockStepWatch } from "./timing/clockSteps.js";
 import { HoldoverWatch } from "./timing/holdoverWatch.js";
 import { receiverSettings } from "./gnss/control/gpsKeys.js";
@@ -128,10 +130,21 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   };
   if (pps) pps.edgeListeners.unshift(() => checkStep());
 
+  // How long the serial source may hold reads: short while words are wanted soon (pipeline/readHold.ts).
+  const chronyPairsPulse = pulseSetup(cfg).kind === "kernel";
+  let lastWriteMs = -Infinity;
+  const holdReads = (): void => source.holdFor?.(readHoldMs({ chronyPairsPulse, pulse: pulseFacts(pps), sinceWriteMs: clock.monotonicMs() - lastWriteMs }));
+  const link = hardware.receiverLink
+    ? noteWrites(hardware.receiverLink, () => {
+        lastWriteMs = clock.monotonicMs();
+        holdReads();
+      })
+    : undefined;
+
   // The box talks to the receiver where the hardware lets it: identify, find the rate, configure for timing.
-  const gps = hardware.receiverLink
+  const gps = link
     ? new ReceiverSupervisor({
-        link: hardware.receiverLink,
+        link,
         clock,
         log,
         settings: receiverSettings(cfg, undefined),
@@ -143,13 +156,20 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   const control = cfg["control.socket"] ? new ControlServer(cfg["control.socket"], gpsRequests(gps), log, clock) : undefined;
   void control?.start();
 
+  let batchLeft = 0;
   let gpsStarted = false;
   let silentReported = false;
   let lastFailure: string | undefined;
   let startedOpening = false;
   source.start({
-    data: faults.guard("serial data", (chunk: Buffer, rxUs: number) => {
+    // A batch's reads were all read before it is handed over: one check covers them.
+    batch: faults.guard("serial batch", (count: number) => {
       checkStep();
+      batchLeft = count;
+    }),
+    data: faults.guard("serial data", (chunk: Buffer, rxUs: number) => {
+      if (batchLeft > 0) batchLeft--;
+      else checkStep();
       tap?.serial(chunk, rxUs);
       pipeline.push(chunk, rxUs);
       if (silentReported) {
@@ -211,6 +231,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
       checkStep();
       const now = clock.realtimeUs();
       pipeline.idle(now, QUIET_US);
+      holdReads();
       const lastBytes = health.last.bytesUs ?? health.device.sinceUs;
       if (health.device.state === "open" && !silentReported && now - lastBytes > SILENT_WARN_US) {
         silentReported = true;
@@ -338,6 +359,28 @@ function chronyMonitor(hardware: Hardware, clock: Clock, log: Logger): ChronyMon
     ...(control ? { control: new CmdmonClient(control, clock) } : {}),
   });
   return new ChronyMonitor(reader, clock, log);
+}
+
+/** The receiver link, calling `wrote` before each write: replies are awaited after one. */
+function noteWrites(link: ReceiverLink, wrote: () => void): ReceiverLink {
+  return {
+    write(bytes: Buffer): Promise<void> {
+      wrote();
+      return link.write(bytes);
+    },
+    setBaud: (baud: number) => link.setBaud(baud),
+    get baud(): number {
+      return link.baud;
+    },
+  };
+}
+
+/** What readHoldMs needs of the pulse: none watched, its delay still being learned, or the words' learned delay after it. */
+function pulseFacts(pps: PpsService | undefined): ReadHoldFacts["pulse"] {
+  if (!pps) return "none";
+  const wordsAfterUs = pps.associator.arrivalDelayUs();
+  const delay = pps.associator.delay;
+  return wordsAfterUs === undefined || !delay ? "learning" : { wordsAfterUs, jitterUs: delay.jitterS * 1e6 };
 }
 
 /** The pulse side: the kernel's and/or a GPIO watch, and where labelled pulses go. */

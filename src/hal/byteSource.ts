@@ -3,6 +3,12 @@ export interface ByteSource {
   readonly path: string;
   start(sink: ByteSink): void;
   stop(): Promise<void>;
+  /**
+   * Sources that hand reads over in batches (the serial port's, hal/linux/serialPortSource.ts): at most this
+   * long after a batch's first read, from now on. The composition decides (pipeline/readHold.ts); each read
+   * keeps its own stamp whatever the hold.
+   */
+  holdFor?(ms: number): void;
 }
 
 export interface ByteSink {
@@ -11,6 +17,8 @@ export interface ByteSink {
    * The chunk is only valid during the call (sources reuse their read buffer).
    */
   data(chunk: Buffer, rxUs: number): void;
+  /** Sources that hand reads over in batches: the next `count` data() calls are reads all taken before this call. */
+  batch?(count: number): void;
   device(state: DeviceState): void;
 }
 

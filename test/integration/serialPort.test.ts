@@ -21,6 +21,8 @@ const LINES = 5;
 const BAUD = 115200;
 /** Inside a burst: closer together than the quiet gap that ends one. */
 const SPACING_MS = 8;
+/** A hold the composition may ask for, shorter than the one the source starts with. */
+const SHORT_HOLD_MS = 150;
 
 test("a burst of sentences on the serial port: handed over together once the line goes quiet, each read stamped when it was read, every byte in order", { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), "stratum1-serial-"));
@@ -66,10 +68,20 @@ test("a burst of sentences on the serial port: handed over together once the lin
       writeSync(feed, line);
       await sleep(SPACING_MS);
     }
+    // The composition shortens the hold (pipeline/readHold.ts): the next stream comes in shorter batches.
+    await sleep(READ_HOLD_MS + 300);
+    source.holdFor(SHORT_HOLD_MS);
+    const shortStartUs = clock.realtimeUs();
+    const callsBeforeShort = calls;
+    const shortStream = Array.from({ length: Math.ceil(READ_HOLD_MS / SPACING_MS) }, (_, i) => `$GPTXT,01,01,02,short ${i}*00\r\n`);
+    for (const line of shortStream) {
+      writeSync(feed, line);
+      await sleep(SPACING_MS);
+    }
     closeSync(feed);
     await sleep(READ_HOLD_MS + 300);
 
-    assert.equal(reads.map((r) => r.text).join(""), lines.join("") + streamed.join(""), "every byte, in order");
+    assert.equal(reads.map((r) => r.text).join(""), lines.join("") + streamed.join("") + shortStream.join(""), "every byte, in order");
     // Where each line begins in the stream, and the read that brought its first byte.
     let at = 0;
     const firstReadOf = lines.map((line) => {
@@ -98,10 +110,17 @@ test("a burst of sentences on the serial port: handed over together once the lin
     const lastOfBurst = reads.filter((r) => r.rxUs < streamStartUs).at(-1)!;
     const heldMs = (lastOfBurst.handedUs - lastOfBurst.rxUs) / 1000;
     assert.ok(heldMs < READ_HOLD_MS / 2, `the burst's last read handed over ${heldMs.toFixed(1)} ms after it was read (quiet gap ${readQuietMs(BAUD)} ms)`);
-    const streamReads = reads.filter((r) => r.rxUs >= streamStartUs);
+    const streamReads = reads.filter((r) => r.rxUs >= streamStartUs && r.rxUs < shortStartUs);
     const longestHeldMs = Math.max(...streamReads.map((r) => (r.handedUs - r.rxUs) / 1000));
     assert.ok(longestHeldMs <= READ_HOLD_MS + 300, `a read of the unbroken stream held ${longestHeldMs.toFixed(1)} ms (at most ${READ_HOLD_MS} ms)`);
-    assert.ok(calls - burstCalls >= 2, `the unbroken stream (${streamReads.length} reads over ${(streamed.length * SPACING_MS) / 1000} s) handed over in ${calls - burstCalls} calls`);
+    assert.ok(
+      callsBeforeShort - burstCalls >= 2,
+      `the unbroken stream (${streamReads.length} reads over ${(streamed.length * SPACING_MS) / 1000} s) handed over in ${callsBeforeShort - burstCalls} calls`,
+    );
+    const shortReads = reads.filter((r) => r.rxUs >= shortStartUs);
+    const longestShortMs = Math.max(...shortReads.map((r) => (r.handedUs - r.rxUs) / 1000));
+    assert.ok(longestShortMs <= SHORT_HOLD_MS + 300, `after holdFor(${SHORT_HOLD_MS}) a read was held ${longestShortMs.toFixed(1)} ms`);
+    assert.ok(calls - callsBeforeShort >= 3, `the stream after holdFor(${SHORT_HOLD_MS}) handed over in ${calls - callsBeforeShort} calls`);
   } finally {
     await source.stop();
     await pty.close();

@@ -20,15 +20,25 @@ export interface NativeCalls {
   layouts(): NativeLayouts;
   packSockSample(sec: number, usec: number, offset: number, pulse: number, leap: number): Buffer;
   /**
-   * Watches fd on the main loop, reading into `into` (reused). onRead(count) hands over `count` reads, their bytes
-   * back to back in `into` and read i's length and CLOCK_REALTIME µs stamp at reads[2i], reads[2i+1], valid only
-   * during the call; onRead(-errno or 0) once at the end. holdMs 0: each read at once; more: the reads of up to
-   * holdMs after the first of a batch together, handed over once the line has been quiet for quietMs. After a read
-   * that ends a line the fd is not watched for quietMs, then read once (a nap): what came meanwhile is one read,
-   * stamped then, so a burst wakes the service a few times rather than once per sentence.
+   * Watches a datagram fd on the main loop, reading into `into` (reused): onRead(1) for each read, its length and
+   * CLOCK_REALTIME µs stamp at reads[0], reads[1], valid only during the call; onRead(-errno or 0) once at the end.
    */
-  readerStart(fd: number, into: Buffer, reads: Float64Array, holdMs: number, quietMs: number, onRead: (countOrErrno: number) => void): ReaderHandle | number;
+  readerStart(fd: number, into: Buffer, reads: Float64Array, onRead: (countOrErrno: number) => void): ReaderHandle | number;
   readerStop(handle: ReaderHandle): number;
+  /**
+   * The receiver's port, read on a thread of the addon's own that blocks in poll(): the main loop wakes only for a
+   * batch (one of its wake-ups costs about twice a plain thread's), and a stamp does not wait for JavaScript running
+   * on it. onRead(count) on the main thread hands over `count` reads, their bytes back to back in `into` and read i's
+   * length and CLOCK_REALTIME µs stamp at reads[2i], reads[2i+1], valid only during the call; onRead(-errno or 0)
+   * once at the end. Reads are held until the line has been quiet for quietMs, at most holdMs after the first of a
+   * batch; after a read that ends a line the fd is not watched for quietMs, then read once (a nap): what came
+   * meanwhile is one read, stamped then, so a burst wakes the reader a few times rather than once per sentence.
+   */
+  serialReaderStart(fd: number, into: Buffer, reads: Float64Array, holdMs: number, quietMs: number, onRead: (countOrErrno: number) => void): SerialReaderHandle | number;
+  /** Ends the thread before returning: the fd may be closed then. Held reads are dropped. */
+  serialReaderStop(handle: SerialReaderHandle): number;
+  /** The hold and the quiet gap from the thread's next wait on. */
+  serialReaderTiming(handle: SerialReaderHandle, holdMs: number, quietMs: number): number;
   /** A serial port opened raw, 8N1, no flow control, flock-ed, at a standard rate: its fd (non-blocking) or -errno (EINVAL: no such rate, EBUSY: locked). */
   ttyOpen(path: string, baud: number): number;
   ttySetBaud(fd: number, baud: number): number;
@@ -45,6 +55,11 @@ export interface NativeCalls {
 /** Opaque handle of a native reader. */
 export interface ReaderHandle {
   readonly __reader: unique symbol;
+}
+
+/** Opaque handle of a native serial reader (its thread). */
+export interface SerialReaderHandle {
+  readonly __serialReader: unique symbol;
 }
 
 export interface ShmRecord {

@@ -1,10 +1,11 @@
 /*
  * The receiver's serial port, through the addon: opened raw, 8N1, at the baud
  * rate, no flow control, with an exclusive lock so a second reader cannot
- * take half the bytes; read on the main loop, each read() stamped the moment
- * it returns. node-serialport's stream read on the libuv thread pool, and the
- * hand-offs put ~0.15 ms of delay and jitter between the bytes' arrival and
- * any stamp JavaScript could take (measured by `npm run bench`); its binding
+ * take half the bytes; read on the addon's own thread, each read() stamped the
+ * moment it returns, whatever JavaScript is doing on the main loop meanwhile.
+ * node-serialport's stream read on the libuv thread pool, and the hand-offs
+ * put ~0.15 ms of delay and jitter between the bytes' arrival and any stamp
+ * JavaScript could take (measured by `npm run bench`); its binding
  * layer, used for opening and writing until the footprint work of issue 15,
  * cost 4 MB of memory for a few termios calls.
  *
@@ -23,24 +24,18 @@ import { type Stats, statSync } from "node:fs";
 import type { Clock } from "../clock.js";
 import type { ByteSink, ByteSource, DeviceState } from "../byteSource.js";
 import type { ReceiverLink } from "../receiverLink.js";
-import { errnoName, native, type ReaderHandle } from "./native.js";
+import { errnoName, native, type SerialReaderHandle } from "./native.js";
 
 const MAX_BACKOFF_MS = 10_000;
 /**
  * Reads are handed to JavaScript together, once the line has been quiet for
- * READ_QUIET_MS (the receiver's burst is over) and at most this long after
- * the first: a burst comes in a dozen reads or more (one per sentence or per
- * UART FIFO), and each entry into JavaScript costs a small box more than the
+ * readQuietMs (the receiver's burst is over) and at most a hold after the
+ * first: a burst comes in a dozen reads or more (one per sentence or per UART
+ * FIFO), and each entry into JavaScript costs a small box more than the
  * sentence's own handling. Each read keeps its own stamp, so the time the
- * samples carry is unchanged; they reach chrony up to this much later, which
- * its SOCK refclock does not mind (a sample is taken while younger than two
- * of its polls). Well under the 1.5 s after which an idle line closes an
- * epoch and a pulse whose words have not come is labelled by count. At 115200
- * baud a burst takes ~70 ms and is one batch; at 9600 a long one (750 bytes,
- * 780 ms) is two. 900 ms made it one (the serial path 1.3 ms/s instead of
- * 1.7 in the bench, measured inside the service), but words read 0.4 s after
- * the pulse then reached the associator 1.3 s after it, 0.2 s short of
- * FLYWHEEL_WAIT_US, and a loaded machine crossed that (ppsChrony.test.ts).
+ * samples carry is unchanged. The hold is the composition's to choose
+ * (holdFor, pipeline/readHold.ts says why and how long); until it does, its
+ * short one (a unit test keeps the two equal; hal imports nothing of the domain).
  */
 export const READ_HOLD_MS = 600;
 /**
@@ -51,8 +46,8 @@ export const READ_HOLD_MS = 600;
  *
  * It is also the reader's nap: after a read that ends a line, the port is read again only this
  * much later, and what came meanwhile is one read with one stamp (up to this late). A wake-up costs
- * the service more than a sentence's handling (~90 µs a read on this project's machine, measured:
- * fifteen reads a second cost 0.7 ms/s more than seven); the sentence that opens a burst, whose
+ * more than a sentence's handling (~45 µs on the reader's thread, ~110 on the main loop, on this
+ * project's machine with the reader alone on a pty); the sentence that opens a burst, whose
  * stamp is the epoch's, still comes to a watched port when the line has been quiet for two of
  * these gaps before it (the last nap can start up to one gap after the bytes it finds): 210 ms at
  * 9600 baud, 50 ms at 115200. A 9600-baud receiver busy for more than ~790 ms of every second can
@@ -89,7 +84,7 @@ function explain(path: string, baud: number, errno: number): DeviceState {
 
 interface OpenPort {
   fd: number;
-  reader: ReaderHandle;
+  reader: SerialReaderHandle;
 }
 
 export class SerialPortSource implements ByteSource, ReceiverLink {
@@ -104,6 +99,7 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
   private readonly readBuffer = Buffer.alloc(8192);
   /** Each held read's length and stamp. */
   private readonly reads = new Float64Array(2 * MAX_HELD_READS);
+  private holdMs = READ_HOLD_MS;
 
   constructor(
     readonly path: string,
@@ -125,6 +121,14 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
     if (!port) return;
     const rc = native().ttySetBaud(port.fd, baud);
     if (rc < 0) throw new Error(`${this.path}: cannot set ${baud} baud (${errnoName(rc)})`);
+    // The quiet gap (and the nap) is a sentence's time on the wire at the new rate.
+    native().serialReaderTiming(port.reader, this.holdMs, readQuietMs(baud));
+  }
+
+  holdFor(ms: number): void {
+    if (ms === this.holdMs) return;
+    this.holdMs = ms;
+    if (this.port) native().serialReaderTiming(this.port.reader, ms, readQuietMs(this.baud));
   }
 
   start(sink: ByteSink): void {
@@ -151,12 +155,13 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
       this.retry();
       return;
     }
-    const reader = native().readerStart(fd, this.readBuffer, this.reads, READ_HOLD_MS, readQuietMs(this.baud), (count) => {
+    const reader = native().serialReaderStart(fd, this.readBuffer, this.reads, this.holdMs, readQuietMs(this.baud), (count) => {
       if (gen !== this.generation) return;
       if (count <= 0) {
         this.lost({ state: "closed", detail: `${this.path} ${count === 0 ? "reached end of file" : `read failed (${errnoName(count)})`}: receiver unplugged?` });
         return;
       }
+      this.sink!.batch?.(count);
       let at = 0;
       // The port was closed or reopened while the batch was handled (a stop, an unplug): the rest belong to no open port.
       for (let i = 0; i < count && gen === this.generation; i++) {
@@ -208,7 +213,7 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
     const port = this.port;
     this.port = undefined;
     if (!port) return;
-    native().readerStop(port.reader);
+    native().serialReaderStop(port.reader);
     native().fdClose(port.fd);
   }
 

@@ -66,7 +66,7 @@ class UnixCommandChannel implements CommandChannel {
   }
 
   private watch(): void {
-    const handle = native().readerStart(this.fd, this.into, this.reads, 0, 0, (count) => {
+    const handle = native().readerStart(this.fd, this.into, this.reads, (count) => {
       if (count > 0) return this.replyCb(Buffer.from(this.into.subarray(0, this.reads[0])));
       // On a datagram socket a read of 0 is an empty datagram, not an end: watch again once this watch has stopped.
       if (count === 0 && !this.closed) return void setImmediate(() => !this.closed && this.watch());
