@@ -13,7 +13,7 @@ import type { Logger } from "./log/logger.js";
 import { ChronySockSink } from "./refclock/chronySockSink.js";
 import { ShmSink } from "./refclock/shmSink.js";
 import type { RefclockSink } from "./refclock/sink.js";
-import { readHoldMs, type ReadHoldFacts } from "./pipeline/readHold.js";
+import { readHoldMs } from "./pipeline/readHold.js";
 import { TimePipeline } from "./pipeline/timePipeline.js";
 import type { ReceiverLink } from "./hal/receiverLink.js";
 import { Health } from "./status/health.js";
@@ -133,7 +133,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   // How long the serial source may hold reads: short while words are wanted soon (pipeline/readHold.ts).
   const chronyPairsPulse = pulseSetup(cfg).kind === "kernel";
   let lastWriteMs = -Infinity;
-  const holdReads = (): void => source.holdFor?.(readHoldMs({ chronyPairsPulse, pulse: pulseFacts(pps), sinceWriteMs: clock.monotonicMs() - lastWriteMs }));
+  const holdReads = (): void => source.holdFor?.(readHoldMs({ chronyPairsPulse, pulseWatched: pps !== undefined, sinceWriteMs: clock.monotonicMs() - lastWriteMs }));
   const link = hardware.receiverLink
     ? noteWrites(hardware.receiverLink, () => {
         lastWriteMs = clock.monotonicMs();
@@ -373,14 +373,6 @@ function noteWrites(link: ReceiverLink, wrote: () => void): ReceiverLink {
       return link.baud;
     },
   };
-}
-
-/** What readHoldMs needs of the pulse: none watched, its delay still being learned, or the words' learned delay after it. */
-function pulseFacts(pps: PpsService | undefined): ReadHoldFacts["pulse"] {
-  if (!pps) return "none";
-  const wordsAfterUs = pps.associator.arrivalDelayUs();
-  const delay = pps.associator.delay;
-  return wordsAfterUs === undefined || !delay ? "learning" : { wordsAfterUs, jitterUs: delay.jitterS * 1e6 };
 }
 
 /** The pulse side: the kernel's and/or a GPIO watch, and where labelled pulses go. */
