@@ -10,8 +10,6 @@ import type { Frame, FramingReject } from "../gnss/frame.js";
 import type { Epoch } from "../gnss/epoch.js";
 import { EpochAssembler, MAX_EPOCH_SATELLITES } from "../gnss/epochAssembler.js";
 import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
-import { splitSentence } from "../gnss/nmea/sentence.js";
-import { isGsv, SkySampler } from "../gnss/skySampler.js";
 import type { AntennaState, Decoded, InterferenceReport, SatelliteReport, TimeOfDay } from "../gnss/report.js";
 import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
 import type { Logger } from "../log/logger.js";
@@ -58,9 +56,6 @@ const FAST_KEEP_US = 10_000_000;
 const DAY_US = 86_400e6;
 const todUs = (t: TimeOfDay): number => ((t.hour * 60 + t.minute) * 60 + t.second) * 1e6 + t.micros;
 
-/** What receiver control is told of a GSV passed between sky samples: a good sentence, nothing in it read. */
-const NOT_SAMPLED: Decoded = { ok: true, report: { source: "GSV (between sky samples)" } };
-
 /** A constellation not listed for this long is gone from the sky table (antenna lost, constellation disabled). */
 const SKY_KEEP_US = 10_000_000;
 
@@ -86,13 +81,10 @@ export interface PipelineOptions {
   verifiedClockAgrees?: (utcS: number, rxUs: number) => boolean;
   /** The framer's copy loop, natively where the hardware has one (gnss/lineRun.ts). */
   lineRun?: LineRun;
-  /** GSV decoded in one run every this many µs (gnss/skySampler.ts); 0 or absent: every one. */
-  skySampleUs?: number;
 }
 
 export class TimePipeline {
   private readonly framer: Framer;
-  private readonly sky: SkySampler;
   private readonly assembler: EpochAssembler;
   private readonly gate: TimeGate;
   /** Whether the receiver's UTC may be used yet (hold-off after a cold start). */
@@ -118,7 +110,6 @@ export class TimePipeline {
     private readonly log: Logger,
     opts: PipelineOptions,
   ) {
-    this.sky = new SkySampler(opts.skySampleUs ?? 0);
     this.reporter = new ReasonReporter(log, INPUT_HINTS);
     this.transitions = new TransitionReporter(log, opts.nowUs);
     this.arrivalDelayUs = opts.arrivalDelayUs ?? (() => undefined);
@@ -151,7 +142,6 @@ export class TimePipeline {
   /** The device went away: drop partial input and make the receiver prove itself again. */
   deviceLost(): void {
     this.utcTrust.reset();
-    this.sky.reset();
     this.framer.reset();
     this.assembler.flush();
     this.gate.reset();
@@ -176,10 +166,6 @@ export class TimePipeline {
 
   private onFrame(f: Frame): void {
     let result: Decoded;
-    if (f.kind === "nmea" && isGsv(f.text) && !this.sky.wants(f.rxUs)) {
-      this.passSky(f);
-      return;
-    }
     if (f.kind === "nmea") {
       this.health.counts.nmeaSentences += 1;
       result = decodeNmea(f.text, f.xor);
@@ -209,16 +195,6 @@ export class TimePipeline {
     // A reply to receiver control (ACK, NAK, a polled setting) says nothing about the epoch it arrives in.
     if (r.control && !r.timeOfDay && r.gpsTowMs === undefined) return;
     this.assembler.add(r, f.rxUs);
-  }
-
-  /** A GSV between sky samples: checksummed and counted, its fields not read (gnss/skySampler.ts). */
-  private passSky(f: Frame & { kind: "nmea" }): void {
-    this.health.counts.nmeaSentences += 1;
-    const split = splitSentence(f.text, f.xor);
-    this.traffic?.frame(f, split.ok ? NOT_SAMPLED : split);
-    if (split.ok) return;
-    bump(this.health.decode, split.reason);
-    this.reporter.report(split.reason, split.detail);
   }
 
   private setAntenna(state: AntennaState, source: string, atUs: number): void {
