@@ -3,6 +3,7 @@
  * through a pty in real time, rewritten to the current seconds, stratum1d in
  * between, chrony's own view of the source read with chronyc -c.
  */
+import { LONG_HOLD_MS } from "../../src/pipeline/readHold.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readFileSync } from "node:fs";
@@ -34,6 +35,8 @@ async function replayEpochs(rig: Rig, capture: string, count: number, startSecon
       if (w.frameIndex === 0) windows.set(w.utcSecond, { startMs: w.writeStartUs / 1000 - w.utcSecond * 1000, endMs: w.writtenUs / 1000 - w.utcSecond * 1000 });
     },
   });
+  // The last epoch's sample leaves with its batch, up to the read hold after its stamp (pipeline/readHold.ts).
+  await new Promise((r) => setTimeout(r, LONG_HOLD_MS + 300));
   return windows;
 }
 
