@@ -286,6 +286,8 @@ interface ProcStats {
   runS: number;
   /** The main thread's share of runS (the event loop: JavaScript, callbacks, system calls). */
   mainRunS: number;
+  /** Each live thread's name (comm), on-CPU time and times it was put on a CPU (schedstat's third field: its wake-ups, near enough). */
+  threads: Map<number, { name: string; runNs: number; slices: number }>;
   peakRssKb: number;
   /** At the time of reading: the process's own memory (heap, stacks) and the mapped files' pages (the node binary, libraries), shared with every process that maps them. */
   anonKb: number;
@@ -299,18 +301,32 @@ function procStats(pid: number, ticksPerS: number): ProcStats {
   const ticks = Number(rest[11]) + Number(rest[12]);
   let runNs = 0;
   let mainNs = 0;
+  const threads: ProcStats["threads"] = new Map();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const ns = Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "latin1").split(" ")[0]);
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "latin1").split(" ");
+      const ns = Number(fields[0]);
       runNs += ns;
       if (Number(tid) === pid) mainNs = ns;
+      threads.set(Number(tid), { name: readFileSync(`/proc/${pid}/task/${tid}/comm`, "latin1").trim(), runNs: ns, slices: Number(fields[2]) });
     } catch {
       // the thread exited between the listing and the read
     }
   }
   const status = readFileSync(`/proc/${pid}/status`, "latin1");
   const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
-  return { cpuS: ticks / ticksPerS, runS: runNs / 1e9, mainRunS: mainNs / 1e9, peakRssKb: kb("VmHWM"), anonKb: kb("RssAnon"), fileKb: kb("RssFile") };
+  return { cpuS: ticks / ticksPerS, runS: runNs / 1e9, mainRunS: mainNs / 1e9, threads, peakRssKb: kb("VmHWM"), anonKb: kb("RssAnon"), fileKb: kb("RssFile") };
+}
+
+/** The window's on-CPU seconds of every thread but the main one, summed by name (V8's workers share one). */
+function otherThreads(a: ProcStats, b: ProcStats, mainTid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const [tid, t] of b.threads) {
+    if (tid === mainTid) continue;
+    const s = (t.runNs - (a.threads.get(tid)?.runNs ?? 0)) / 1e9;
+    byName.set(t.name, (byName.get(t.name) ?? 0) + s);
+  }
+  return byName;
 }
 
 function freePort(): Promise<number> {
@@ -455,6 +471,8 @@ interface DaemonFigures {
   /** The main thread's CPU per epoch (= per second), and the other threads' (GC and compiler helpers, libuv's pool, the serial reader). */
   mainCpuPerEpochMs: number;
   otherCpuPerEpochMs: number;
+  mainWakeupsPerEpoch: number;
+  otherByNameMs: Array<{ name: string; perEpochMs: number }>;
   cpuTotalS: number;
   peakRssMb: number;
   anonMb: number;
@@ -486,6 +504,10 @@ interface CpuFigures {
   windowS: number;
   /** The main thread's part of it. */
   mainWindowS: number;
+  /** The times the main thread was put on a CPU: each is a wake-up of the event loop (or a preemption). */
+  mainSlices: number;
+  /** The other threads' on-CPU seconds, summed by thread name (threads that exited in the window are not seen). */
+  otherByName: Map<string, number>;
   /** The same from utime+stime (10 ms ticks), as a cross-check. */
   windowTicksS: number;
   totalS: number;
@@ -555,6 +577,8 @@ function analyse(obs: readonly Observation[], writes: readonly EpochWrites[], wr
     cpuPerEpochMs: (cpu.windowS * 1000) / measured,
     mainCpuPerEpochMs: (cpu.mainWindowS * 1000) / measured,
     otherCpuPerEpochMs: ((cpu.windowS - cpu.mainWindowS) * 1000) / measured,
+    mainWakeupsPerEpoch: cpu.mainSlices / measured,
+    otherByNameMs: [...cpu.otherByName].map(([name, s]) => ({ name, perEpochMs: (s * 1000) / measured })).sort((x, y) => y.perEpochMs - x.perEpochMs),
     cpuTotalS: cpu.totalS,
     peakRssMb: cpu.peakRssKb / 1024,
     anonMb: cpu.anonKb / 1024,
@@ -869,17 +893,19 @@ async function main(teardown: Teardown): Promise<void> {
     prevPollUs: h.prevPollUs,
   }));
   const window = cpuAtWindow!;
-  const cpuOf = (a: ProcStats, b: ProcStats): CpuFigures => ({
+  const cpuOf = (a: ProcStats, b: ProcStats, pid: number): CpuFigures => ({
     windowS: b.runS - a.runS,
     mainWindowS: b.mainRunS - a.mainRunS,
+    mainSlices: (b.threads.get(pid)?.slices ?? 0) - (a.threads.get(pid)?.slices ?? 0),
+    otherByName: otherThreads(a, b, pid),
     windowTicksS: b.cpuS - a.cpuS,
     totalS: b.cpuS,
     peakRssKb: b.peakRssKb,
     anonKb: b.anonKb,
     fileKb: b.fileKb,
   });
-  const ours = analyse(oursObs, writes, 0, cpuOf(window.ours, end.ours));
-  const theirs = analyse(gpsdObs, writes, 1, cpuOf(window.gpsd, end.gpsd));
+  const ours = analyse(oursObs, writes, 0, cpuOf(window.ours, end.ours, pids.ours));
+  const theirs = analyse(gpsdObs, writes, 1, cpuOf(window.gpsd, end.gpsd, pids.gpsd));
 
   const cpuLimitMs = CPU_RATIO_TARGET * theirs.cpuPerEpochMs;
   const rows: Row[] = [
@@ -910,6 +936,7 @@ async function main(teardown: Teardown): Promise<void> {
     },
     { metric: "  main thread", ours: ours.mainCpuPerEpochMs, gpsd: theirs.mainCpuPerEpochMs, digits: 2, target: "" },
     { metric: "  other threads", ours: ours.otherCpuPerEpochMs, gpsd: theirs.otherCpuPerEpochMs, digits: 2, target: "" },
+    { metric: "  main thread wake-ups per second", ours: ours.mainWakeupsPerEpoch, gpsd: theirs.mainWakeupsPerEpoch, digits: 1, target: "" },
     { metric: "CPU s, measured window", ours: ours.cpuWindowS, gpsd: theirs.cpuWindowS, digits: 3, target: "" },
     { metric: "CPU s, whole process life", ours: ours.cpuTotalS, gpsd: theirs.cpuTotalS, digits: 2, target: "" },
     { metric: "peak RSS MB (VmHWM)", ours: ours.peakRssMb, gpsd: theirs.peakRssMb, digits: 1, target: `<= ${RSS_TARGET_MB} MB`, pass: ours.peakRssMb <= RSS_TARGET_MB },
@@ -941,6 +968,7 @@ async function main(teardown: Teardown): Promise<void> {
     `  delivery: first poll that saw the sample minus its stamp (upper bound; the lower bound uses the poll before); stratum1d: chrony SOCK datagram, gpsd: SHM unit 0.`,
     `    a worker thread polls every ~${POLL_SLEEP_MS} ms (+ wake-up slack) from ${DELAY_MS} to ${Math.round(rmcEndMaxMs + FINE_WINDOW_AFTER_RMC_MS)} ms into each second, every ${IDLE_POLL_SLEEP_MS} ms otherwise.`,
     `  CPU: on-CPU time of all threads from /proc/PID/task/*/schedstat over the ${seconds} measured epochs (utime+stime cross-check: ${ours.cpuWindowTicksS.toFixed(2)} / ${theirs.cpuWindowTicksS.toFixed(2)} s).`,
+    `  stratum1d's other threads, ms per second by name: ${ours.otherByNameMs.map((t) => `${t.name} ${t.perEpochMs.toFixed(2)}`).join(", ") || "none"}.`,
     `  epochs attributed by local stamp, not by label; duplicates ${ours.duplicates}/${theirs.duplicates}, stray samples ${ours.stray}/${theirs.stray} (stratum1d/gpsd); TCP writes that queued: ${tcpQueued}.`,
     `  rig: socat ${socatStats.cpuS.toFixed(2)} CPU s, bench ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(2)} CPU s (pacing spin + ${probeOut.polls} polls), wall ${((clock.realtimeUs() - startedUs) / 1e6).toFixed(1)} s.`,
     `  metrics: scraped every ${SCRAPE_INTERVAL_MS / 1000} s over the run (${scrapes.ok} scrapes, ${scrapes.failed} failed).`,

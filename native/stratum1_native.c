@@ -762,6 +762,8 @@ static int sreader_wait(sreader_t *r, uint64_t now, uint64_t since, uint64_t fir
 
 static void *sreader_main(void *arg) {
   sreader_t *r = (sreader_t *)arg;
+  /* Named so top -H, ps -L and the bench tell its CPU from V8's and libuv's threads. */
+  pthread_setname_np(pthread_self(), "s1-serial");
   int napping = 0;
   uint64_t first_ms = 0, since = monotonic_ms();
   for (;;) {
