@@ -15,6 +15,8 @@ import { ShmSink } from "./refclock/shmSink.js";
 import type { RefclockSink } from "./refclock/sink.js";
 import { readHoldMs } from "./pipeline/readHold.js";
 import { TimePipeline } from "./pipeline/timePipeline.js";
+import { SKY_SAMPLE_US } from "./gnss/skySampler.js";
+import { SkyViewCache } from "./gnss/skyView.js";
 import type { ReceiverLink } from "./hal/receiverLink.js";
 import { Health } from "./status/health.js";
 import { buildSnapshot } from "./status/snapshot.js";
@@ -111,6 +113,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     utcHoldoffS: cfg["time.utc-holdoff"],
     verifiedClockAgrees: (utcS, rxUs) => verifiedClockAgrees(chrony?.status(), utcS, rxUs),
     ...(hardware.lineRun ? { lineRun: hardware.lineRun } : {}),
+    skySampleUs: SKY_SAMPLE_US,
   });
   const leapList = cfg["time.leap-list"] ? new LeapListFile(cfg["time.leap-list"], clock) : undefined;
   leapList?.start();
@@ -213,6 +216,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   const panel = hardware.i2c ? new FrontPanel(hardware.i2c, clock, log, panelOptions(cfg, clock)) : undefined;
   const alarms = new AlarmTracker(log);
   const leapView = new LeapStatusCache();
+  const skyViews = new SkyViewCache();
   const holdover = new HoldoverWatch(holdoverPower(cfg)?.seconds ?? null);
   const startedUs = clock.realtimeUs();
   let latest: StatusSnapshot | undefined;
@@ -257,6 +261,7 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
         control: control?.status() ?? null,
         fleet: neighbours?.fleet(now) ?? null,
         update: neighbours?.update() ?? null,
+        skyViews,
       };
       const snap = buildSnapshot(parts, now, alarms);
       latest = snap;

@@ -43,3 +43,25 @@ export function skyView(reports: readonly SatelliteReport[], used: readonly Used
   }
   return [...rows.values()].sort((a, b) => ORDER.indexOf(a.system) - ORDER.indexOf(b.system) || a.id - b.id);
 }
+
+const sameUsed = (a: readonly UsedList[], b: readonly UsedList[]): boolean =>
+  a === b || (a.length === b.length && a.every((l, i) => l.system === b[i]!.system && l.ids.length === b[i]!.ids.length && l.ids.every((id, j) => id === b[i]!.ids[j])));
+
+/**
+ * skyView, made again only when the table or the used lists change: the table changes once a sky
+ * sample (skySampler.ts), the used lists (GSA, every epoch) seldom, and the status asks every second.
+ */
+export class SkyViewCache {
+  private reports: readonly SatelliteReport[] | undefined;
+  private used: readonly UsedList[] = [];
+  private view: SatelliteView[] = [];
+
+  get(reports: readonly SatelliteReport[], used: readonly UsedList[]): SatelliteView[] {
+    if (reports !== this.reports || !sameUsed(used, this.used)) {
+      this.reports = reports;
+      this.used = used;
+      this.view = skyView(reports, used);
+    }
+    return this.view;
+  }
+}

@@ -10,6 +10,8 @@ import type { Frame, FramingReject } from "../gnss/frame.js";
 import type { Epoch } from "../gnss/epoch.js";
 import { EpochAssembler, MAX_EPOCH_SATELLITES } from "../gnss/epochAssembler.js";
 import { decodeNmea } from "../gnss/nmea/decodeNmea.js";
+import { checksumFault } from "../gnss/nmea/sentence.js";
+import { isGsv, SkySampler } from "../gnss/skySampler.js";
 import type { AntennaState, Decoded, InterferenceReport, SatelliteReport, TimeOfDay } from "../gnss/report.js";
 import { decodeUbx } from "../gnss/ubx/decodeUbx.js";
 import type { Logger } from "../log/logger.js";
@@ -56,6 +58,16 @@ const FAST_KEEP_US = 10_000_000;
 const DAY_US = 86_400e6;
 const todUs = (t: TimeOfDay): number => ((t.hour * 60 + t.minute) * 60 + t.second) * 1e6 + t.micros;
 
+/**
+ * A GSV between sky samples (gnss/skySampler.ts): checksummed, its fields not read. It is still a
+ * report of the burst, with nothing in it, so the epoch is shaped as if it had been decoded: at 9600
+ * baud a u-blox's GSV take half a second, and without them the sentences after them would come after
+ * a quiet gap and open an epoch of their own.
+ */
+function unsampledGsv(text: string, xor: number | undefined): Decoded {
+  return checksumFault(text, xor) ?? { ok: true, report: { source: text.slice(1, 6) } };
+}
+
 /** A constellation not listed for this long is gone from the sky table (antenna lost, constellation disabled). */
 const SKY_KEEP_US = 10_000_000;
 
@@ -81,10 +93,13 @@ export interface PipelineOptions {
   verifiedClockAgrees?: (utcS: number, rxUs: number) => boolean;
   /** The framer's copy loop, natively where the hardware has one (gnss/lineRun.ts). */
   lineRun?: LineRun;
+  /** GSV decoded in one run every this many µs (gnss/skySampler.ts); 0 or absent: every one. */
+  skySampleUs?: number;
 }
 
 export class TimePipeline {
   private readonly framer: Framer;
+  private readonly sky: SkySampler;
   private readonly assembler: EpochAssembler;
   private readonly gate: TimeGate;
   /** Whether the receiver's UTC may be used yet (hold-off after a cold start). */
@@ -110,6 +125,7 @@ export class TimePipeline {
     private readonly log: Logger,
     opts: PipelineOptions,
   ) {
+    this.sky = new SkySampler(opts.skySampleUs ?? 0);
     this.reporter = new ReasonReporter(log, INPUT_HINTS);
     this.transitions = new TransitionReporter(log, opts.nowUs);
     this.arrivalDelayUs = opts.arrivalDelayUs ?? (() => undefined);
@@ -142,6 +158,7 @@ export class TimePipeline {
   /** The device went away: drop partial input and make the receiver prove itself again. */
   deviceLost(): void {
     this.utcTrust.reset();
+    this.sky.reset();
     this.framer.reset();
     this.assembler.flush();
     this.gate.reset();
@@ -168,7 +185,7 @@ export class TimePipeline {
     let result: Decoded;
     if (f.kind === "nmea") {
       this.health.counts.nmeaSentences += 1;
-      result = decodeNmea(f.text, f.xor);
+      result = isGsv(f.text) && !this.sky.wants(f.rxUs) ? unsampledGsv(f.text, f.xor) : decodeNmea(f.text, f.xor);
     } else {
       this.health.counts.ubxFrames += 1;
       result = decodeUbx(f.msgClass, f.msgId, f.payload);

@@ -5,7 +5,7 @@
  * onto a built snapshot; what the panel, stratum1ctl, systemd and monitoring
  * read is one consistent object.
  */
-import { skyView } from "../gnss/skyView.js";
+import { skyView, type SkyViewCache } from "../gnss/skyView.js";
 import type { RefclockSink } from "../refclock/sink.js";
 import { alarmConditions, type AlarmTracker } from "./alarms.js";
 import {
@@ -55,6 +55,8 @@ export interface SnapshotParts {
   /** The fleet gate and the updater (status/neighbours.ts); not in a fleet, no update state when absent. */
   fleet?: FleetStatus | null;
   update?: UpdateInfo | null;
+  /** The sky table's rows, kept while the table stands (the service's); made afresh each time when absent. */
+  skyViews?: SkyViewCache;
 }
 
 /**
@@ -95,7 +97,13 @@ export function snapshotFacts(p: SnapshotParts, nowUs: number): SnapshotFacts {
         ? { latDeg: round(h.position.latDeg, POSITION_DECIMALS), lonDeg: round(h.position.lonDeg, POSITION_DECIMALS), altM: h.position.altM !== undefined ? Math.round(h.position.altM) : null }
         : null,
     },
-    sky: h.sky ? { updatedAt: iso(h.sky.atUs) ?? new Date(nowUs / 1000).toISOString(), source: h.sky.source, satellites: skyView(h.sky.satellites, h.sky.used) } : null,
+    sky: h.sky
+      ? {
+          updatedAt: iso(h.sky.atUs) ?? new Date(nowUs / 1000).toISOString(),
+          source: h.sky.source,
+          satellites: p.skyViews ? p.skyViews.get(h.sky.satellites, h.sky.used) : skyView(h.sky.satellites, h.sky.used),
+        }
+      : null,
     receiver: h.receiver ? { ...h.receiver } : null,
     counts: { ...h.counts },
     rejected: { framing: { ...h.framing }, decode: { ...h.decode }, gate: { ...h.gate } },

@@ -1,6 +1,6 @@
 /* The product's pipeline driven without hardware: bytes in, verdicts and samples out. */
 import { Health } from "../../src/status/health.js";
-import { TimePipeline } from "../../src/pipeline/timePipeline.js";
+import { TimePipeline, type PipelineOptions } from "../../src/pipeline/timePipeline.js";
 import { createLogger } from "../../src/log/logger.js";
 import type { RefclockSink } from "../../src/refclock/sink.js";
 import type { SinkStatus } from "../../src/status/contract.js";
@@ -19,7 +19,7 @@ export class CollectingSink implements RefclockSink {
   close(): void {}
 }
 
-export function offlinePipeline(floor = "2010-01-01", settleEpochs = 3, nowUs: () => number = () => Date.now() * 1000) {
+export function offlinePipeline(floor = "2010-01-01", settleEpochs = 3, nowUs: () => number = () => Date.now() * 1000, more: Partial<PipelineOptions> = {}) {
   const health = new Health();
   const sink = new CollectingSink();
   const logLines: string[] = [];
@@ -32,6 +32,7 @@ export function offlinePipeline(floor = "2010-01-01", settleEpochs = 3, nowUs: (
       floorS: Date.parse(floor + "T00:00:00Z") / 1000,
       settleEpochs,
       nowUs,
+      ...more,
     },
   );
   pipeline.verdictListeners.push((v) => verdicts.push(v));

@@ -20,7 +20,8 @@ export interface Sentence {
   fields: string[];
 }
 
-export type SentenceResult = { ok: true; sentence: Sentence } | { ok: false; reason: DecodeReject; detail: string };
+export type EnvelopeFault = { ok: false; reason: DecodeReject; detail: string };
+export type SentenceResult = { ok: true; sentence: Sentence } | EnvelopeFault;
 
 export function checksumOf(body: string): number {
   let x = 0;
@@ -31,22 +32,30 @@ export function checksumOf(body: string): number {
 const hexValue = (c: number): number => (isDigit(c) ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
 
 /**
- * Checked by character codes, not regular expressions: every sentence passes here, and on the unit's
- * --jitless V8 a regular expression is interpreted. `lineXor`, the XOR of raw's characters after the
- * first, is the framer's (it touched every byte already): given, the checksum costs no loop here.
+ * What is wrong with the sentence's checksum, or undefined when it is right. Checked by character
+ * codes, not regular expressions: every sentence passes here, and on the unit's --jitless V8 a
+ * regular expression is interpreted. `lineXor`, the XOR of raw's characters after the first, is the
+ * framer's (it touched every byte already): given, the checksum costs no loop here.
  */
-export function splitSentence(raw: string, lineXor?: number): SentenceResult {
+export function checksumFault(raw: string, lineXor?: number): EnvelopeFault | undefined {
   const star = raw.lastIndexOf("*");
   if (star < 0) return { ok: false, reason: "missing-checksum", detail: `no '*hh' checksum in ${JSON.stringify(raw.slice(0, 40))}` };
   const hi = hexValue(raw.charCodeAt(star + 1));
   const lo = hexValue(raw.charCodeAt(star + 2));
   if (raw.length !== star + 3 || hi < 0 || lo < 0) return { ok: false, reason: "bad-checksum", detail: `checksum field ${JSON.stringify(raw.slice(star + 1))} is not two hex digits` };
-  const body = raw.slice(1, star);
   // The framer's XOR took in '*' and the two digits too; XOR-ing them in again takes them out.
-  const want = lineXor === undefined ? checksumOf(body) : lineXor ^ 0x2a ^ raw.charCodeAt(star + 1) ^ raw.charCodeAt(star + 2);
+  const want = lineXor === undefined ? checksumOf(raw.slice(1, star)) : lineXor ^ 0x2a ^ raw.charCodeAt(star + 1) ^ raw.charCodeAt(star + 2);
   if (hi * 16 + lo !== want) {
     return { ok: false, reason: "bad-checksum", detail: `checksum ${raw.slice(star + 1).toUpperCase()} != computed ${want.toString(16).toUpperCase().padStart(2, "0")}` };
   }
+  return undefined;
+}
+
+export function splitSentence(raw: string, lineXor?: number): SentenceResult {
+  const fault = checksumFault(raw, lineXor);
+  if (fault) return fault;
+  // checksumFault found '*' and two digits at the end.
+  const body = raw.slice(1, raw.length - 3);
   // The address taken off the front leaves the fields: no second array copied per sentence.
   const fields = body.split(",");
   const address = fields.shift() ?? "";
