@@ -318,13 +318,14 @@ function procStats(pid: number, ticksPerS: number): ProcStats {
   return { cpuS: ticks / ticksPerS, runS: runNs / 1e9, mainRunS: mainNs / 1e9, threads, peakRssKb: kb("VmHWM"), anonKb: kb("RssAnon"), fileKb: kb("RssFile") };
 }
 
-/** The window's on-CPU seconds of every thread but the main one, summed by name (V8's workers share one). */
-function otherThreads(a: ProcStats, b: ProcStats, mainTid: number): Map<string, number> {
-  const byName = new Map<string, number>();
+/** The window's on-CPU seconds and wake-ups of every thread but the main one, summed by name (V8's workers share one). */
+function otherThreads(a: ProcStats, b: ProcStats, mainTid: number): Map<string, { s: number; slices: number }> {
+  const byName = new Map<string, { s: number; slices: number }>();
   for (const [tid, t] of b.threads) {
     if (tid === mainTid) continue;
-    const s = (t.runNs - (a.threads.get(tid)?.runNs ?? 0)) / 1e9;
-    byName.set(t.name, (byName.get(t.name) ?? 0) + s);
+    const was = a.threads.get(tid);
+    const sum = byName.get(t.name) ?? { s: 0, slices: 0 };
+    byName.set(t.name, { s: sum.s + (t.runNs - (was?.runNs ?? 0)) / 1e9, slices: sum.slices + t.slices - (was?.slices ?? 0) });
   }
   return byName;
 }
@@ -472,7 +473,7 @@ interface DaemonFigures {
   mainCpuPerEpochMs: number;
   otherCpuPerEpochMs: number;
   mainWakeupsPerEpoch: number;
-  otherByNameMs: Array<{ name: string; perEpochMs: number }>;
+  otherByNameMs: Array<{ name: string; perEpochMs: number; wakeupsPerEpoch: number }>;
   cpuTotalS: number;
   peakRssMb: number;
   anonMb: number;
@@ -507,7 +508,7 @@ interface CpuFigures {
   /** The times the main thread was put on a CPU: each is a wake-up of the event loop (or a preemption). */
   mainSlices: number;
   /** The other threads' on-CPU seconds, summed by thread name (threads that exited in the window are not seen). */
-  otherByName: Map<string, number>;
+  otherByName: Map<string, { s: number; slices: number }>;
   /** The same from utime+stime (10 ms ticks), as a cross-check. */
   windowTicksS: number;
   totalS: number;
@@ -578,7 +579,7 @@ function analyse(obs: readonly Observation[], writes: readonly EpochWrites[], wr
     mainCpuPerEpochMs: (cpu.mainWindowS * 1000) / measured,
     otherCpuPerEpochMs: ((cpu.windowS - cpu.mainWindowS) * 1000) / measured,
     mainWakeupsPerEpoch: cpu.mainSlices / measured,
-    otherByNameMs: [...cpu.otherByName].map(([name, s]) => ({ name, perEpochMs: (s * 1000) / measured })).sort((x, y) => y.perEpochMs - x.perEpochMs),
+    otherByNameMs: [...cpu.otherByName].map(([name, t]) => ({ name, perEpochMs: (t.s * 1000) / measured, wakeupsPerEpoch: t.slices / measured })).sort((x, y) => y.perEpochMs - x.perEpochMs),
     cpuTotalS: cpu.totalS,
     peakRssMb: cpu.peakRssKb / 1024,
     anonMb: cpu.anonKb / 1024,
@@ -968,7 +969,7 @@ async function main(teardown: Teardown): Promise<void> {
     `  delivery: first poll that saw the sample minus its stamp (upper bound; the lower bound uses the poll before); stratum1d: chrony SOCK datagram, gpsd: SHM unit 0.`,
     `    a worker thread polls every ~${POLL_SLEEP_MS} ms (+ wake-up slack) from ${DELAY_MS} to ${Math.round(rmcEndMaxMs + FINE_WINDOW_AFTER_RMC_MS)} ms into each second, every ${IDLE_POLL_SLEEP_MS} ms otherwise.`,
     `  CPU: on-CPU time of all threads from /proc/PID/task/*/schedstat over the ${seconds} measured epochs (utime+stime cross-check: ${ours.cpuWindowTicksS.toFixed(2)} / ${theirs.cpuWindowTicksS.toFixed(2)} s).`,
-    `  stratum1d's other threads, ms per second by name: ${ours.otherByNameMs.map((t) => `${t.name} ${t.perEpochMs.toFixed(2)}`).join(", ") || "none"}.`,
+    `  stratum1d's other threads by name, per second: ${ours.otherByNameMs.map((t) => `${t.name} ${t.perEpochMs.toFixed(2)} ms in ${t.wakeupsPerEpoch.toFixed(1)} wake-ups`).join(", ") || "none"}.`,
     `  epochs attributed by local stamp, not by label; duplicates ${ours.duplicates}/${theirs.duplicates}, stray samples ${ours.stray}/${theirs.stray} (stratum1d/gpsd); TCP writes that queued: ${tcpQueued}.`,
     `  rig: socat ${socatStats.cpuS.toFixed(2)} CPU s, bench ${((benchCpu.user + benchCpu.system) / 1e6).toFixed(2)} CPU s (pacing spin + ${probeOut.polls} polls), wall ${((clock.realtimeUs() - startedUs) / 1e6).toFixed(1)} s.`,
     `  metrics: scraped every ${SCRAPE_INTERVAL_MS / 1000} s over the run (${scrapes.ok} scrapes, ${scrapes.failed} failed).`,
