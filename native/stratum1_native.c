@@ -545,8 +545,9 @@ static napi_value reader_stop(napi_env env, napi_callback_info info) {
  * alone on a pty), and a stamp taken here does not wait for JavaScript
  * running on the loop (the status tick, a scrape). End of file, EIO or a
  * hang-up hand over what is held, then callback(-errno or 0) once.
- * serialReaderTiming(handle, holdMs, quietMs) changes the hold and the quiet
- * gap; serialReaderStop(handle) ends the thread before it returns, so the
+ * serialReaderTiming(handle, holdMs, quietMs, takeOnly) changes the hold and the quiet
+ * gap (and whether the reads wait to be taken: serialReaderTake(handle));
+ * serialReaderStop(handle) ends the thread before it returns, so the
  * owner may close the fd then (held reads are dropped).
  */
 /*
@@ -593,6 +594,8 @@ typedef struct {
   size_t released_bytes;
   uint64_t hold_ms;
   uint64_t quiet_ms;
+  /* Handed over only when the main thread takes them (serialReaderTake) or the hold is up: no hand-over at the quiet gap. */
+  int take_only;
   int stopping;
   int ended;
   int end_code;
@@ -647,11 +650,14 @@ static void sreader_emit(sreader_t *r, double count_or_errno) {
   call_back(r->env, r->callback, r->context, count_or_errno);
 }
 
-/* Main thread, woken by the reader: takes the handed-over reads into the JS-lent buffer and calls back. */
-static void sreader_on_async(uv_async_t *h) {
-  sreader_t *r = (sreader_t *)h->data;
+/* Main thread: takes the handed-over reads into the JS-lent buffer and calls back. take_all: everything held, handed over or not. */
+static void sreader_deliver(sreader_t *r, int take_all) {
   if (r->stopped) return;
   pthread_mutex_lock(&r->lock);
+  if (take_all) {
+    r->released = r->held_reads;
+    r->released_bytes = r->held_used;
+  }
   size_t count = r->released, bytes = r->released_bytes;
   memcpy(r->buffer, r->held, bytes);
   memcpy(r->table, r->held_table, count * 2 * sizeof(double));
@@ -671,6 +677,11 @@ static void sreader_on_async(uv_async_t *h) {
     sreader_emit(r, (double)code);
     sreader_stop_internal(r);
   }
+}
+
+/* Main thread, woken by the reader. */
+static void sreader_on_async(uv_async_t *h) {
+  sreader_deliver((sreader_t *)h->data, 0);
 }
 
 /* Reader thread, lock held: hands over every read held so far. */
@@ -751,9 +762,11 @@ static int sreader_wait(sreader_t *r, uint64_t now, uint64_t since, uint64_t fir
   pthread_mutex_lock(&r->lock);
   int held = r->held_reads > r->released;
   uint64_t hold = r->hold_ms, quiet = r->quiet_ms;
+  int take_only = r->take_only;
   pthread_mutex_unlock(&r->lock);
   uint64_t end = UINT64_MAX;
-  if ((napping || held) && quiet > 0) end = since + quiet;
+  /* Taken by the main thread: a quiet line hands nothing over, so only a nap or the hold ends the wait. */
+  if ((napping || (held && !take_only)) && quiet > 0) end = since + quiet;
   if (held && first_ms + hold < end) end = first_ms + hold;
   /* A nap whose quiet gap was set to 0 meanwhile ends now. */
   if (end == UINT64_MAX) return napping ? 0 : -1;
@@ -784,7 +797,7 @@ static void *sreader_main(void *arg) {
       pthread_mutex_lock(&r->lock);
       /* Nothing came: quiet for quietMs, the burst is over. A flood: more than the line could send, read as it comes. */
       if (taken == 0 || flooded) {
-        sreader_release(r);
+        if (!r->take_only) sreader_release(r);
         napping = 0;
       } else if (r->held_reads > r->released && monotonic_ms() >= first_ms + r->hold_ms) {
         /* A steady stream is handed over at least every holdMs, napping on. */
@@ -795,9 +808,9 @@ static void *sreader_main(void *arg) {
       continue;
     }
     if (rc == 0) {
-      /* Watched, nothing came in time: quiet, or the hold is up. */
+      /* Watched, nothing came in time: quiet, or the hold is up (the only end while the main thread takes the reads). */
       pthread_mutex_lock(&r->lock);
-      sreader_release(r);
+      if (!r->take_only || monotonic_ms() >= first_ms + r->hold_ms) sreader_release(r);
       pthread_mutex_unlock(&r->lock);
       since = monotonic_ms();
       continue;
@@ -914,15 +927,21 @@ static napi_value serial_reader_stop(napi_env env, napi_callback_info info) {
   return make_int(env, 0);
 }
 
-/* serialReaderTiming(handle, holdMs, quietMs): from the reader's next wait on. */
+/*
+ * serialReaderTiming(handle, holdMs, quietMs, takeOnly): from the reader's next wait on. takeOnly: the
+ * reads are handed over when serialReaderTake asks (or the hold is up, or the room is full), not when the
+ * line goes quiet, so a caller that takes them on a timer it runs anyway is not woken once more for them.
+ */
 static napi_value serial_reader_timing(napi_env env, napi_callback_info info) {
-  napi_value argv[3];
+  napi_value argv[4];
   void *data;
   int64_t hold_ms, quiet_ms;
-  if (!get_args(env, info, 3, argv)) return NULL;
+  bool take_only;
+  if (!get_args(env, info, 4, argv)) return NULL;
   CHECK(napi_get_value_external(env, argv[0], &data));
   CHECK(napi_get_value_int64(env, argv[1], &hold_ms));
   CHECK(napi_get_value_int64(env, argv[2], &quiet_ms));
+  CHECK(napi_get_value_bool(env, argv[3], &take_only));
   if (hold_ms < 0 || quiet_ms < 0) {
     napi_throw_range_error(env, NULL, "stratum1_native: serialReaderTiming needs holdMs >= 0 and quietMs >= 0");
     return NULL;
@@ -931,7 +950,16 @@ static napi_value serial_reader_timing(napi_env env, napi_callback_info info) {
   pthread_mutex_lock(&r->lock);
   r->hold_ms = (uint64_t)hold_ms;
   r->quiet_ms = (uint64_t)quiet_ms;
+  r->take_only = take_only;
   pthread_mutex_unlock(&r->lock);
+  return make_int(env, 0);
+}
+
+/* serialReaderTake(handle): every read held so far, handed to the callback before this returns. */
+static napi_value serial_reader_take(napi_env env, napi_callback_info info) {
+  void *data = handle_arg(env, info);
+  if (!data) return NULL;
+  sreader_deliver((sreader_t *)data, 1);
   return make_int(env, 0);
 }
 
@@ -1195,6 +1223,7 @@ static napi_value init(napi_env env, napi_value exports) {
     {"serialReaderStart", NULL, serial_reader_start, NULL, NULL, NULL, napi_default, NULL},
     {"serialReaderStop", NULL, serial_reader_stop, NULL, NULL, NULL, napi_default, NULL},
     {"serialReaderTiming", NULL, serial_reader_timing, NULL, NULL, NULL, napi_default, NULL},
+    {"serialReaderTake", NULL, serial_reader_take, NULL, NULL, NULL, napi_default, NULL},
     {"ttyOpen", NULL, tty_open, NULL, NULL, NULL, napi_default, NULL},
     {"ttySetBaud", NULL, tty_set_baud, NULL, NULL, NULL, napi_default, NULL},
     {"ttyWrite", NULL, tty_write, NULL, NULL, NULL, napi_default, NULL},

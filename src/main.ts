@@ -13,7 +13,7 @@ import type { Logger } from "./log/logger.js";
 import { ChronySockSink } from "./refclock/chronySockSink.js";
 import { ShmSink } from "./refclock/shmSink.js";
 import type { RefclockSink } from "./refclock/sink.js";
-import { readHoldMs } from "./pipeline/readHold.js";
+import { readHold } from "./pipeline/readHold.js";
 import { TimePipeline } from "./pipeline/timePipeline.js";
 import { SKY_SAMPLE_US } from "./gnss/skySampler.js";
 import { SkyViewCache } from "./gnss/skyView.js";
@@ -136,7 +136,10 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
   // How long the serial source may hold reads: short while words are wanted soon (pipeline/readHold.ts).
   const chronyPairsPulse = pulseSetup(cfg).kind === "kernel";
   let lastWriteMs = -Infinity;
-  const holdReads = (): void => source.holdFor?.(readHoldMs({ chronyPairsPulse, pulseWatched: pps !== undefined, sinceWriteMs: clock.monotonicMs() - lastWriteMs }));
+  const holdReads = (): void => {
+    const hold = readHold({ chronyPairsPulse, pulseWatched: pps !== undefined, sinceWriteMs: clock.monotonicMs() - lastWriteMs });
+    source.holdFor?.(hold.ms, hold.takenAtTick);
+  };
   const link = hardware.receiverLink
     ? noteWrites(hardware.receiverLink, () => {
         lastWriteMs = clock.monotonicMs();
@@ -232,6 +235,8 @@ export function startService(cfg: Config, hardware: Hardware, clock: Clock, log:
     clock,
     TICK_OFFSET_MS,
     faults.guard("status tick", () => {
+      // The reads held for the tick (pipeline/readHold.ts), before anything below looks at what they say.
+      source.takeHeld?.();
       checkStep();
       const now = clock.realtimeUs();
       pipeline.idle(now, QUIET_US);

@@ -8,7 +8,13 @@ export interface ByteSource {
    * long after a batch's first read, from now on. The composition decides (pipeline/readHold.ts); each read
    * keeps its own stamp whatever the hold.
    */
-  holdFor?(ms: number): void;
+  holdFor?(ms: number, takenAtTick?: boolean): void;
+  /**
+   * With holdFor(ms, true): the reads are handed over when this is called (the composition's status tick, once a
+   * second), not when the line goes quiet, so the service wakes once a second for both; `ms` is then the net, should
+   * the tick be late. Hands over, before it returns, every read held.
+   */
+  takeHeld?(): void;
 }
 
 export interface ByteSink {

@@ -21,16 +21,23 @@
  * - Receiver control waits replyTimeoutMs (1 s) for an acknowledgement: for
  *   REPLY_WINDOW_MS after a write to the receiver, the short hold.
  *
- * Otherwise (no pulse watched: an NMEA-only box) the long hold: a
- * 9600-baud receiver's second of sentences (up to ~900 ms on the wire) is
- * one batch instead of two; chrony's SOCK refclock takes a sample while it
- * is younger than two of its polls (32 s for NMEA at poll 4).
+ * Otherwise (no pulse watched: an NMEA-only box) nobody waits on the words:
+ * they are taken at the status tick, once a second (main.ts), so the
+ * service wakes once a second for both, not once for the tick and once
+ * more when the line goes quiet (each wake-up of its loop costs ~110 µs on
+ * this project's machine, docs/bench.md). A 9600-baud receiver's second of
+ * sentences (up to ~900 ms on the wire) is one batch; a read waits at most
+ * the tick's period, TICK_HOLD_NET_MS should the tick be late. chrony's SOCK
+ * refclock takes a sample while it is younger than two of its polls (32 s
+ * for NMEA at poll 4), and dates it by its stamp.
  */
 
 /** The hold while words are wanted soon: 600 ms leaves words read 0.4 s after the pulse 0.5 s short of the flywheel's wait. */
 export const SHORT_HOLD_MS = 600;
-/** Under a second, so a steady stream still comes once a second. */
-export const LONG_HOLD_MS = 950;
+/** Reads taken at the status tick wait at most its period... */
+export const TICK_PERIOD_MS = 1000;
+/** ...or this, should the tick be late (the source hands them over by itself then). */
+export const TICK_HOLD_NET_MS = 1500;
 /** After a write to the receiver, replies are awaited for this long. */
 export const REPLY_WINDOW_MS = 5000;
 
@@ -43,6 +50,14 @@ export interface ReadHoldFacts {
   sinceWriteMs: number;
 }
 
-export function readHoldMs(f: ReadHoldFacts): number {
-  return f.chronyPairsPulse || f.pulseWatched || f.sinceWriteMs < REPLY_WINDOW_MS ? SHORT_HOLD_MS : LONG_HOLD_MS;
+export interface ReadHold {
+  /** The longest a read is held before the source hands it over by itself. */
+  ms: number;
+  /** The composition takes the reads at its status tick (ByteSource.takeHeld); the line going quiet hands nothing over. */
+  takenAtTick: boolean;
+}
+
+export function readHold(f: ReadHoldFacts): ReadHold {
+  const wantedSoon = f.chronyPairsPulse || f.pulseWatched || f.sinceWriteMs < REPLY_WINDOW_MS;
+  return wantedSoon ? { ms: SHORT_HOLD_MS, takenAtTick: false } : { ms: TICK_HOLD_NET_MS, takenAtTick: true };
 }

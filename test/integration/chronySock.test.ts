@@ -3,7 +3,7 @@
  * through a pty in real time, rewritten to the current seconds, stratum1d in
  * between, chrony's own view of the source read with chronyc -c.
  */
-import { LONG_HOLD_MS } from "../../src/pipeline/readHold.js";
+import { TICK_HOLD_NET_MS } from "../../src/pipeline/readHold.js";
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { readFileSync } from "node:fs";
@@ -36,7 +36,7 @@ async function replayEpochs(rig: Rig, capture: string, count: number, startSecon
     },
   });
   // The last epoch's sample leaves with its batch, up to the read hold after its stamp (pipeline/readHold.ts).
-  await new Promise((r) => setTimeout(r, LONG_HOLD_MS + 300));
+  await new Promise((r) => setTimeout(r, TICK_HOLD_NET_MS + 300));
   return windows;
 }
 

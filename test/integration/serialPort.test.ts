@@ -181,3 +181,49 @@ test("the service's writes reach the receiver, the rate can be changed, and a po
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("reads taken at the tick: nothing handed over when the line goes quiet, everything held handed over by takeHeld, stamped when read; the hold still a net", { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "stratum1-serial-"));
+  const pty = await openPtyPair(join(dir, "gps"), join(dir, "feed"));
+  const clock = systemClock();
+  const source = new SerialPortSource(join(dir, "gps"), BAUD, clock);
+  const NET_MS = 1500;
+  source.holdFor(NET_MS, true);
+  const reads: Array<{ text: string; rxUs: number; handedUs: number }> = [];
+  const states: DeviceState[] = [];
+  try {
+    source.start({ data: (chunk, rxUs) => reads.push({ text: chunk.toString("latin1"), rxUs, handedUs: clock.realtimeUs() }), device: (s) => states.push(s) });
+    for (let i = 0; i < 50 && !states.some((s) => s.state === "open"); i++) await sleep(20);
+    assert.ok(
+      states.some((s) => s.state === "open"),
+      JSON.stringify(states),
+    );
+    const feed = openSync(pty.feed, "w");
+    const lines = Array.from({ length: LINES }, (_, i) => `$GPTXT,01,01,02,tick ${i}*00\r\n`);
+    const firstWrittenUs = clock.realtimeUs();
+    for (const line of lines) {
+      writeSync(feed, line);
+      await sleep(SPACING_MS);
+    }
+    // Quiet for many quiet gaps: with the reads taken at the tick, still nothing handed over.
+    await sleep(readQuietMs(BAUD) * 8 + 200);
+    assert.equal(reads.length, 0, "handed over when the line went quiet, though the reads wait to be taken");
+    const takenUs = clock.realtimeUs();
+    source.takeHeld();
+    assert.equal(reads.map((r) => r.text).join(""), lines.join(""), "takeHeld hands over every read held, before it returns");
+    for (const r of reads) assert.ok(r.rxUs >= firstWrittenUs && r.rxUs < takenUs - 100_000, `a read stamped ${((takenUs - r.rxUs) / 1000).toFixed(1)} ms before it was taken: when it was read`);
+    // Nobody takes the next one: the hold hands it over.
+    const lateUs = clock.realtimeUs();
+    writeSync(feed, "$GPTXT,01,01,02,late*00\r\n");
+    closeSync(feed);
+    await sleep(NET_MS + 400);
+    const late = reads.find((r) => r.text.includes("late"));
+    assert.ok(late, "a read nobody took was never handed over");
+    const heldMs = (late.handedUs - lateUs) / 1000;
+    assert.ok(heldMs >= NET_MS - 50 && heldMs <= NET_MS + 300, `a read nobody took handed over after ${heldMs.toFixed(0)} ms (the hold: ${NET_MS} ms)`);
+  } finally {
+    await source.stop();
+    await pty.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

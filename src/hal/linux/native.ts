@@ -37,8 +37,13 @@ export interface NativeCalls {
   serialReaderStart(fd: number, into: Buffer, reads: Float64Array, holdMs: number, quietMs: number, onRead: (countOrErrno: number) => void): SerialReaderHandle | number;
   /** Ends the thread before returning: the fd may be closed then. Held reads are dropped. */
   serialReaderStop(handle: SerialReaderHandle): number;
-  /** The hold and the quiet gap from the thread's next wait on. */
-  serialReaderTiming(handle: SerialReaderHandle, holdMs: number, quietMs: number): number;
+  /**
+   * The hold and the quiet gap from the thread's next wait on. takeOnly: reads are handed over when serialReaderTake
+   * asks (or the hold is up, or the room is full), not when the line goes quiet.
+   */
+  serialReaderTiming(handle: SerialReaderHandle, holdMs: number, quietMs: number, takeOnly: boolean): number;
+  /** Every read held so far, to onRead before this returns. */
+  serialReaderTake(handle: SerialReaderHandle): number;
   /** A serial port opened raw, 8N1, no flow control, flock-ed, at a standard rate: its fd (non-blocking) or -errno (EINVAL: no such rate, EBUSY: locked). */
   ttyOpen(path: string, baud: number): number;
   ttySetBaud(fd: number, baud: number): number;

@@ -100,6 +100,7 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
   /** Each held read's length and stamp. */
   private readonly reads = new Float64Array(2 * MAX_HELD_READS);
   private holdMs = READ_HOLD_MS;
+  private takenAtTick = false;
 
   constructor(
     readonly path: string,
@@ -122,13 +123,18 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
     const rc = native().ttySetBaud(port.fd, baud);
     if (rc < 0) throw new Error(`${this.path}: cannot set ${baud} baud (${errnoName(rc)})`);
     // The quiet gap (and the nap) is a sentence's time on the wire at the new rate.
-    native().serialReaderTiming(port.reader, this.holdMs, readQuietMs(baud));
+    native().serialReaderTiming(port.reader, this.holdMs, readQuietMs(baud), this.takenAtTick);
   }
 
-  holdFor(ms: number): void {
-    if (ms === this.holdMs) return;
+  holdFor(ms: number, takenAtTick = false): void {
+    if (ms === this.holdMs && takenAtTick === this.takenAtTick) return;
     this.holdMs = ms;
-    if (this.port) native().serialReaderTiming(this.port.reader, ms, readQuietMs(this.baud));
+    this.takenAtTick = takenAtTick;
+    if (this.port) native().serialReaderTiming(this.port.reader, ms, readQuietMs(this.baud), takenAtTick);
+  }
+
+  takeHeld(): void {
+    if (this.port) native().serialReaderTake(this.port.reader);
   }
 
   start(sink: ByteSink): void {
@@ -177,6 +183,7 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
       return;
     }
     this.port = { fd, reader };
+    if (this.takenAtTick) native().serialReaderTiming(reader, this.holdMs, readQuietMs(this.baud), true);
     this.backoffMs = 1000;
     this.sink!.device({ state: "open", detail: `${this.path} open at ${this.baud} baud` });
     this.watchPresence(gen);
