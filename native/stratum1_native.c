@@ -462,43 +462,64 @@ static void reader_finalize(napi_env env, void *data, void *hint) {
   if (!r->handle_open) free(r);
 }
 
-static napi_value reader_start(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
+/* What both readers are started with: an fd, the JS-lent buffer and a Float64Array table of (length, stamp) pairs. */
+typedef struct {
   int32_t fd;
   void *buffer;
   size_t buffer_len;
-  napi_typedarray_type table_type;
-  size_t table_len;
   void *table;
-  if (!get_args(env, info, 4, argv)) return NULL;
-  CHECK(napi_get_value_int32(env, argv[0], &fd));
-  CHECK(napi_get_buffer_info(env, argv[1], &buffer, &buffer_len));
-  CHECK(napi_get_typedarray_info(env, argv[2], &table_type, &table_len, &table, NULL, NULL));
-  if (buffer_len == 0 || table_type != napi_float64_array || table_len < 2) {
-    napi_throw_range_error(env, NULL, "stratum1_native: reader needs a buffer and a Float64Array of at least 2");
-    return NULL;
+  size_t table_len;
+} reader_args_t;
+
+/* Reads argv[0..2] into a; false once it has thrown (a wrong type, an empty buffer, a table too short). */
+static bool reader_args(napi_env env, napi_value *argv, reader_args_t *a) {
+  napi_typedarray_type table_type;
+  if (napi_get_value_int32(env, argv[0], &a->fd) != napi_ok || napi_get_buffer_info(env, argv[1], &a->buffer, &a->buffer_len) != napi_ok ||
+      napi_get_typedarray_info(env, argv[2], &table_type, &a->table_len, &a->table, NULL, NULL) != napi_ok) {
+    napi_throw_type_error(env, NULL, "stratum1_native: a reader needs an fd, a Buffer and a Float64Array");
+    return false;
   }
+  if (a->buffer_len == 0 || table_type != napi_float64_array || a->table_len < 2) {
+    napi_throw_range_error(env, NULL, "stratum1_native: a reader needs a non-empty buffer and a Float64Array of at least 2");
+    return false;
+  }
+  return true;
+}
+
+/* The callback, buffer and table kept for the reader's life (GC cannot free them under read()), and its async context; false on failure. */
+static bool reader_keep(napi_env env, napi_value *argv, napi_value callback, const char *resource, napi_ref *cb_ref, napi_ref *buffer_ref, napi_ref *table_ref, napi_async_context *context) {
+  napi_value name;
+  napi_create_string_utf8(env, resource, NAPI_AUTO_LENGTH, &name);
+  return napi_create_reference(env, callback, 1, cb_ref) == napi_ok && napi_create_reference(env, argv[1], 1, buffer_ref) == napi_ok &&
+         napi_create_reference(env, argv[2], 1, table_ref) == napi_ok && napi_async_init(env, NULL, name, context) == napi_ok;
+}
+
+static int set_nonblocking(int fd) {
+  int flags = fcntl(fd, F_GETFL);
+  return flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ? -errno : 0;
+}
+
+static napi_value reader_start(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  reader_args_t a;
+  if (!get_args(env, info, 4, argv) || !reader_args(env, argv, &a)) return NULL;
   uv_loop_t *loop;
   CHECK(napi_get_uv_event_loop(env, &loop));
-  int flags = fcntl(fd, F_GETFL);
-  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) return make_int(env, -errno);
+  int nb = set_nonblocking(a.fd);
+  if (nb < 0) return make_int(env, nb);
   reader_t *r = calloc(1, sizeof(*r));
   if (!r) return make_int(env, -ENOMEM);
   r->env = env;
-  r->fd = fd;
-  r->buffer = buffer;
-  r->buffer_len = buffer_len;
-  r->table = table;
-  napi_value name;
-  napi_create_string_utf8(env, "stratum1:reader", NAPI_AUTO_LENGTH, &name);
-  /* The buffer and the table are referenced for the reader's life, so GC cannot free them under read(). */
-  if (napi_create_reference(env, argv[3], 1, &r->callback) != napi_ok || napi_create_reference(env, argv[1], 1, &r->buffer_ref) != napi_ok ||
-      napi_create_reference(env, argv[2], 1, &r->table_ref) != napi_ok || napi_async_init(env, NULL, name, &r->context) != napi_ok) {
+  r->fd = a.fd;
+  r->buffer = a.buffer;
+  r->buffer_len = a.buffer_len;
+  r->table = a.table;
+  if (!reader_keep(env, argv, argv[3], "stratum1:reader", &r->callback, &r->buffer_ref, &r->table_ref, &r->context)) {
     free(r);
     napi_throw_error(env, NULL, "stratum1_native: cannot keep the reader callback");
     return NULL;
   }
-  int rc = uv_poll_init(loop, &r->poll, fd);
+  int rc = uv_poll_init(loop, &r->poll, a.fd);
   if (rc == 0) {
     r->poll.data = r;
     r->handle_open = 1;
@@ -538,8 +559,9 @@ static napi_value reader_stop(napi_env env, napi_callback_info info) {
  * back to back in `buffer` (lent by JS), read i's length at table[2i] and its
  * stamp (µs) at table[2i+1], then callback(count), consumed before it returns.
  * Each read is stamped with CLOCK_REALTIME as it returns; the reads are held
- * until the line has been quiet for quietMs (the burst is over), at most
- * holdMs after the first of a batch (or until the room fills), and after a
+ * until the line has been quiet for quietMs (the burst is over; with takeOnly,
+ * until serialReaderTake instead), at most holdMs after the first of a batch
+ * (or until the room fills), and after a
  * read that ends a line the reader naps (below). Measured on this project's machine, a wake-up of the main loop
  * costs twice one of a plain thread (~110 against ~45 µs with the reader
  * alone on a pty), and a stamp taken here does not wait for JavaScript
@@ -842,31 +864,23 @@ static void sreader_finalize(napi_env env, void *data, void *hint) {
 
 static napi_value serial_reader_start(napi_env env, napi_callback_info info) {
   napi_value argv[6];
-  int32_t fd;
-  void *buffer;
-  size_t buffer_len;
-  napi_typedarray_type table_type;
-  size_t table_len;
-  void *table;
+  reader_args_t a;
   int64_t hold_ms, quiet_ms;
-  if (!get_args(env, info, 6, argv)) return NULL;
-  CHECK(napi_get_value_int32(env, argv[0], &fd));
-  CHECK(napi_get_buffer_info(env, argv[1], &buffer, &buffer_len));
-  CHECK(napi_get_typedarray_info(env, argv[2], &table_type, &table_len, &table, NULL, NULL));
+  if (!get_args(env, info, 6, argv) || !reader_args(env, argv, &a)) return NULL;
   CHECK(napi_get_value_int64(env, argv[3], &hold_ms));
   CHECK(napi_get_value_int64(env, argv[4], &quiet_ms));
-  if (buffer_len == 0 || table_type != napi_float64_array || table_len < 2 || hold_ms < 0 || quiet_ms < 0) {
-    napi_throw_range_error(env, NULL, "stratum1_native: serial reader needs a buffer, a Float64Array of at least 2, holdMs >= 0 and quietMs >= 0");
+  if (hold_ms < 0 || quiet_ms < 0) {
+    napi_throw_range_error(env, NULL, "stratum1_native: serial reader needs holdMs >= 0 and quietMs >= 0");
     return NULL;
   }
   uv_loop_t *loop;
   CHECK(napi_get_uv_event_loop(env, &loop));
-  int flags = fcntl(fd, F_GETFL);
-  if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) return make_int(env, -errno);
+  int nb = set_nonblocking(a.fd);
+  if (nb < 0) return make_int(env, nb);
   sreader_t *r = calloc(1, sizeof(*r));
   if (!r) return make_int(env, -ENOMEM);
-  r->held = malloc(buffer_len);
-  r->held_table = malloc((table_len / 2) * 2 * sizeof(double));
+  r->held = malloc(a.buffer_len);
+  r->held_table = malloc((a.table_len / 2) * 2 * sizeof(double));
   r->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
   if (!r->held || !r->held_table || r->wake_fd < 0) {
     int err = r->wake_fd < 0 ? -errno : -ENOMEM;
@@ -879,17 +893,14 @@ static napi_value serial_reader_start(napi_env env, napi_callback_info info) {
   pthread_mutex_init(&r->lock, NULL);
   pthread_cond_init(&r->taken, NULL);
   r->env = env;
-  r->fd = fd;
-  r->buffer = buffer;
-  r->buffer_len = buffer_len;
-  r->table = table;
-  r->table_reads = table_len / 2;
+  r->fd = a.fd;
+  r->buffer = a.buffer;
+  r->buffer_len = a.buffer_len;
+  r->table = a.table;
+  r->table_reads = a.table_len / 2;
   r->hold_ms = (uint64_t)hold_ms;
   r->quiet_ms = (uint64_t)quiet_ms;
-  napi_value name;
-  napi_create_string_utf8(env, "stratum1:serial-reader", NAPI_AUTO_LENGTH, &name);
-  if (napi_create_reference(env, argv[5], 1, &r->callback) != napi_ok || napi_create_reference(env, argv[1], 1, &r->buffer_ref) != napi_ok ||
-      napi_create_reference(env, argv[2], 1, &r->table_ref) != napi_ok || napi_async_init(env, NULL, name, &r->context) != napi_ok) {
+  if (!reader_keep(env, argv, argv[5], "stratum1:serial-reader", &r->callback, &r->buffer_ref, &r->table_ref, &r->context)) {
     close(r->wake_fd);
     sreader_free(r);
     napi_throw_error(env, NULL, "stratum1_native: cannot keep the reader callback");

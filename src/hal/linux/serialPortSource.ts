@@ -34,7 +34,8 @@ const MAX_BACKOFF_MS = 10_000;
  * FIFO), and each entry into JavaScript costs a small box more than the
  * sentence's own handling. Each read keeps its own stamp, so the time the
  * samples carry is unchanged. The hold is the composition's to choose
- * (holdFor, pipeline/readHold.ts says why and how long); until it does, its
+ * (holdFor, pipeline/readHold.ts says why and how long), and so is whether the
+ * reads wait for it to take them (takeHeld) instead; until it does, its
  * short one (a unit test keeps the two equal; hal imports nothing of the domain).
  */
 export const READ_HOLD_MS = 600;
