@@ -553,7 +553,7 @@ static napi_value reader_stop(napi_env env, napi_callback_info info) {
 }
 
 /*
- * serialReaderStart(fd, buffer, table, holdMs, quietMs, callback): the
+ * serialReaderStart(fd, buffer, table, holdMs, quietMs, takeOnly, callback): the
  * receiver's port, read on a thread of its own that blocks in poll(); the
  * main loop is woken (uv_async) only to hand a batch to JavaScript: the reads
  * back to back in `buffer` (lent by JS), read i's length at table[2i] and its
@@ -863,12 +863,14 @@ static void sreader_finalize(napi_env env, void *data, void *hint) {
 }
 
 static napi_value serial_reader_start(napi_env env, napi_callback_info info) {
-  napi_value argv[6];
+  napi_value argv[7];
   reader_args_t a;
   int64_t hold_ms, quiet_ms;
-  if (!get_args(env, info, 6, argv) || !reader_args(env, argv, &a)) return NULL;
+  bool take_only;
+  if (!get_args(env, info, 7, argv) || !reader_args(env, argv, &a)) return NULL;
   CHECK(napi_get_value_int64(env, argv[3], &hold_ms));
   CHECK(napi_get_value_int64(env, argv[4], &quiet_ms));
+  CHECK(napi_get_value_bool(env, argv[5], &take_only));
   if (hold_ms < 0 || quiet_ms < 0) {
     napi_throw_range_error(env, NULL, "stratum1_native: serial reader needs holdMs >= 0 and quietMs >= 0");
     return NULL;
@@ -900,7 +902,8 @@ static napi_value serial_reader_start(napi_env env, napi_callback_info info) {
   r->table_reads = a.table_len / 2;
   r->hold_ms = (uint64_t)hold_ms;
   r->quiet_ms = (uint64_t)quiet_ms;
-  if (!reader_keep(env, argv, argv[5], "stratum1:serial-reader", &r->callback, &r->buffer_ref, &r->table_ref, &r->context)) {
+  r->take_only = take_only;
+  if (!reader_keep(env, argv, argv[6], "stratum1:serial-reader", &r->callback, &r->buffer_ref, &r->table_ref, &r->context)) {
     close(r->wake_fd);
     sreader_free(r);
     napi_throw_error(env, NULL, "stratum1_native: cannot keep the reader callback");

@@ -30,11 +30,11 @@ export interface NativeCalls {
    * batch (one of its wake-ups costs about twice a plain thread's), and a stamp does not wait for JavaScript running
    * on it. onRead(count) on the main thread hands over `count` reads, their bytes back to back in `into` and read i's
    * length and CLOCK_REALTIME µs stamp at reads[2i], reads[2i+1], valid only during the call; onRead(-errno or 0)
-   * once at the end. Reads are held until the line has been quiet for quietMs, at most holdMs after the first of a
+   * once at the end. Reads are held until the line has been quiet for quietMs (takeOnly: until serialReaderTake), at most holdMs after the first of a
    * batch; after a read that ends a line the fd is not watched for quietMs, then read once (a nap): what came
    * meanwhile is one read, stamped then, so a burst wakes the reader a few times rather than once per sentence.
    */
-  serialReaderStart(fd: number, into: Buffer, reads: Float64Array, holdMs: number, quietMs: number, onRead: (countOrErrno: number) => void): SerialReaderHandle | number;
+  serialReaderStart(fd: number, into: Buffer, reads: Float64Array, holdMs: number, quietMs: number, takeOnly: boolean, onRead: (countOrErrno: number) => void): SerialReaderHandle | number;
   /** Ends the thread before returning: the fd may be closed then. Held reads are dropped. */
   serialReaderStop(handle: SerialReaderHandle): number;
   /**

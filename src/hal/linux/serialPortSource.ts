@@ -162,7 +162,7 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
       this.retry();
       return;
     }
-    const reader = native().serialReaderStart(fd, this.readBuffer, this.reads, this.holdMs, readQuietMs(this.baud), (count) => {
+    const reader = native().serialReaderStart(fd, this.readBuffer, this.reads, this.holdMs, readQuietMs(this.baud), this.takenAtTick, (count) => {
       if (gen !== this.generation) return;
       if (count <= 0) {
         this.lost({ state: "closed", detail: `${this.path} ${count === 0 ? "reached end of file" : `read failed (${errnoName(count)})`}: receiver unplugged?` });
@@ -184,7 +184,6 @@ export class SerialPortSource implements ByteSource, ReceiverLink {
       return;
     }
     this.port = { fd, reader };
-    if (this.takenAtTick) native().serialReaderTiming(reader, this.holdMs, readQuietMs(this.baud), true);
     this.backoffMs = 1000;
     this.sink!.device({ state: "open", detail: `${this.path} open at ${this.baud} baud` });
     this.watchPresence(gen);
